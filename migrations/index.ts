@@ -1,0 +1,4 @@
+import { Foundation1763900000000 } from './1763900000000-Foundation.js';
+
+/** Every migration, in order. Classes, not globs, so nothing loads .ts files at run time. */
+export const MIGRATIONS = [Foundation1763900000000];

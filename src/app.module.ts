@@ -1,0 +1,42 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { ScheduleModule } from '@nestjs/schedule';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { LoggerModule } from 'nestjs-pino';
+import { randomUUID } from 'node:crypto';
+import { AuthModule } from './auth/auth.module.js';
+import { EnvModule } from './config/env.provider.js';
+import type { Env } from './config/env.js';
+import { buildDataSourceOptions } from './database/data-source.js';
+import { ObservabilityModule } from './observability/observability.module.js';
+import { PlansModule } from './plans/plans.module.js';
+
+@Module({})
+export class AppModule {
+  static forRoot(env: Env, databaseUrl: string): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        EnvModule.forRoot(env),
+        LoggerModule.forRoot({
+          pinoHttp: {
+            level: env.LOG_LEVEL,
+            // A caller's X-Request-Id is kept so a request can be followed across services.
+            genReqId: (request, response) => {
+              const given = request.headers['x-request-id'];
+              const id = typeof given === 'string' && /^[\w.-]{1,128}$/.test(given) ? given : randomUUID();
+              response.setHeader('X-Request-Id', id);
+              return id;
+            },
+            redact: ['req.headers.authorization'],
+            autoLogging: { ignore: (request) => request.url === '/health' },
+          },
+        }),
+        TypeOrmModule.forRoot(buildDataSourceOptions(databaseUrl)),
+        ScheduleModule.forRoot(),
+        AuthModule,
+        ObservabilityModule,
+        PlansModule,
+      ],
+    };
+  }
+}

@@ -1,0 +1,50 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { IsNull, Repository } from 'typeorm';
+import { notFound } from '../common/problem.js';
+import { ENV } from '../config/env.provider.js';
+import { Inject } from '@nestjs/common';
+import type { Env } from '../config/env.js';
+import { ApiKey } from './api-key.entity.js';
+import type { Role } from './roles.js';
+
+export interface Caller {
+  keyId: string | null;
+  name: string;
+  role: Role;
+}
+
+const hash = (key: string) => createHash('sha256').update(key).digest('hex');
+
+@Injectable()
+export class ApiKeysService {
+  constructor(
+    @InjectRepository(ApiKey) private readonly keys: Repository<ApiKey>,
+    @Inject(ENV) private readonly env: Env,
+  ) {}
+
+  async create(name: string, role: Role): Promise<{ key: string; record: ApiKey }> {
+    const key = `hs_${randomBytes(24).toString('base64url')}`;
+    const record = await this.keys.save(this.keys.create({ name, role, keyHash: hash(key), keyPrefix: key.slice(0, 7), revokedAt: null }));
+    return { key, record };
+  }
+
+  list(): Promise<ApiKey[]> {
+    return this.keys.find({ order: { createdAt: 'ASC' } });
+  }
+
+  async revoke(id: string): Promise<void> {
+    const result = await this.keys.update({ id, revokedAt: IsNull() }, { revokedAt: new Date() });
+    if (!result.affected) throw notFound(`No active API key ${id}`);
+  }
+
+  async authenticate(key: string): Promise<Caller | null> {
+    const admin = this.env.ADMIN_API_KEY;
+    if (admin && key.length === admin.length && timingSafeEqual(Buffer.from(key), Buffer.from(admin))) {
+      return { keyId: null, name: 'admin (ADMIN_API_KEY)', role: 'admin' };
+    }
+    const found = await this.keys.findOne({ where: { keyHash: hash(key), revokedAt: IsNull() } });
+    return found ? { keyId: found.id, name: found.name, role: found.role } : null;
+  }
+}

@@ -1,0 +1,73 @@
+import 'dotenv/config';
+import type { INestApplication } from '@nestjs/common';
+import { createApp } from './app.factory.js';
+import { loadEnv, type Env } from './config/env.js';
+import { startEmbeddedDatabase, type EmbeddedDatabase } from './database/embedded-postgres.js';
+import { runMigrations } from './database/migrate.js';
+
+export interface Running {
+  app: INestApplication;
+  env: Env;
+  databaseUrl: string;
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Plain JSON lines before Nest's logger exists, so start-up reads like the rest of the log. */
+export function bootLog(level: 'info' | 'warn' | 'error', msg: string): void {
+  const line = JSON.stringify({ level, time: Date.now(), context: 'Bootstrap', msg });
+  (level === 'error' ? process.stderr : process.stdout).write(`${line}\n`);
+}
+
+/** Settings → database (embedded when DATABASE_URL is unset) → migrations → HTTP server. */
+export async function startService(overrides: Partial<Env> = {}): Promise<Running> {
+  const env = Object.assign(loadEnv(), overrides);
+  let embedded: EmbeddedDatabase | undefined;
+  let databaseUrl = env.DATABASE_URL;
+  if (!databaseUrl) {
+    embedded = await startEmbeddedDatabase({
+      dataDir: env.DATA_DIR,
+      port: env.EMBEDDED_PG_PORT,
+      log: (message) => (env.LOG_LEVEL === 'debug' || env.LOG_LEVEL === 'trace') && bootLog('info', `postgres: ${message}`),
+    });
+    databaseUrl = embedded.url;
+    bootLog('info', `embedded PostgreSQL ready at ${embedded.url} (data in ${embedded.dataDir})`);
+  }
+  await runMigrations(databaseUrl, (message) => bootLog('info', message));
+  if (!env.ADMIN_API_KEY) bootLog('warn', 'ADMIN_API_KEY is not set: no key can call the API. Set it in .env (see .env.example).');
+
+  let app: INestApplication;
+  try {
+    app = await createApp(env, databaseUrl);
+    await app.listen(env.PORT, '0.0.0.0');
+  } catch (error) {
+    await embedded?.stop();
+    throw error;
+  }
+  const address = app.getHttpServer().address() as { port: number };
+  const url = `http://localhost:${address.port}`;
+  let closed = false;
+  const close = async () => {
+    if (closed) return;
+    closed = true;
+    await app.close();
+    await embedded?.stop();
+  };
+  return { app, env, databaseUrl, url, close };
+}
+
+/** SIGINT/SIGTERM: finish in-flight requests, close the pool, stop the embedded database. */
+export function closeOnSignals(running: Running): void {
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      bootLog('info', `${signal} received, shutting down`);
+      running.close().then(
+        () => process.exit(0),
+        (error: unknown) => {
+          bootLog('error', `shutdown failed: ${String(error)}`);
+          process.exit(1);
+        },
+      );
+    });
+  }
+}

@@ -1,0 +1,63 @@
+import 'reflect-metadata';
+import { plainToInstance, Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/** Process settings (DESIGN §3). Everything RevOps tunes lives in config/scoring.yaml instead. */
+export class Env {
+  @Type(() => Number) @IsInt() @Min(0) @Max(65535)
+  PORT = 3000;
+
+  @IsOptional() @Matches(/^postgres(ql)?:\/\//, { message: 'DATABASE_URL must be a postgres:// URL' })
+  DATABASE_URL?: string;
+
+  @IsString() @MinLength(1)
+  DATA_DIR = '.data';
+
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(65535)
+  EMBEDDED_PG_PORT?: number;
+
+  @IsOptional() @IsString() @MinLength(16, { message: 'ADMIN_API_KEY must be at least 16 characters' })
+  ADMIN_API_KEY?: string;
+
+  @IsString()
+  SCORING_CONFIG = 'config/scoring.yaml';
+
+  @IsOptional() @IsString()
+  SCORING_CRON?: string;
+
+  @IsIn(LOG_LEVELS)
+  LOG_LEVEL: (typeof LOG_LEVELS)[number] = 'info';
+
+  @Type(() => Number) @IsInt() @Min(1)
+  WEBHOOK_RETRY_BASE_MS = 30000;
+
+  @IsOptional() @IsUrl({ require_tld: false })
+  HUBSPOT_BASE_URL?: string;
+
+  @IsOptional() @IsString()
+  HUBSPOT_TOKEN?: string;
+
+  @IsOptional() @IsUrl({ require_tld: false })
+  SALESFORCE_INSTANCE_URL?: string;
+
+  @IsOptional() @IsString()
+  SALESFORCE_TOKEN?: string;
+}
+
+export class EnvError extends Error {
+  override name = 'EnvError';
+}
+
+/** Validates the environment once at start; a bad setting stops the process with one readable line per problem. */
+export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
+  const raw = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== undefined && value !== ''));
+  const env = plainToInstance(Env, raw, { exposeDefaultValues: true });
+  const errors = validateSync(env, { whitelist: false });
+  if (errors.length > 0) {
+    const lines = errors.flatMap((error) => Object.values(error.constraints ?? {}).map((message) => `  ${error.property}: ${message}`));
+    throw new EnvError(`Invalid environment settings:\n${lines.join('\n')}`);
+  }
+  return env;
+}

@@ -1,0 +1,10 @@
+import { bootLog, closeOnSignals, startService } from './bootstrap.js';
+
+try {
+  const running = await startService();
+  closeOnSignals(running);
+  bootLog('info', `Health Signals listening on ${running.url} (API docs: ${running.url}/docs)`);
+} catch (error) {
+  bootLog('error', error instanceof Error ? error.message : String(error));
+  process.exit(1);
+}

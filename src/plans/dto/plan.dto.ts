@@ -1,0 +1,38 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ArrayMaxSize, IsArray, IsInt, IsNumber, IsOptional, IsString, Length, Matches, Min, ValidateIf } from 'class-validator';
+import { IsMetricLimits } from '../../common/record-of-numbers.validator.js';
+
+export const PLAN_ID_PATTERN = /^[A-Za-z0-9_.-]{1,64}$/;
+
+export class PlanDto {
+  @ApiProperty({ example: 'Growth' })
+  @IsString() @Length(1, 200)
+  name: string;
+
+  @ApiProperty({ example: 2, description: 'Position in the price list; higher is bigger' })
+  @IsInt() @Min(0)
+  rank: number;
+
+  @ApiPropertyOptional({ example: 30, description: 'Price per seat per year; give this or annualPrice' })
+  @ValidateIf((plan: PlanDto) => plan.annualPrice === undefined || plan.pricePerSeat !== undefined)
+  @IsNumber({ allowNaN: false, allowInfinity: false }, { message: 'give pricePerSeat or annualPrice as a finite number' })
+  @Min(0)
+  pricePerSeat?: number;
+
+  @ApiPropertyOptional({ example: 12000, description: 'Flat price per year; give this or pricePerSeat' })
+  @IsOptional()
+  @IsNumber({ allowNaN: false, allowInfinity: false }) @Min(0)
+  annualPrice?: number;
+
+  @ApiProperty({ example: { seats: 50, api_calls: 100000 }, description: 'metric → limit (api_calls per month)' })
+  @IsMetricLimits()
+  limits: Record<string, number>;
+
+  @ApiProperty({ example: ['reports', 'automations'], description: 'Features the plan includes (names as in feature.<name> metrics)' })
+  @IsArray() @ArrayMaxSize(500) @IsString({ each: true }) @Matches(/^[a-z0-9_.]{1,56}$/, { each: true, message: 'each feature must be 1-56 chars of a-z0-9_.' })
+  features: string[];
+
+  @ApiPropertyOptional({ example: 'scale', nullable: true, description: 'The plan an upgrade leads to' })
+  @IsOptional() @IsString() @Matches(PLAN_ID_PATTERN)
+  nextPlan?: string | null;
+}

@@ -1,0 +1,32 @@
+import { Body, Controller, Get, Param, Put, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiParam, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { READERS, WRITERS } from '../auth/roles.js';
+import { Roles } from '../auth/roles.decorator.js';
+import { validationProblem } from '../common/problem.js';
+import { PLAN_ID_PATTERN, PlanDto } from './dto/plan.dto.js';
+import { PlansService, type PlanView } from './plans.service.js';
+
+@ApiTags('plans')
+@ApiBearerAuth()
+@Controller('v1/plans')
+export class PlansController {
+  constructor(private readonly plans: PlansService) {}
+
+  /** Create or replace a plan of the price list (201 when new, 200 when replaced). */
+  @Put(':id')
+  @Roles(...WRITERS)
+  @ApiParam({ name: 'id', example: 'growth' })
+  async upsert(@Param('id') id: string, @Body() body: PlanDto, @Res({ passthrough: true }) response: Response): Promise<PlanView> {
+    if (!PLAN_ID_PATTERN.test(id)) throw validationProblem('Invalid plan id', [{ path: 'id', message: 'id must be 1-64 chars of A-Za-z0-9_.-' }]);
+    const { plan, created } = await this.plans.upsert(id, body);
+    response.status(created ? 201 : 200);
+    return plan;
+  }
+
+  @Get()
+  @Roles(...READERS, ...WRITERS)
+  async list(): Promise<{ items: PlanView[]; nextCursor: null }> {
+    return { items: await this.plans.list(), nextCursor: null };
+  }
+}
