@@ -9,6 +9,7 @@ import type { Env } from './config/env.js';
 import { buildDataSourceOptions } from './database/data-source.js';
 import { ObservabilityModule } from './observability/observability.module.js';
 import { PlansModule } from './plans/plans.module.js';
+import { UsageModule } from './usage/usage.module.js';
 
 @Module({})
 export class AppModule {
@@ -36,6 +37,7 @@ export class AppModule {
         AuthModule,
         ObservabilityModule,
         PlansModule,
+        UsageModule,
       ],
     };
   }
