@@ -3,11 +3,13 @@ import { ScheduleModule } from '@nestjs/schedule';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
 import { randomUUID } from 'node:crypto';
+import { AccountsModule } from './accounts/accounts.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { EnvModule } from './config/env.provider.js';
 import type { Env } from './config/env.js';
 import { buildDataSourceOptions } from './database/data-source.js';
 import { ObservabilityModule } from './observability/observability.module.js';
+import { OutcomesModule } from './outcomes/outcomes.module.js';
 import { PlansModule } from './plans/plans.module.js';
 import { UsageModule } from './usage/usage.module.js';
 
@@ -38,6 +40,8 @@ export class AppModule {
         ObservabilityModule,
         PlansModule,
         UsageModule,
+        AccountsModule,
+        OutcomesModule,
       ],
     };
   }

@@ -1,0 +1,59 @@
+import { Body, Controller, Get, Param, Post, Put, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiParam, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { READERS, WRITERS } from '../auth/roles.js';
+import { Roles } from '../auth/roles.decorator.js';
+import { validationProblem } from '../common/problem.js';
+import { AccountsService } from './accounts.service.js';
+import type { AccountView } from './account-view.js';
+import { AccountFieldsDto, BulkAccountsDto, EXTERNAL_ID_PATTERN } from './dto/account.dto.js';
+import { AsOfQuery, ListAccountsQuery } from './dto/list-accounts.query.js';
+
+@ApiTags('accounts')
+@ApiBearerAuth()
+@Controller('v1/accounts')
+export class AccountsController {
+  constructor(private readonly accounts: AccountsService) {}
+
+  /**
+   * Create an account or record a new version of it from `effectiveFrom` (default today).
+   * 201 when the account is new; 200 otherwise (also when nothing changed).
+   */
+  @Put(':externalId')
+  @Roles(...WRITERS)
+  @ApiParam({ name: 'externalId', example: 'acme-001' })
+  async upsert(@Param('externalId') externalId: string, @Body() body: AccountFieldsDto, @Res({ passthrough: true }) response: Response): Promise<AccountView> {
+    if (!EXTERNAL_ID_PATTERN.test(externalId)) {
+      throw validationProblem('Invalid externalId', [{ path: 'externalId', message: 'externalId must be 1-128 chars of A-Za-z0-9_.:@-' }]);
+    }
+    const result = await this.accounts.upsertMany([{ ...body, externalId }], 'body');
+    response.status(result.accountsCreated > 0 ? 201 : 200);
+    return this.accounts.get(externalId, body.effectiveFrom);
+  }
+
+  /** Up to 10,000 accounts (or versions) in one all-or-nothing request. */
+  @Post('bulk')
+  @Roles(...WRITERS)
+  bulk(@Body() body: BulkAccountsDto) {
+    return this.accounts.upsertMany(body.accounts);
+  }
+
+  @Get()
+  @Roles(...READERS, ...WRITERS)
+  list(@Query() query: ListAccountsQuery) {
+    return this.accounts.list(query);
+  }
+
+  @Get(':externalId')
+  @Roles(...READERS, ...WRITERS)
+  get(@Param('externalId') externalId: string, @Query() query: AsOfQuery): Promise<AccountView> {
+    return this.accounts.get(externalId, query.asOf);
+  }
+
+  /** Every recorded version, oldest first. */
+  @Get(':externalId/versions')
+  @Roles(...READERS, ...WRITERS)
+  async versions(@Param('externalId') externalId: string) {
+    return { items: await this.accounts.versions(externalId), nextCursor: null };
+  }
+}

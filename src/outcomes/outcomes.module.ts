@@ -1,0 +1,11 @@
+import { Module } from '@nestjs/common';
+import { AccountsModule } from '../accounts/accounts.module.js';
+import { OutcomesController } from './outcomes.controller.js';
+import { OutcomesService } from './outcomes.service.js';
+
+@Module({
+  imports: [AccountsModule],
+  controllers: [OutcomesController],
+  providers: [OutcomesService],
+})
+export class OutcomesModule {}
