@@ -105,12 +105,12 @@ describe('accounts', () => {
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const res = await t.http
+      const res: { body: { items: Array<{ externalId: string }>; nextCursor: string | null } } = await t.http
         .get('/v1/accounts')
         .query({ csmOwner: 'ann@x.example', limit: 3, ...(cursor ? { cursor } : {}) })
         .set(bearer())
         .expect(200);
-      seen.push(...res.body.items.map((a: { externalId: string }) => a.externalId));
+      seen.push(...res.body.items.map((a) => a.externalId));
       cursor = res.body.nextCursor;
     } while (cursor);
     expect(seen).toEqual(['page-0', 'page-1', 'page-2', 'page-3']);
