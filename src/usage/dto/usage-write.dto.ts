@@ -1,0 +1,50 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsNumber, IsOptional, IsString, Length, Matches, Min, ValidateNested } from 'class-validator';
+import { IsDay } from '../../common/is-day.validator.js';
+import { METRIC_PATTERN } from '../../common/record-of-numbers.validator.js';
+import { MAX_JSON_ROWS, USAGE_MODES, type UsageMode } from '../usage.types.js';
+
+export class UsageRowDto {
+  @ApiProperty({ example: 'acme-corp', description: 'The account externalId; the account must exist' })
+  @IsString() @Length(1, 200)
+  account: string;
+
+  @ApiProperty({ example: 'active_users', pattern: METRIC_PATTERN.source, description: '1-64 chars of a-z0-9_.; new names are registered on first use' })
+  @IsString() @Matches(METRIC_PATTERN, { message: '$property must be 1-64 chars of a-z0-9_.' })
+  metric: string;
+
+  @ApiProperty({ example: '2026-03-02', description: 'Calendar day YYYY-MM-DD (UTC)' })
+  @IsDay()
+  day: string;
+
+  @ApiProperty({ example: 42, minimum: 0, description: 'Finite number >= 0' })
+  @IsNumber({ allowNaN: false, allowInfinity: false }, { message: '$property must be a finite number >= 0' })
+  @Min(0, { message: '$property must be a finite number >= 0' })
+  value: number;
+}
+
+export class UsageWriteDto {
+  @ApiProperty({
+    type: [UsageRowDto],
+    minItems: 1,
+    maxItems: MAX_JSON_ROWS,
+    description:
+      `1 to ${MAX_JSON_ROWS} rows, written all-or-nothing. Rows repeating an (account, metric, day) are merged first: ` +
+      'with mode replace the last one wins, with mode add they are summed.',
+  })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(MAX_JSON_ROWS, { message: `$property may hold at most ${MAX_JSON_ROWS} rows; send larger feeds to POST /v1/usage/import` })
+  @ValidateNested({ each: true })
+  @Type(() => UsageRowDto)
+  rows: UsageRowDto[];
+
+  @ApiPropertyOptional({
+    enum: USAGE_MODES,
+    default: 'replace',
+    description: 'replace: the stored value becomes the sent one (repeating a request changes nothing); add: the sent value is added to the stored one',
+  })
+  @IsOptional() @IsIn(USAGE_MODES)
+  mode: UsageMode = 'replace';
+}

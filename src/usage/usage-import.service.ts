@@ -1,0 +1,223 @@
+import { Injectable, Logger } from '@nestjs/common';
+import type { IncomingMessage } from 'node:http';
+import { performance } from 'node:perf_hooks';
+import { pipeline } from 'node:stream/promises';
+import type pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { DataSource } from 'typeorm';
+import { ProblemException, unprocessable, type FieldError } from '../common/problem.js';
+import { withPgTransaction } from '../database/pg-client.js';
+import { rowsIngested } from '../observability/metrics.js';
+import type { ImportFormat } from './import-format.js';
+import { LineTooLongError, NdjsonUsageConverter, readLineBatches } from './ndjson-usage.js';
+import { prependChunk, readFirstLine } from './stream-head.js';
+import { parseUsageCsvHeader, USAGE_COLUMNS } from './usage-csv-header.js';
+import { copyFailureProblem, fileProblem, isNumericOverflow, lineErrorsProblem, unknownAccountsProblem } from './usage-problems.js';
+import {
+  COPY_NDJSON_SQL,
+  copyCsvSql,
+  CREATE_GROUPS_SQL,
+  CREATE_STAGING_SQL,
+  GROUPS_SUMMARY_SQL,
+  LINE_ERRORS_SQL,
+  mergeUsageSql,
+  STAGED_SOURCE,
+  UNKNOWN_STAGED_ACCOUNTS_SQL,
+  UPSERT_STAGED_METRICS_SQL,
+} from './usage-sql.js';
+import { MAX_LISTED_ACCOUNTS, MAX_LISTED_ERRORS, type UsageMode, type UsageWriteResult } from './usage.types.js';
+
+/** The header must show up within this many bytes; a file without line breaks is not CSV. */
+const MAX_HEADER_BYTES = 64 * 1024;
+const PROGRESS_EVERY_MS = 10_000;
+// The merge sorts every staged row by primary key; in memory that is several times faster than
+// an external sort. Per transaction only, so other sessions keep the server default.
+const IMPORT_WORK_MEM = '256MB';
+
+export interface UsageImportRequest {
+  body: IncomingMessage;
+  format: ImportFormat;
+  mode: UsageMode;
+  /** Aborted when the client goes away; the transaction is then rolled back, not committed. */
+  signal: AbortSignal;
+}
+
+interface Summary {
+  lines: string;
+  bad: string;
+  from_day: string | null;
+  to_day: string | null;
+  accounts: number;
+  metrics: number;
+}
+
+interface Timings {
+  copy: number;
+  check: number;
+  merge: number;
+}
+
+/** Where the COPY input comes from and what Node learnt while producing it. */
+interface CopySource {
+  sql: string;
+  chunks: AsyncIterable<Buffer | string>;
+  ndjson?: NdjsonUsageConverter;
+}
+
+/**
+ * Streamed bulk import (CSV or NDJSON) of usage rows. The body goes through COPY into a temp
+ * staging table without being held in memory, SQL checks every line at once, and one
+ * INSERT … SELECT merges into usage_daily, all in one transaction: a file with one bad line
+ * writes nothing.
+ */
+@Injectable()
+export class UsageImportService {
+  private readonly logger = new Logger(UsageImportService.name);
+
+  constructor(private readonly dataSource: DataSource) {}
+
+  async import({ body, format, mode, signal }: UsageImportRequest): Promise<UsageWriteResult> {
+    const started = performance.now();
+    // destroyOnReturn: false so that stopping early (a bad header, a failed COPY) leaves the
+    // request open; it is drained below and the client still gets the error response.
+    const chunks = body.iterator({ destroyOnReturn: false }) as AsyncIterableIterator<Buffer>;
+    let bytes = 0;
+    const counted = countBytes(chunks, (n) => (bytes += n));
+    const progress = setInterval(() => this.logger.log({ bytes, seconds: secondsSince(started) }, 'usage import receiving'), PROGRESS_EVERY_MS);
+    try {
+      const source = format === 'csv' ? await this.csvSource(counted) : this.ndjsonSource(counted);
+      const { result, timings } = await withPgTransaction(this.dataSource, (client) => this.load(client, source, mode, signal));
+      rowsIngested.inc(result.rowsWritten);
+      const seconds = secondsSince(started);
+      this.logger.log(
+        {
+          format,
+          mode,
+          bytes,
+          ...result,
+          seconds,
+          rowsPerSecond: Math.round(result.rowsReceived / Math.max(seconds, 1e-3)),
+          phasesMs: timings,
+        },
+        `usage import committed: ${result.rowsReceived} rows in ${seconds.toFixed(2)} s`,
+      );
+      return result;
+    } catch (error) {
+      if (signal.aborted) {
+        this.logger.warn({ bytes, seconds: secondsSince(started) }, 'usage import abandoned by the client; rolled back');
+        throw new ProblemException(400, 'The client disconnected before the import finished; nothing was written.');
+      }
+      throw error;
+    } finally {
+      clearInterval(progress);
+      await chunks.return?.();
+      // Read and drop whatever the client is still sending, so it gets the answer on a live connection.
+      if (!body.readableEnded && !body.destroyed) body.resume();
+    }
+  }
+
+  /** Reads the header to learn the column order, then passes the raw bytes, header included, on to COPY. */
+  private async csvSource(chunks: AsyncIterableIterator<Buffer>): Promise<CopySource> {
+    const head = await readFirstLine(chunks, MAX_HEADER_BYTES);
+    if (head.head.length === 0) throw fileProblem(`The file is empty; expected a header line ${USAGE_COLUMNS.join(',')} and data lines.`);
+    if (head.firstLine === null) throw fileProblem(`No line break in the first ${MAX_HEADER_BYTES} bytes; expected a header line ${USAGE_COLUMNS.join(',')}.`);
+    const header = parseUsageCsvHeader(head.firstLine);
+    if (header.errors) throw fileProblem('The header line does not name the columns account, metric, day, value.', header.errors);
+    return { sql: copyCsvSql(header.columns), chunks: prependChunk(head.head, chunks) };
+  }
+
+  private ndjsonSource(chunks: AsyncIterableIterator<Buffer>): CopySource {
+    const ndjson = new NdjsonUsageConverter(MAX_LISTED_ERRORS);
+    async function* records(): AsyncGenerator<string> {
+      for await (const lines of readLineBatches(chunks)) {
+        const text = ndjson.convert(lines);
+        if (text !== '') yield text;
+      }
+    }
+    return { sql: COPY_NDJSON_SQL, chunks: records(), ndjson };
+  }
+
+  private async load(client: pg.PoolClient, source: CopySource, mode: UsageMode, signal: AbortSignal): Promise<{ result: UsageWriteResult; timings: Timings }> {
+    let mark = performance.now();
+    const lap = () => {
+      const now = performance.now();
+      const ms = Math.round(now - mark);
+      mark = now;
+      return ms;
+    };
+    await client.query(`SET LOCAL work_mem = '${IMPORT_WORK_MEM}'`);
+    await client.query(CREATE_STAGING_SQL);
+    const copy = client.query(copyFrom(source.sql));
+    try {
+      await pipeline(source.chunks, copy);
+    } catch (error) {
+      if (error instanceof LineTooLongError) {
+        throw fileProblem(`Line ${error.afterLines + 1} is longer than ${error.maxChars} characters.`, [
+          { path: `line ${error.afterLines + 1}`, message: `longer than ${error.maxChars} characters; each line holds one JSON object` },
+        ]);
+      }
+      throw copyFailureProblem(error) ?? error;
+    }
+    const rowsReceived = source.ndjson ? source.ndjson.rowsSeen : copy.rowCount;
+    if (rowsReceived === 0) throw fileProblem(source.ndjson ? 'The file holds no rows.' : 'The file has a header but no data lines.');
+    const copyMs = lap();
+
+    await client.query(CREATE_GROUPS_SQL);
+    const summary = (await client.query<Summary>(GROUPS_SUMMARY_SQL)).rows[0]!;
+    const badLines = Number(summary.bad) + (source.ndjson?.badLines ?? 0);
+    if (badLines > 0) throw lineErrorsProblem(await this.lineErrors(client, source.ndjson?.errors ?? []), badLines);
+
+    const unknown = (await client.query<{ account: string; first_line: string; total: number }>(UNKNOWN_STAGED_ACCOUNTS_SQL, [MAX_LISTED_ACCOUNTS])).rows;
+    if (unknown.length > 0) {
+      throw unknownAccountsProblem(
+        unknown.map((row) => ({ account: row.account, path: `line ${row.first_line}` })),
+        unknown[0]!.total,
+      );
+    }
+    await client.query(UPSERT_STAGED_METRICS_SQL);
+    const checkMs = lap();
+
+    let rowsWritten: number;
+    try {
+      rowsWritten = (await client.query(mergeUsageSql(STAGED_SOURCE, mode))).rowCount ?? 0;
+    } catch (error) {
+      if (isNumericOverflow(error)) throw unprocessable('Adding these values to the stored ones exceeds the largest number a value can hold; nothing was written.');
+      throw error;
+    }
+    const mergeMs = lap();
+    // The last moment to notice a client that left: it cannot learn the outcome, so do not commit.
+    if (signal.aborted) throw new Error('client disconnected');
+    return {
+      result: {
+        rowsReceived,
+        rowsWritten,
+        accounts: summary.accounts,
+        metrics: summary.metrics,
+        fromDay: summary.from_day,
+        toDay: summary.to_day,
+      },
+      timings: { copy: copyMs, check: checkMs, merge: mergeMs },
+    };
+  }
+
+  /** SQL-found problems and (NDJSON) shape problems found in Node, merged in file order. */
+  private async lineErrors(client: pg.PoolClient, fromNode: FieldError[]): Promise<FieldError[]> {
+    const fromSql = (await client.query<{ line: string; message: string }>(LINE_ERRORS_SQL, [MAX_LISTED_ERRORS])).rows.map((row) => ({
+      path: `line ${row.line}`,
+      message: row.message,
+    }));
+    const lineOf = (error: FieldError) => Number(error.path.slice('line '.length));
+    return [...fromNode, ...fromSql].sort((a, b) => lineOf(a) - lineOf(b)).slice(0, MAX_LISTED_ERRORS);
+  }
+}
+
+async function* countBytes(chunks: AsyncIterator<Buffer>, add: (n: number) => void): AsyncIterableIterator<Buffer> {
+  for (;;) {
+    const next = await chunks.next();
+    if (next.done) return;
+    add(next.value.length);
+    yield next.value;
+  }
+}
+
+const secondsSince = (start: number) => (performance.now() - start) / 1000;

@@ -1,0 +1,40 @@
+/** How a write meets values already stored for the same (account, metric, day). */
+export const USAGE_MODES = ['replace', 'add'] as const;
+export type UsageMode = (typeof USAGE_MODES)[number];
+
+/** One row as the API receives it; `account` is the account's externalId. */
+export interface UsageRow {
+  account: string;
+  metric: string;
+  day: string;
+  value: number;
+}
+
+/** What every usage write or import answers (DESIGN §4). */
+export interface UsageWriteResult {
+  rowsReceived: number;
+  /** Distinct (account, metric, day) rows inserted or updated, after duplicates in the request were merged. */
+  rowsWritten: number;
+  accounts: number;
+  metrics: number;
+  fromDay: string | null;
+  toDay: string | null;
+}
+
+export interface UsagePoint {
+  metric: string;
+  day: string;
+  value: number;
+}
+
+export interface UsageSeries {
+  account: string;
+  items: UsagePoint[];
+}
+
+/** At most this many rows in one JSON request; larger feeds use the streamed import. */
+export const MAX_JSON_ROWS = 50_000;
+/** Line errors listed in one answer; the detail says how many there are in all. */
+export const MAX_LISTED_ERRORS = 50;
+/** Unknown account ids named in one answer. */
+export const MAX_LISTED_ACCOUNTS = 20;
