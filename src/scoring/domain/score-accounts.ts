@@ -1,0 +1,208 @@
+/**
+ * The entry point of the scoring math: every account of a run in, one score each out.
+ * Pure and deterministic — the same features, config and prior scores always give the
+ * same result — so runs can be replayed, previewed and backtested.
+ */
+
+import type { ScoringConfig, ScoredInput } from '../../config/scoring-config/scoring-config.types.js';
+import type { AccountFeatures, AccountScore, Driver, PriorScores, Segment } from './features.types.js';
+import { buildChurnModelInputs, churnProbability } from './churn-model.js';
+import { findDerivedFeature, seatsInUse, type FeatureContext } from './derived-features.js';
+import { buildDrivers, type DriverSource } from './drivers.js';
+import { countOf, round } from './format.js';
+import { computeHealth, dataFreshness, scoreComponents, type DataFreshness } from './health-score.js';
+import { deriveLifecycleStage } from './lifecycle-stage.js';
+import { buildPopulation, type SegmentPopulation } from './normalisation.js';
+import type { FeatureValues, InputResult } from './scored-inputs.js';
+import { detectSignals } from './signals.js';
+import { computeReadiness, estimateExpansion, scoreReadinessFactors } from './upgrade-readiness.js';
+import { computeValueGap } from './value-gap.js';
+
+export interface ScoreAccountsInput {
+  /** The run's date (YYYY-MM-DD); features are already point-in-time for it. */
+  asOf: string;
+  config: ScoringConfig;
+  accounts: AccountFeatures[];
+  /** accountId → what earlier runs said (for trend and value-gap widening). */
+  prior: Map<number, PriorScores>;
+}
+
+/** Every input of health components and readiness factors, in config order. */
+export function configuredInputs(config: ScoringConfig): ScoredInput[] {
+  return [
+    ...Object.values(config.health.components).flatMap((component) => component.inputs),
+    ...Object.values(config.readiness.factors).flatMap((factor) => factor.inputs ?? []),
+  ];
+}
+
+interface PreparedAccount {
+  account: AccountFeatures;
+  ctx: FeatureContext;
+  values: FeatureValues;
+}
+
+const EMPTY_POPULATION = buildPopulation([]);
+
+function prepareAccounts(input: ScoreAccountsInput): PreparedAccount[] {
+  const { config, accounts } = input;
+  const knownMetrics = new Set(accounts.flatMap((account) => Object.keys(account.metrics)));
+  const hasMilestoneData = accounts.some((account) => Object.keys(account.milestones).length > 0);
+  const featureNames = [...new Set(configuredInputs(config).map((scored) => scored.feature))];
+  return accounts.map((account) => {
+    const ctx: FeatureContext = {
+      windows: config.windows,
+      valueGap: config.valueGap,
+      stage: deriveLifecycleStage(account, config.lifecycle),
+      knownMetrics,
+      hasMilestoneData,
+    };
+    const values = new Map(featureNames.map((name) => [name, findDerivedFeature(name)?.compute(account, ctx) ?? null]));
+    return { account, ctx, values };
+  });
+}
+
+/** segment → feature → population, only for features some input compares within the segment. */
+function segmentPopulations(config: ScoringConfig, prepared: readonly PreparedAccount[]): Map<Segment, Map<string, SegmentPopulation>> {
+  const relative = [...new Set(configuredInputs(config).filter((scored) => scored.method !== 'thresholds').map((scored) => scored.feature))];
+  const valuesBySegment = new Map<Segment, Map<string, number[]>>();
+  for (const { account, values } of prepared) {
+    const bySegment = valuesBySegment.get(account.segment) ?? new Map<string, number[]>();
+    valuesBySegment.set(account.segment, bySegment);
+    for (const feature of relative) {
+      const value = values.get(feature) ?? null;
+      if (value === null || !Number.isFinite(value)) continue;
+      const list = bySegment.get(feature) ?? [];
+      list.push(value);
+      bySegment.set(feature, list);
+    }
+  }
+  return new Map(
+    [...valuesBySegment].map(([segment, byFeature]) => [
+      segment,
+      new Map([...byFeature].map(([feature, list]) => [feature, buildPopulation(list)])),
+    ]),
+  );
+}
+
+function staleDriver(freshness: DataFreshness, account: AccountFeatures): Driver | null {
+  if (!freshness.stale) return null;
+  const text =
+    freshness.staleDays === null || account.lastUsageDay === null
+      ? 'no usage recorded'
+      : `no usage for ${countOf(freshness.staleDays, 'day')} (last on ${account.lastUsageDay})`;
+  // Impact 0 keeps the impacts summing to the score; it leads the list because it qualifies every other driver.
+  return { factor: 'data_freshness', direction: 'negative', impact: 0, text };
+}
+
+function scoreAccount(
+  prepared: PreparedAccount,
+  input: ScoreAccountsInput,
+  populations: Map<Segment, Map<string, SegmentPopulation>>,
+): AccountScore {
+  const { config, asOf } = input;
+  const { account, ctx, values } = prepared;
+  const segmentPopulation = populations.get(account.segment);
+  const population = (feature: string): SegmentPopulation => segmentPopulation?.get(feature) ?? EMPTY_POPULATION;
+  const describe = (scored: InputResult): string =>
+    findDerivedFeature(scored.feature)?.describe(scored.value, account, ctx) ?? `${scored.feature} ${scored.value}`;
+
+  const components = scoreComponents(config.health, account.segment, values, population);
+  const freshness = dataFreshness(account.lastUsageDay, asOf, config.windows.staleAfterDays);
+  const health = computeHealth(components, freshness, config.health.grades);
+  const valueGap = computeValueGap(account, ctx, config.valueGap);
+
+  const prior = input.prior.get(account.accountId) ?? null;
+  const trend = {
+    d7: prior?.healthD7 == null ? null : round(health.score - prior.healthD7, 1),
+    d30: prior?.healthD30 == null ? null : round(health.score - prior.healthD30, 1),
+  };
+
+  const modelInputs = buildChurnModelInputs(
+    {
+      components: Object.fromEntries(components.map((component) => [component.name, component.score])),
+      healthScore: health.score,
+      coverage: health.coverage,
+      stale: freshness.stale,
+      daysToRenewal: account.daysToRenewal,
+      stage: ctx.stage,
+      valueGap: valueGap.valueGap,
+      trendD30: trend.d30,
+    },
+    config.churn,
+  );
+  const churnRisk = round(churnProbability(config.churn, modelInputs), 4);
+
+  const readiness = computeReadiness(scoreReadinessFactors(config.readiness, values, population, components));
+  const expansion = estimateExpansion(account, seatsInUse(account, ctx), config.readiness.expansion);
+
+  const atRisk = churnRisk >= config.lists.atRisk.minChurnRisk || config.lists.atRisk.grades.includes(health.grade);
+  const expansionCandidate = readiness.score >= config.lists.expansion.minReadiness && !(config.lists.expansion.excludeAtRisk && atRisk);
+
+  const signals = detectSignals(
+    {
+      account,
+      ctx,
+      grade: health.grade,
+      churnRisk,
+      readiness: readiness.score,
+      recommendedPlan: expansion.recommendedPlan,
+      valueGap: valueGap.valueGap,
+      previousValueGap: prior?.previousValueGap ?? null,
+    },
+    config.signals,
+  );
+
+  const neutral = config.drivers.neutralScore;
+  const componentSources: DriverSource[] = health.blend.parts.map((part) => ({
+    factor: part.name,
+    share: part.share,
+    score: part.score,
+    inputs: components.find((component) => component.name === part.name)?.inputs ?? [],
+  }));
+  const readinessSources: DriverSource[] = readiness.blend.parts.map((part) => ({
+    factor: `readiness.${part.name}`,
+    share: part.share,
+    score: part.score,
+    inputs: readiness.factors.find((factor) => factor.name === part.name)?.inputs ?? [],
+  }));
+  const stale = staleDriver(freshness, account);
+  const drivers = [...(stale === null ? [] : [stale]), ...buildDrivers(componentSources, health.score, neutral, describe)];
+
+  return {
+    accountId: account.accountId,
+    healthScore: health.score,
+    grade: health.grade,
+    components: Object.fromEntries(
+      components.filter((component) => component.score !== null).map((component) => [component.name, round(component.score ?? 0, 1)]),
+    ),
+    coverage: round(health.coverage, 3),
+    stale: freshness.stale,
+    staleDays: freshness.staleDays,
+    lifecycleStage: ctx.stage,
+    trend,
+    churnRisk,
+    arrAtRisk: round(account.arr * churnRisk, 2),
+    valueGap: valueGap.valueGap,
+    valueGaps: valueGap.listed,
+    upgradeReadiness: readiness.score,
+    recommendedPlan: expansion.recommendedPlan,
+    expansionArr: expansion.expansionArr,
+    signals,
+    drivers,
+    readinessDrivers: buildDrivers(readinessSources, readiness.score, neutral, describe),
+    atRisk,
+    expansionCandidate,
+    modelInputs,
+  };
+}
+
+/**
+ * Scores every account as of `asOf`. Percentile and log z-score inputs compare accounts
+ * within their segment among `accounts`, so pass the whole run, not one account at a time.
+ * Output order follows `accounts`.
+ */
+export function scoreAccounts(input: ScoreAccountsInput): AccountScore[] {
+  const prepared = prepareAccounts(input);
+  const populations = segmentPopulations(input.config, prepared);
+  return prepared.map((account) => scoreAccount(account, input, populations));
+}
