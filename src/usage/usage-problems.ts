@@ -44,7 +44,11 @@ export function copyFailureProblem(error: unknown): ProblemException | null {
   if (!isPgError(error) || !error.code?.startsWith('22')) return null;
   const line = /\bCOPY \w+, line (\d+)/.exec(error.where ?? '')?.[1];
   if (line === undefined) return null;
-  return fileProblem(`The file could not be read as CSV at line ${line}.`, [{ path: `line ${line}`, message: error.message }]);
+  // PostgreSQL reports an unclosed quote where the input ran out, not where the quote opened.
+  const message = /unterminated CSV quoted field/.test(error.message)
+    ? `${error.message}: the file ends inside a quoted field, so a quote opened on this or an earlier line is never closed`
+    : error.message;
+  return fileProblem(`The file could not be read as CSV at line ${line}.`, [{ path: `line ${line}`, message }]);
 }
 
 /** float8 overflow when add-mode sums exceed ~1.8e308. */

@@ -1,9 +1,21 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsNumber, IsOptional, IsString, Length, Matches, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsOptional, IsString, Length, Matches, registerDecorator, ValidateNested } from 'class-validator';
 import { IsDay } from '../../common/is-day.validator.js';
 import { METRIC_PATTERN } from '../../common/record-of-numbers.validator.js';
 import { MAX_JSON_ROWS, USAGE_MODES, type UsageMode } from '../usage.types.js';
+
+/** One check and one message for a value (IsNumber + Min would report a missing value twice). */
+function IsUsageValue(): PropertyDecorator {
+  return (target, propertyName) =>
+    registerDecorator({
+      name: 'isUsageValue',
+      target: target.constructor,
+      propertyName: String(propertyName),
+      options: { message: '$property must be a finite number >= 0' },
+      validator: { validate: (value: unknown) => typeof value === 'number' && Number.isFinite(value) && value >= 0 },
+    });
+}
 
 export class UsageRowDto {
   @ApiProperty({ example: 'acme-corp', description: 'The account externalId; the account must exist' })
@@ -19,8 +31,7 @@ export class UsageRowDto {
   day: string;
 
   @ApiProperty({ example: 42, minimum: 0, description: 'Finite number >= 0' })
-  @IsNumber({ allowNaN: false, allowInfinity: false }, { message: '$property must be a finite number >= 0' })
-  @Min(0, { message: '$property must be a finite number >= 0' })
+  @IsUsageValue()
   value: number;
 }
 
