@@ -187,6 +187,8 @@ function buildAccount(input: BuildInput): BuiltAccount {
   let seatsBefore = initialSeats(random, planId);
   if (pressure !== null && pressure !== 'api' && seatLimit !== null) seatsBefore = integer(random, Math.ceil(seatLimit * 0.9), seatLimit);
   if (story === 'expanded') seatsBefore = planId === 'starter' ? integer(random, 6, 10) : integer(random, 30, 50);
+  // A two-seat account's decline drowns in day-to-day noise; the story needs a few users to lose.
+  if (story === 'declining' && planId === 'starter') seatsBefore = integer(random, 5, 10);
 
   // Timeline: day indexes from the window start; contract and renewal dates follow from the story.
   let contractStartIdx = -integer(random, 45, 1000);
@@ -363,7 +365,7 @@ function buildProfile(p: ProfileInput): AccountProfile {
     case 'declining':
       utilisation = r(0.7, 0.9);
       activeShare = r(0.6, 0.8);
-      declineDepth = r(0.5, 0.7);
+      declineDepth = r(0.65, 0.85);
       npsStart = r(7, 8.5);
       npsEnd = r(3, 5);
       apiShare = r(0.15, 0.5);

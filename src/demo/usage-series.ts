@@ -85,7 +85,7 @@ export function accountUsage(tenant: DemoTenant, index: number): AccountUsage {
     const engagement = engagementAt(p, t);
     const decline = declineProgress(p, t);
 
-    const users = binomial(random, assigned, Math.min(1, p.activeShare * engagement * weekday));
+    const users = activeUsers(random, assigned, Math.min(1, p.activeShare * engagement * weekday));
     active[t] = users;
     seats[t] = assigned;
     logins[t] = users > 0 ? poisson(random, users * p.loginsPerUser) : 0;
@@ -157,6 +157,17 @@ export function* usageRows(tenant: DemoTenant): Generator<UsageRow> {
     }
     yield* usage.milestones;
   }
+}
+
+/**
+ * Users active of those assigned. Half the spread of a binomial: a team's members are not
+ * independent coin flips (the same people work every weekday), and small accounts would otherwise
+ * drown their story in noise.
+ */
+function activeUsers(random: Random, assigned: number, probability: number): number {
+  const mean = assigned * probability;
+  const value = Math.round(mean + 0.5 * Math.sqrt(mean * (1 - probability)) * normal(random));
+  return Math.min(assigned, Math.max(0, value));
 }
 
 /** Seats assigned (before rounding): the story's main curve. */
