@@ -46,7 +46,8 @@ export function percentileScore(value: number, population: SegmentPopulation, be
  * scale; the normal CDF turns the z-score into 0–100 with 50 at the segment's mean.
  */
 export function logZscoreScore(value: number, population: SegmentPopulation, better: Better): number {
-  if (population.sorted.length < 2 || population.logStdDev === 0) return NEUTRAL_SCORE;
+  // A spread of floating-point noise (identical values whose mean is not exact) is no spread.
+  if (population.sorted.length < 2 || population.logStdDev <= 1e-9 * Math.max(1, Math.abs(population.logMean))) return NEUTRAL_SCORE;
   const z = (safeLog1p(value) - population.logMean) / population.logStdDev;
   const score = normalCdf(z) * 100;
   return better === 'higher' ? score : 100 - score;
