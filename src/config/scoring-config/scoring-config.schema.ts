@@ -19,7 +19,7 @@ const nonNegative = { type: 'number', minimum: 0 } as const;
 const share = { type: 'number', minimum: 0, maximum: 1 } as const;
 const score = { type: 'number', minimum: 0, maximum: 100 } as const;
 const days = { type: 'integer', minimum: 1, maximum: 3660 } as const;
-const cron = { type: 'string', minLength: 9, maxLength: 120, description: 'Cron expression, 5 or 6 fields' } as const;
+const cron = { type: 'string', minLength: 1, maxLength: 120, description: 'Cron expression, 5 or 6 fields' } as const;
 
 function closed(properties: Record<string, object>, required: string[] = Object.keys(properties), description?: string): object {
   return {
