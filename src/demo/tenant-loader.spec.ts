@@ -79,7 +79,7 @@ describe('loadTenantViaApi', () => {
     expect(JSON.parse(service.requests.at(-1)!.body)).toEqual({ outcomes: tenant.outcomes });
 
     expect(summary).toMatchObject({ plans: 3, accounts: 30, accountVersions: tenant.accountVersions.length, outcomes: tenant.outcomes.length });
-    expect(summary.usage.rowsWritten).toBe(summary.usageRowsSent);
+    expect(summary.usage.rowsWritten).toBe(summary.usageRows);
     expect(lines.some((line) => /usage: .* rows sent .* rows\/s/.test(line))).toBe(true);
   });
 

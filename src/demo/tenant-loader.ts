@@ -34,7 +34,7 @@ export interface LoadSummary {
   accountVersions: number;
   usage: UsageImportResult;
   /** Rows this side sent, for comparison with the service's `rowsReceived`. */
-  usageRowsSent: number;
+  usageRows: number;
   outcomes: number;
   seconds: number;
 }
@@ -101,7 +101,7 @@ export async function loadTenantViaApi(
     accounts: tenant.accounts.length,
     accountVersions: tenant.accountVersions.length,
     usage,
-    usageRowsSent: sent.rows,
+    usageRows: sent.rows,
     outcomes: tenant.outcomes.length,
     seconds: (performance.now() - started) / 1000,
   };
