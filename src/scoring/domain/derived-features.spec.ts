@@ -12,6 +12,7 @@ function context(account: AccountFeatures, overrides: Partial<FeatureContext> = 
     stage: 'mature',
     knownMetrics: new Set(Object.keys(account.metrics)),
     hasMilestoneData: true,
+    hasFeatureData: true,
     ...overrides,
   };
 }

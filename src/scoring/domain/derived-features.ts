@@ -8,9 +8,10 @@
  * rows, because no answer is not an answer of 0.
  */
 
+import { daysBetween } from '../../common/dates.js';
 import type { ScoringConfig } from '../../config/scoring-config/scoring-config.types.js';
 import type { AccountFeatures, LifecycleStage, MetricAggregates } from './features.types.js';
-import { clamp, countOf, formatNumber, formatOneDecimal, formatShare, metricLabel, round } from './format.js';
+import { clamp, countOf, formatNumber, formatOneDecimal, formatShare, metricLabel } from './format.js';
 
 export interface FeatureContext {
   windows: ScoringConfig['windows'];
@@ -20,6 +21,8 @@ export interface FeatureContext {
   knownMetrics: ReadonlySet<string>;
   /** Whether any account of the run has reached any milestone (the milestone feed exists). */
   hasMilestoneData: boolean;
+  /** Whether any account of the run sent a `feature.*` metric (the feature feed exists). */
+  hasFeatureData: boolean;
 }
 
 export interface DerivedFeature {
@@ -114,11 +117,6 @@ export function describeLimit(usage: LimitUtilisation): string {
   return `${metricLabel(usage.limitName)} at ${formatShare(usage.utilisation)} of the plan limit (${formatNumber(usage.used)} of ${formatNumber(usage.limit)})`;
 }
 
-function hasFeatureFeed(ctx: FeatureContext): boolean {
-  for (const metric of ctx.knownMetrics) if (metric.startsWith('feature.')) return true;
-  return false;
-}
-
 export function includedFeaturesUsed(account: AccountFeatures): string[] {
   const used = new Set(account.featuresUsed);
   return account.plan.features.filter((name) => used.has(name));
@@ -138,8 +136,7 @@ export function firstValue(account: AccountFeatures, ctx: FeatureContext): First
   const milestone = ctx.valueGap.gaps.time_to_first_value.milestone;
   const reachedOn = account.milestones[milestone];
   if (reachedOn === undefined) return { milestone, reachedAfterDays: null };
-  const days = (Date.parse(`${reachedOn}T00:00:00Z`) - Date.parse(`${account.contractStart}T00:00:00Z`)) / 86_400_000;
-  return { milestone, reachedAfterDays: Math.max(0, Math.round(days)) };
+  return { milestone, reachedAfterDays: Math.max(0, daysBetween(account.contractStart, reachedOn)) };
 }
 
 function named(
@@ -155,7 +152,7 @@ const CATALOGUE: DerivedFeature[] = [
   named(
     'active_users_avg',
     (account, ctx) => recentDailyAverage(account, ctx, 'active_users'),
-    (value, account, ctx) => `${formatNumber(round1(value))} active users a day on average over the last ${recentCoveredDays(account, ctx)} days`,
+    (value, account, ctx) => `${formatNumber(value)} active users a day on average over the last ${recentCoveredDays(account, ctx)} days`,
   ),
   named(
     'active_users_per_seat',
@@ -164,7 +161,7 @@ const CATALOGUE: DerivedFeature[] = [
       return average === null || account.seatsPurchased <= 0 ? null : average / account.seatsPurchased;
     },
     (value, account) =>
-      `${formatNumber(round1(value * account.seatsPurchased))} daily active users on average for ${countOf(account.seatsPurchased, 'seat')}`,
+      `${formatNumber(value * account.seatsPurchased)} daily active users on average for ${countOf(account.seatsPurchased, 'seat')}`,
   ),
   named(
     'active_days_ratio',
@@ -183,7 +180,7 @@ const CATALOGUE: DerivedFeature[] = [
       if (logins === null || users === null || users.recentSum <= 0) return null;
       return logins.recentSum / users.recentSum;
     },
-    (value) => `${formatNumber(round1(value))} logins per active user per day`,
+    (value) => `${formatNumber(value)} logins per active user per day`,
   ),
   named(
     'active_users_trend',
@@ -207,14 +204,14 @@ const CATALOGUE: DerivedFeature[] = [
   named(
     'feature_breadth',
     (account, ctx) => {
-      if (account.plan.features.length === 0 || !hasFeatureFeed(ctx)) return null;
+      if (account.plan.features.length === 0 || !ctx.hasFeatureData) return null;
       return includedFeaturesUsed(account).length / account.plan.features.length;
     },
     (_value, account) => `uses ${includedFeaturesUsed(account).length} of ${account.plan.features.length} included features`,
   ),
   named(
     'features_used',
-    (account, ctx) => (hasFeatureFeed(ctx) ? account.featuresUsed.length : null),
+    (account, ctx) => (ctx.hasFeatureData ? account.featuresUsed.length : null),
     (value) => `uses ${countOf(value, 'feature')}`,
   ),
   named(
@@ -255,7 +252,7 @@ const CATALOGUE: DerivedFeature[] = [
     },
     (value, account, ctx) => {
       const tickets = countAggregates(account, ctx, 'support_tickets')?.recentSum ?? 0;
-      return `${countOf(tickets, 'support ticket')} in ${ctx.windows.recentDays} days (${formatNumber(Math.round(value * 100) / 100)} per active user)`;
+      return `${countOf(tickets, 'support ticket')} in ${ctx.windows.recentDays} days (${value.toFixed(2)} per active user)`;
     },
   ),
   named(
@@ -351,7 +348,7 @@ function genericMetricFeature(name: string): DerivedFeature | null {
       (account) => account.metrics[metric]?.last ?? null,
       (value, account) => {
         const day = account.metrics[metric]?.lastDay;
-        return `${metricLabel(metric)} ${formatNumber(round1(value))}${day ? ` on ${day}` : ''}`;
+        return `${metricLabel(metric)} ${formatNumber(value)}${day ? ` on ${day}` : ''}`;
       },
     );
   }
@@ -372,13 +369,13 @@ function genericMetricFeature(name: string): DerivedFeature | null {
         const when = windowPhrase(window, ctx);
         switch (aggregate) {
           case 'sum':
-            return `${formatNumber(round1(value))} ${label} ${when}`;
+            return `${formatNumber(value)} ${label} ${when}`;
           case 'activeDays':
             return `${label} on ${countOf(value, 'day')} ${when}`;
           case 'max':
-            return `${label} peaking at ${formatNumber(round1(value))} a day ${when}`;
+            return `${label} peaking at ${formatNumber(value)} a day ${when}`;
           case 'mean':
-            return `${label} averaging ${formatNumber(round1(value))} ${when}`;
+            return `${label} averaging ${formatNumber(value)} ${when}`;
         }
       },
     );
@@ -398,8 +395,4 @@ export function findDerivedFeature(name: string): DerivedFeature | undefined {
   const generic = genericMetricFeature(name);
   if (generic !== null) genericCache.set(name, generic);
   return generic ?? undefined;
-}
-
-function round1(value: number): number {
-  return round(value, 1);
 }

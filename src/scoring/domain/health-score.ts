@@ -4,6 +4,7 @@
  * rescaled; `coverage` says how much of the configured weight that left.
  */
 
+import { daysBetween } from '../../common/dates.js';
 import type { ScoringConfig } from '../../config/scoring-config/scoring-config.types.js';
 import type { Grade, Segment } from './features.types.js';
 import { round } from './format.js';
@@ -44,7 +45,7 @@ export function segmentComponentWeights(health: ScoringConfig['health'], segment
 
 export function dataFreshness(lastUsageDay: string | null, asOf: string, staleAfterDays: number): DataFreshness {
   if (lastUsageDay === null) return { stale: true, staleDays: null };
-  const staleDays = Math.max(0, Math.round((Date.parse(`${asOf}T00:00:00Z`) - Date.parse(`${lastUsageDay}T00:00:00Z`)) / 86_400_000));
+  const staleDays = Math.max(0, daysBetween(lastUsageDay, asOf));
   return { stale: staleDays > staleAfterDays, staleDays };
 }
 

@@ -47,6 +47,7 @@ function prepareAccounts(input: ScoreAccountsInput): PreparedAccount[] {
   const { config, accounts } = input;
   const knownMetrics = new Set(accounts.flatMap((account) => Object.keys(account.metrics)));
   const hasMilestoneData = accounts.some((account) => Object.keys(account.milestones).length > 0);
+  const hasFeatureData = [...knownMetrics].some((metric) => metric.startsWith('feature.'));
   const featureNames = [...new Set(configuredInputs(config).map((scored) => scored.feature))];
   return accounts.map((account) => {
     const ctx: FeatureContext = {
@@ -55,6 +56,7 @@ function prepareAccounts(input: ScoreAccountsInput): PreparedAccount[] {
       stage: deriveLifecycleStage(account, config.lifecycle),
       knownMetrics,
       hasMilestoneData,
+      hasFeatureData,
     };
     const values = new Map(featureNames.map((name) => [name, findDerivedFeature(name)?.compute(account, ctx) ?? null]));
     return { account, ctx, values };

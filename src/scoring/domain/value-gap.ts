@@ -48,8 +48,7 @@ function unusedSeats(account: AccountFeatures, ctx: FeatureContext, config: Scor
 function unusedFeatures(account: AccountFeatures, ctx: FeatureContext, config: ScoringConfig['valueGap']): WeightedGap | null {
   const included = account.plan.features.length;
   const expected = config.gaps.unused_features.expectedBreadth[ctx.stage];
-  const featureFeed = [...ctx.knownMetrics].some((metric) => metric.startsWith('feature.'));
-  if (included === 0 || expected <= 0 || !featureFeed) return null;
+  if (included === 0 || expected <= 0 || !ctx.hasFeatureData) return null;
   const used = includedFeaturesUsed(account).length;
   return {
     name: 'unused_features',

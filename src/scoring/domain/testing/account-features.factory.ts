@@ -4,6 +4,7 @@
  */
 
 import { readFileSync } from 'node:fs';
+import { addDays } from '../../../common/dates.js';
 import { parseScoringConfig } from '../../../config/scoring-config/scoring-config.loader.js';
 import type { ScoringConfig } from '../../../config/scoring-config/scoring-config.types.js';
 import type { AccountFeatures, LimitUsage, MetricAggregates, PlanInfo } from '../features.types.js';
@@ -12,11 +13,7 @@ export const AS_OF = '2026-03-02';
 export const RECENT_DAYS = 28;
 export const PREVIOUS_DAYS = 28;
 
-export function addDays(day: string, days: number): string {
-  const date = new Date(`${day}T00:00:00Z`);
-  date.setUTCDate(date.getUTCDate() + days);
-  return date.toISOString().slice(0, 10);
-}
+export { addDays };
 
 /** The shipped `config/scoring.yaml`, parsed; fails the test run loudly if it is invalid. */
 export function shippedConfig(): ScoringConfig {
