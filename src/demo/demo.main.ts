@@ -8,12 +8,14 @@ import { bootLog, closeOnSignals, startService, type Running } from '../bootstra
 import { addDays, today } from '../common/dates.js';
 import type { Env } from '../config/env.js';
 import { printScoringSummary } from './scoring-summary.js';
-import { DEFAULT_SEED, generateTenant, type DemoTenant, type StoryName } from './tenant-generator.js';
+import { DEFAULT_SEED, generateTenant, TenantOptionsError, type DemoTenant, type StoryName } from './tenant-generator.js';
 import { ApiRequestError, createApiKey, loadTenantViaApi, revokeApiKeysNamed } from './tenant-loader.js';
 
 /** Only for a local demo: anyone who reads this file knows it. */
 export const DEMO_ADMIN_KEY = 'demo-admin-key-change-me';
 const DEMO_CSM_KEY_NAME = 'demo csm';
+
+const USAGE = 'Usage: npm run demo -- [--accounts 300] [--days 180] [--seed N] [--end-day YYYY-MM-DD (default: yesterday)]';
 
 const say = (line = '') => process.stdout.write(`${line}\n`);
 
@@ -24,9 +26,14 @@ function parseOptions(): { accounts: number; days: number; seed: number; endDay:
       days: { type: 'string', default: '180' },
       seed: { type: 'string', default: String(DEFAULT_SEED) },
       'end-day': { type: 'string', default: addDays(today(), -1) },
+      help: { type: 'boolean', short: 'h', default: false },
     },
     allowPositionals: false,
   });
+  if (values.help) {
+    say(USAGE);
+    process.exit(0);
+  }
   return { accounts: Number(values.accounts), days: Number(values.days), seed: Number(values.seed), endDay: values['end-day'] };
 }
 
@@ -78,6 +85,17 @@ function printFailure(error: unknown): void {
     }
     process.stderr.write(`${body || '(empty body)'}\n`);
     if (error.status === 404) process.stderr.write('The endpoint is missing: is this build of the service complete?\n');
+    return;
+  }
+  // Mistakes in the command line or settings need the message, not a stack trace.
+  const usageMistake = error instanceof TenantOptionsError || (error instanceof Error && (error.name === 'EnvError' || String((error as { code?: unknown }).code).startsWith('ERR_PARSE_ARGS')));
+  if (usageMistake) {
+    bootLog('error', `demo: ${(error as Error).message}`);
+    process.stderr.write(`${USAGE}\n`);
+    return;
+  }
+  if ((error as { code?: unknown } | null)?.code === 'EADDRINUSE') {
+    bootLog('error', `demo: ${(error as Error).message}. Another process uses the port; try PORT=3001 npm run demo.`);
     return;
   }
   bootLog('error', `demo: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
