@@ -14,14 +14,17 @@ import { prependChunk, readFirstLine } from './stream-head.js';
 import { parseUsageCsvHeader, USAGE_COLUMNS } from './usage-csv-header.js';
 import { copyFailureProblem, fileProblem, isNumericOverflow, lineErrorsProblem, unknownAccountsProblem } from './usage-problems.js';
 import {
+  ANALYZE_STAGING_SQL,
   COPY_NDJSON_SQL,
   copyCsvSql,
   CREATE_GROUPS_SQL,
+  CREATE_PAIRS_SQL,
   CREATE_STAGING_SQL,
   GROUPS_SUMMARY_SQL,
+  insertNewStagedSql,
   LINE_ERRORS_SQL,
-  mergeUsageSql,
-  STAGED_SOURCE,
+  mergeStagedSql,
+  PAIRS_PLAN_SQL,
   UNKNOWN_STAGED_ACCOUNTS_SQL,
   UPSERT_STAGED_METRICS_SQL,
 } from './usage-sql.js';
@@ -33,6 +36,7 @@ const PROGRESS_EVERY_MS = 10_000;
 // The merge sorts every staged row by primary key; in memory that is several times faster than
 // an external sort. Per transaction only, so other sessions keep the server default.
 const IMPORT_WORK_MEM = '256MB';
+const UNIQUE_VIOLATION = '23505';
 
 export interface UsageImportRequest {
   body: IncomingMessage;
@@ -44,7 +48,8 @@ export interface UsageImportRequest {
 
 interface Summary {
   lines: string;
-  bad: string;
+  /** Not a line count: > 0 means at least one line is bad (the exact count comes with the errors). */
+  problems: string;
   from_day: string | null;
   to_day: string | null;
   accounts: number;
@@ -164,8 +169,10 @@ export class UsageImportService {
 
     await client.query(CREATE_GROUPS_SQL);
     const summary = (await client.query<Summary>(GROUPS_SUMMARY_SQL)).rows[0]!;
-    const badLines = Number(summary.bad) + (source.ndjson?.badLines ?? 0);
-    if (badLines > 0) throw lineErrorsProblem(await this.lineErrors(client, source.ndjson?.errors ?? []), badLines);
+    if (Number(summary.problems) > 0 || (source.ndjson?.badLines ?? 0) > 0) {
+      const { errors, badLines } = await this.lineErrors(client, source.ndjson);
+      throw lineErrorsProblem(errors, badLines);
+    }
 
     const unknown = (await client.query<{ account: string; first_line: string; total: number }>(UNKNOWN_STAGED_ACCOUNTS_SQL, [MAX_LISTED_ACCOUNTS])).rows;
     if (unknown.length > 0) {
@@ -175,11 +182,13 @@ export class UsageImportService {
       );
     }
     await client.query(UPSERT_STAGED_METRICS_SQL);
+    await client.query(CREATE_PAIRS_SQL);
+    await client.query(ANALYZE_STAGING_SQL);
     const checkMs = lap();
 
     let rowsWritten: number;
     try {
-      rowsWritten = (await client.query(mergeUsageSql(STAGED_SOURCE, mode))).rowCount ?? 0;
+      rowsWritten = await this.merge(client, mode);
     } catch (error) {
       if (isNumericOverflow(error)) throw unprocessable('Adding these values to the stored ones exceeds the largest number a value can hold; nothing was written.');
       throw error;
@@ -200,14 +209,39 @@ export class UsageImportService {
     };
   }
 
+  /**
+   * Appends lines past the last stored day of their pair with a plain INSERT and upserts the
+   * rest. If a concurrent writer slipped the same keys in meanwhile, the append fails on the
+   * primary key; it is then undone to the savepoint and everything goes through the upsert.
+   */
+  private async merge(client: pg.PoolClient, mode: UsageMode): Promise<number> {
+    const plan = (await client.query<{ has_new: boolean; has_overlap: boolean }>(PAIRS_PLAN_SQL)).rows[0]!;
+    let written = 0;
+    if (plan.has_new) {
+      await client.query('SAVEPOINT usage_append');
+      try {
+        written += (await client.query(insertNewStagedSql(mode))).rowCount ?? 0;
+        await client.query('RELEASE SAVEPOINT usage_append');
+      } catch (error) {
+        if ((error as { code?: string }).code !== UNIQUE_VIOLATION) throw error;
+        await client.query('ROLLBACK TO SAVEPOINT usage_append');
+        this.logger.log('usage import met rows written concurrently; merging every line with ON CONFLICT');
+        return (await client.query(mergeStagedSql('all', mode))).rowCount ?? 0;
+      }
+    }
+    if (plan.has_overlap) written += (await client.query(mergeStagedSql('overlap', mode))).rowCount ?? 0;
+    return written;
+  }
+
   /** SQL-found problems and (NDJSON) shape problems found in Node, merged in file order. */
-  private async lineErrors(client: pg.PoolClient, fromNode: FieldError[]): Promise<FieldError[]> {
-    const fromSql = (await client.query<{ line: string; message: string }>(LINE_ERRORS_SQL, [MAX_LISTED_ERRORS])).rows.map((row) => ({
-      path: `line ${row.line}`,
-      message: row.message,
-    }));
+  private async lineErrors(client: pg.PoolClient, ndjson: NdjsonUsageConverter | undefined): Promise<{ errors: FieldError[]; badLines: number }> {
+    const rows = (await client.query<{ line: string; message: string; bad_lines: string }>(LINE_ERRORS_SQL, [MAX_LISTED_ERRORS])).rows;
+    const fromSql = rows.map((row) => ({ path: `line ${row.line}`, message: row.message }));
     const lineOf = (error: FieldError) => Number(error.path.slice('line '.length));
-    return [...fromNode, ...fromSql].sort((a, b) => lineOf(a) - lineOf(b)).slice(0, MAX_LISTED_ERRORS);
+    return {
+      errors: [...(ndjson?.errors ?? []), ...fromSql].sort((a, b) => lineOf(a) - lineOf(b)).slice(0, MAX_LISTED_ERRORS),
+      badLines: Number(rows[0]?.bad_lines ?? 0) + (ndjson?.badLines ?? 0),
+    };
   }
 }
 

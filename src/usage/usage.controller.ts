@@ -15,7 +15,7 @@ class UsageWriteResultDto implements UsageWriteResult {
   @ApiProperty({ example: 3, description: 'Rows (lines) in the request' })
   rowsReceived: number;
 
-  @ApiProperty({ example: 3, description: 'Distinct (account, metric, day) rows inserted or updated, after repeated keys were merged' })
+  @ApiProperty({ example: 3, description: 'Stored (account, metric, day) rows inserted or whose value changed, after repeated keys were merged; 0 when everything sent was already stored' })
   rowsWritten: number;
 
   @ApiProperty({ example: 2, description: 'Distinct accounts in the request' })

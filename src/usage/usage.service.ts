@@ -4,7 +4,7 @@ import { notFound, unprocessable } from '../common/problem.js';
 import { withPgTransaction } from '../database/pg-client.js';
 import { rowsIngested } from '../observability/metrics.js';
 import { isNumericOverflow, unknownAccountsProblem } from './usage-problems.js';
-import { JSON_SOURCE, mergeUsageSql, SERIES_SQL, UNKNOWN_ACCOUNTS_SQL, UPSERT_METRICS_SQL } from './usage-sql.js';
+import { mergeJsonSql, SERIES_SQL, UNKNOWN_ACCOUNTS_SQL, UPSERT_METRICS_SQL } from './usage-sql.js';
 import { MAX_LISTED_ACCOUNTS, type UsageMode, type UsagePoint, type UsageRow, type UsageSeries, type UsageWriteResult } from './usage.types.js';
 
 export interface UsageSeriesFilter {
@@ -64,7 +64,7 @@ export class UsageService {
       }
       await client.query(UPSERT_METRICS_SQL, [[...columns.metricNames]]);
       try {
-        const merged = await client.query(mergeUsageSql(JSON_SOURCE, mode), [columns.accounts, columns.metrics, columns.days, columns.values]);
+        const merged = await client.query(mergeJsonSql(mode), [columns.accounts, columns.metrics, columns.days, columns.values]);
         return merged.rowCount ?? 0;
       } catch (error) {
         if (isNumericOverflow(error)) throw unprocessable('Adding these values to the stored ones exceeds the largest number a value can hold; nothing was written.');

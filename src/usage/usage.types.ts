@@ -13,7 +13,10 @@ export interface UsageRow {
 /** What every usage write or import answers (DESIGN §4). */
 export interface UsageWriteResult {
   rowsReceived: number;
-  /** Distinct (account, metric, day) rows inserted or updated, after duplicates in the request were merged. */
+  /**
+   * Stored (account, metric, day) rows inserted or whose value changed, after repeated keys in the
+   * request were merged. Re-sending data already stored writes nothing and answers 0.
+   */
   rowsWritten: number;
   accounts: number;
   metrics: number;

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import pg from 'pg';
 import { SEED_PLAN, seedAccountsSql } from '../support/seed-accounts-sql.js';
 import { ADMIN_KEY, bearer, startTestApp, type TestApp } from '../support/test-app.js';
 
@@ -80,8 +81,12 @@ describe('POST /v1/usage/import (streamed CSV and NDJSON)', () => {
       const first = await upload(csv).expect(200);
       const after = await stored();
       const second = await upload(csv, CSV, '?mode=replace').expect(200);
-      expect(second.body).toEqual(first.body);
+      expect(first.body.rowsWritten).toBe(3);
+      expect(second.body).toEqual({ ...first.body, rowsWritten: 0 });
       expect(await stored()).toEqual(after);
+      // A changed value among unchanged ones is the only row written.
+      const changed = await upload(csv.replace('globex,seats_used,2026-03-01,12', 'globex,seats_used,2026-03-01,13')).expect(200);
+      expect(changed.body.rowsWritten).toBe(1);
     });
 
     it('adds to stored values with mode=add', async () => {
@@ -92,6 +97,53 @@ describe('POST /v1/usage/import (streamed CSV and NDJSON)', () => {
       expect(series.body.items).toEqual([
         { metric: 'api_calls', day: '2026-03-01', value: 200 },
         { metric: 'api_calls', day: '2026-03-02', value: 100 },
+      ]);
+    });
+
+    it('appends days after the stored ones and updates stored days in the same import', async () => {
+      await upload('account,metric,day,value\nglobex,reports_created,2026-02-01,1\nglobex,reports_created,2026-02-02,2\n').expect(200);
+      const csv = 'account,metric,day,value\nglobex,reports_created,2026-02-02,20\nglobex,reports_created,2026-02-03,30\nacme,reports_created,2026-02-01,5\n';
+      const replaced = await upload(csv).expect(200);
+      expect(replaced.body.rowsWritten).toBe(3);
+      const series = async (account: string) => (await t.http.get(`/v1/accounts/${account}/usage?metric=reports_created`).set(bearer()).expect(200)).body.items;
+      expect(await series('globex')).toEqual([
+        { metric: 'reports_created', day: '2026-02-01', value: 1 },
+        { metric: 'reports_created', day: '2026-02-02', value: 20 },
+        { metric: 'reports_created', day: '2026-02-03', value: 30 },
+      ]);
+      await upload(csv, CSV, '?mode=add').expect(200);
+      expect(await series('globex')).toEqual([
+        { metric: 'reports_created', day: '2026-02-01', value: 1 },
+        { metric: 'reports_created', day: '2026-02-02', value: 40 },
+        { metric: 'reports_created', day: '2026-02-03', value: 60 },
+      ]);
+      expect(await series('acme')).toEqual([{ metric: 'reports_created', day: '2026-02-01', value: 10 }]);
+    });
+
+    it('still merges correctly when another writer adds the same new days while it runs', async () => {
+      await upload('account,metric,day,value\ninitech,race,2026-04-01,1\n').expect(200);
+      const other = new pg.Client({ connectionString: t.databaseUrl });
+      await other.connect();
+      try {
+        // Another transaction holds an uncommitted row for a day this import believes is new.
+        await other.query('BEGIN');
+        await other.query(
+          `INSERT INTO usage_daily (account_id, metric_id, day, value)
+           SELECT a.id, m.id, '2026-04-02', 99 FROM accounts a, metrics m WHERE a.external_id = 'initech' AND m.name = 'race'`,
+        );
+        const importing = upload('account,metric,day,value\ninitech,race,2026-04-01,1\ninitech,race,2026-04-02,2\ninitech,race,2026-04-03,3\n').then((res) => res);
+        await waitFor(async () => (await t.sql("SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%INSERT INTO usage_daily%'")).length > 0);
+        await other.query('COMMIT');
+        const res = await importing;
+        expect(res.status).toBe(200);
+      } finally {
+        await other.end();
+      }
+      const series = await t.http.get('/v1/accounts/initech/usage?metric=race').set(bearer()).expect(200);
+      expect(series.body.items).toEqual([
+        { metric: 'race', day: '2026-04-01', value: 1 },
+        { metric: 'race', day: '2026-04-02', value: 2 },
+        { metric: 'race', day: '2026-04-03', value: 3 },
       ]);
     });
 

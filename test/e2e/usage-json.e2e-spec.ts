@@ -77,7 +77,7 @@ describe('POST /v1/usage (JSON rows) and GET /v1/accounts/:externalId/usage', ()
     await t.http.get('/v1/accounts/acme/usage?metric=Bad%20Name').set(bearer()).expect(400);
   });
 
-  it('replace is the default and repeating a replace request leaves the same state', async () => {
+  it('replace is the default and repeating a replace request leaves the same state, writing nothing', async () => {
     const body = {
       rows: [
         { account: 'acme', metric: 'logins', day: '2026-03-05', value: 7 },
@@ -87,7 +87,9 @@ describe('POST /v1/usage (JSON rows) and GET /v1/accounts/:externalId/usage', ()
     const first = await post(body).expect(200);
     const before = await stored();
     const second = await post({ ...body, mode: 'replace' }).expect(200);
-    expect(second.body).toEqual(first.body);
+    // Nothing changed, so nothing was written: the answer says so.
+    expect(first.body.rowsWritten).toBe(2);
+    expect(second.body).toEqual({ ...first.body, rowsWritten: 0 });
     expect(await stored()).toEqual(before);
     const series = await t.http.get('/v1/accounts/acme/usage?metric=logins').set(bearer()).expect(200);
     expect(series.body.items).toEqual([{ metric: 'logins', day: '2026-03-05', value: 7 }]);
