@@ -26,8 +26,9 @@ export default {
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
       globalSetup: '<rootDir>/test/support/global-setup.ts',
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',
-      testTimeout: 60000,
     },
   ],
   maxWorkers: 2,
+  // End-to-end files load tenants and wait for runs; unit specs finish in milliseconds anyway.
+  testTimeout: 60000,
 };

@@ -5,12 +5,14 @@ import { LoggerModule } from 'nestjs-pino';
 import { randomUUID } from 'node:crypto';
 import { AccountsModule } from './accounts/accounts.module.js';
 import { AuthModule } from './auth/auth.module.js';
+import { ConfigVersionsModule } from './config-versions/config-versions.module.js';
 import { EnvModule } from './config/env.provider.js';
 import type { Env } from './config/env.js';
 import { buildDataSourceOptions } from './database/data-source.js';
 import { ObservabilityModule } from './observability/observability.module.js';
 import { OutcomesModule } from './outcomes/outcomes.module.js';
 import { PlansModule } from './plans/plans.module.js';
+import { ScoringModule } from './scoring/scoring.module.js';
 import { UsageModule } from './usage/usage.module.js';
 
 @Module({})
@@ -42,6 +44,8 @@ export class AppModule {
         UsageModule,
         AccountsModule,
         OutcomesModule,
+        ConfigVersionsModule,
+        ScoringModule,
       ],
     };
   }

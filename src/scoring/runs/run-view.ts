@@ -1,0 +1,50 @@
+export type RunStatus = 'queued' | 'running' | 'succeeded' | 'failed';
+export type RunTrigger = 'schedule' | 'api' | 'cli' | 'demo';
+
+export interface RunView {
+  id: string;
+  asOf: string;
+  status: RunStatus;
+  trigger: RunTrigger;
+  requestedBy: string | null;
+  configVersion: number | null;
+  accountsTotal: number | null;
+  accountsScored: number;
+  timings: Record<string, number>;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  error: string | null;
+}
+
+export interface RunRow {
+  id: string;
+  as_of: string;
+  status: RunStatus;
+  trigger: RunTrigger;
+  requested_by: string | null;
+  config_version: number | null;
+  accounts_total: number | null;
+  accounts_scored: number;
+  timings: Record<string, number>;
+  created_at: Date;
+  started_at: Date | null;
+  finished_at: Date | null;
+  error: string | null;
+}
+
+export const toRunView = (row: RunRow): RunView => ({
+  id: row.id,
+  asOf: row.as_of,
+  status: row.status,
+  trigger: row.trigger,
+  requestedBy: row.requested_by,
+  configVersion: row.config_version,
+  accountsTotal: row.accounts_total,
+  accountsScored: row.accounts_scored,
+  timings: row.timings,
+  createdAt: row.created_at.toISOString(),
+  startedAt: row.started_at?.toISOString() ?? null,
+  finishedAt: row.finished_at?.toISOString() ?? null,
+  error: row.error,
+});

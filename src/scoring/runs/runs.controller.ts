@@ -1,0 +1,42 @@
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import type { AuthedRequest } from '../../auth/api-key.guard.js';
+import { READERS } from '../../auth/roles.js';
+import { Roles } from '../../auth/roles.decorator.js';
+import { today } from '../../common/dates.js';
+import { PageQuery } from '../../common/pagination.js';
+import { notFound, validationProblem } from '../../common/problem.js';
+import { StartRunDto } from '../dto/runs.dto.js';
+import { defaultAsOf, RunsService } from './runs.service.js';
+import type { RunView } from './run-view.js';
+
+@ApiTags('runs')
+@ApiBearerAuth()
+@Controller('v1/runs')
+export class RunsController {
+  constructor(private readonly runs: RunsService) {}
+
+  /** Queue a scoring run (202). Poll GET /v1/runs/{id} for its status. Rerunning a day replaces that day's scores. */
+  @Post()
+  @HttpCode(202)
+  @Roles('revops')
+  async start(@Body() body: StartRunDto, @Req() request: AuthedRequest): Promise<RunView> {
+    const asOf = body.asOf ?? defaultAsOf();
+    if (asOf > today()) throw validationProblem('Runs score past data only', [{ path: 'asOf', message: 'asOf must not be in the future' }]);
+    return (await this.runs.enqueue(asOf, 'api', request.caller?.name ?? null))!;
+  }
+
+  @Get()
+  @Roles(...READERS)
+  list(@Query() query: PageQuery) {
+    return this.runs.list(query.limit, query.cursor);
+  }
+
+  @Get(':id')
+  @Roles(...READERS)
+  async get(@Param('id', new ParseUUIDPipe()) id: string): Promise<RunView> {
+    const run = await this.runs.get(id);
+    if (!run) throw notFound(`No scoring run ${id}`);
+    return run;
+  }
+}

@@ -1,0 +1,106 @@
+import type { Driver, Signal, ValueGapItem } from './domain/features.types.js';
+
+/** The score as the API shows it (DESIGN §4): health endpoint, history and list rows. */
+export interface ScoreView {
+  externalId: string;
+  name: string;
+  segment: string;
+  plan: string;
+  arr: number;
+  currency: string;
+  csmOwner: string | null;
+  salesOwner: string | null;
+  renewalDate: string | null;
+  lifecycleStage: string;
+  asOf: string;
+  runId: string;
+  configVersion: number;
+  healthScore: number;
+  grade: string;
+  trend: { d7: number | null; d30: number | null };
+  components: Record<string, number>;
+  coverage: number;
+  churnRisk: number;
+  arrAtRisk: number;
+  valueGap: number;
+  valueGaps: ValueGapItem[];
+  upgradeReadiness: number;
+  recommendedPlan: string | null;
+  expansionArr: number;
+  signals: Signal[];
+  drivers: Driver[];
+  readinessDrivers: Driver[];
+  dataFreshness: { lastUsageDay: string | null; staleDays: number | null; stale: boolean };
+}
+
+export interface ScoreRow {
+  account_id: number;
+  external_id: string;
+  name: string;
+  segment: string;
+  plan_id: string;
+  arr: number;
+  currency: string;
+  csm_owner: string | null;
+  sales_owner: string | null;
+  renewal_date: string | null;
+  lifecycle_stage: string;
+  as_of: string;
+  run_id: string;
+  config_version: number;
+  health_score: number;
+  grade: string;
+  trend_d7: number | null;
+  trend_d30: number | null;
+  components: Record<string, number>;
+  coverage: number;
+  churn_risk: number;
+  arr_at_risk: number;
+  value_gap: number;
+  value_gaps: ValueGapItem[];
+  upgrade_readiness: number;
+  recommended_plan: string | null;
+  expansion_arr: number;
+  signals: Signal[];
+  drivers: Driver[];
+  readiness_drivers: Driver[];
+  last_usage_day: string | null;
+  stale_days: number | null;
+  stale: boolean;
+  at_risk: boolean;
+  expansion_candidate: boolean;
+}
+
+export function toScoreView(row: ScoreRow): ScoreView {
+  return {
+    externalId: row.external_id,
+    name: row.name,
+    segment: row.segment,
+    plan: row.plan_id,
+    arr: row.arr,
+    currency: row.currency,
+    csmOwner: row.csm_owner,
+    salesOwner: row.sales_owner,
+    renewalDate: row.renewal_date,
+    lifecycleStage: row.lifecycle_stage,
+    asOf: row.as_of,
+    runId: row.run_id,
+    configVersion: row.config_version,
+    healthScore: row.health_score,
+    grade: row.grade,
+    trend: { d7: row.trend_d7, d30: row.trend_d30 },
+    components: row.components,
+    coverage: row.coverage,
+    churnRisk: row.churn_risk,
+    arrAtRisk: row.arr_at_risk,
+    valueGap: row.value_gap,
+    valueGaps: row.value_gaps,
+    upgradeReadiness: row.upgrade_readiness,
+    recommendedPlan: row.recommended_plan,
+    expansionArr: row.expansion_arr,
+    signals: row.signals,
+    drivers: row.drivers,
+    readinessDrivers: row.readiness_drivers,
+    dataFreshness: { lastUsageDay: row.last_usage_day, staleDays: row.stale_days, stale: row.stale },
+  };
+}

@@ -1,0 +1,16 @@
+import { Module } from '@nestjs/common';
+import { ConfigVersionsModule } from '../config-versions/config-versions.module.js';
+import { AccountHealthController } from './account-health.controller.js';
+import { FeaturesRepository } from './features.repository.js';
+import { RunScheduler } from './runs/run-scheduler.js';
+import { RunsController } from './runs/runs.controller.js';
+import { RunsService } from './runs/runs.service.js';
+import { ScoresRepository } from './scores.repository.js';
+
+@Module({
+  imports: [ConfigVersionsModule],
+  controllers: [RunsController, AccountHealthController],
+  providers: [FeaturesRepository, ScoresRepository, RunsService, RunScheduler],
+  exports: [RunsService, ScoresRepository, FeaturesRepository],
+})
+export class ScoringModule {}
