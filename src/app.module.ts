@@ -3,6 +3,11 @@ import { ScheduleModule } from '@nestjs/schedule';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
 import { randomUUID } from 'node:crypto';
+import { ListsModule } from './lists/lists.module.js';
+import { AlertsModule } from './alerts/alerts.module.js';
+import { IntegrationsModule } from './integrations/integrations.module.js';
+import { BacktestModule } from './backtest/backtest.module.js';
+import { OverridesModule } from './overrides/overrides.module.js';
 import { AccountsModule } from './accounts/accounts.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { ConfigVersionsModule } from './config-versions/config-versions.module.js';
@@ -46,6 +51,11 @@ export class AppModule {
         OutcomesModule,
         ConfigVersionsModule,
         ScoringModule,
+        ListsModule,
+        AlertsModule,
+        IntegrationsModule,
+        BacktestModule,
+        OverridesModule,
       ],
     };
   }
