@@ -1,5 +1,11 @@
 import { Module } from '@nestjs/common';
+import { ListsController } from './lists.controller.js';
+import { ListsService } from './lists.service.js';
 
 /** Ranked at-risk and expansion lists over the latest run (JSON and CSV). */
-@Module({})
+@Module({
+  controllers: [ListsController],
+  providers: [ListsService],
+  exports: [ListsService],
+})
 export class ListsModule {}

@@ -1,0 +1,58 @@
+import { describe, expect, it } from '@jest/globals';
+import { parse } from 'csv-parse/sync';
+import { listToCsv, neutraliseFormula } from './list-csv.js';
+import type { ListRow } from './lists.service.js';
+
+const row = (overrides: Partial<ListRow> = {}): ListRow => ({
+  externalId: 'acme',
+  name: 'Acme, "Robotics"\nEurope',
+  segment: 'sales_assisted',
+  plan: 'growth',
+  arr: 36000,
+  currency: 'USD',
+  csmOwner: 'dana@vendor.example',
+  salesOwner: null,
+  renewalDate: '2027-01-01',
+  lifecycleStage: 'mature',
+  asOf: '2026-11-22',
+  runId: 'run-1',
+  configVersion: 1,
+  healthScore: 31.5,
+  grade: 'red',
+  trend: { d7: -4.2, d30: null },
+  components: { engagement: 20 },
+  coverage: 1,
+  churnRisk: 0.71,
+  arrAtRisk: 25560,
+  valueGap: 0.4,
+  valueGaps: [],
+  upgradeReadiness: 10,
+  recommendedPlan: 'scale',
+  expansionArr: 0,
+  signals: [{ type: 'engagement_decline', text: 'active users down 38%' }],
+  drivers: [{ factor: 'engagement', direction: 'negative', impact: 6, text: 'active users down 38% vs the previous 28 days' }],
+  readinessDrivers: [],
+  dataFreshness: { lastUsageDay: '2026-11-22', staleDays: 0, stale: false },
+  rank: 1,
+  newOnList: true,
+  ...overrides,
+});
+
+describe('list CSV', () => {
+  it('writes a header and RFC 4180 rows that parse back to the same values', () => {
+    const csv = listToCsv([row(), row({ rank: 2, externalId: 'beta', newOnList: false })]);
+    expect(csv.split('\r\n')[0]).toMatch(/^rank,externalId,name,/);
+    const records: Array<Record<string, string>> = parse(csv, { columns: true });
+    expect(records).toHaveLength(2);
+    expect(records[0]).toMatchObject({ rank: '1', name: 'Acme, "Robotics"\nEurope', arrAtRisk: '25560', newOnList: 'true', trendD7: '-4.2', salesOwner: '' });
+    expect(records[1]).toMatchObject({ rank: '2', externalId: 'beta', newOnList: 'false' });
+    expect(records[0]!.drivers).toBe('active users down 38% vs the previous 28 days');
+  });
+
+  it('neutralises text a spreadsheet would run as a formula, but not numbers', () => {
+    expect(neutraliseFormula('=HYPERLINK("x")')).toBe('\'=HYPERLINK("x")');
+    expect(neutraliseFormula('@SUM(A1)')).toBe("'@SUM(A1)");
+    expect(neutraliseFormula(-4.2)).toBe(-4.2);
+    expect(neutraliseFormula('Acme')).toBe('Acme');
+  });
+});

@@ -1,0 +1,50 @@
+import { stringify } from 'csv-stringify/sync';
+import type { ListRow } from './lists.service.js';
+
+/** Column header → value, in the order a CSM reads them. */
+const COLUMNS: Array<[string, (row: ListRow) => string | number | boolean | null]> = [
+  ['rank', (r) => r.rank],
+  ['externalId', (r) => r.externalId],
+  ['name', (r) => r.name],
+  ['segment', (r) => r.segment],
+  ['plan', (r) => r.plan],
+  ['arr', (r) => r.arr],
+  ['currency', (r) => r.currency],
+  ['csmOwner', (r) => r.csmOwner],
+  ['salesOwner', (r) => r.salesOwner],
+  ['renewalDate', (r) => r.renewalDate],
+  ['healthScore', (r) => r.healthScore],
+  ['grade', (r) => r.grade],
+  ['trendD7', (r) => r.trend.d7],
+  ['churnRisk', (r) => r.churnRisk],
+  ['arrAtRisk', (r) => r.arrAtRisk],
+  ['valueGap', (r) => r.valueGap],
+  ['upgradeReadiness', (r) => r.upgradeReadiness],
+  ['recommendedPlan', (r) => r.recommendedPlan],
+  ['expansionArr', (r) => r.expansionArr],
+  ['newOnList', (r) => r.newOnList],
+  ['signals', (r) => r.signals.map((s) => s.type).join('; ')],
+  ['drivers', (r) => r.drivers.slice(0, 3).map((d) => d.text).join('; ')],
+  ['asOf', (r) => r.asOf],
+];
+
+/**
+ * A spreadsheet would run a cell starting with = + - @ as a formula; names and driver texts come
+ * from customers' data, so such text cells get a leading apostrophe. Numbers are left alone.
+ */
+export function neutraliseFormula(value: string | number | boolean | null): string | number | boolean | null {
+  return typeof value === 'string' && /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+}
+
+/** RFC 4180: CRLF line ends, quotes where needed, a header row; the same rows and order as the JSON. */
+export function listToCsv(rows: ListRow[]): string {
+  return stringify(
+    rows.map((row) => COLUMNS.map(([, value]) => neutraliseFormula(value(row)))),
+    {
+      header: true,
+      columns: COLUMNS.map(([name]) => name),
+      record_delimiter: 'windows',
+      cast: { boolean: (value) => (value ? 'true' : 'false') },
+    },
+  );
+}

@@ -1,0 +1,43 @@
+import { Controller, Get, Headers, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { READERS } from '../auth/roles.js';
+import { Roles } from '../auth/roles.decorator.js';
+import { ListQuery } from './dto/list.query.js';
+import { listToCsv } from './list-csv.js';
+import type { ListKind } from './list-definitions.js';
+import { ListsService, type ListPage } from './lists.service.js';
+
+@ApiTags('lists')
+@ApiBearerAuth()
+@Controller('v1/lists')
+export class ListsController {
+  constructor(private readonly lists: ListsService) {}
+
+  /** Accounts over the config's risk thresholds, ranked by ARR at risk, with drivers and whether each is new since last week. */
+  @Get('at-risk')
+  @Roles(...READERS)
+  @ApiProduces('application/json', 'text/csv')
+  atRisk(@Query() query: ListQuery, @Headers('accept') accept: string | undefined, @Res({ passthrough: true }) response: Response) {
+    return this.respond('at-risk', query, accept, response);
+  }
+
+  /** Accounts over the readiness threshold, ranked by expansion ARR × readiness. */
+  @Get('expansion')
+  @Roles(...READERS)
+  @ApiProduces('application/json', 'text/csv')
+  expansion(@Query() query: ListQuery, @Headers('accept') accept: string | undefined, @Res({ passthrough: true }) response: Response) {
+    return this.respond('expansion', query, accept, response);
+  }
+
+  private async respond(kind: ListKind, query: ListQuery, accept: string | undefined, response: Response): Promise<ListPage | string> {
+    const { limit, cursor, format, ...filters } = query;
+    const page = await this.lists.list(kind, filters, { limit, cursor });
+    const wantsCsv = format === 'csv' || (format === undefined && /\btext\/csv\b/.test(accept ?? ''));
+    if (!wantsCsv) return page;
+    response.setHeader('Content-Type', 'text/csv; charset=utf-8');
+    response.setHeader('Content-Disposition', `attachment; filename="${kind}-${page.asOf ?? 'none'}.csv"`);
+    if (page.nextCursor) response.setHeader('X-Next-Cursor', page.nextCursor);
+    return listToCsv(page.items);
+  }
+}

@@ -1,0 +1,105 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { parse } from 'csv-parse/sync';
+import { addDays } from '../../src/common/dates.js';
+import { generateTenant } from '../../src/demo/tenant-generator.js';
+import { loadTenantViaApi } from '../../src/demo/tenant-loader.js';
+import { ADMIN_KEY, bearer, startTestApp, waitForRun, type TestApp } from '../support/test-app.js';
+
+const END_DAY = '2026-10-31';
+
+interface Row {
+  rank: number;
+  externalId: string;
+  csmOwner: string;
+  salesOwner: string | null;
+  arrAtRisk: number;
+  churnRisk: number;
+  grade: string;
+  expansionArr: number;
+  upgradeReadiness: number;
+  newOnList: boolean;
+  asOf: string;
+  drivers: Array<{ text: string }>;
+}
+
+describe('ranked lists', () => {
+  let t: TestApp;
+  const tenant = generateTenant({ accounts: 160, days: 120, endDay: END_DAY, seed: 11 });
+  const get = async (path: string, query: Record<string, unknown> = {}) =>
+    (await t.http.get(path).query(query).set(bearer()).expect(200)).body as { items: Row[]; nextCursor: string | null; asOf: string; runId: string };
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    await loadTenantViaApi(t.url, ADMIN_KEY, tenant, () => undefined);
+    for (const asOf of [addDays(END_DAY, -7), END_DAY]) {
+      const queued = await t.http.post('/v1/runs').set(bearer()).send({ asOf }).expect(202);
+      expect(await waitForRun(t, queued.body.id)).toMatchObject({ status: 'succeeded' });
+    }
+  });
+  afterAll(() => t.close());
+
+  it('holds exactly the accounts over the risk thresholds, ranked by ARR at risk', async () => {
+    const list = await get('/v1/lists/at-risk', { limit: 1000 });
+    expect(list.asOf).toBe(END_DAY);
+    const members = await t.sql<{ external_id: string }>('SELECT external_id FROM account_scores WHERE as_of = $1 AND at_risk', [END_DAY]);
+    expect(new Set(list.items.map((r) => r.externalId))).toEqual(new Set(members.map((m) => m.external_id)));
+    expect(list.items.length).toBeGreaterThan(5);
+    expect(list.items.map((r) => r.rank)).toEqual(list.items.map((_, i) => i + 1));
+    for (let i = 1; i < list.items.length; i++) expect(list.items[i - 1]!.arrAtRisk).toBeGreaterThanOrEqual(list.items[i]!.arrAtRisk);
+    // Membership follows the thresholds (scoring.yaml: churn risk >= 0.5 or grade red), not size.
+    for (const row of list.items) expect(row.churnRisk >= 0.5 || row.grade === 'red').toBe(true);
+    for (const row of list.items) expect(row.drivers.length).toBeGreaterThan(0);
+  });
+
+  it('ranks the expansion list by expansion ARR × readiness', async () => {
+    const list = await get('/v1/lists/expansion', { limit: 1000 });
+    expect(list.items.length).toBeGreaterThan(3);
+    const value = (r: Row) => r.expansionArr * r.upgradeReadiness;
+    for (let i = 1; i < list.items.length; i++) expect(value(list.items[i - 1]!)).toBeGreaterThanOrEqual(value(list.items[i]!) - 1e-6);
+  });
+
+  it('filters by owner and pages through every row once', async () => {
+    const all = await get('/v1/lists/at-risk', { limit: 1000 });
+    const owner = all.items[0]!.csmOwner;
+    const seen: Row[] = [];
+    let cursor: string | null = null;
+    do {
+      const page = await get('/v1/lists/at-risk', { owner, limit: 2, ...(cursor ? { cursor } : {}) });
+      seen.push(...page.items);
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(seen.every((r) => r.csmOwner === owner)).toBe(true);
+    expect(seen.map((r) => r.externalId)).toEqual(all.items.filter((r) => r.csmOwner === owner).map((r) => r.externalId));
+    expect(seen.map((r) => r.rank)).toEqual(seen.map((_, i) => i + 1));
+  });
+
+  it('marks rows new when they were not on the list a week earlier', async () => {
+    const list = await get('/v1/lists/at-risk', { limit: 1000 });
+    const before = new Set(
+      (await t.sql<{ external_id: string }>('SELECT external_id FROM account_scores WHERE as_of = $1 AND at_risk', [addDays(END_DAY, -7)])).map((r) => r.external_id),
+    );
+    for (const row of list.items) expect(row.newOnList).toBe(!before.has(row.externalId));
+    const earlier = await get('/v1/lists/at-risk', { asOf: addDays(END_DAY, -1), limit: 1000 });
+    expect(earlier.asOf).toBe(addDays(END_DAY, -7));
+    expect(earlier.items.every((r) => r.newOnList)).toBe(true);
+  });
+
+  it('answers CSV with the same rows and order as the JSON', async () => {
+    const json = await get('/v1/lists/at-risk', { limit: 50 });
+    const csv = await t.http.get('/v1/lists/at-risk?limit=50&format=csv').set(bearer()).expect(200);
+    expect(csv.headers['content-type']).toMatch(/^text\/csv/);
+    const records: Array<Record<string, string>> = parse(csv.text, { columns: true });
+    expect(records.map((r) => r.externalId)).toEqual(json.items.map((r) => r.externalId));
+    expect(records.map((r) => Number(r.arrAtRisk))).toEqual(json.items.map((r) => r.arrAtRisk));
+    const viaAccept = await t.http.get('/v1/lists/at-risk?limit=50').set(bearer()).set('Accept', 'text/csv').expect(200);
+    expect(viaAccept.text).toBe(csv.text);
+  });
+
+  it('rejects bad filters and a forged cursor', async () => {
+    await t.http.get('/v1/lists/at-risk?grade=purple').set(bearer()).expect(400);
+    await t.http.get('/v1/lists/at-risk?minArr=-1').set(bearer()).expect(400);
+    await t.http.get('/v1/lists/expansion?renewalWithinDays=soon').set(bearer()).expect(400);
+    await t.http.get('/v1/lists/at-risk?cursor=abc').set(bearer()).expect(400);
+    await t.http.get('/v1/lists/at-risk').expect(401);
+  });
+});
