@@ -1,0 +1,161 @@
+import { Injectable, Logger, type BeforeApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { ProblemException, unprocessable } from '../common/problem.js';
+import { RunsService } from '../scoring/runs/runs.service.js';
+import type { RunView } from '../scoring/runs/run-view.js';
+import { CrmConnections } from './crm-connections.js';
+import { toBatches, toCrmRecords } from './crm-field-values.js';
+import { crmRecordsSynced, crmRetries } from './crm-sync.metrics.js';
+import { CrmSyncRepository } from './crm-sync.repository.js';
+import type { CrmClient, CrmName, CrmRecord, SyncFailure, SyncReport, SyncTrigger, SyncView } from './crm-sync.types.js';
+
+const PROGRESS_EVERY_MS = 5_000;
+
+export interface SyncRequest {
+  asOf?: string;
+  trigger: SyncTrigger;
+  requestedBy: string | null;
+  runId?: string | null;
+}
+
+/**
+ * Two accounts pointing at one CRM record would make the whole batch fail (both CRMs reject
+ * duplicate ids in one call); the first keeps the record, the others are reported.
+ */
+export function splitDuplicateCrmIds(records: readonly CrmRecord[]): { unique: CrmRecord[]; duplicates: SyncFailure[] } {
+  const owner = new Map<string, string>();
+  const unique: CrmRecord[] = [];
+  const duplicates: SyncFailure[] = [];
+  for (const record of records) {
+    // Salesforce ids are case-sensitive in 15-character form, so compare them as given.
+    const first = owner.get(record.crmId);
+    if (first === undefined) {
+      owner.set(record.crmId, record.externalId);
+      unique.push(record);
+    } else {
+      duplicates.push({ externalId: record.externalId, crmId: record.crmId, error: `account ${first} has the same CRM id; only that one was sent` });
+    }
+  }
+  return { unique, duplicates };
+}
+
+/**
+ * Sends the batches one after another (CRM rate limits are per portal/org, so parallel calls
+ * would only earn 429s) and collects per-account failures; a failing batch never stops the sync.
+ */
+export async function pushRecords(
+  client: CrmClient,
+  records: readonly CrmRecord[],
+  options: { signal?: AbortSignal; onBatch?: (done: number, total: number, failed: number) => void } = {},
+): Promise<{ failed: SyncFailure[]; batches: number; retries: number }> {
+  const { unique, duplicates } = splitDuplicateCrmIds(records);
+  const failed: SyncFailure[] = [...duplicates];
+  const batches = toBatches(unique, client.batchSize);
+  let retries = 0;
+  let done = 0;
+  for (const batch of batches) {
+    const outcome = await client.sendBatch(batch, options.signal);
+    failed.push(...outcome.failures);
+    retries += outcome.retries;
+    done += batch.length;
+    options.onBatch?.(done, unique.length, failed.length);
+  }
+  return { failed, batches: batches.length, retries };
+}
+
+export const crmNotConfigured = (crm: CrmName, missing: string[]) =>
+  new ProblemException(409, `${crm} sync is not configured: set ${missing.join(' and ')} in the environment (see docs/crm-fields.md)`, {
+    type: '/problems/crm-not-configured',
+    extra: { missing },
+  });
+
+@Injectable()
+export class CrmSyncService implements OnModuleInit, BeforeApplicationShutdown {
+  private readonly logger = new Logger('CrmSync');
+  /** Aborted at shutdown: a sync waiting out a Retry-After must not hold the process. */
+  private readonly stopping = new AbortController();
+  /** Syncs after scheduled runs, one after another, so a slow CRM never overlaps itself. */
+  private afterRuns: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly connections: CrmConnections,
+    private readonly repository: CrmSyncRepository,
+    private readonly runs: RunsService,
+  ) {}
+
+  onModuleInit(): void {
+    // Not awaited by the run: the run has already succeeded, and the queue should not wait on a CRM.
+    this.runs.onRunCompleted((run) => {
+      if (run.trigger === 'schedule') this.afterRuns = this.afterRuns.then(() => this.syncAfterRun(run));
+    });
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopping.abort(new Error('the service is shutting down'));
+    await this.afterRuns;
+  }
+
+  /** After a scheduled run: every configured CRM, errors logged and never raised. */
+  async syncAfterRun(run: RunView): Promise<void> {
+    for (const crm of this.connections.configured()) {
+      if (this.stopping.signal.aborted) return;
+      try {
+        const sync = await this.sync(crm, { asOf: run.asOf, trigger: 'schedule', requestedBy: 'scheduler', runId: run.id });
+        const report = sync.report!;
+        this.logger.log(`${crm} sync after run ${run.id}: ${report.updated}/${report.sent} updated, ${report.failed.length} failed, ${report.skippedNoCrmId} without a ${crm} id`);
+      } catch (error) {
+        this.logger.error({ err: error }, `${crm} sync after run ${run.id} failed: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+  }
+
+  /** Runs one sync to the end and answers its stored record, report included. */
+  async sync(crm: CrmName, request: SyncRequest): Promise<SyncView> {
+    const missing = this.connections.missingSettings(crm);
+    if (missing.length > 0) throw crmNotConfigured(crm, missing);
+    const asOf = request.asOf ?? (await this.repository.latestAsOf());
+    if (asOf === null) throw new ProblemException(409, 'Nothing to sync yet: no scoring run has produced scores (POST /v1/runs)', { type: '/problems/no-scores' });
+    if (request.asOf !== undefined && !(await this.repository.hasScores(asOf))) {
+      throw unprocessable(`No scores as of ${asOf}`, [{ path: 'asOf', message: `no scoring run has scored ${asOf}; run one first (POST /v1/runs)` }]);
+    }
+
+    const client = this.connections.client(crm);
+    const started = performance.now();
+    const record = await this.repository.start({ crm, asOf, trigger: request.trigger, requestedBy: request.requestedBy, runId: request.runId ?? null });
+    try {
+      const rows = await this.repository.scoreRows(asOf);
+      const { records, skippedNoCrmId } = toCrmRecords(rows, crm);
+      this.logger.log(`${crm} sync ${record.id}: ${records.length} of ${rows.length} accounts scored on ${asOf} have a ${crm} id`);
+      let lastLog = performance.now();
+      const pushed = await pushRecords(client, records, {
+        signal: this.stopping.signal,
+        onBatch: (done, total, failed) => {
+          if (done < total && performance.now() - lastLog < PROGRESS_EVERY_MS) return;
+          lastLog = performance.now();
+          const rate = Math.round(done / Math.max((performance.now() - started) / 1000, 0.001));
+          this.logger.log(`${crm} sync ${record.id}: ${done}/${total} sent (${rate}/s), ${failed} failed`);
+        },
+      });
+      const report: SyncReport = {
+        crm,
+        asOf,
+        accounts: rows.length,
+        sent: records.length,
+        updated: records.length - pushed.failed.length,
+        skippedNoCrmId,
+        failed: pushed.failed,
+        batches: pushed.batches,
+        retries: pushed.retries,
+        durationMs: Math.round(performance.now() - started),
+      };
+      crmRecordsSynced.inc({ crm, result: 'updated' }, report.updated);
+      crmRecordsSynced.inc({ crm, result: 'failed' }, report.failed.length);
+      crmRecordsSynced.inc({ crm, result: 'skipped' }, report.skippedNoCrmId);
+      crmRetries.inc({ crm }, report.retries);
+      return await this.repository.finish(record.id, { status: 'completed', report });
+    } catch (error) {
+      const message = this.stopping.signal.aborted ? 'interrupted: the service shut down before the sync finished' : error instanceof Error ? error.message : String(error);
+      await this.repository.finish(record.id, { status: 'failed', error: message }).catch((e: unknown) => this.logger.error({ err: e }, `could not record the failure of sync ${record.id}`));
+      throw error;
+    }
+  }
+}
