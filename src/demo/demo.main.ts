@@ -129,7 +129,7 @@ try {
   if (revoked > 0) say(`  (revoked ${revoked} earlier demo csm key${revoked > 1 ? 's' : ''})`);
 
   printGuide(running.url, adminKey, csm.key, tenant);
-  await printScoringSummary(running.url, adminKey, say);
+  await printScoringSummary(running.url, adminKey, tenant.options.endDay, say);
   say();
   say('Serving until Ctrl-C.');
 } catch (error) {

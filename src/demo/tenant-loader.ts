@@ -128,12 +128,12 @@ async function sendAccounts(api: ApiClient, accounts: DemoAccount[], batch: numb
   }
 }
 
-interface ApiClient {
+export interface ApiClient {
   json(method: string, path: string, body?: unknown): Promise<unknown>;
   csv(path: string, chunks: Iterable<string>): Promise<unknown>;
 }
 
-function apiClient(baseUrl: string, key: string): ApiClient {
+export function apiClient(baseUrl: string, key: string): ApiClient {
   const root = baseUrl.replace(/\/+$/, '');
   const send = async (method: string, path: string, init: RequestInit): Promise<unknown> => {
     const response = await fetch(`${root}${path}`, {

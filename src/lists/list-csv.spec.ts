@@ -40,13 +40,19 @@ const row = (overrides: Partial<ListRow> = {}): ListRow => ({
 
 describe('list CSV', () => {
   it('writes a header and RFC 4180 rows that parse back to the same values', () => {
-    const csv = listToCsv([row(), row({ rank: 2, externalId: 'beta', newOnList: false })]);
+    const csv = listToCsv('at-risk', [row(), row({ rank: 2, externalId: 'beta', newOnList: false })]);
     expect(csv.split('\r\n')[0]).toMatch(/^rank,externalId,name,/);
     const records: Array<Record<string, string>> = parse(csv, { columns: true });
     expect(records).toHaveLength(2);
     expect(records[0]).toMatchObject({ rank: '1', name: 'Acme, "Robotics"\nEurope', arrAtRisk: '25560', newOnList: 'true', trendD7: '-4.2', salesOwner: '' });
     expect(records[1]).toMatchObject({ rank: '2', externalId: 'beta', newOnList: 'false' });
     expect(records[0]!.drivers).toBe('active users down 38% vs the previous 28 days');
+  });
+
+  it('explains expansion rows with their readiness drivers', () => {
+    const readinessDrivers = [{ factor: 'readiness.limit_pressure', direction: 'positive' as const, impact: 30, text: '47 of 50 seats used' }];
+    const records: Array<Record<string, string>> = parse(listToCsv('expansion', [row({ readinessDrivers })]), { columns: true });
+    expect(records[0]!.drivers).toBe('47 of 50 seats used');
   });
 
   it('neutralises text a spreadsheet would run as a formula, but not numbers', () => {

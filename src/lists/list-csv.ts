@@ -1,4 +1,5 @@
 import { stringify } from 'csv-stringify/sync';
+import type { ListKind } from './list-definitions.js';
 import type { ListRow } from './lists.service.js';
 
 /** Column header → value, in the order a CSM reads them. */
@@ -24,8 +25,13 @@ const COLUMNS: Array<[string, (row: ListRow) => string | number | boolean | null
   ['expansionArr', (r) => r.expansionArr],
   ['newOnList', (r) => r.newOnList],
   ['signals', (r) => r.signals.map((s) => s.type).join('; ')],
-  ['drivers', (r) => r.drivers.slice(0, 3).map((d) => d.text).join('; ')],
   ['asOf', (r) => r.asOf],
+];
+
+/** The three reasons a row is on its list: health drivers for at-risk, readiness drivers for expansion. */
+const driversColumn = (kind: ListKind): [string, (row: ListRow) => string] => [
+  'drivers',
+  (r) => (kind === 'at-risk' ? r.drivers : r.readinessDrivers).slice(0, 3).map((d) => d.text).join('; '),
 ];
 
 /**
@@ -37,12 +43,13 @@ export function neutraliseFormula(value: string | number | boolean | null): stri
 }
 
 /** RFC 4180: CRLF line ends, quotes where needed, a header row; the same rows and order as the JSON. */
-export function listToCsv(rows: ListRow[]): string {
+export function listToCsv(kind: ListKind, rows: ListRow[]): string {
+  const columns = [...COLUMNS.slice(0, -1), driversColumn(kind), ...COLUMNS.slice(-1)];
   return stringify(
-    rows.map((row) => COLUMNS.map(([, value]) => neutraliseFormula(value(row)))),
+    rows.map((row) => columns.map(([, value]) => neutraliseFormula(value(row)))),
     {
       header: true,
-      columns: COLUMNS.map(([name]) => name),
+      columns: columns.map(([name]) => name),
       record_delimiter: 'windows',
       cast: { boolean: (value) => (value ? 'true' : 'false') },
     },

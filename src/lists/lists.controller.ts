@@ -38,6 +38,6 @@ export class ListsController {
     response.setHeader('Content-Type', 'text/csv; charset=utf-8');
     response.setHeader('Content-Disposition', `attachment; filename="${kind}-${page.asOf ?? 'none'}.csv"`);
     if (page.nextCursor) response.setHeader('X-Next-Cursor', page.nextCursor);
-    return listToCsv(page.items);
+    return listToCsv(kind, page.items);
   }
 }

@@ -84,7 +84,12 @@ export class ListsService {
        FROM ranked r WHERE r.rank > $${afterRank} ORDER BY r.rank LIMIT $${limit}`,
       params,
     );
-    const items = rows.slice(0, page.limit).map((row) => ({ ...toScoreView(row), rank: row.rank, newOnList: row.was_listed !== true }));
+    const items = rows.slice(0, page.limit).map((row) => {
+      const view = toScoreView(row);
+      // On the at-risk list the reasons for being there come first: what pulls the score down.
+      const drivers = kind === 'at-risk' ? [...view.drivers.filter((d) => d.direction === 'negative'), ...view.drivers.filter((d) => d.direction !== 'negative')] : view.drivers;
+      return { ...view, drivers, rank: row.rank, newOnList: row.was_listed !== true };
+    });
     const last = items.at(-1);
     return {
       items,

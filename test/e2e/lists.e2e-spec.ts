@@ -19,7 +19,7 @@ interface Row {
   upgradeReadiness: number;
   newOnList: boolean;
   asOf: string;
-  drivers: Array<{ text: string }>;
+  drivers: Array<{ text: string; direction: string }>;
 }
 
 describe('ranked lists', () => {
@@ -49,6 +49,8 @@ describe('ranked lists', () => {
     // Membership follows the thresholds (scoring.yaml: churn risk >= 0.5 or grade red), not size.
     for (const row of list.items) expect(row.churnRisk >= 0.5 || row.grade === 'red').toBe(true);
     for (const row of list.items) expect(row.drivers.length).toBeGreaterThan(0);
+    // The first reason shown is one that pulls the account down.
+    for (const row of list.items) expect(row.drivers[0]!.direction).toBe('negative');
   });
 
   it('ranks the expansion list by expansion ARR × readiness', async () => {
