@@ -1,8 +1,15 @@
-import { Module } from '@nestjs/common';
+import { Module, RequestMethod, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
+import { ConfigController } from './config.controller.js';
 import { ConfigVersionsService } from './config-versions.service.js';
+import { yamlBodyParser } from './yaml-body.middleware.js';
 
 @Module({
+  controllers: [ConfigController],
   providers: [ConfigVersionsService],
   exports: [ConfigVersionsService],
 })
-export class ConfigVersionsModule {}
+export class ConfigVersionsModule implements NestModule {
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(yamlBodyParser).forRoutes({ path: 'v1/config', method: RequestMethod.PUT }, { path: 'v1/config/preview', method: RequestMethod.POST });
+  }
+}

@@ -18,6 +18,15 @@ export interface ConfigVersion {
   createdAt: string;
 }
 
+export type ConfigVersionSummary = Omit<ConfigVersion, 'config'> & { active: boolean };
+
+export type ReplaceResult =
+  | { outcome: 'created' | 'unchanged'; version: ConfigVersion; previous: ConfigVersion | null }
+  /** If-Match named another checksum: someone changed the config since the caller read it. */
+  | { outcome: 'stale'; active: ConfigVersion | null };
+
+export type ConfigActivatedListener = (version: ConfigVersion) => Promise<void> | void;
+
 interface ConfigVersionRow {
   version: number;
   checksum: string;
@@ -54,6 +63,7 @@ export class ScoringConfigFileError extends Error {
 @Injectable()
 export class ConfigVersionsService implements OnModuleInit {
   private readonly logger = new Logger(ConfigVersionsService.name);
+  private readonly listeners: ConfigActivatedListener[] = [];
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
@@ -108,6 +118,70 @@ export class ConfigVersionsService implements OnModuleInit {
       [checksum, JSON.stringify(config), source, author, comment],
     );
     return toVersion(row!);
+  }
+
+  /**
+   * Makes a validated config the active version unless that would lose an update or change nothing:
+   * `ifMatch` (checksums from an If-Match header, or '*') must name the active version's checksum,
+   * and a config equal to the active one answers that version instead of storing a duplicate.
+   * Serialised with file seeding by the same lock, so "the active version" cannot move in between.
+   */
+  async replace(
+    candidate: { config: ScoringConfig; checksum: string },
+    options: { source: 'api' | 'cli'; author: string; comment: string | null; ifMatch?: readonly string[] },
+  ): Promise<ReplaceResult> {
+    const result = await this.db.transaction(async (tx): Promise<ReplaceResult> => {
+      await tx.query('SELECT pg_advisory_xact_lock($1)', [SEED_LOCK]);
+      const [activeRow]: ConfigVersionRow[] = await tx.query('SELECT * FROM config_versions ORDER BY version DESC LIMIT 1');
+      const active = activeRow ? toVersion(activeRow) : null;
+      if (options.ifMatch !== undefined && !options.ifMatch.includes('*') && !options.ifMatch.includes(active?.checksum ?? '')) {
+        return { outcome: 'stale', active };
+      }
+      if (active?.checksum === candidate.checksum) return { outcome: 'unchanged', version: active, previous: active };
+      const [row]: ConfigVersionRow[] = await tx.query(
+        `INSERT INTO config_versions (checksum, config, source, author, comment) VALUES ($1, $2, $3, $4, $5) RETURNING *`,
+        [candidate.checksum, JSON.stringify(candidate.config), options.source, options.author, options.comment],
+      );
+      return { outcome: 'created', version: toVersion(row!), previous: active };
+    });
+    if (result.outcome === 'created') {
+      this.logger.log(
+        `scoring config version ${result.version.version} activated by ${options.author} via ${options.source} (checksum ${result.version.checksum.slice(0, 12)})`,
+      );
+      for (const listener of this.listeners) {
+        await Promise.resolve(listener(result.version)).catch((error: unknown) =>
+          this.logger.error({ err: error }, `after-activation step failed for config version ${result.version.version}`),
+        );
+      }
+    }
+    return result;
+  }
+
+  /**
+   * Called after `replace` stores a new version (not for file seeding at start, which happens
+   * before anything could listen). The scheduler can re-read `schedule` here instead of at start only.
+   */
+  onActivated(listener: ConfigActivatedListener): void {
+    this.listeners.push(listener);
+  }
+
+  /** History without bodies, newest first; `beforeVersion` is the keyset cursor. */
+  async page(limit: number, beforeVersion?: number): Promise<{ items: ConfigVersionSummary[]; hasMore: boolean; activeVersion: number | null }> {
+    const rows: ConfigVersionRow[] = await this.db.query(
+      `SELECT version, checksum, source, author, comment, created_at, NULL::jsonb AS config FROM config_versions
+       ${beforeVersion === undefined ? '' : 'WHERE version < $2'} ORDER BY version DESC LIMIT $1`,
+      beforeVersion === undefined ? [limit + 1] : [limit + 1, beforeVersion],
+    );
+    const [newest]: Array<{ version: number | null }> = await this.db.query('SELECT max(version) AS version FROM config_versions');
+    const activeVersion = newest?.version ?? null;
+    return {
+      items: rows.slice(0, limit).map((row) => {
+        const { config: _config, ...view } = toVersion(row);
+        return { ...view, active: view.version === activeVersion };
+      }),
+      hasMore: rows.length > limit,
+      activeVersion,
+    };
   }
 
   async list(): Promise<Array<Omit<ConfigVersion, 'config'>>> {
