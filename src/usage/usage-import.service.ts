@@ -183,6 +183,8 @@ export class UsageImportService {
     }
     await client.query(UPSERT_STAGED_METRICS_SQL);
     await client.query(CREATE_PAIRS_SQL);
+    // A 3,000-row sample is plenty to pick hash joins; the default 30,000 costs ~0.3 s per million lines.
+    await client.query('SET LOCAL default_statistics_target = 10');
     await client.query(ANALYZE_STAGING_SQL);
     const checkMs = lap();
 

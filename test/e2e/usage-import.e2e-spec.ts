@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import pg from 'pg';
 import { SEED_PLAN, seedAccountsSql } from '../support/seed-accounts-sql.js';
 import { ADMIN_KEY, bearer, startTestApp, type TestApp } from '../support/test-app.js';
@@ -293,6 +292,17 @@ describe('POST /v1/usage/import (streamed CSV and NDJSON)', () => {
       await upload(csv, 'text/csv; charset=utf-8').expect(200);
     });
 
+    it('is documented in the OpenAPI document with both media types and the mode', async () => {
+      const doc = (await t.http.get('/docs-json').expect(200)).body;
+      const operation = doc.paths['/v1/usage/import'].post;
+      expect(Object.keys(operation.requestBody.content)).toEqual(expect.arrayContaining(['text/csv', 'application/x-ndjson']));
+      expect(operation.requestBody.description).toMatch(/line 1 is the CSV header/);
+      expect(operation.parameters).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'mode', in: 'query' })]));
+      expect(operation.tags).toEqual(['usage']);
+      expect(doc.paths['/v1/usage'].post.tags).toEqual(['usage']);
+      expect(doc.paths['/v1/accounts/{externalId}/usage'].get.tags).toEqual(['usage']);
+    });
+
     it('rejects an unknown mode', async () => {
       const res = await upload('account,metric,day,value\nacme,logins,2026-03-01,1\n', CSV, '?mode=merge').expect(400);
       expect(res.body.errors).toEqual([expect.objectContaining({ path: 'mode' })]);
@@ -309,33 +319,29 @@ describe('POST /v1/usage/import (streamed CSV and NDJSON)', () => {
     });
 
     it('rolls back and frees the connection when the client disconnects mid-upload', async () => {
-      // A server of our own around the app, so the test can hold a raw connection and cut it.
-      const server = http.createServer(t.app.getHttpAdapter().getInstance() as http.RequestListener);
-      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-      try {
-        const { port } = server.address() as AddressInfo;
-        const before = await stored();
-        const req = http.request({
-          host: '127.0.0.1',
-          port,
-          method: 'POST',
-          path: '/v1/usage/import',
-          headers: { Authorization: `Bearer ${ADMIN_KEY}`, 'Content-Type': CSV, 'Transfer-Encoding': 'chunked' },
-        });
-        req.on('error', () => undefined);
-        req.write('account,metric,day,value\n');
-        for (let i = 0; i < 2000; i++) req.write(`acme,abandoned,2026-01-01,${i}\n`);
-        // Wait until the server is inside the COPY, then cut the connection.
-        await waitFor(async () => (await t.sql("SELECT 1 FROM pg_stat_activity WHERE query LIKE 'COPY usage_staging%' AND state = 'active'")).length > 0);
-        req.destroy();
-        await waitFor(async () => (await t.sql("SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND (state LIKE 'idle in transaction%' OR query LIKE 'COPY usage_staging%' AND state = 'active')")).length === 0);
-        expect(await stored()).toEqual(before);
-        expect(await t.sql("SELECT 1 FROM metrics WHERE name = 'abandoned'")).toEqual([]);
-        // The pool still works: the next import goes through.
-        await upload('account,metric,day,value\nacme,after_abort,2026-03-01,1\n').expect(200);
-      } finally {
-        await new Promise<void>((resolve) => server.close(() => resolve()));
-      }
+      const before = await stored();
+      const { hostname, port } = new URL(t.url);
+      const req = http.request({
+        host: hostname,
+        port,
+        method: 'POST',
+        path: '/v1/usage/import',
+        headers: { Authorization: `Bearer ${ADMIN_KEY}`, 'Content-Type': CSV, 'Transfer-Encoding': 'chunked' },
+      });
+      req.on('error', () => undefined);
+      req.write('account,metric,day,value\n');
+      for (let i = 0; i < 2000; i++) req.write(`acme,abandoned,2026-01-01,${i}\n`);
+      // Wait until the server is inside the COPY, then cut the connection.
+      await waitFor(async () => (await t.sql("SELECT 1 FROM pg_stat_activity WHERE query LIKE 'COPY usage_staging%' AND state = 'active'")).length > 0);
+      req.destroy();
+      await waitFor(
+        async () =>
+          (await t.sql("SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND (state LIKE 'idle in transaction%' OR query LIKE 'COPY usage_staging%' AND state = 'active')")).length === 0,
+      );
+      expect(await stored()).toEqual(before);
+      expect(await t.sql("SELECT 1 FROM metrics WHERE name = 'abandoned'")).toEqual([]);
+      // The pool still works: the next import goes through.
+      await upload('account,metric,day,value\nacme,after_abort,2026-03-01,1\n').expect(200);
     });
 
     it('keeps imported data across a restart', async () => {
