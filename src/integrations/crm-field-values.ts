@@ -5,6 +5,15 @@ const round = (value: number, digits: number) => Math.round(value * 10 ** digits
 export const TOP_DRIVERS = 3;
 export const DRIVER_SEPARATOR = '; ';
 
+/**
+ * Drivers are stored top first. For an account on the at-risk list, what pulls it down comes
+ * first, as on the list itself (GET /v1/lists/at-risk), so the CRM and the list tell one story.
+ */
+function leadingDrivers(row: CrmScoreRow): CrmScoreRow['drivers'] {
+  if (!row.at_risk) return row.drivers;
+  return [...row.drivers.filter((d) => d.direction === 'negative'), ...row.drivers.filter((d) => d.direction !== 'negative')];
+}
+
 /** A stored score row → the CRM-neutral field set. Pure, so every CRM shows the same numbers. */
 export function toCrmFieldValues(row: CrmScoreRow): CrmFieldValues {
   return {
@@ -15,8 +24,7 @@ export function toCrmFieldValues(row: CrmScoreRow): CrmFieldValues {
     arrAtRisk: round(row.arr_at_risk, 2),
     upgradeReadiness: round(row.upgrade_readiness, 1),
     recommendedPlan: row.recommended_plan,
-    // Drivers are stored top first; the CRM shows the few a CSM reads on a call.
-    topDrivers: row.drivers
+    topDrivers: leadingDrivers(row)
       .slice(0, TOP_DRIVERS)
       .map((driver) => driver.text.trim())
       .filter((text) => text !== '')

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { decodeCursor, toPage, type Page } from '../common/pagination.js';
-import type { CrmName, CrmScoreRow, SyncReport, SyncStatus, SyncTrigger, SyncView } from './crm-sync.types.js';
+import type { CrmName, CrmScoreFields, SyncReport, SyncStatus, SyncTrigger, SyncView } from './crm-sync.types.js';
 
 interface SyncRow {
   id: string;
@@ -32,17 +32,6 @@ const toSyncView = (row: SyncRow): SyncView => ({
   finishedAt: row.finished_at?.toISOString() ?? null,
 });
 
-/**
- * List positions of one day, the way the lists rank them: at-risk accounts by ARR at risk then
- * churn risk; expansion candidates by expansion ARR × readiness; the external id breaks ties so
- * ranks are stable between syncs.
- */
-export const LIST_RANKS_SQL = `
-  SELECT account_id,
-         CASE WHEN at_risk THEN row_number() OVER (PARTITION BY at_risk ORDER BY arr_at_risk DESC, churn_risk DESC, external_id) END AS at_risk_rank,
-         CASE WHEN expansion_candidate THEN row_number() OVER (PARTITION BY expansion_candidate ORDER BY expansion_arr * upgrade_readiness DESC, external_id) END AS expansion_rank
-  FROM account_scores WHERE as_of = $1`;
-
 @Injectable()
 export class CrmSyncRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
@@ -62,14 +51,12 @@ export class CrmSyncRepository {
    * effect today rather than on asOf: they name the CRM record, which is where the score goes
    * now even when the id was added or changed (a merge) after asOf.
    */
-  scoreRows(asOf: string): Promise<CrmScoreRow[]> {
+  scoreRows(asOf: string): Promise<CrmScoreFields[]> {
     return this.db.query(
-      `WITH ranks AS (${LIST_RANKS_SQL})
-       SELECT s.account_id, s.external_id, v.crm_ids, s.as_of, s.config_version, s.health_score, s.grade,
+      `SELECT s.account_id, s.external_id, v.crm_ids, s.as_of, s.config_version, s.health_score, s.grade,
               prev.grade AS previous_grade, s.churn_risk, s.arr_at_risk, s.upgrade_readiness, s.recommended_plan,
-              s.drivers, r.at_risk_rank, r.expansion_rank
+              s.drivers, s.at_risk
        FROM account_scores s
-       JOIN ranks r ON r.account_id = s.account_id
        LEFT JOIN account_versions_at(GREATEST($1::date, current_date)) v ON v.account_id = s.account_id
        LEFT JOIN LATERAL (
          SELECT p.grade FROM account_scores p

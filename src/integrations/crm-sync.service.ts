@@ -1,12 +1,13 @@
 import { Injectable, Logger, type BeforeApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { ProblemException, unprocessable } from '../common/problem.js';
+import { ListsService } from '../lists/lists.service.js';
 import { RunsService } from '../scoring/runs/runs.service.js';
 import type { RunView } from '../scoring/runs/run-view.js';
 import { CrmConnections } from './crm-connections.js';
 import { toBatches, toCrmRecords } from './crm-field-values.js';
 import { crmRecordsSynced, crmRetries } from './crm-sync.metrics.js';
 import { CrmSyncRepository } from './crm-sync.repository.js';
-import type { CrmClient, CrmName, CrmRecord, SyncFailure, SyncReport, SyncTrigger, SyncView } from './crm-sync.types.js';
+import type { CrmClient, CrmName, CrmRecord, CrmScoreRow, SyncFailure, SyncReport, SyncTrigger, SyncView } from './crm-sync.types.js';
 
 const PROGRESS_EVERY_MS = 5_000;
 
@@ -80,6 +81,7 @@ export class CrmSyncService implements OnModuleInit, BeforeApplicationShutdown {
     private readonly connections: CrmConnections,
     private readonly repository: CrmSyncRepository,
     private readonly runs: RunsService,
+    private readonly lists: ListsService,
   ) {}
 
   onModuleInit(): void {
@@ -122,7 +124,9 @@ export class CrmSyncService implements OnModuleInit, BeforeApplicationShutdown {
     const started = performance.now();
     const record = await this.repository.start({ crm, asOf, trigger: request.trigger, requestedBy: request.requestedBy, runId: request.runId ?? null });
     try {
-      const rows = await this.repository.scoreRows(asOf);
+      // Ranks come from the lists themselves, so the CRM shows the position a CSM sees in GET /v1/lists.
+      const [fields, ranks] = await Promise.all([this.repository.scoreRows(asOf), this.lists.ranks(asOf)]);
+      const rows: CrmScoreRow[] = fields.map((row) => ({ ...row, at_risk_rank: ranks.get(row.account_id)?.atRisk ?? null, expansion_rank: ranks.get(row.account_id)?.expansion ?? null }));
       const { records, skippedNoCrmId } = toCrmRecords(rows, crm);
       this.logger.log(`${crm} sync ${record.id}: ${records.length} of ${rows.length} accounts scored on ${asOf} have a ${crm} id`);
       let lastLog = performance.now();

@@ -7,8 +7,8 @@ export const isCrmName = (value: string): value is CrmName => (CRM_NAMES as read
 
 export type SyncTrigger = 'schedule' | 'api' | 'cli';
 
-/** One account's score fields as of a day, as read for a sync (one row per scored account). */
-export interface CrmScoreRow {
+/** One account's stored score fields as of a day, as read for a sync (one row per scored account). */
+export interface CrmScoreFields {
   account_id: number;
   external_id: string;
   crm_ids: { hubspot?: string; salesforce?: string } | null;
@@ -22,6 +22,11 @@ export interface CrmScoreRow {
   upgrade_readiness: number;
   recommended_plan: string | null;
   drivers: Driver[];
+  at_risk: boolean;
+}
+
+/** With the account's positions on that day's lists (from ListsService.ranks). */
+export interface CrmScoreRow extends CrmScoreFields {
   at_risk_rank: number | null;
   expansion_rank: number | null;
 }
@@ -43,7 +48,7 @@ export interface CrmFieldValues {
   /** 0–100, one decimal. */
   upgradeReadiness: number;
   recommendedPlan: string | null;
-  /** The first three health drivers' texts, joined by "; ". */
+  /** The first three health drivers' texts (for at-risk accounts, the negative ones first), joined by "; ". */
   topDrivers: string;
   /** Position on the at-risk list of that day; null when not on it. */
   atRiskRank: number | null;
