@@ -22,6 +22,20 @@ export const rowsIngested = new Counter({
   registers: [metricsRegistry],
 });
 
+export const alertsCreated = new Counter({
+  name: 'alerts_created_total',
+  help: 'Alerts recorded by the rules, by rule and status (open = sent, deferred = over the daily cap, held_out = holdout)',
+  labelNames: ['rule', 'status'],
+  registers: [metricsRegistry],
+});
+
+export const webhookDeliveries = new Counter({
+  name: 'webhook_deliveries_total',
+  help: 'Webhook delivery attempts by outcome (delivered, retry, dead) and event type',
+  labelNames: ['outcome', 'event_type'],
+  registers: [metricsRegistry],
+});
+
 @Injectable()
 export class HttpMetricsMiddleware implements NestMiddleware {
   use(request: Request, response: Response, next: NextFunction): void {
