@@ -1,0 +1,183 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { unprocessable } from '../../common/problem.js';
+import { canonicalJson } from '../../config/scoring-config/scoring-config.loader.js';
+import type { ScoringConfig } from '../../config/scoring-config/scoring-config.types.js';
+import type { AccountFeatures, AccountScore, Grade, PriorScores } from '../../scoring/domain/features.types.js';
+import { scoreAccounts } from '../../scoring/domain/score-accounts.js';
+import { FeaturesRepository } from '../../scoring/features.repository.js';
+import { ConfigVersionsService } from '../config-versions.service.js';
+import { compareScores, type ComparableScore, type ScoreComparison } from './compare-scores.js';
+import { TtlCache } from './ttl-cache.js';
+
+/** Long enough for a RevOps session of try-and-look, short enough that new data shows up soon. */
+export const FEATURES_TTL_MS = 5 * 60_000;
+/** Each entry is one day's features of every account (tens of MB on a large tenant): keep few. */
+const FEATURES_MAX_ENTRIES = 3;
+
+export interface ScoringInputs {
+  features: AccountFeatures[];
+  prior: Map<number, PriorScores>;
+}
+
+export interface ConfigPreview extends ScoreComparison {
+  asOf: string;
+  /** The active config version now (the one a run would use). */
+  activeVersion: number;
+  /** Checksum of the candidate; equal to the active one's when previewing the active config. */
+  candidateChecksum: string;
+  candidateIsActive: boolean;
+  /** What the "before" side is: the stored scores of asOf, the runs and config versions that made them. */
+  baseline: { runIds: string[]; configVersions: number[] };
+  timings: { featuresMs: number; scoringMs: number; compareMs: number; totalMs: number; featuresCached: boolean };
+}
+
+interface StoredScoreRow {
+  account_id: number;
+  external_id: string;
+  name: string;
+  arr: number;
+  grade: Grade;
+  health_score: number;
+  churn_risk: number;
+  arr_at_risk: number;
+  at_risk: boolean;
+  upgrade_readiness: number;
+  expansion_arr: number;
+  expansion_candidate: boolean;
+  run_id: string;
+  config_version: number;
+}
+
+const round = (value: number, digits: number) => Math.round(value * 10 ** digits) / 10 ** digits;
+
+/** The candidate's score as a run would store it (same rounding as ScoresRepository), so equal configs compare equal. */
+function asStored(features: AccountFeatures, score: AccountScore): ComparableScore {
+  return {
+    accountId: features.accountId,
+    externalId: features.externalId,
+    name: features.name,
+    arr: features.arr,
+    grade: score.grade,
+    healthScore: round(score.healthScore, 1),
+    churnRisk: round(score.churnRisk, 4),
+    arrAtRisk: round(score.arrAtRisk, 2),
+    atRisk: score.atRisk,
+    upgradeReadiness: round(score.upgradeReadiness, 1),
+    expansionArr: round(score.expansionArr, 2),
+    expansionCandidate: score.expansionCandidate,
+  };
+}
+
+const fromRow = (row: StoredScoreRow): ComparableScore => ({
+  accountId: row.account_id,
+  externalId: row.external_id,
+  name: row.name,
+  arr: row.arr,
+  grade: row.grade,
+  healthScore: row.health_score,
+  churnRisk: row.churn_risk,
+  arrAtRisk: row.arr_at_risk,
+  atRisk: row.at_risk,
+  upgradeReadiness: row.upgrade_readiness,
+  expansionArr: row.expansion_arr,
+  expansionCandidate: row.expansion_candidate,
+});
+
+/**
+ * Scores a candidate config on one day's data and compares it with the scores stored for that
+ * day. Reads only: no config version, score or run is written. Features come from SQL once per
+ * (day, windows + limits, stored run) and are then reused from memory for FEATURES_TTL_MS, so
+ * trying weight after weight costs only the scoring math.
+ */
+@Injectable()
+export class ConfigPreviewService {
+  private readonly logger = new Logger('ConfigPreview');
+  private readonly cache = new TtlCache<ScoringInputs>({ ttlMs: FEATURES_TTL_MS, maxEntries: FEATURES_MAX_ENTRIES });
+
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly configs: ConfigVersionsService,
+    private readonly features: FeaturesRepository,
+  ) {}
+
+  async preview(candidate: { config: ScoringConfig; checksum: string }, options: { asOf?: string; limit: number }): Promise<ConfigPreview> {
+    const started = performance.now();
+    const asOf = options.asOf ?? (await this.latestScoredDay());
+    const [stored, active] = await Promise.all([this.storedScores(asOf, options.asOf !== undefined), this.configs.active()]);
+    const runIds = [...new Set(stored.map((row) => row.run_id))].sort();
+
+    let t = performance.now();
+    // The stored run is part of the key: rerunning the day (e.g. after late data) refreshes the features too.
+    const { value: inputs, hit } = await this.scoringInputs(asOf, candidate.config, runIds.join(','));
+    const featuresMs = Math.round(performance.now() - t);
+
+    t = performance.now();
+    const scores = scoreAccounts({ asOf, config: candidate.config, accounts: inputs.features, prior: inputs.prior });
+    const scoringMs = Math.round(performance.now() - t);
+
+    t = performance.now();
+    const after = scores.map((score, index) => asStored(inputs.features[index]!, score));
+    const comparison = compareScores(stored.map(fromRow), after, { limit: options.limit });
+    const compareMs = Math.round(performance.now() - t);
+
+    const totalMs = Math.round(performance.now() - started);
+    this.logger.log(
+      `preview of ${candidate.checksum.slice(0, 12)} as of ${asOf}: ${comparison.accountsCompared} accounts in ${totalMs} ms ` +
+        `(features ${featuresMs} ms${hit ? ' cached' : ''}, scoring ${scoringMs} ms, compare ${compareMs} ms); ` +
+        `${comparison.counts.gradeChanges} grade changes, at-risk ${comparison.summary.atRiskCount.before} → ${comparison.summary.atRiskCount.after}`,
+    );
+    return {
+      asOf,
+      activeVersion: active.version,
+      candidateChecksum: candidate.checksum,
+      candidateIsActive: candidate.checksum === active.checksum,
+      baseline: { runIds, configVersions: [...new Set(stored.map((row) => row.config_version))].sort((a, b) => a - b) },
+      ...comparison,
+      timings: { featuresMs, scoringMs, compareMs, totalMs, featuresCached: hit },
+    };
+  }
+
+  /**
+   * Features and prior scores of every account for a day, as a run would load them for this
+   * config, cached by the config sections the SQL depends on (windows and limits). Exported for
+   * other read-only replays (backtest); `variant` separates callers whose data must not be shared.
+   */
+  scoringInputs(asOf: string, config: ScoringConfig, variant = ''): Promise<{ value: ScoringInputs; hit: boolean }> {
+    const key = `${asOf}|${variant}|${canonicalJson({ windows: config.windows, limits: config.limits })}`;
+    return this.cache.get(key, async () => {
+      const [features, prior] = await Promise.all([this.features.load(asOf, config), this.features.prior(asOf)]);
+      return { features, prior };
+    });
+  }
+
+  private async latestScoredDay(): Promise<string> {
+    const [row]: Array<{ as_of: string | null }> = await this.db.query('SELECT max(as_of) AS as_of FROM account_scores');
+    if (!row?.as_of) {
+      throw unprocessable('No scores are stored yet: a preview compares with a run\'s scores. Start one with POST /v1/runs.', [
+        { path: 'asOf', message: 'no scored day to compare with' },
+      ]);
+    }
+    return row.as_of;
+  }
+
+  private async storedScores(asOf: string, requested: boolean): Promise<StoredScoreRow[]> {
+    const rows: StoredScoreRow[] = await this.db.query(
+      `SELECT account_id, external_id, name, arr, grade, health_score, churn_risk, arr_at_risk, at_risk,
+              upgrade_readiness, expansion_arr, expansion_candidate, run_id, config_version
+       FROM account_scores WHERE as_of = $1`,
+      [asOf],
+    );
+    if (rows.length === 0 && requested) {
+      const [latest]: Array<{ as_of: string | null }> = await this.db.query('SELECT max(as_of) AS as_of FROM account_scores');
+      throw unprocessable(`No scores are stored for ${asOf}: a preview compares with a run's scores of the same day`, [
+        {
+          path: 'asOf',
+          message: latest?.as_of ? `no run scored ${asOf}; the latest scored day is ${latest.as_of} (or run ${asOf} first)` : 'no run has scored any day yet',
+        },
+      ]);
+    }
+    return rows;
+  }
+}
