@@ -114,7 +114,9 @@ export class FeaturesRepository {
               v.contract_start, v.renewal_date, v.lifecycle_stage, v.csm_owner, v.sales_owner
        FROM account_versions_at($1) v JOIN accounts a ON a.id = v.account_id
        WHERE v.contract_start <= $1
-         AND NOT EXISTS (SELECT 1 FROM outcomes o WHERE o.account_id = v.account_id AND o.type = 'churned' AND o.occurred_on <= $1)
+         -- NOT IN over a small set plans as one hashed lookup whatever the table statistics say;
+         -- right after a bulk load NOT EXISTS was planned as a nested loop, quadratic in accounts.
+         AND v.account_id NOT IN (SELECT o.account_id FROM outcomes o WHERE o.type = 'churned' AND o.occurred_on <= $1)
        ORDER BY v.account_id`,
       [asOf],
     );
