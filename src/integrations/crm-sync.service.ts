@@ -157,8 +157,10 @@ export class CrmSyncService implements OnModuleInit, BeforeApplicationShutdown {
       crmRetries.inc({ crm }, report.retries);
       return await this.repository.finish(record.id, { status: 'completed', report });
     } catch (error) {
-      const message = this.stopping.signal.aborted ? 'interrupted: the service shut down before the sync finished' : error instanceof Error ? error.message : String(error);
+      const interrupted = this.stopping.signal.aborted;
+      const message = interrupted ? 'interrupted: the service shut down before the sync finished' : error instanceof Error ? error.message : String(error);
       await this.repository.finish(record.id, { status: 'failed', error: message }).catch((e: unknown) => this.logger.error({ err: e }, `could not record the failure of sync ${record.id}`));
+      if (interrupted) throw new ProblemException(503, `The service is shutting down: ${crm} sync ${record.id} stopped part-way and is recorded as failed; run it again`, { type: '/problems/shutting-down' });
       throw error;
     }
   }
