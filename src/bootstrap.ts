@@ -28,7 +28,8 @@ export async function startService(overrides: Partial<Env> = {}): Promise<Runnin
     embedded = await startEmbeddedDatabase({
       dataDir: env.DATA_DIR,
       port: env.EMBEDDED_PG_PORT,
-      log: (message) => (env.LOG_LEVEL === 'debug' || env.LOG_LEVEL === 'trace') && bootLog('info', `postgres: ${message}`),
+      log: (message) => bootLog('info', message),
+      postgresLog: (message) => (env.LOG_LEVEL === 'debug' || env.LOG_LEVEL === 'trace') && bootLog('info', `postgres: ${message}`),
     });
     databaseUrl = embedded.url;
     bootLog('info', `embedded PostgreSQL ready at ${embedded.url} (data in ${embedded.dataDir})`);

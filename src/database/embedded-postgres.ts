@@ -20,7 +20,10 @@ export interface EmbeddedDatabaseOptions {
   database?: string;
   /** Keep the files on stop (false: a throwaway cluster for tests). */
   persistent?: boolean;
+  /** Our own notices (stale postmaster stopped, permissions fixed): worth showing at info level. */
   log?: (message: string) => void;
+  /** PostgreSQL's own output: noisy, for debugging. */
+  postgresLog?: (message: string) => void;
 }
 
 const USER = 'postgres';
@@ -66,7 +69,7 @@ export async function startEmbeddedDatabase(options: EmbeddedDatabaseOptions): P
     authMethod: 'scram-sha-256',
     // Bulk imports write a lot of WAL at once; fewer forced checkpoints keep them fast.
     postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_wal_size=4GB', '-c', 'shared_buffers=256MB'],
-    onLog: (message) => log(String(message).trim()),
+    onLog: (message) => options.postgresLog?.(String(message).trim()),
     onError: (message) => {
       const text = String(message instanceof Error ? message.message : message).trim();
       stderr.push(text);
