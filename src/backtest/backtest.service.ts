@@ -1,0 +1,123 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { today } from '../common/dates.js';
+import { parseScoringConfig, validateScoringConfig } from '../config/scoring-config/scoring-config.loader.js';
+import type { ScoringConfig } from '../config/scoring-config/scoring-config.types.js';
+import { configProblem } from '../config-versions/config-problem.js';
+import { ConfigVersionsService } from '../config-versions/config-versions.service.js';
+import { scoreAccounts } from '../scoring/domain/score-accounts.js';
+import { BacktestDataRepository, type DateSample } from './backtest-data.repository.js';
+import { roundFigures } from './backtest-figures.js';
+import type { BacktestReport, ResolvedConfig } from './backtest.types.js';
+import { summariseBacktest, type BacktestRow } from './domain/backtest-evaluation.js';
+import { dateWarnings, figureWarnings } from './domain/backtest-warnings.js';
+import { outcomeLabeller, type LabelLookup } from './domain/outcome-labels.js';
+
+/** A backtest row that also keeps the churn model inputs, for fitting. */
+export interface ReplayedRow extends BacktestRow {
+  modelInputs: Record<string, number>;
+}
+
+export interface BacktestRequest {
+  config: ResolvedConfig;
+  asOf: string[];
+  horizonDays: number;
+  k: number;
+}
+
+/** Labels for a set of dates, with the caveats about how complete they are. */
+export interface Labels {
+  labeller: LabelLookup;
+  warnings: string[];
+}
+
+/**
+ * Replays a scoring config at past dates and measures it against the outcomes recorded after
+ * each date. Scores are computed in memory by the same pure domain a run uses and are never
+ * written: a backtest changes nothing.
+ */
+@Injectable()
+export class BacktestService {
+  private readonly logger = new Logger(BacktestService.name);
+
+  constructor(
+    private readonly data: BacktestDataRepository,
+    private readonly configs: ConfigVersionsService,
+  ) {}
+
+  /**
+   * The config to test: the one given (an object, or YAML / JSON text), validated fully — 422
+   * naming every bad path, relative to the config document — or the active version.
+   */
+  async resolveConfig(given: Record<string, unknown> | string | undefined): Promise<ResolvedConfig> {
+    const active = await this.configs.active();
+    if (given === undefined) return { config: active.config, checksum: active.checksum, configVersion: active.version, candidate: false };
+    const result = typeof given === 'string' ? parseScoringConfig(given, 'yaml') : validateScoringConfig(given);
+    if (!result.ok) {
+      throw configProblem(422, `The scoring config is invalid (${result.errors.length} problem${result.errors.length === 1 ? '' : 's'})`, result.errors);
+    }
+    // The active config sent back verbatim is still the active version, not a candidate.
+    const isActive = result.checksum === active.checksum;
+    return { config: result.config, checksum: result.checksum, configVersion: isActive ? active.version : null, candidate: !isActive };
+  }
+
+  async labels(dates: readonly string[], horizonDays: number): Promise<Labels> {
+    const [outcomes, latestOutcomeDay] = await Promise.all([this.data.outcomes(dates, horizonDays), this.data.latestOutcomeDay()]);
+    return {
+      labeller: outcomeLabeller(outcomes, horizonDays),
+      warnings: dateWarnings({ dates, horizonDays, latestOutcomeDay, today: today() }),
+    };
+  }
+
+  /** Scores one date's accounts with `config` and labels each with what happened next. */
+  replay(sample: DateSample, config: ScoringConfig, labeller: LabelLookup): ReplayedRow[] {
+    const scores = scoreAccounts({ asOf: sample.asOf, config, accounts: sample.accounts, prior: sample.prior });
+    return scores.map((score) => {
+      const labels = labeller(score.accountId, sample.asOf);
+      return {
+        asOf: sample.asOf,
+        accountId: score.accountId,
+        churnRisk: score.churnRisk,
+        upgradeReadiness: score.upgradeReadiness,
+        churned: labels.churn,
+        expanded: labels.expansion,
+        modelInputs: score.modelInputs,
+      };
+    });
+  }
+
+  async backtest(request: BacktestRequest): Promise<BacktestReport> {
+    const { config, horizonDays, k } = request;
+    const dates = [...request.asOf].sort();
+    const started = performance.now();
+    const label = config.configVersion === null ? `candidate ${config.checksum.slice(0, 12)}` : `config version ${config.configVersion}`;
+    this.logger.log(`backtest of ${label}: ${dates.length} date(s), horizon ${horizonDays} days`);
+    const labels = await this.labels(dates, horizonDays);
+    const rows: BacktestRow[] = [];
+    for (const [index, asOf] of dates.entries()) {
+      const dateStarted = performance.now();
+      const sample = await this.data.sample(asOf, config.config);
+      const replayed = this.replay(sample, config.config, labels.labeller);
+      for (const { modelInputs: _inputs, ...row } of replayed) rows.push(row);
+      this.logger.log(
+        `backtest ${asOf} (${index + 1}/${dates.length}): ${replayed.length} accounts, ` +
+          `${replayed.filter((r) => r.churned).length} churned, ${replayed.filter((r) => r.expanded).length} expanded within ${horizonDays} days ` +
+          `(${Math.round(performance.now() - dateStarted)} ms)`,
+      );
+    }
+    const summary = summariseBacktest(rows, dates, k);
+    this.logger.log(
+      `backtest of ${label} done: ${summary.accounts} account-dates, churn AUC ${summary.churn.auc?.toFixed(3) ?? 'n/a'}, ` +
+        `expansion AUC ${summary.expansion.auc?.toFixed(3) ?? 'n/a'} (${Math.round(performance.now() - started)} ms)`,
+    );
+    return roundFigures({
+      configVersion: config.configVersion,
+      candidate: config.candidate,
+      checksum: config.checksum,
+      asOf: dates,
+      horizonDays,
+      k,
+      ...summary,
+      warnings: [...labels.warnings, ...figureWarnings(summary.positives, summary.accounts)],
+    });
+  }
+}

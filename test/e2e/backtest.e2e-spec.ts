@@ -1,0 +1,252 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { stringify } from 'yaml';
+import { addDays } from '../../src/common/dates.js';
+import { configChecksum } from '../../src/config/scoring-config/scoring-config.loader.js';
+import type { ScoringConfig } from '../../src/config/scoring-config/scoring-config.types.js';
+import { ConfigVersionsService } from '../../src/config-versions/config-versions.service.js';
+import { generateTenant } from '../../src/demo/tenant-generator.js';
+import { loadTenantViaApi } from '../../src/demo/tenant-loader.js';
+import { ADMIN_KEY, bearer, startTestApp, waitForRun, type TestApp } from '../support/test-app.js';
+
+// 150 days ending 2026-10-31 start on 2026-06-04. The generator's churned accounts leave between
+// day 75 and 139 (2026-08-18 … 2026-10-21) after a 5–6 week decline; expanded ones upgrade
+// between day 79 and 119 (2026-08-22 … 2026-10-01). Dates from 2026-07-30 have full 28 + 28-day
+// windows, and the last date's horizon (2026-09-14 + 45 = 2026-10-29) ends before the last outcome.
+const END_DAY = '2026-10-31';
+const DATES = ['2026-08-01', '2026-08-12', '2026-08-23', '2026-09-03', '2026-09-14'];
+const HORIZON = 45;
+
+interface Ranking {
+  auc: number | null;
+  liftTopDecile: number | null;
+  precisionAtK: number | null;
+  k: number;
+  count: number;
+  positives: number;
+}
+interface Summary {
+  accounts: number;
+  positives: { churn: number; expansion: number };
+  churn: Ranking & { brier: number; calibration: Array<{ from: number; to: number; count: number; meanPredicted: number | null; observedRate: number | null }> };
+  expansion: Ranking;
+  perDate: Array<{ asOf: string; accounts: number; churn: Ranking; expansion: Ranking }>;
+}
+interface BacktestBody extends Summary {
+  configVersion: number | null;
+  candidate: boolean;
+  asOf: string[];
+  horizonDays: number;
+  warnings: string[];
+}
+interface FitBody {
+  candidate: ScoringConfig;
+  basedOn: { configVersion: number };
+  model: { rows: number; positives: number; converged: boolean };
+  coefficients: Array<{ input: string; value: number; standardised: number | null; fitted: boolean }>;
+  weights: Array<{ component: string; current: number; proposed: number }>;
+  backtest: { candidate: Summary; active: Summary };
+  outOfTime: { fitOn: string[]; testOn: string[]; candidate: Ranking; active: Ranking } | null;
+  warnings: string[];
+}
+
+/** The shipped config with every churn sign flipped: risk now rises with engagement. */
+function flippedChurn(config: ScoringConfig): ScoringConfig {
+  const bad = structuredClone(config);
+  bad.churn.intercept = -config.churn.intercept;
+  bad.churn.coefficients = Object.fromEntries(Object.entries(config.churn.coefficients).map(([input, value]) => [input, -value]));
+  return bad;
+}
+
+/** Figures for the closing note; printed only when asked (BACKTEST_FIGURES=1). */
+const figures: Record<string, unknown> = {};
+
+describe('backtest and fit on a generated tenant', () => {
+  let t: TestApp;
+  let shipped: ScoringConfig;
+  let activeBacktest: BacktestBody;
+  const tenant = generateTenant({ accounts: 150, days: 150, endDay: END_DAY, seed: 7 });
+
+  const snapshot = async () => ({
+    versions: await t.sql('SELECT version, checksum FROM config_versions ORDER BY version'),
+    scores: await t.sql<{ n: number; digest: string | null }>(`SELECT count(*)::int AS n, md5(string_agg(s::text, '|' ORDER BY s.run_id, s.account_id)) AS digest FROM account_scores s`),
+    runs: await t.sql('SELECT count(*)::int AS n FROM scoring_runs'),
+  });
+  const backtest = (body: Record<string, unknown>, key = ADMIN_KEY) => t.http.post('/v1/backtest').set(bearer(key)).send(body);
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    await loadTenantViaApi(t.url, ADMIN_KEY, tenant, () => undefined);
+    // One real run, so "nothing written" is checked against scores that exist.
+    const queued = await t.http.post('/v1/runs').set(bearer()).send({ asOf: END_DAY }).expect(202);
+    expect((await waitForRun(t, queued.body.id)).status).toBe('succeeded');
+    shipped = (await t.app.get(ConfigVersionsService).active()).config;
+  });
+  afterAll(async () => {
+    if (process.env.BACKTEST_FIGURES === '1') process.stdout.write(`${JSON.stringify(figures, null, 2)}\n`);
+    await t?.close();
+  });
+
+  it('measures the active config: churn AUC above chance and well-formed calibration', async () => {
+    const before = await snapshot();
+    const res = await backtest({ asOf: DATES, horizonDays: HORIZON }).expect(200);
+    activeBacktest = res.body as BacktestBody;
+    const body = activeBacktest;
+    expect(body).toMatchObject({ configVersion: 1, candidate: false, asOf: DATES, horizonDays: HORIZON, k: 20 });
+    expect(body.accounts).toBe(body.perDate.reduce((sum, d) => sum + d.accounts, 0));
+    expect(body.positives.churn).toBeGreaterThan(5);
+    expect(body.positives.expansion).toBeGreaterThan(5);
+    expect(body.churn.auc).toBeGreaterThan(0.5);
+    expect(body.churn.liftTopDecile).toBeGreaterThan(1);
+    expect(body.expansion.auc).toBeGreaterThan(0.5);
+
+    const buckets = body.churn.calibration;
+    expect(buckets).toHaveLength(10);
+    expect(buckets.reduce((sum, b) => sum + b.count, 0)).toBe(body.accounts);
+    buckets.forEach((bucket, i) => {
+      expect(bucket.from).toBeCloseTo(i / 10, 6);
+      expect(bucket.to).toBeCloseTo((i + 1) / 10, 6);
+      if (bucket.count === 0) {
+        expect(bucket.meanPredicted).toBeNull();
+      } else {
+        expect(bucket.meanPredicted!).toBeGreaterThanOrEqual(bucket.from);
+        expect(bucket.meanPredicted!).toBeLessThanOrEqual(bucket.to);
+        expect(bucket.observedRate!).toBeGreaterThanOrEqual(0);
+        expect(bucket.observedRate!).toBeLessThanOrEqual(1);
+      }
+    });
+    // Every date's horizon ends by the last recorded outcome.
+    expect(addDays(DATES.at(-1)!, HORIZON) <= tenant.outcomes.at(-1)!.occurredOn).toBe(true);
+    expect(body.warnings).toEqual([]);
+    expect(await snapshot()).toEqual(before);
+    figures['active'] = { churn: pick(body.churn), expansion: pick(body.expansion), accounts: body.accounts, positives: body.positives };
+  });
+
+  it('agrees with the labels computed here from the generated outcomes', async () => {
+    // Churn positives per date recomputed from the tenant: churned in (asOf, asOf + horizon] and still a customer at asOf.
+    const expected = DATES.map((asOf) =>
+      tenant.outcomes.filter((o) => (o.type === 'churned' || o.type === 'contracted') && o.occurredOn > asOf && o.occurredOn <= addDays(asOf, HORIZON)).length,
+    );
+    expect(activeBacktest.perDate.map((d) => d.churn.positives)).toEqual(expected);
+  });
+
+  it('gives a config with flipped churn signs a lower AUC', async () => {
+    const res = await backtest({ config: flippedChurn(shipped), asOf: DATES, horizonDays: HORIZON }).expect(200);
+    const body = res.body as BacktestBody;
+    expect(body).toMatchObject({ configVersion: null, candidate: true });
+    expect(body.churn.auc).toBeLessThan(activeBacktest.churn.auc! - 0.2);
+    // Readiness does not depend on the churn model.
+    expect(body.expansion).toEqual(activeBacktest.expansion);
+    figures['bad'] = { churn: pick(body.churn) };
+  });
+
+  it('fits a candidate from the bad active config that beats it, without changing any config or score', async () => {
+    const configs = t.app.get(ConfigVersionsService);
+    const bad = flippedChurn(shipped);
+    const activated = await configs.activate(bad, configChecksum(bad), 'api', 'e2e', 'deliberately bad churn model');
+    const before = await snapshot();
+
+    const res = await t.http.post('/v1/config/fit').set(bearer()).send({ asOf: DATES, horizonDays: HORIZON }).expect(200);
+    const fit = res.body as FitBody;
+    expect(await snapshot()).toEqual(before);
+    expect((await configs.active()).version).toBe(activated.version);
+
+    expect(fit.basedOn.configVersion).toBe(activated.version);
+    expect(fit.model).toMatchObject({ rows: activeBacktest.accounts, positives: activeBacktest.positives.churn, converged: true });
+    expect(fit.backtest.active.churn.auc).toBeLessThan(0.5);
+    expect(fit.backtest.candidate.churn.auc).toBeGreaterThan(fit.backtest.active.churn.auc! + 0.2);
+    expect(fit.backtest.candidate.churn.auc).toBeGreaterThan(0.5);
+    // The fitted signs make sense: engagement protects.
+    const engagement = fit.coefficients.find((c) => c.input === 'engagement')!;
+    expect(engagement.fitted).toBe(true);
+    expect(engagement.value).toBeLessThan(0);
+    expect(fit.coefficients.map((c) => c.input)).not.toContain('health');
+    // Weights keep the current total.
+    const total = (key: 'current' | 'proposed') => fit.weights.reduce((sum, w) => sum + w[key], 0);
+    expect(total('proposed')).toBeCloseTo(total('current'), 2);
+
+    // Out-of-time: fitted on the first three dates, tested on the last two.
+    expect(fit.outOfTime).not.toBeNull();
+    expect(fit.outOfTime!.fitOn).toEqual(DATES.slice(0, 3));
+    expect(fit.outOfTime!.testOn).toEqual(DATES.slice(3));
+    expect(fit.outOfTime!.candidate.auc).toBeGreaterThan(fit.outOfTime!.active.auc!);
+
+    // The candidate, sent back as YAML text, backtests to the same figures.
+    const replay = await backtest({ config: stringify(fit.candidate), asOf: DATES, horizonDays: HORIZON }).expect(200);
+    expect(replay.body.churn).toEqual(fit.backtest.candidate.churn);
+    expect(replay.body.candidate).toBe(true);
+
+    figures['fit'] = {
+      candidate: pick(fit.backtest.candidate.churn),
+      activeBad: pick(fit.backtest.active.churn),
+      outOfTime: fit.outOfTime,
+      coefficients: fit.coefficients.map((c) => `${c.input} ${c.value} (std ${c.standardised})`),
+      intercept: fit.candidate.churn.intercept,
+      weights: fit.weights.map((w) => `${w.component} ${w.current} → ${w.proposed}`),
+      warnings: fit.warnings,
+    };
+    // The shipped config's own fit, for comparison in the closing note.
+    await configs.activate(shipped, configChecksum(shipped), 'api', 'e2e', 'restore shipped');
+  });
+
+  it('honours holdoutFrom and a heavier penalty', async () => {
+    const res = await t.http.post('/v1/config/fit').set(bearer()).send({ asOf: DATES, horizonDays: HORIZON, holdoutFrom: DATES[2], l2: 5 }).expect(200);
+    const fit = res.body as FitBody;
+    expect(fit.outOfTime!.fitOn).toEqual(DATES.slice(0, 2));
+    expect(fit.outOfTime!.testOn).toEqual(DATES.slice(2));
+    const light = await t.http.post('/v1/config/fit').set(bearer()).send({ asOf: DATES, horizonDays: HORIZON, l2: 0.001 }).expect(200);
+    const norm = (body: FitBody) => Math.hypot(...body.coefficients.filter((c) => c.fitted).map((c) => c.standardised!));
+    expect(norm(fit)).toBeLessThan(norm(light.body as FitBody));
+    figures['fitFromShipped'] = { candidate: pick((light.body as FitBody).backtest.candidate.churn), active: pick((light.body as FitBody).backtest.active.churn), outOfTime: (light.body as FitBody).outOfTime };
+  });
+
+  it('warns about future dates and horizons past the last outcome instead of failing', async () => {
+    const res = await backtest({ asOf: ['2026-10-15', '2099-01-01'], horizonDays: 90 }).expect(200);
+    const warnings = (res.body as BacktestBody).warnings;
+    expect(warnings).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^2099-01-01 is in the future/), expect.stringMatching(new RegExp(`recorded up to ${tenant.outcomes.at(-1)!.occurredOn}, before the end of the 90-day horizon of 2026-10-15`))]),
+    );
+  });
+
+  it('rejects an invalid config with 422 naming every bad path, and bad dates with 400', async () => {
+    const broken = structuredClone(shipped) as unknown as { health: { components: { engagement: { weight: unknown } } }; churn: { coefficients: Record<string, number> } };
+    broken.health.components.engagement.weight = -1;
+    broken.churn.coefficients['no_such_input'] = 1;
+    const invalid = await backtest({ config: broken, asOf: DATES }).expect(422);
+    expect(invalid.headers['content-type']).toMatch(/application\/problem\+json/);
+    const paths = (invalid.body.errors as Array<{ path: string }>).map((e) => e.path);
+    expect(paths).toContain('health.components.engagement.weight');
+    const yaml = await backtest({ config: 'health: [unclosed', asOf: DATES }).expect(422);
+    expect(yaml.body.errors[0].message).toMatch(/YAML/);
+    const semantic = await backtest({ config: stringify({ ...shipped, churn: { ...shipped.churn, coefficients: { no_such_input: 1 } } }), asOf: DATES }).expect(422);
+    expect(semantic.body.errors.map((e: { path: string }) => e.path)).toEqual(['churn.coefficients.no_such_input']);
+
+    const badDate = await backtest({ asOf: ['2026-02-30'] }).expect(400);
+    expect(badDate.body.errors[0].path).toBe('asOf');
+    await backtest({ asOf: [] }).expect(400);
+    await backtest({ asOf: Array.from({ length: 25 }, (_, i) => addDays('2026-01-01', i)) }).expect(400);
+    await backtest({ asOf: DATES, horizonDays: 3 }).expect(400);
+    await backtest({ asOf: [DATES[0], DATES[0]] }).expect(400);
+    await backtest({ asOf: DATES, config: 42 }).expect(400);
+    await backtest({ asOf: DATES, unknown: true }).expect(400);
+    await t.http.post('/v1/config/fit').set(bearer()).send({ asOf: DATES, l2: -1 }).expect(400);
+    await t.http.post('/v1/config/fit').set(bearer()).send({ asOf: DATES, holdoutFrom: 'soon' }).expect(400);
+  });
+
+  it('answers 422 when there is nothing to fit', async () => {
+    // Before any churn: no positive within 7 days of the first day of data.
+    const res = await t.http.post('/v1/config/fit').set(bearer()).send({ asOf: ['2026-06-10'], horizonDays: 7 }).expect(422);
+    expect(res.body.detail).toMatch(/Cannot fit the churn model/);
+  });
+
+  it('is for revops and admin keys only', async () => {
+    const csm = await t.http.post('/v1/api-keys').set(bearer()).send({ name: 'csm', role: 'csm' }).expect(201);
+    await backtest({ asOf: DATES }, csm.body.key).expect(403);
+    await t.http.post('/v1/config/fit').set(bearer(csm.body.key)).send({ asOf: DATES }).expect(403);
+    const revops = await t.http.post('/v1/api-keys').set(bearer()).send({ name: 'revops', role: 'revops' }).expect(201);
+    await backtest({ asOf: DATES.slice(0, 1), horizonDays: HORIZON }, revops.body.key).expect(200);
+  });
+});
+
+function pick(ranking: Ranking & { brier?: number }) {
+  return { auc: ranking.auc, liftTopDecile: ranking.liftTopDecile, precisionAtK: ranking.precisionAtK, positives: ranking.positives, count: ranking.count, brier: ranking.brier };
+}
