@@ -1,0 +1,231 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { toScoreView, type ScoreRow, type ScoreView } from '../scoring/score-view.js';
+import {
+  ALERT_RULES,
+  INITIAL_STATE,
+  SETTLING_OUTCOMES,
+  type AlertRule,
+  type AlertStatus,
+  type LiveAlert,
+  type RuleContext,
+  type ScoredAccount,
+  type Suppression,
+} from './domain/alert.types.js';
+import type { AlertCandidate, StateChange } from './domain/evaluate-alerts.js';
+import { capKey } from './domain/evaluate-alerts.js';
+import { queryRows } from './sql-records.js';
+
+/** Rule → how far before an alert an outcome still settles it (the rule's cooldown). */
+export type SettleLookback = Record<AlertRule, number>;
+
+export interface AlertWrite {
+  candidate: AlertCandidate;
+  status: Extract<AlertStatus, 'open' | 'deferred' | 'held_out'>;
+  snapshot: ScoreView;
+  runId: string;
+  asOf: string;
+  eventId: string | null;
+}
+
+const key = (accountId: number, rule: AlertRule) => `${accountId}:${rule}`;
+
+// The SQL list of outcome types that settle each rule, from the one definition in the domain.
+const settlingSql = (alias: string) =>
+  `CASE ${ALERT_RULES.map((rule) => `WHEN ${alias}.rule = '${rule}' THEN ARRAY[${SETTLING_OUTCOMES[rule].map((t) => `'${t}'`).join(', ')}]`).join(' ')} END`;
+
+/** The SQL of alert evaluation: what the pure rules read, and writing back what they decided. */
+@Injectable()
+export class AlertsRepository {
+  /**
+   * Marks the run as evaluated; false when it already was (a second evaluation is a no-op).
+   * Runs scored as of a day before the latest evaluated one are backfills: recorded as skipped,
+   * because the alert state only moves forward in time.
+   */
+  async claimEvaluation(tx: EntityManager, runId: string, asOf: string): Promise<'evaluate' | 'already' | 'backfill'> {
+    const [latest] = await queryRows<{ as_of: string | null }>(tx, `SELECT max(as_of) AS as_of FROM alert_evaluations WHERE outcome = 'evaluated'`);
+    const backfill = latest?.as_of != null && asOf < latest.as_of;
+    const claimed = await queryRows<{ run_id: string }>(
+      tx,
+      `INSERT INTO alert_evaluations (run_id, as_of, outcome) VALUES ($1, $2, $3) ON CONFLICT (run_id) DO NOTHING RETURNING run_id`,
+      [runId, asOf, backfill ? 'skipped' : 'evaluated'],
+    );
+    if (claimed.length === 0) return 'already';
+    return backfill ? 'backfill' : 'evaluate';
+  }
+
+  async recordCounts(tx: EntityManager, runId: string, counts: Record<string, number>): Promise<void> {
+    await tx.query('UPDATE alert_evaluations SET counts = $2 WHERE run_id = $1', [runId, JSON.stringify(counts)]);
+  }
+
+  /** The score fields the rules read, for every account the run scored. */
+  loadScores(tx: EntityManager, runId: string, asOf: string): Promise<ScoredAccount[]> {
+    return queryRows<ScoredAccount>(
+      tx,
+      `SELECT account_id AS "accountId", external_id AS "externalId", segment, csm_owner AS "csmOwner", sales_owner AS "salesOwner",
+              arr, currency, grade, at_risk AS "atRisk", expansion_candidate AS "expansionCandidate", churn_risk AS "churnRisk",
+              arr_at_risk AS "arrAtRisk", upgrade_readiness AS "upgradeReadiness", recommended_plan AS "recommendedPlan",
+              expansion_arr AS "expansionArr", signals, drivers, readiness_drivers AS "readinessDrivers"
+       FROM account_scores WHERE as_of = $1 AND run_id = $2 ORDER BY account_id`,
+      [asOf, runId],
+    );
+  }
+
+  /** Full score rows, for the snapshot each alert keeps and the webhook payload. */
+  async loadViews(tx: EntityManager, asOf: string, accountIds: number[]): Promise<Map<number, ScoreView>> {
+    if (accountIds.length === 0) return new Map();
+    const rows = await queryRows<ScoreRow>(tx, 'SELECT * FROM account_scores WHERE as_of = $1 AND account_id = ANY($2::int[])', [asOf, accountIds]);
+    return new Map(rows.map((row) => [row.account_id, toScoreView(row)]));
+  }
+
+  /** Condition state, live alert, suppressions in force and the latest settling outcome of every (account, rule) that has any. */
+  async loadContexts(tx: EntityManager, asOf: string): Promise<(accountId: number, rule: AlertRule) => RuleContext> {
+    const contexts = new Map<string, RuleContext>();
+    const get = (accountId: number, rule: AlertRule) => {
+      const k = key(accountId, rule);
+      let context = contexts.get(k);
+      if (!context) {
+        context = { state: INITIAL_STATE, live: null, suppressions: [], settledOn: null };
+        contexts.set(k, context);
+      }
+      return context;
+    };
+
+    // One connection (the transaction's), so one query at a time.
+    const states = await queryRows<{ account_id: number; rule: AlertRule; active: boolean; since: string | null; notified: boolean; alert_id: string | null; last_fired_on: string | null }>(
+      tx,
+      'SELECT account_id, rule, active, since, notified, alert_id, last_fired_on FROM alert_conditions',
+    );
+    const live = await queryRows<{ account_id: number; rule: AlertRule; id: string; status: LiveAlert['status']; snoozed_until: string | null; as_of: string }>(
+      tx,
+      `SELECT account_id, rule, id, status, snoozed_until, as_of FROM alerts WHERE status IN ('open', 'deferred', 'snoozed')`,
+    );
+    const suppressions = await queryRows<{ account_id: number; rule: AlertRule; kind: Suppression['kind']; until: string }>(
+      tx,
+      'SELECT account_id, rule, kind, max(until) AS until FROM alert_suppressions WHERE until > $1 GROUP BY account_id, rule, kind',
+      [asOf],
+    );
+    const outcomes = await queryRows<{ account_id: number; type: string; occurred_on: string }>(
+      tx,
+      `SELECT account_id, type, max(occurred_on) AS occurred_on FROM outcomes WHERE type IN ('churned', 'renewed', 'expanded') GROUP BY account_id, type`,
+    );
+    for (const row of states) {
+      get(row.account_id, row.rule).state = { active: row.active, since: row.since, notified: row.notified, alertId: row.alert_id, lastFiredOn: row.last_fired_on };
+    }
+    for (const row of live) get(row.account_id, row.rule).live = { id: row.id, status: row.status, snoozedUntil: row.snoozed_until, asOf: row.as_of };
+    for (const row of suppressions) (get(row.account_id, row.rule).suppressions as Suppression[]).push({ kind: row.kind, until: row.until });
+    for (const row of outcomes) {
+      for (const rule of ALERT_RULES) {
+        if (!(SETTLING_OUTCOMES[rule] as readonly string[]).includes(row.type)) continue;
+        const context = get(row.account_id, rule);
+        if (context.settledOn === null || row.occurred_on > context.settledOn) context.settledOn = row.occurred_on;
+      }
+    }
+    const empty: RuleContext = { state: INITIAL_STATE, live: null, suppressions: [], settledOn: null };
+    return (accountId, rule) => contexts.get(key(accountId, rule)) ?? empty;
+  }
+
+  /** Alerts already sent per rule and recipient on this day (the daily cap counts them). */
+  async sentOn(tx: EntityManager, day: string): Promise<Map<string, number>> {
+    const rows = await queryRows<{ rule: AlertRule; recipient: string; n: number }>(
+      tx,
+      `SELECT rule, recipient, count(*)::int AS n FROM alerts WHERE fired_on = $1 AND status <> 'held_out' GROUP BY rule, recipient`,
+      [day],
+    );
+    return new Map(rows.map((row) => [capKey(row.rule, row.recipient), row.n]));
+  }
+
+  /** Inserts new alerts and refreshes reused (deferred or snoozed) ones, in one statement. */
+  async writeAlerts(tx: EntityManager, writes: readonly AlertWrite[]): Promise<void> {
+    if (writes.length === 0) return;
+    const rows = writes.map((w) => ({
+      id: w.candidate.alertId,
+      account_id: w.candidate.accountId,
+      rule: w.candidate.rule,
+      status: w.status,
+      recipient: w.candidate.recipient,
+      reason: w.candidate.reason,
+      value: w.candidate.value,
+      priority: w.candidate.priority,
+      signals: w.candidate.signalTypes,
+      snapshot: w.snapshot,
+      run_id: w.runId,
+      as_of: w.asOf,
+      fired_on: w.status === 'deferred' ? null : w.asOf,
+      event_id: w.eventId,
+    }));
+    await tx.query(
+      `INSERT INTO alerts (id, account_id, rule, status, recipient, reason, value, priority, signals, snapshot, run_id, as_of, fired_on, event_id)
+       SELECT x.id, x.account_id, x.rule, x.status, x.recipient, x.reason, x.value, x.priority, x.signals, x.snapshot, x.run_id, x.as_of, x.fired_on, x.event_id
+       FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, account_id integer, rule text, status text, recipient text, reason text, value real,
+            priority double precision, signals text[], snapshot jsonb, run_id uuid, as_of date, fired_on date, event_id uuid)
+       ON CONFLICT (id) DO UPDATE SET status = EXCLUDED.status, recipient = EXCLUDED.recipient, reason = EXCLUDED.reason, value = EXCLUDED.value,
+         priority = EXCLUDED.priority, signals = EXCLUDED.signals, snapshot = EXCLUDED.snapshot, run_id = EXCLUDED.run_id, as_of = EXCLUDED.as_of,
+         fired_on = COALESCE(EXCLUDED.fired_on, alerts.fired_on), event_id = COALESCE(EXCLUDED.event_id, alerts.event_id),
+         snoozed_until = NULL, updated_at = now()`,
+      [JSON.stringify(rows)],
+    );
+  }
+
+  async clearAlerts(tx: EntityManager, ids: readonly string[], asOf: string): Promise<void> {
+    if (ids.length === 0) return;
+    await tx.query(
+      `UPDATE alerts SET status = 'cleared', status_reason = $2, status_by = 'rules', updated_at = now()
+       WHERE id = ANY($1::uuid[]) AND status IN ('open', 'deferred', 'snoozed')`,
+      [ids, `the value fell below the rule's clearBelow in the scores as of ${asOf}`],
+    );
+  }
+
+  /**
+   * Closes live alerts that an outcome settled (renewed/churned for at-risk, expanded for leads
+   * and limits) when it happened within the rule's cooldown before the alert or any time after,
+   * and marks their episodes as dealt with. Also covers accounts the run no longer scores
+   * (a churned account). `ids` restricts it to some alerts.
+   */
+  async closeSettled(on: EntityManager, lookback: SettleLookback, ids?: readonly string[]): Promise<number> {
+    const closed = await queryRows<{ account_id: number; rule: AlertRule }>(
+      on,
+      `WITH settled AS (
+         SELECT DISTINCT ON (a.id) a.id, o.id AS outcome_id, o.type, o.occurred_on
+         FROM alerts a
+         JOIN outcomes o ON o.account_id = a.account_id AND o.type = ANY (${settlingSql('a')})
+           AND o.occurred_on >= a.as_of - (($1::jsonb ->> a.rule)::int)
+         WHERE a.status IN ('open', 'deferred', 'snoozed') ${ids ? 'AND a.id = ANY($2::uuid[])' : ''}
+         ORDER BY a.id, o.occurred_on DESC
+       ), closed AS (
+         UPDATE alerts a SET status = 'closed', closed_by_outcome_id = s.outcome_id,
+           status_reason = 'settled by the ' || s.type || ' outcome on ' || s.occurred_on, status_by = 'outcomes', updated_at = now()
+         FROM settled s WHERE a.id = s.id
+         RETURNING a.account_id, a.rule
+       ), marked AS (
+         UPDATE alert_conditions c SET notified = true, updated_at = now()
+         FROM closed WHERE c.account_id = closed.account_id AND c.rule = closed.rule
+       )
+       SELECT account_id, rule FROM closed`,
+      ids ? [JSON.stringify(lookback), ids] : [JSON.stringify(lookback)],
+    );
+    return closed.length;
+  }
+
+  async writeStates(tx: EntityManager, changes: readonly StateChange[]): Promise<void> {
+    if (changes.length === 0) return;
+    const rows = changes.map(({ accountId, rule, state }) => ({
+      account_id: accountId,
+      rule,
+      active: state.active,
+      since: state.since,
+      notified: state.notified,
+      alert_id: state.alertId,
+      last_fired_on: state.lastFiredOn,
+    }));
+    await tx.query(
+      `INSERT INTO alert_conditions (account_id, rule, active, since, notified, alert_id, last_fired_on)
+       SELECT x.account_id, x.rule, x.active, x.since, x.notified, x.alert_id, x.last_fired_on
+       FROM jsonb_to_recordset($1::jsonb) AS x(account_id integer, rule text, active boolean, since date, notified boolean, alert_id uuid, last_fired_on date)
+       ON CONFLICT (account_id, rule) DO UPDATE SET active = EXCLUDED.active, since = EXCLUDED.since, notified = EXCLUDED.notified,
+         alert_id = EXCLUDED.alert_id, last_fired_on = EXCLUDED.last_fired_on, updated_at = now()`,
+      [JSON.stringify(rows)],
+    );
+  }
+}
+

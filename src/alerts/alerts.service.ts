@@ -1,0 +1,259 @@
+import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
+import { DataSource, type EntityManager } from 'typeorm';
+import { addDays, today } from '../common/dates.js';
+import { decodeCursor, toPage, type Page } from '../common/pagination.js';
+import { notFound, ProblemException, unprocessable } from '../common/problem.js';
+import { ConfigVersionsService } from '../config-versions/config-versions.service.js';
+import type { ScoringConfig } from '../config/scoring-config/scoring-config.types.js';
+import { alertsCreated } from '../observability/metrics.js';
+import { RunsService } from '../scoring/runs/runs.service.js';
+import { toAlertView } from './alert-view.js';
+import type { AlertRow } from './alert-rows.js';
+import { AlertsRepository, type AlertWrite, type SettleLookback } from './alerts.repository.js';
+import { ALERT_RULES, LIVE_STATUSES, type AlertRule, type RuleSettings } from './domain/alert.types.js';
+import { evaluateAlerts, type AlertDecision } from './domain/evaluate-alerts.js';
+import type { AlertView, ListAlertsQuery } from './dto/alerts.dto.js';
+import { queryRows } from './sql-records.js';
+import { enqueueEvents } from './webhooks/webhook-outbox.js';
+import type { AlertEvent } from './webhooks/webhook-event.types.js';
+import { WebhookDeliveryWorker } from './webhooks/webhook-delivery.worker.js';
+
+// Evaluations of different runs never interleave, whichever processes run them.
+const EVALUATION_LOCK = 7_421_010;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export interface EvaluationSummary {
+  runId: string;
+  asOf: string;
+  outcome: 'evaluated' | 'already evaluated' | 'skipped: older than the latest evaluated run';
+  counts: Record<string, number>;
+}
+
+export const settleLookback = (rules: ScoringConfig['alerts']['rules']): SettleLookback =>
+  Object.fromEntries(ALERT_RULES.map((rule) => [rule, rules[rule].cooldownDays])) as SettleLookback;
+
+const ALERT_SELECT = `SELECT a.*, acc.external_id,
+    to_char(a.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS created_key
+  FROM alerts a JOIN accounts acc ON acc.id = a.account_id`;
+
+/**
+ * Turns each successful run into alerts (rules in src/alerts/domain), records them with their
+ * webhook events in one transaction, and serves their life cycle (list, snooze, dismiss).
+ */
+@Injectable()
+export class AlertsService implements OnModuleInit {
+  private readonly logger = new Logger('Alerts');
+
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly runs: RunsService,
+    private readonly configs: ConfigVersionsService,
+    private readonly repository: AlertsRepository,
+    private readonly delivery: WebhookDeliveryWorker,
+  ) {}
+
+  onModuleInit(): void {
+    this.runs.onRunCompleted((run) => this.evaluateRun(run).then(() => undefined));
+  }
+
+  private async configFor(version: number | null): Promise<ScoringConfig> {
+    const stored = version === null ? null : await this.configs.get(version);
+    return (stored ?? (await this.configs.active())).config;
+  }
+
+  /** Evaluates the rules over one run's scores; evaluating a run again changes nothing. */
+  async evaluateRun(run: { id: string; asOf: string; configVersion: number | null }): Promise<EvaluationSummary> {
+    const started = performance.now();
+    const config = await this.configFor(run.configVersion);
+    const rules = config.alerts.rules as Record<AlertRule, RuleSettings>;
+    const lookback = settleLookback(config.alerts.rules);
+
+    const summary = await this.db.transaction(async (tx): Promise<EvaluationSummary> => {
+      await tx.query('SELECT pg_advisory_xact_lock($1)', [EVALUATION_LOCK]);
+      const claim = await this.repository.claimEvaluation(tx, run.id, run.asOf);
+      if (claim === 'already') return { runId: run.id, asOf: run.asOf, outcome: 'already evaluated', counts: {} };
+      if (claim === 'backfill') return { runId: run.id, asOf: run.asOf, outcome: 'skipped: older than the latest evaluated run', counts: {} };
+
+      const closedByOutcomes = await this.repository.closeSettled(tx, lookback);
+      const accounts = await this.repository.loadScores(tx, run.id, run.asOf);
+      const context = await this.repository.loadContexts(tx, run.asOf);
+      const sentToday = await this.repository.sentOn(tx, run.asOf);
+      const result = evaluateAlerts({
+        asOf: run.asOf,
+        rules,
+        options: { excludeAtRiskFromExpansion: config.lists.expansion.excludeAtRisk },
+        accounts,
+        context,
+        sentToday,
+        newAlertId: randomUUID,
+      });
+      const queued = await this.apply(tx, result.decisions, run, lookback);
+      await this.repository.writeStates(tx, result.states);
+      const counts = { accounts: accounts.length, closedByOutcomes, webhookDeliveriesQueued: queued, ...countKinds(result.decisions) };
+      await this.repository.recordCounts(tx, run.id, counts);
+      return { runId: run.id, asOf: run.asOf, outcome: 'evaluated', counts };
+    });
+
+    if (summary.outcome === 'evaluated') {
+      for (const [name, n] of Object.entries(summary.counts)) {
+        const [rule, status] = name.split('.');
+        if (status !== undefined && n > 0) alertsCreated.inc({ rule, status }, n);
+      }
+      this.delivery.kick();
+      this.logger.log(`run ${run.id} (${run.asOf}): alerts evaluated in ${Math.round(performance.now() - started)} ms: ${JSON.stringify(summary.counts)}`);
+    } else {
+      this.logger.log(`run ${run.id} (${run.asOf}): alerts ${summary.outcome}`);
+    }
+    return summary;
+  }
+
+  /** Writes what the rules decided; returns the number of webhook deliveries queued. */
+  private async apply(tx: EntityManager, decisions: AlertDecision[], run: { id: string; asOf: string }, lookback: SettleLookback): Promise<number> {
+    const recorded = decisions.filter((d): d is Extract<AlertDecision, { kind: 'send' | 'defer' | 'hold_out' }> => d.kind === 'send' || d.kind === 'defer' || d.kind === 'hold_out');
+    const views = await this.repository.loadViews(tx, run.asOf, [...new Set(recorded.map((d) => d.candidate.accountId))]);
+    const createdAt = new Date().toISOString();
+    const events: AlertEvent[] = [];
+    const writes: AlertWrite[] = recorded.map((decision) => {
+      const { candidate } = decision;
+      const snapshot = views.get(candidate.accountId)!;
+      const status = decision.kind === 'send' ? 'open' : decision.kind === 'defer' ? 'deferred' : 'held_out';
+      const eventId = decision.kind === 'send' ? randomUUID() : null;
+      if (eventId !== null) {
+        events.push({
+          id: eventId,
+          type: `alert.${candidate.rule}`,
+          createdAt,
+          account: snapshot,
+          alert: { id: candidate.alertId, rule: candidate.rule, reason: candidate.reason, recipient: candidate.recipient, asOf: run.asOf, runId: run.id },
+        });
+      }
+      return { candidate, status, snapshot, runId: run.id, asOf: run.asOf, eventId };
+    });
+    await this.repository.writeAlerts(tx, writes);
+    await this.repository.clearAlerts(
+      tx,
+      decisions.flatMap((d) => (d.kind === 'clear' && d.alertId !== null ? [d.alertId] : [])),
+      run.asOf,
+    );
+    const settled = decisions.flatMap((d) => (d.kind === 'settle' && d.alertId !== null ? [d.alertId] : []));
+    if (settled.length > 0) await this.repository.closeSettled(tx, lookback, settled);
+    const queued = await enqueueEvents(tx, events);
+    return queued;
+  }
+
+  async list(query: ListAlertsQuery): Promise<Page<AlertView>> {
+    // Outcomes arrive through their own API; settling is applied when alerts are read as well as at each run.
+    await this.closeSettledNow();
+    const after = decodeCursor(query.cursor, (v): v is [string, string] => Array.isArray(v) && v.length === 2 && v.every((x) => typeof x === 'string'));
+    const params: unknown[] = [];
+    const where: string[] = [];
+    const add = (sql: string, value: unknown) => {
+      params.push(value);
+      where.push(sql.replaceAll('?', `$${params.length}`));
+    };
+    if (query.status) add('a.status = ?', query.status);
+    if (query.rule) add('a.rule = ?', query.rule);
+    if (query.recipient) add('a.recipient = ?', query.recipient);
+    if (query.account) add('acc.external_id = ?', query.account);
+    if (query.from) add('a.as_of >= ?', query.from);
+    if (query.to) add('a.as_of <= ?', query.to);
+    if (after) {
+      params.push(after[0], after[1]);
+      where.push(`(a.created_at, a.id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
+    }
+    params.push(query.limit + 1);
+    const rows = await queryRows<AlertRow>(
+      this.db,
+      `${ALERT_SELECT} ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY a.created_at DESC, a.id DESC LIMIT $${params.length}`,
+      params,
+    );
+    const page = toPage(rows, query.limit, (row) => [row.created_key, row.id]);
+    return { items: page.items.map(toAlertView), nextCursor: page.nextCursor };
+  }
+
+  async get(id: string): Promise<AlertView> {
+    await this.closeSettledNow();
+    return toAlertView(await this.row(this.db, id));
+  }
+
+  /** Quiet until the day; from that day's run on, sent again if the condition still holds. */
+  async snooze(id: string, until: string, reason: string | null, by: string): Promise<AlertView> {
+    if (until <= today()) throw unprocessable('A snooze must end after today', [{ path: 'until', message: `until must be after ${today()}` }]);
+    await this.closeSettledNow();
+    return this.changeStatus(id, { kind: 'snooze', reason, by }, async (tx) => {
+      await tx.query(
+        `UPDATE alerts SET status = 'snoozed', snoozed_until = $2, status_reason = $3, status_by = $4, updated_at = now() WHERE id = $1`,
+        [id, until, reason, by],
+      );
+      return until;
+    });
+  }
+
+  /** Out of play; the account stays quiet for this rule for the rule's dismissDays. */
+  async dismiss(id: string, reason: string | null, by: string): Promise<AlertView> {
+    const { config } = await this.configs.active();
+    await this.closeSettledNow();
+    return this.changeStatus(id, { kind: 'dismiss', reason, by }, async (tx, alert) => {
+      await tx.query(
+        `UPDATE alerts SET status = 'dismissed', snoozed_until = NULL, status_reason = $2, status_by = $3, updated_at = now() WHERE id = $1`,
+        [id, reason, by],
+      );
+      return addDays(today(), config.alerts.rules[alert.rule].dismissDays);
+    });
+  }
+
+  /** Snooze or dismiss: the alert's new status and a suppression for its account and rule, together. */
+  private async changeStatus(
+    id: string,
+    action: { kind: 'snooze' | 'dismiss'; reason: string | null; by: string },
+    update: (tx: EntityManager, alert: AlertRow) => Promise<string>,
+  ): Promise<AlertView> {
+    const { kind, reason, by } = action;
+    return this.db.transaction(async (tx) => {
+      const alert = await this.row(tx, id, true);
+      if (!(LIVE_STATUSES as readonly string[]).includes(alert.status)) {
+        throw new ProblemException(409, `Alert ${id} is ${alert.status}; only open, deferred or snoozed alerts can be ${kind === 'snooze' ? 'snoozed' : 'dismissed'}`, {
+          type: '/problems/alert-not-live',
+        });
+      }
+      const until = await update(tx, alert);
+      await tx.query(
+        `INSERT INTO alert_suppressions (account_id, rule, kind, until, alert_id, reason, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+        [alert.account_id, alert.rule, kind, until, id, reason, by],
+      );
+      // The episode has been dealt with: the rules stop retrying it (a snooze brings it back on its day).
+      await tx.query(`UPDATE alert_conditions SET notified = true, updated_at = now() WHERE account_id = $1 AND rule = $2`, [alert.account_id, alert.rule]);
+      return toAlertView(await this.row(tx, id));
+    });
+  }
+
+  private async row(on: DataSource | EntityManager, id: string, lock = false): Promise<AlertRow> {
+    if (!UUID.test(id)) throw notFound(`No alert ${id}`);
+    const [row] = await queryRows<AlertRow>(on, `${ALERT_SELECT} WHERE a.id = $1 ${lock ? 'FOR UPDATE OF a' : ''}`, [id]);
+    if (!row) throw notFound(`No alert ${id}`);
+    return row;
+  }
+
+  private async closeSettledNow(): Promise<void> {
+    const { config } = await this.configs.active();
+    await this.db.transaction((tx) => this.repository.closeSettled(tx, settleLookback(config.alerts.rules)));
+  }
+}
+
+const RECORDED_STATUS = { send: 'open', defer: 'deferred', hold_out: 'held_out' } as const;
+
+/** Decisions by kind, plus `<rule>.<status>` for the alerts recorded (what the metrics count). */
+function countKinds(decisions: readonly AlertDecision[]): Record<string, number> {
+  const counts: Record<string, number> = { send: 0, defer: 0, hold_out: 0, clear: 0, settle: 0, suppress: 0 };
+  for (const decision of decisions) {
+    counts[decision.kind] = (counts[decision.kind] ?? 0) + 1;
+    if (decision.kind === 'send' || decision.kind === 'defer' || decision.kind === 'hold_out') {
+      const name = `${decision.candidate.rule}.${RECORDED_STATUS[decision.kind]}`;
+      counts[name] = (counts[name] ?? 0) + 1;
+    }
+  }
+  return counts;
+}

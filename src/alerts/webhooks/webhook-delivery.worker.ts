@@ -1,0 +1,218 @@
+import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { hostname } from 'node:os';
+import { DataSource } from 'typeorm';
+import { ENV } from '../../config/env.provider.js';
+import type { Env } from '../../config/env.js';
+import { webhookDeliveries } from '../../observability/metrics.js';
+import { queryRows } from '../sql-records.js';
+import { MAX_ATTEMPTS, parseRetryAfter, retryDelayMs } from './retry-backoff.js';
+import { renderBody } from './webhook-body.js';
+import type { WebhookEvent, WebhookFormat } from './webhook-event.types.js';
+import { signBody } from './webhook-signature.js';
+
+const POLL_MS = 1_000;
+const BATCH = 20;
+export const DELIVERY_TIMEOUT_MS = 10_000;
+// Longer than any POST can take (the timeout above), so a lease only runs out when its holder died.
+const LEASE_SECONDS = 60;
+const ERROR_SNIPPET = 300;
+
+interface ClaimedDelivery {
+  id: number;
+  event_id: string;
+  event_type: string;
+  payload: WebhookEvent;
+  attempts: number;
+  url: string;
+  secret: string;
+  format: WebhookFormat;
+}
+
+interface AttemptResult {
+  ok: boolean;
+  statusCode: number | null;
+  error: string | null;
+  retryAfterMs: number | null;
+  durationMs: number;
+}
+
+/**
+ * Drains the webhook outbox. Any number of processes may run it: a row is claimed by one
+ * statement (FOR UPDATE SKIP LOCKED) that also takes a lease and counts the attempt, and
+ * completed by one statement that checks the lease is still its own, records the result and
+ * writes the delivery log row. A delivered row is never claimed again. If the process dies
+ * between the receiver's 2xx and the completing statement, the lease runs out and the event is
+ * sent again with the same X-Event-Id: delivery is at least once, and receivers de-duplicate.
+ */
+@Injectable()
+export class WebhookDeliveryWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger('WebhookDelivery');
+  private readonly worker = `${hostname()}:${process.pid}`;
+  private draining: Promise<void> | null = null;
+  private drainAgain = false;
+  private poller: NodeJS.Timeout | undefined;
+  private stopping = false;
+
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    @Inject(ENV) private readonly env: Env,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.poller = setInterval(() => this.kick(), POLL_MS);
+    this.poller.unref();
+    this.kick();
+  }
+
+  /** Lets in-flight POSTs finish (each is bounded by the timeout) before the pool closes. */
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopping = true;
+    clearInterval(this.poller);
+    await this.draining;
+  }
+
+  /** Called after writes that queue events, so delivery starts without waiting for the poll. */
+  kick(): void {
+    if (this.stopping) return;
+    if (this.draining) {
+      this.drainAgain = true;
+      return;
+    }
+    this.draining = this.drain()
+      .catch((error: unknown) => this.logger.error({ err: error }, 'webhook outbox drain failed'))
+      .finally(() => {
+        this.draining = null;
+        if (this.drainAgain && !this.stopping) {
+          this.drainAgain = false;
+          this.kick();
+        }
+      });
+  }
+
+  private async drain(): Promise<void> {
+    while (!this.stopping) {
+      const claimed = await this.claim();
+      if (claimed.length === 0) return;
+      await Promise.all(claimed.map((row) => this.deliver(row)));
+    }
+  }
+
+  private claim(): Promise<ClaimedDelivery[]> {
+    return queryRows<ClaimedDelivery>(
+      this.db,
+      `WITH due AS (
+         SELECT id FROM webhook_outbox
+         WHERE status = 'pending' AND next_attempt_at <= now() AND (locked_until IS NULL OR locked_until < now())
+         ORDER BY next_attempt_at, id LIMIT $1
+         FOR UPDATE SKIP LOCKED
+       )
+       UPDATE webhook_outbox o
+       SET attempts = o.attempts + 1, locked_until = now() + make_interval(secs => $2), locked_by = $3
+       FROM due, webhook_subscriptions s
+       WHERE o.id = due.id AND s.id = o.subscription_id
+       RETURNING o.id, o.event_id, o.event_type, o.payload, o.attempts, s.url, s.secret, s.format`,
+      [BATCH, LEASE_SECONDS, this.worker],
+    );
+  }
+
+  private async deliver(row: ClaimedDelivery): Promise<void> {
+    const result = await this.post(row);
+    try {
+      if (result.ok) {
+        await this.complete(row, result);
+      } else {
+        await this.fail(row, result);
+      }
+    } catch (error) {
+      // The lease runs out and the row is tried again; nothing is lost.
+      this.logger.error({ err: error }, `could not record the result of delivery ${row.id}`);
+    }
+  }
+
+  private async post(row: ClaimedDelivery): Promise<AttemptResult> {
+    const body = renderBody(row.payload, row.format);
+    const started = performance.now();
+    const durationMs = () => Math.round(performance.now() - started);
+    try {
+      const response = await fetch(row.url, {
+        method: 'POST',
+        headers: {
+          'Content-Type': 'application/json',
+          'User-Agent': 'health-signals-webhooks/1',
+          'X-Event-Id': row.event_id,
+          'X-Event-Type': row.event_type,
+          'X-Timestamp': String(Math.floor(Date.now() / 1000)),
+          'X-Signature': signBody(body, row.secret),
+          'X-Delivery-Attempt': String(row.attempts),
+        },
+        body,
+        redirect: 'manual',
+        signal: AbortSignal.timeout(DELIVERY_TIMEOUT_MS),
+      });
+      const text = await response.text().catch(() => '');
+      if (response.ok) return { ok: true, statusCode: response.status, error: null, retryAfterMs: null, durationMs: durationMs() };
+      return {
+        ok: false,
+        statusCode: response.status,
+        error: `HTTP ${response.status}${text ? `: ${text.slice(0, ERROR_SNIPPET)}` : ''}`,
+        retryAfterMs: parseRetryAfter(response.headers.get('retry-after'), new Date()),
+        durationMs: durationMs(),
+      };
+    } catch (error) {
+      return { ok: false, statusCode: null, error: describeFetchError(error), retryAfterMs: null, durationMs: durationMs() };
+    }
+  }
+
+  private async complete(row: ClaimedDelivery, result: AttemptResult): Promise<void> {
+    const done = await queryRows<{ id: number }>(
+      this.db,
+      `WITH done AS (
+         UPDATE webhook_outbox SET status = 'delivered', delivered_at = now(), locked_until = NULL, last_status = $3, last_error = NULL
+         WHERE id = $1 AND attempts = $2 AND status = 'pending'
+         RETURNING id, subscription_id, event_id, event_type, attempts
+       )
+       INSERT INTO webhook_deliveries (outbox_id, subscription_id, event_id, event_type, attempt, outcome, status_code, duration_ms)
+       SELECT id, subscription_id, event_id, event_type, attempts, 'delivered', $3, $4 FROM done
+       RETURNING id`,
+      [row.id, row.attempts, result.statusCode, result.durationMs],
+    );
+    if (done.length > 0) webhookDeliveries.inc({ outcome: 'delivered', event_type: row.event_type });
+  }
+
+  private async fail(row: ClaimedDelivery, result: AttemptResult): Promise<void> {
+    const delayMs = retryDelayMs(row.attempts, this.env.WEBHOOK_RETRY_BASE_MS, result.retryAfterMs);
+    const done = await queryRows<{ outcome: 'retry' | 'dead' }>(
+      this.db,
+      `WITH done AS (
+         UPDATE webhook_outbox
+         SET status = CASE WHEN attempts >= $5 THEN 'dead' ELSE 'pending' END,
+             next_attempt_at = now() + make_interval(secs => $6::double precision / 1000),
+             locked_until = NULL, last_status = $3, last_error = $4
+         WHERE id = $1 AND attempts = $2 AND status = 'pending'
+         RETURNING id, subscription_id, event_id, event_type, attempts, status
+       )
+       INSERT INTO webhook_deliveries (outbox_id, subscription_id, event_id, event_type, attempt, outcome, status_code, error, duration_ms)
+       SELECT id, subscription_id, event_id, event_type, attempts, CASE WHEN status = 'dead' THEN 'dead' ELSE 'retry' END, $3, $4, $7 FROM done
+       RETURNING outcome`,
+      [row.id, row.attempts, result.statusCode, result.error, MAX_ATTEMPTS, delayMs, result.durationMs],
+    );
+    const outcome = done[0]?.outcome;
+    if (!outcome) return;
+    webhookDeliveries.inc({ outcome, event_type: row.event_type });
+    if (outcome === 'dead') {
+      this.logger.warn(`webhook ${row.event_type} ${row.event_id} to ${row.url} is dead after ${row.attempts} attempts: ${result.error}`);
+    } else {
+      this.logger.log(`webhook ${row.event_type} ${row.event_id} attempt ${row.attempts} failed (${result.error}); retry in ${delayMs} ms`);
+    }
+  }
+}
+
+function describeFetchError(error: unknown): string {
+  if (error instanceof Error) {
+    if (error.name === 'TimeoutError') return `timed out after ${DELIVERY_TIMEOUT_MS} ms`;
+    const cause = (error as Error & { cause?: { code?: string; message?: string } }).cause;
+    return cause?.code ?? cause?.message ?? error.message;
+  }
+  return String(error);
+}
