@@ -1,5 +1,12 @@
 import { Module } from '@nestjs/common';
+import { AccountOverrideController } from './account-override.controller.js';
+import { OverridesController } from './overrides.controller.js';
+import { OverridesService } from './overrides.service.js';
 
-/** Manual grade overrides by CSMs and RevOps, with reason, expiry and audit. */
-@Module({})
+/** Manual grade overrides by CSMs and RevOps, with reason, expiry and audit. Import it to show overrides beside scores (OverridesService.activeFor). */
+@Module({
+  controllers: [AccountOverrideController, OverridesController],
+  providers: [OverridesService],
+  exports: [OverridesService],
+})
 export class OverridesModule {}

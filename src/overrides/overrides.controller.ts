@@ -1,0 +1,31 @@
+import { Controller, Get, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { READERS } from '../auth/roles.js';
+import { Roles } from '../auth/roles.decorator.js';
+import { today } from '../common/dates.js';
+import { ListOverridesQuery } from './dto/list-overrides.query.js';
+import { OverridesPageDto } from './dto/override.dto.js';
+import { OverridesService } from './overrides.service.js';
+
+@ApiTags('overrides')
+@ApiBearerAuth()
+@Controller('v1/overrides')
+export class OverridesController {
+  constructor(private readonly overrides: OverridesService) {}
+
+  /** Overrides in effect (today, or on `onDay`), soonest expiry first; `includeExpired=true` adds expired ones. */
+  @Get()
+  @Roles(...READERS)
+  @ApiOkResponse({ type: OverridesPageDto })
+  async list(@Query() query: ListOverridesQuery): Promise<OverridesPageDto> {
+    const onDay = query.onDay ?? today();
+    const page = await this.overrides.list({
+      onDay,
+      includeExpired: query.includeExpired ?? false,
+      grade: query.grade,
+      limit: query.limit,
+      cursor: query.cursor,
+    });
+    return { ...page, onDay };
+  }
+}
