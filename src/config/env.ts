@@ -44,6 +44,10 @@ export class Env {
 
   @IsOptional() @IsString()
   SALESFORCE_TOKEN?: string;
+
+  /** Renames CRM properties/fields: inline JSON or a path to a JSON file (docs/crm-fields.md). */
+  @IsOptional() @IsString()
+  CRM_FIELD_MAP?: string;
 }
 
 export class EnvError extends Error {

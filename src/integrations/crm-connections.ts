@@ -6,19 +6,6 @@ import { CRM_NAMES, type CrmClient, type CrmName } from './crm-sync.types.js';
 import { HUBSPOT_DEFAULT_BASE_URL, HubSpotClient } from './hubspot/hubspot.client.js';
 import { SalesforceClient } from './salesforce/salesforce.client.js';
 
-/** The optional setting that renames CRM properties / fields (see docs/crm-fields.md). */
-export const CRM_FIELD_MAP_SETTING = 'CRM_FIELD_MAP';
-
-/**
- * Reads a setting the Env class does not declare. loadEnv keeps every variable of the environment
- * on the Env object, so an integration-only setting needs no change to the shared schema; it is
- * validated here, at start, instead.
- */
-export function extraSetting(env: Env, name: string): string | undefined {
-  const value = (env as Env & Record<string, unknown>)[name];
-  return typeof value === 'string' && value.trim() !== '' ? value : undefined;
-}
-
 /** Which CRMs the environment configures, their clients and field names. */
 @Injectable()
 export class CrmConnections {
@@ -27,7 +14,7 @@ export class CrmConnections {
 
   constructor(@Inject(ENV) private readonly env: Env) {
     // A bad CRM_FIELD_MAP stops the start with a message naming each bad path.
-    this.fieldMaps = resolveCrmFieldMaps(extraSetting(env, CRM_FIELD_MAP_SETTING));
+    this.fieldMaps = resolveCrmFieldMaps(env.CRM_FIELD_MAP?.trim() ? env.CRM_FIELD_MAP : undefined);
   }
 
   /** The variables a sync of this CRM still needs; empty when it is configured. */
