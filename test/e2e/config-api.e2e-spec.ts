@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Ajv } from 'ajv';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { parse } from 'yaml';
 import type { ScoringConfig } from '../../src/config/scoring-config/scoring-config.types.js';
 import { accountBody, planBody } from '../support/factories.js';
@@ -254,5 +256,40 @@ describe('config API', () => {
     await t.restart();
     const after = await active();
     expect(after).toEqual(before);
+  });
+});
+
+describe('config file changes after the API has set versions', () => {
+  let t: TestApp;
+  const dir = mkdtempSync(path.join(tmpdir(), 'hs-config-'));
+  const file = path.join(dir, 'scoring.yaml');
+  const activeNow = async () => (await t.http.get('/v1/config').set(bearer()).expect(200)).body as { version: number; source: string; comment: string; config: ScoringConfig };
+
+  beforeAll(async () => {
+    writeFileSync(file, FILE_TEXT);
+    t = await startTestApp({ SCORING_CONFIG: file });
+  });
+  afterAll(async () => {
+    await t.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('keeps the API version while the file is unchanged, and makes a changed file the next version at start', async () => {
+    const seeded = await activeNow();
+    expect(seeded).toMatchObject({ version: 1, source: 'file' });
+    const edited = structuredClone(FILE_CONFIG);
+    edited.health.grades.green = 74;
+    await t.http.put('/v1/config').set(bearer()).send(edited).expect(201);
+
+    await t.restart();
+    expect(await activeNow()).toMatchObject({ version: 2, source: 'api' });
+
+    writeFileSync(file, FILE_TEXT.replace('green: 70', 'green: 72'));
+    await t.restart();
+    const fromFile = await activeNow();
+    expect(fromFile).toMatchObject({ version: 3, source: 'file', comment: 'file changed' });
+    expect(fromFile.config.health.grades.green).toBe(72);
+    const history = await t.http.get('/v1/config/versions').set(bearer()).expect(200);
+    expect(history.body.items.map((v: { version: number; source: string }) => `${v.version}:${v.source}`)).toEqual(['3:file', '2:api', '1:file']);
   });
 });
