@@ -200,6 +200,8 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, BeforeAppl
     const outcome = done[0]?.outcome;
     if (!outcome) return;
     webhookDeliveries.inc({ outcome, event_type: row.event_type });
+    // A retry due before the next poll (small WEBHOOK_RETRY_BASE_MS) is not left waiting for it.
+    if (outcome === 'retry' && delayMs < POLL_MS) setTimeout(() => this.kick(), delayMs).unref();
     if (outcome === 'dead') {
       this.logger.warn(`webhook ${row.event_type} ${row.event_id} to ${row.url} is dead after ${row.attempts} attempts: ${result.error}`);
     } else {
