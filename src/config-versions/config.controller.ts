@@ -5,6 +5,7 @@ import {
   ApiConsumes,
   ApiExtraModels,
   ApiHeader,
+  ApiOperation,
   ApiOkResponse,
   ApiParam,
   ApiProduces,
@@ -41,29 +42,32 @@ const YAML_EXAMPLE = '# version: 1\nschedule:\n  scoring: "0 30 5 * * *"\n  week
 export class ConfigController {
   constructor(private readonly configs: ConfigVersionsService) {}
 
-  /**
-   * The active scoring config with its version, checksum, author and comment. `Accept:
-   * application/yaml` (or `?format=yaml`) answers the YAML document alone, with the version facts as
-   * leading comments. Either way `ETag` carries the checksum (send it back as `If-Match` on PUT)
-   * and `X-Config-Version` the version.
-   */
   @Get()
   @Roles(...READERS)
+  @ApiOperation({
+    summary: 'The active scoring config',
+    description:
+      'JSON `{version, checksum, source, author, comment, createdAt, config}`; with `Accept: application/yaml` (or `?format=yaml`) the YAML ' +
+      'document alone, the version facts as leading comments. Either way `ETag` carries the checksum (send it back as `If-Match` on PUT) ' +
+      'and `X-Config-Version` the version. Readers: revops, csm, sales.',
+  })
   @ApiProduces('application/json', 'application/yaml')
   @ApiOkResponse({ type: ConfigVersionDto, description: 'JSON; or the YAML document with Accept: application/yaml' })
   async active(@Query() query: ConfigFormatQuery, @Req() request: Request, @Res({ passthrough: true }) response: Response): Promise<ConfigVersionDto | string> {
     return sendVersion(await this.configs.active(), query, request, response);
   }
 
-  /**
-   * Replace the active config: the whole document, as YAML (`Content-Type: application/yaml`, the
-   * comment in `X-Config-Comment`) or JSON (the config itself, or `{config, comment}`). It is
-   * validated fully: 422 lists every bad path and nothing is stored. 201 with the new version;
-   * 200 with the active version when the config is unchanged (no duplicate version). With
-   * `If-Match: "<checksum>"` the change is refused (412) if someone changed the config since.
-   */
   @Put()
   @Roles('revops')
+  @ApiOperation({
+    summary: 'Replace the active scoring config (revops, admin)',
+    description:
+      'The whole document, as YAML (`Content-Type: application/yaml`, the comment in `X-Config-Comment`) or JSON (the config itself, or ' +
+      '`{config, comment}`). Validated fully: 422 lists every bad path (relative to the document, e.g. `health.components.engagement.weight`) ' +
+      'and nothing is stored. 201 with the new version (author = the API key name); 200 with the active version when the config is ' +
+      'unchanged. With `If-Match: "<checksum>"` the change is refused (412) if the config changed since it was read. ' +
+      'The cron in `schedule` takes effect at the next start of the service.',
+  })
   @ApiConsumes('application/json', 'application/yaml')
   @ApiExtraModels(PutConfigBodyDto)
   @ApiBody({
@@ -114,9 +118,9 @@ export class ConfigController {
     return { ...summaryOf(version), changed: result.outcome === 'created', previousVersion: result.previous?.version ?? null };
   }
 
-  /** Every version, newest first, without bodies. */
   @Get('versions')
   @Roles(...READERS)
+  @ApiOperation({ summary: 'Config version history, newest first, without bodies', description: 'Cursor pagination (`limit`, `cursor`, `nextCursor`).' })
   @ApiOkResponse({ type: ConfigVersionsPageDto })
   async versions(@Query() query: ConfigVersionsQuery): Promise<ConfigVersionsPageDto> {
     const before = decodeCursor(query.cursor, (value): value is number => Number.isInteger(value));
@@ -125,9 +129,9 @@ export class ConfigController {
     return { items: page.items, nextCursor: page.hasMore && last ? encodeCursor(last.version) : null, activeVersion: page.activeVersion };
   }
 
-  /** One stored version with its body (JSON, or YAML with Accept: application/yaml). */
   @Get('versions/:version')
   @Roles(...READERS)
+  @ApiOperation({ summary: 'One stored config version with its body', description: 'JSON, or YAML with `Accept: application/yaml` (as GET /v1/config).' })
   @ApiParam({ name: 'version', example: 1 })
   @ApiProduces('application/json', 'application/yaml')
   @ApiOkResponse({ type: ConfigVersionDto })
@@ -145,9 +149,12 @@ export class ConfigController {
     return sendVersion(found, query, request, response);
   }
 
-  /** The JSON Schema (draft-07) every config is validated against; cross-field rules are listed in its descriptions and enforced by PUT. */
   @Get('schema')
   @Roles(...READERS)
+  @ApiOperation({
+    summary: 'JSON Schema of the scoring config',
+    description: 'Draft-07, as `application/schema+json`. PUT also checks what a schema cannot express (names that must exist, yellow below green, cron syntax…).',
+  })
   @ApiProduces('application/schema+json')
   @ApiOkResponse({ description: 'JSON Schema draft-07 of the scoring config', schema: { type: 'object' } })
   schema(@Res({ passthrough: true }) response: Response): typeof SCORING_CONFIG_SCHEMA {

@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Put, Query, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { AuthedRequest } from '../auth/api-key.guard.js';
 import type { Caller } from '../auth/api-keys.service.js';
@@ -19,13 +19,14 @@ import { OverridesService } from './overrides.service.js';
 export class AccountOverrideController {
   constructor(private readonly overrides: OverridesService) {}
 
-  /**
-   * Set the grade this account shows beside its computed one, with a reason and the day it
-   * expires (after today, at most a year ahead). Replaces an earlier override. Audited.
-   * 201 when the account had no override, 200 when one was replaced.
-   */
   @Put()
   @Roles('csm', 'revops')
+  @ApiOperation({
+    summary: "Set the account's grade override (csm, revops, admin)",
+    description:
+      'The grade shown beside the computed one, with a reason and the day it expires (after today, at most a year ahead; it applies up to ' +
+      'the day before and then expires by itself). Replaces an earlier override. Audited. 201 when the account had none, 200 when one was replaced.',
+  })
   @ApiParam({ name: 'externalId', example: 'acme-001' })
   @ApiResponse({ status: 201, type: OverrideDto, description: 'Set' })
   @ApiResponse({ status: 200, type: OverrideDto, description: 'Replaced an earlier override' })
@@ -42,10 +43,10 @@ export class AccountOverrideController {
     return override;
   }
 
-  /** Remove the override (the computed grade shows alone again). Audited. */
   @Delete()
   @HttpCode(204)
   @Roles('csm', 'revops')
+  @ApiOperation({ summary: "Remove the account's override (csm, revops, admin)", description: 'The computed grade shows alone again. Audited. 404 when there is none.' })
   @ApiParam({ name: 'externalId', example: 'acme-001' })
   @ApiNoContentResponse({ description: 'Removed' })
   @ApiResponse({ status: 404, description: 'Unknown account, or no override to remove' })
@@ -53,9 +54,9 @@ export class AccountOverrideController {
     await this.overrides.remove(externalId, callerOf(request));
   }
 
-  /** The override that applies today, with the computed grade beside it; 404 when none applies. */
   @Get()
   @Roles(...READERS)
+  @ApiOperation({ summary: 'The override in effect today', description: 'With the latest computed grade beside it; 404 when none applies (never set, removed or expired).' })
   @ApiParam({ name: 'externalId', example: 'acme-001' })
   @ApiOkResponse({ type: OverrideDto })
   async get(@Param('externalId') externalId: string): Promise<OverrideDto> {
@@ -64,9 +65,9 @@ export class AccountOverrideController {
     return override;
   }
 
-  /** Every set and removal, newest first: who, when, what, and the computed grade at the time. */
   @Get('history')
   @Roles(...READERS)
+  @ApiOperation({ summary: "The account's override audit trail", description: 'Every set and removal, newest first: who, when, what, the override replaced, and the computed grade at the time.' })
   @ApiParam({ name: 'externalId', example: 'acme-001' })
   @ApiOkResponse({ type: OverrideHistoryDto })
   async history(@Param('externalId') externalId: string, @Query() query: PageQuery): Promise<OverrideHistoryDto> {

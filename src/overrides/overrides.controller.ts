@@ -1,5 +1,5 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { READERS } from '../auth/roles.js';
 import { Roles } from '../auth/roles.decorator.js';
 import { today } from '../common/dates.js';
@@ -13,9 +13,12 @@ import { OverridesService } from './overrides.service.js';
 export class OverridesController {
   constructor(private readonly overrides: OverridesService) {}
 
-  /** Overrides in effect (today, or on `onDay`), soonest expiry first; `includeExpired=true` adds expired ones. */
   @Get()
   @Roles(...READERS)
+  @ApiOperation({
+    summary: 'Overrides in effect',
+    description: 'Today, or on `onDay`; soonest expiry first. `includeExpired=true` adds expired ones (`active: false`). Cursor pagination.',
+  })
   @ApiOkResponse({ type: OverridesPageDto })
   async list(@Query() query: ListOverridesQuery): Promise<OverridesPageDto> {
     const onDay = query.onDay ?? today();

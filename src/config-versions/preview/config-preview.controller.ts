@@ -1,5 +1,5 @@
 import { Controller, HttpCode, Post, Query, Req } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiConsumes, ApiExtraModels, ApiOkResponse, ApiResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiExtraModels, ApiOkResponse, ApiOperation, ApiResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { Roles } from '../../auth/roles.decorator.js';
 import { isValidDay } from '../../common/dates.js';
@@ -15,15 +15,17 @@ import { ConfigPreviewDto, DEFAULT_PREVIEW_LIMIT, MAX_PREVIEW_LIMIT, PreviewBody
 export class ConfigPreviewController {
   constructor(private readonly previews: ConfigPreviewService) {}
 
-  /**
-   * What a candidate config would change, without saving anything: it is validated like PUT
-   * (422 with paths), scored on the day's data and compared with the scores stored for that day
-   * (default: the latest scored day). No config version, score or run is written. Repeated
-   * previews of the same day reuse the features for a few minutes.
-   */
   @Post()
   @HttpCode(200)
   @Roles('revops')
+  @ApiOperation({
+    summary: 'What a candidate config would change, without saving anything (revops, admin)',
+    description:
+      'The candidate is validated like PUT /v1/config (422 with paths), scored on the data of `asOf` (default: the latest scored day) and ' +
+      'compared with the scores stored for that day: grade changes, at-risk rank moves, entries and exits of both lists, and a summary. ' +
+      'Nothing is written (no config version, score or run). Features are reused from memory for 5 minutes per day and windows/limits, so ' +
+      'trying several candidates in a row costs only the scoring.',
+  })
   @ApiConsumes('application/json', 'application/yaml')
   @ApiExtraModels(PreviewBodyDto)
   @ApiBody({
