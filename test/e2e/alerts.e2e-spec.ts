@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { AlertsService } from '../../src/alerts/alerts.service.js';
 import { isHeldOut } from '../../src/alerts/domain/holdout.js';
-import { createApiKey } from '../../src/demo/tenant-loader.js';
+import { generateTenant } from '../../src/demo/tenant-generator.js';
+import { createApiKey, loadTenantViaApi } from '../../src/demo/tenant-loader.js';
 import { atRisk, calm, expansionLead, insertRun, seedAlertAccounts, type FixtureRun } from '../support/alert-fixtures.js';
-import { ADMIN_KEY, bearer, startTestApp, type TestApp } from '../support/test-app.js';
+import { ADMIN_KEY, bearer, startTestApp, waitForRun, type TestApp } from '../support/test-app.js';
 import { startReceiver, type Receiver } from '../support/webhook-receiver.js';
 
 interface AlertBody {
@@ -165,6 +166,44 @@ describe('alerts from scoring runs', () => {
     expect((await evaluate(await insertRun(t, '2026-12-13', [atRisk('g-1')]))).counts).toMatchObject({ send: 0 });
   });
 
+  it('attributes outcomes to the leads before them and compares sent with held-out leads', async () => {
+    const ids = Array.from({ length: 400 }, (_, i) => `h-${i}`);
+    const held = ids.filter((id) => isHeldOut(id, 0.1)).slice(0, 2);
+    const sent = ids.filter((id) => !isHeldOut(id, 0.1)).slice(0, 2);
+    await seedAlertAccounts(t, [...held, ...sent]);
+    const run = await insertRun(t, '2026-12-14', [...held, ...sent].map((id) => expansionLead(id, { signals: [{ type: 'upgrade_ready', text: 'upgrade readiness 82 of 100' }] })));
+    expect((await evaluate(run)).counts).toMatchObject({ send: 2, hold_out: 2 });
+    await t.http
+      .post('/v1/outcomes')
+      .set(bearer())
+      .send({
+        outcomes: [
+          { account: sent[0], type: 'expanded', occurredOn: '2026-12-20', arrChange: 6000 },
+          { account: held[0], type: 'expanded', occurredOn: '2026-12-21', arrChange: 2500 },
+        ],
+      })
+      .expect(201);
+
+    const report = await t.http.get('/v1/reports/signals').query({ from: '2026-12-14' }).set(bearer()).expect(200);
+    expect(report.body).toMatchObject({ from: '2026-12-14', to: null, windowDays: 90, outcomesAttributed: 2 });
+    expect(report.body.rules.find((r: { rule: string }) => r.rule === 'expansion_lead')).toEqual({
+      rule: 'expansion_lead',
+      sent: 2,
+      heldOut: 2,
+      conversions: 1,
+      heldOutConversions: 1,
+      conversionRate: 0.5,
+      heldOutConversionRate: 0.5,
+      lift: 1,
+      expansionArrAttributed: 6000,
+      churned: 0,
+    });
+    expect(report.body.signals).toEqual([{ signal: 'upgrade_ready', sent: 2, conversions: 1, conversionRate: 0.5, expansionArrAttributed: 6000 }]);
+    // The expansion also closes the open lead it followed.
+    expect((await alertsOf({ account: sent[0]! }))[0]).toMatchObject({ status: 'closed' });
+    await t.http.get('/v1/reports/signals').query({ windowDays: 0 }).set(bearer()).expect(400);
+  });
+
   it('rejects bad input with problem details and enforces roles', async () => {
     const [alert] = await alertsOf({ account: 'a-1' });
     const bad = await t.http.post(`/v1/alerts/${alert!.id}/snooze`).set(bearer()).send({ until: '2026-02-30' }).expect(400);
@@ -197,5 +236,52 @@ describe('alerts from scoring runs', () => {
     expect(new Set(all.map((a) => a.id)).size).toBe(all.length);
     expect((await alertsOf({ rule: 'expansion_lead', limit: '1000' })).every((a) => a.rule === 'expansion_lead')).toBe(true);
     expect((await alertsOf({ from: '2026-11-01', to: '2026-11-30', limit: '1000' })).map((a) => a.account).sort()).toEqual(['e-1', 'f-1']);
+  });
+});
+
+describe('alerts from a real scoring run on a generated tenant', () => {
+  let t: TestApp;
+  const endDay = '2026-10-31';
+  const tenant = generateTenant({ accounts: 40, days: 70, endDay, seed: 7 });
+
+  const runAndEvaluate = async () => {
+    const queued = await t.http.post('/v1/runs').set(bearer()).send({ asOf: endDay }).expect(202);
+    expect(await waitForRun(t, queued.body.id)).toMatchObject({ status: 'succeeded' });
+    // Alerts are evaluated by the run's completion listener, just after the run is marked succeeded.
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const [row] = await t.sql<{ outcome: string }>('SELECT outcome FROM alert_evaluations WHERE run_id = $1', [queued.body.id]);
+      if (row) return row.outcome;
+      if (Date.now() > deadline) throw new Error('the run was not evaluated for alerts');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  };
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    await loadTenantViaApi(t.url, ADMIN_KEY, tenant, () => undefined);
+  });
+  afterAll(() => t.close());
+
+  it('alerts the owners of the accounts the run puts at risk, with reasons in words and numbers, once', async () => {
+    expect(await runAndEvaluate()).toBe('evaluated');
+    const listed = await t.sql<{ external_id: string; csm_owner: string | null }>(
+      `SELECT external_id, csm_owner FROM account_scores WHERE as_of = $1 AND (at_risk OR grade = 'red') ORDER BY external_id`,
+      [endDay],
+    );
+    expect(listed.length).toBeGreaterThan(0);
+    const res = await t.http.get('/v1/alerts').query({ rule: 'at_risk', limit: '1000' }).set(bearer()).expect(200);
+    const alerts = res.body.items as AlertBody[];
+    expect(alerts.map((a) => a.account).sort()).toEqual(listed.map((r) => r.external_id));
+    for (const alert of alerts) {
+      expect(alert.status).toBe('open');
+      expect(alert.recipient).toBe(listed.find((r) => r.external_id === alert.account)!.csm_owner);
+      expect(alert.reason).toMatch(/churn risk \d+%, ARR at risk [\d,]+ [A-Z]{3}, grade (red|yellow|green)\./);
+    }
+
+    // The same day scored again: same scores, same episodes, nothing new.
+    const before = (await t.sql<{ n: number }>('SELECT count(*)::int AS n FROM alerts'))[0]!.n;
+    expect(await runAndEvaluate()).toBe('evaluated');
+    expect((await t.sql<{ n: number }>('SELECT count(*)::int AS n FROM alerts'))[0]!.n).toBe(before);
   });
 });
