@@ -251,6 +251,21 @@ describe('config API', () => {
     expect(await versionCount()).toBe(count);
   });
 
+  it('answers a conditional GET with 304 while the version is the same', async () => {
+    const { checksum } = await active();
+    await t.http.get('/v1/config').set(bearer()).set('If-None-Match', `"${checksum}"`).expect(304);
+    await t.http.get('/v1/config').set(bearer()).set('If-None-Match', '"other"').expect(200);
+  });
+
+  it('is documented in the OpenAPI document with both media types', async () => {
+    const doc = (await t.http.get('/docs-json').expect(200)).body;
+    expect(Object.keys(doc.paths['/v1/config'].put.requestBody.content)).toEqual(['application/json', 'application/yaml']);
+    expect(Object.keys(doc.paths['/v1/config'].get.responses['200'].content)).toEqual(['application/json', 'application/yaml']);
+    expect(Object.keys(doc.paths['/v1/config'].put.responses)).toEqual(expect.arrayContaining(['200', '201', '412', '415', '422']));
+    expect(doc.paths['/v1/config/preview'].post.summary).toMatch(/without saving/);
+    for (const p of ['/v1/config', '/v1/config/versions', '/v1/config/versions/{version}', '/v1/config/schema']) expect(doc.paths[p].get.tags).toEqual(['config']);
+  });
+
   it('keeps API versions across a restart with the file unchanged', async () => {
     const before = await active();
     await t.restart();
