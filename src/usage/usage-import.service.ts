@@ -190,7 +190,7 @@ export class UsageImportService {
 
     let rowsWritten: number;
     try {
-      rowsWritten = await this.merge(client, mode);
+      rowsWritten = await this.merge(client, mode, summary.from_day!, summary.to_day!);
     } catch (error) {
       if (isNumericOverflow(error)) throw unprocessable('Adding these values to the stored ones exceeds the largest number a value can hold; nothing was written.');
       throw error;
@@ -216,8 +216,8 @@ export class UsageImportService {
    * rest. If a concurrent writer slipped the same keys in meanwhile, the append fails on the
    * primary key; it is then undone to the savepoint and everything goes through the upsert.
    */
-  private async merge(client: pg.PoolClient, mode: UsageMode): Promise<number> {
-    const plan = (await client.query<{ has_new: boolean; has_overlap: boolean }>(PAIRS_PLAN_SQL)).rows[0]!;
+  private async merge(client: pg.PoolClient, mode: UsageMode, fromDay: string, toDay: string): Promise<number> {
+    const plan = (await client.query<{ has_new: boolean; has_overlap: boolean }>(PAIRS_PLAN_SQL, [fromDay, toDay])).rows[0]!;
     let written = 0;
     if (plan.has_new) {
       await client.query('SAVEPOINT usage_append');

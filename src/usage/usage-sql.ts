@@ -54,20 +54,18 @@ export const CREATE_GROUPS_SQL = `
          grouping(s.day) = 1 AS is_pair,
          count(*) AS lines,
          count(*) FILTER (WHERE NOT (${valueOk('s')})) AS bad_values,
-         min(s.line) AS first_line,
-         min(s.day) AS from_day,
-         max(s.day) AS to_day
+         min(s.line) AS first_line
   FROM ${STAGING_TABLE} s
   GROUP BY GROUPING SETS ((s.account, s.metric), (s.day))`;
 
-/** YYYY-MM-DD text sorts like the dates, so min/max on the text is the day range (read only when every day is valid). */
+/** The day range comes from the few distinct days, not from every line; read only when every day is valid. */
 export const GROUPS_SUMMARY_SQL = `
   SELECT coalesce(sum(g.lines) FILTER (WHERE g.is_pair), 0)::bigint AS lines,
          coalesce(sum(g.bad_values) FILTER (WHERE g.is_pair), 0)::bigint
            + count(*) FILTER (WHERE g.is_pair AND NOT (${accountOk('g')} AND ${metricOk('g')}))
            + count(*) FILTER (WHERE NOT g.is_pair AND NOT (${dayOk('g')})) AS problems,
-         min(g.from_day) FILTER (WHERE g.is_pair) AS from_day,
-         max(g.to_day) FILTER (WHERE g.is_pair) AS to_day,
+         min(g.day) FILTER (WHERE NOT g.is_pair AND ${dayOk('g')}) AS from_day,
+         max(g.day) FILTER (WHERE NOT g.is_pair AND ${dayOk('g')}) AS to_day,
          count(DISTINCT g.account) FILTER (WHERE g.is_pair)::int AS accounts,
          count(DISTINCT g.metric) FILTER (WHERE g.is_pair)::int AS metrics
   FROM usage_staging_groups g`;
@@ -126,17 +124,20 @@ export const UNKNOWN_ACCOUNTS_SQL = `
  */
 export const CREATE_PAIRS_SQL = `
   CREATE TEMP TABLE usage_staging_pairs ON COMMIT DROP AS
-  SELECT g.account, g.metric, a.id AS account_id, m.id AS metric_id, g.from_day::date AS from_day, g.to_day::date AS to_day,
+  SELECT g.account, g.metric, a.id AS account_id, m.id AS metric_id,
          (SELECT max(u.day) FROM usage_daily u WHERE u.account_id = a.id AND u.metric_id = m.id) AS stored_to
   FROM usage_staging_groups g
   JOIN accounts a ON a.external_id = g.account
   JOIN metrics m ON m.name = g.metric
   WHERE g.is_pair`;
 
-/** Which merge statements have work: lines past the stored days (append), lines on or before them (upsert). */
+/**
+ * Which merge statements may have work, from the import's day range ($1, $2): lines past the
+ * stored days (append), lines on or before them (upsert). A statement with nothing to do is skipped.
+ */
 export const PAIRS_PLAN_SQL = `
-  SELECT coalesce(bool_or(p.stored_to IS NULL OR p.stored_to < p.to_day), false) AS has_new,
-         coalesce(bool_or(p.stored_to >= p.from_day), false) AS has_overlap
+  SELECT coalesce(bool_or(p.stored_to IS NULL OR p.stored_to < $2::date), false) AS has_new,
+         coalesce(bool_or(p.stored_to >= $1::date), false) AS has_overlap
   FROM usage_staging_pairs p`;
 
 /** Fresh statistics so the planner hash-joins the staged lines to the pairs (without them it sorts text). */
