@@ -71,9 +71,9 @@ interface CopySource {
 
 /**
  * Streamed bulk import (CSV or NDJSON) of usage rows. The body goes through COPY into a temp
- * staging table without being held in memory, SQL checks every line at once, and one
- * INSERT … SELECT merges into usage_daily, all in one transaction: a file with one bad line
- * writes nothing.
+ * staging table without being held in memory, SQL checks every line at once, then a plain
+ * INSERT appends days after the stored ones and an upsert merges the rest into usage_daily,
+ * all in one transaction: a file with one bad line writes nothing.
  */
 @Injectable()
 export class UsageImportService {
