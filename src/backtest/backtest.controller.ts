@@ -1,5 +1,5 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiBearerAuth, ApiForbiddenResponse, ApiOkResponse, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiBearerAuth, ApiForbiddenResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import { Roles } from '../auth/roles.decorator.js';
 import { BACKTEST_RESPONSE_EXAMPLE } from './backtest-examples.js';
 import { BacktestService } from './backtest.service.js';
@@ -12,14 +12,13 @@ import { BacktestRequestDto } from './dto/backtest-request.dto.js';
 export class BacktestController {
   constructor(private readonly backtests: BacktestService) {}
 
-  /**
-   * Replays a scoring config (default: the active one) at past as-of dates and measures it against
-   * the outcomes recorded after each date: churn (churned or contracted) ranked by churn risk, and
-   * expansion ranked by upgrade readiness. AUC, top-decile lift and calibration pool every
-   * account-date; precision@k is the mean over dates of each date's top k. Nothing is stored.
-   */
   @Post()
   @HttpCode(200)
+  @ApiOperation({
+    summary: 'Measure a scoring config against recorded outcomes at past dates',
+    description:
+      'Replays a scoring config (default: the active one) at past as-of dates and measures it against the outcomes recorded after each date: churn (churned or contracted) ranked by churn risk, and expansion ranked by upgrade readiness. AUC, top-decile lift and calibration pool every account-date; precision@k is the mean over dates of each date’s top k. Nothing is stored.',
+  })
   @Roles('revops')
   @ApiOkResponse({ description: 'The figures, pooled and per date, with warnings about incomplete outcomes', schema: { example: BACKTEST_RESPONSE_EXAMPLE } })
   @ApiBadRequestResponse({ description: 'Bad dates, horizon or k (errors name the field)' })

@@ -1,5 +1,5 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiBearerAuth, ApiForbiddenResponse, ApiOkResponse, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiBearerAuth, ApiForbiddenResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import { Roles } from '../auth/roles.decorator.js';
 import { FIT_RESPONSE_EXAMPLE } from './backtest-examples.js';
 import type { FitReport } from './backtest.types.js';
@@ -13,15 +13,13 @@ import { FitRequestDto } from './dto/fit-request.dto.js';
 export class ConfigFitController {
   constructor(private readonly fits: ConfigFitService) {}
 
-  /**
-   * Fits the churn model of the active config on the outcomes recorded after the given dates
-   * (L2-regularised logistic regression on standardised inputs, converted back to the config's
-   * input scales) and proposes component weights proportional to each component's protective
-   * coefficient. Answers the candidate config with its backtest beside the active one's and an
-   * out-of-time check. It never activates anything: apply the candidate with PUT /v1/config.
-   */
   @Post()
   @HttpCode(200)
+  @ApiOperation({
+    summary: 'Propose churn coefficients and component weights fitted on outcomes (never activated)',
+    description:
+      'Fits the churn model of the active config on the outcomes recorded after the given dates (L2-regularised logistic regression on standardised inputs, converted back to the config’s input scales) and proposes component weights proportional to each component’s protective coefficient. Answers the candidate config with its backtest beside the active one’s and an out-of-time check. It never activates anything: apply the candidate with PUT /v1/config.',
+  })
   @Roles('revops')
   @ApiOkResponse({ description: 'The candidate config, the fitted numbers and both backtests', schema: { example: FIT_RESPONSE_EXAMPLE } })
   @ApiBadRequestResponse({ description: 'Bad dates, horizon, l2 or holdoutFrom (errors name the field)' })
