@@ -11,7 +11,7 @@ import { ConfigVersionsService } from '../config-versions.service.js';
 import { compareScores, type ComparableScore, type ScoreComparison } from './compare-scores.js';
 import { TtlCache } from './ttl-cache.js';
 
-/** Long enough for a RevOps session of try-and-look, short enough that new data shows up soon. */
+/** Since the last use: a RevOps session of try-and-look stays warm; new data shows up soon after it ends. */
 export const FEATURES_TTL_MS = 5 * 60_000;
 /** Each entry is one day's features of every account (tens of MB on a large tenant): keep few. */
 const FEATURES_MAX_ENTRIES = 3;
@@ -49,6 +49,9 @@ interface StoredScoreRow {
   run_id: string;
   config_version: number;
 }
+
+/** The SQL behind features reads only the windows and limits sections of the config. */
+const inputsKey = (asOf: string, config: ScoringConfig, variant: string) => `${asOf}|${variant}|${canonicalJson({ windows: config.windows, limits: config.limits })}`;
 
 const round = (value: number, digits: number) => Math.round(value * 10 ** digits) / 10 ** digits;
 
@@ -88,8 +91,8 @@ const fromRow = (row: StoredScoreRow): ComparableScore => ({
 /**
  * Scores a candidate config on one day's data and compares it with the scores stored for that
  * day. Reads only: no config version, score or run is written. Features come from SQL once per
- * (day, windows + limits, stored run) and are then reused from memory for FEATURES_TTL_MS, so
- * trying weight after weight costs only the scoring math.
+ * (day, windows + limits, stored run) and are then reused from memory until unused for
+ * FEATURES_TTL_MS, so trying weight after weight costs only the scoring math.
  */
 @Injectable()
 export class ConfigPreviewService {
@@ -145,11 +148,19 @@ export class ConfigPreviewService {
    * other read-only replays (backtest); `variant` separates callers whose data must not be shared.
    */
   scoringInputs(asOf: string, config: ScoringConfig, variant = ''): Promise<{ value: ScoringInputs; hit: boolean }> {
-    const key = `${asOf}|${variant}|${canonicalJson({ windows: config.windows, limits: config.limits })}`;
-    return this.cache.get(key, async () => {
+    return this.cache.get(inputsKey(asOf, config, variant), async () => {
       const [features, prior] = await Promise.all([this.features.load(asOf, config), this.features.prior(asOf)]);
       return { features, prior };
     });
+  }
+
+  /**
+   * For the run worker, after a successful run: the features and prior it loaded anyway, so the
+   * first preview of that day skips the SQL (the most expensive part on a large tenant). Keyed as
+   * preview looks them up: by the run's day, its id and the config's windows and limits.
+   */
+  rememberRun(run: { asOf: string; runId: string; config: ScoringConfig }, inputs: ScoringInputs): void {
+    this.cache.set(inputsKey(run.asOf, run.config, run.runId), inputs);
   }
 
   private async latestScoredDay(): Promise<string> {

@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { TtlCache } from './ttl-cache.js';
 
 describe('TtlCache', () => {
-  it('loads once per key while fresh, and again after the time to live', async () => {
+  it('loads once per key while fresh, and again once unused for the time to live', async () => {
     let now = 0;
     let loads = 0;
     const cache = new TtlCache<number>({ ttlMs: 1000, maxEntries: 4, now: () => now });
@@ -10,7 +10,10 @@ describe('TtlCache', () => {
     expect(await cache.get('a', load)).toEqual({ value: 1, hit: false });
     now = 999;
     expect(await cache.get('a', load)).toEqual({ value: 1, hit: true });
-    now = 1000;
+    // The hit at 999 extended the entry to 1999.
+    now = 1998;
+    expect(await cache.get('a', load)).toEqual({ value: 1, hit: true });
+    now = 2998;
     expect(await cache.get('a', load)).toEqual({ value: 2, hit: false });
   });
 
@@ -39,5 +42,13 @@ describe('TtlCache', () => {
     await cache.get('c', async () => 'c1'); // evicts b
     expect(await cache.get('a', async () => 'a3')).toEqual({ value: 'a1', hit: true });
     expect(await cache.get('b', async () => 'b2')).toEqual({ value: 'b2', hit: false });
+  });
+
+  it('serves a value stored with set() as a hit', async () => {
+    const cache = new TtlCache<string>({ ttlMs: 1000, maxEntries: 1 });
+    cache.set('run', 'from the run');
+    expect(await cache.get('run', async () => 'from SQL')).toEqual({ value: 'from the run', hit: true });
+    cache.set('other', 'x');
+    expect(cache.size).toBe(1);
   });
 });

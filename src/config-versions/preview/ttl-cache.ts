@@ -1,7 +1,8 @@
 /**
- * A small in-memory cache of promises with a time to live and a size cap (least recently used
- * goes first). Promises, not values, so concurrent callers of a missing key share one load; a
- * failed load is forgotten at once so the next caller retries.
+ * A small in-memory cache of promises with a sliding time to live (each hit extends it, so a
+ * session of back-to-back previews stays warm) and a size cap (least recently used goes first).
+ * Promises, not values, so concurrent callers of a missing key share one load; a failed load is
+ * forgotten at once so the next caller retries.
  */
 export class TtlCache<V> {
   private readonly entries = new Map<string, { value: Promise<V>; expiresAt: number }>();
@@ -18,7 +19,7 @@ export class TtlCache<V> {
     if (found) {
       // Re-insert: Map order is the recency order.
       this.entries.delete(key);
-      this.entries.set(key, found);
+      this.entries.set(key, { value: found.value, expiresAt: now + this.options.ttlMs });
       return { value: await found.value, hit: true };
     }
     const value = load();
@@ -30,6 +31,13 @@ export class TtlCache<V> {
       if (this.entries.get(key)?.value === value) this.entries.delete(key);
       throw error;
     }
+  }
+
+  /** Stores a value computed elsewhere (e.g. by a run that loaded the same data anyway). */
+  set(key: string, value: V): void {
+    this.entries.delete(key);
+    this.entries.set(key, { value: Promise.resolve(value), expiresAt: this.now() + this.options.ttlMs });
+    while (this.entries.size > this.options.maxEntries) this.entries.delete(this.entries.keys().next().value!);
   }
 
   clear(): void {
