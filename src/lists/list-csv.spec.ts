@@ -35,6 +35,7 @@ const row = (overrides: Partial<ListRow> = {}): ListRow => ({
   dataFreshness: { lastUsageDay: '2026-11-22', staleDays: 0, stale: false },
   rank: 1,
   newOnList: true,
+  override: null,
   ...overrides,
 });
 

@@ -16,6 +16,7 @@ const COLUMNS: Array<[string, (row: ListRow) => string | number | boolean | null
   ['renewalDate', (r) => r.renewalDate],
   ['healthScore', (r) => r.healthScore],
   ['grade', (r) => r.grade],
+  ['overrideGrade', (r) => r.override?.grade ?? null],
   ['trendD7', (r) => r.trend.d7],
   ['churnRisk', (r) => r.churnRisk],
   ['arrAtRisk', (r) => r.arrAtRisk],

@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { decodeCursor, encodeCursor } from '../common/pagination.js';
+import { OverridesService } from '../overrides/overrides.service.js';
+import { attachOverrides, type ScoreOverride } from '../overrides/override-view.js';
 import { toScoreView, type ScoreRow, type ScoreView } from '../scoring/score-view.js';
 import { LIST_SQL, type ListKind } from './list-definitions.js';
 
@@ -15,7 +17,8 @@ export interface ListFilters {
   asOf?: string;
 }
 
-export type ListRow = ScoreView & { rank: number; newOnList: boolean };
+/** A manual override, when one applies, is shown beside the computed grade; it does not move the row. */
+export type ListRow = ScoreView & { rank: number; newOnList: boolean; override: ScoreOverride | null };
 
 export interface ListPage {
   items: ListRow[];
@@ -34,7 +37,10 @@ const isListCursor = (value: unknown): value is ListCursor =>
 
 @Injectable()
 export class ListsService {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly overrides: OverridesService,
+  ) {}
 
   /** The latest scored day on or before `onOrBefore` (or at all). */
   async scoredDay(onOrBefore?: string): Promise<string | null> {
@@ -84,12 +90,13 @@ export class ListsService {
        FROM ranked r WHERE r.rank > $${afterRank} ORDER BY r.rank LIMIT $${limit}`,
       params,
     );
-    const items = rows.slice(0, page.limit).map((row) => {
+    const views = rows.slice(0, page.limit).map((row) => {
       const view = toScoreView(row);
       // On the at-risk list the reasons for being there come first: what pulls the score down.
       const drivers = kind === 'at-risk' ? [...view.drivers.filter((d) => d.direction === 'negative'), ...view.drivers.filter((d) => d.direction !== 'negative')] : view.drivers;
       return { ...view, drivers, rank: row.rank, newOnList: row.was_listed !== true };
     });
+    const items = attachOverrides(views, await this.overrides.activeFor(views.map((v) => v.externalId)));
     const last = items.at(-1);
     return {
       items,

@@ -1,6 +1,8 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { READERS } from '../auth/roles.js';
+import { OverridesService } from '../overrides/overrides.service.js';
+import { attachOverrides, type ScoreOverride } from '../overrides/override-view.js';
 import { Roles } from '../auth/roles.decorator.js';
 import { addDays, today } from '../common/dates.js';
 import { notFound, validationProblem } from '../common/problem.js';
@@ -12,15 +14,19 @@ import { ScoresRepository } from './scores.repository.js';
 @ApiBearerAuth()
 @Controller('v1/accounts/:externalId/health')
 export class AccountHealthController {
-  constructor(private readonly scores: ScoresRepository) {}
+  constructor(
+    private readonly scores: ScoresRepository,
+    private readonly overrides: OverridesService,
+  ) {}
 
   /** The latest score: components, churn risk, value gap, readiness, signals and drivers, with the config version used. */
   @Get()
   @Roles(...READERS)
-  async latest(@Param('externalId') externalId: string): Promise<ScoreView> {
+  async latest(@Param('externalId') externalId: string): Promise<ScoreView & { override: ScoreOverride | null }> {
     const row = await this.scores.latestFor(externalId);
     if (!row) throw notFound(`No score for account "${externalId}": it is unknown or no run has scored it yet (POST /v1/runs)`);
-    return toScoreView(row);
+    const [view] = attachOverrides([toScoreView(row)], await this.overrides.activeFor([externalId]));
+    return view!;
   }
 
   /** One score per scored day between `from` and `to`, oldest first. */

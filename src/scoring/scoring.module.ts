@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ConfigVersionsModule } from '../config-versions/config-versions.module.js';
+import { OverridesModule } from '../overrides/overrides.module.js';
 import { AccountHealthController } from './account-health.controller.js';
 import { FeaturesRepository } from './features.repository.js';
 import { RunScheduler } from './runs/run-scheduler.js';
@@ -8,7 +9,7 @@ import { RunsService } from './runs/runs.service.js';
 import { ScoresRepository } from './scores.repository.js';
 
 @Module({
-  imports: [ConfigVersionsModule],
+  imports: [ConfigVersionsModule, OverridesModule],
   controllers: [RunsController, AccountHealthController],
   providers: [FeaturesRepository, ScoresRepository, RunsService, RunScheduler],
   exports: [RunsService, ScoresRepository, FeaturesRepository],

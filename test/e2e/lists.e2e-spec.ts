@@ -97,6 +97,26 @@ describe('ranked lists', () => {
     expect(viaAccept.text).toBe(csv.text);
   });
 
+  it('shows an active manual override beside the computed grade without moving the row', async () => {
+    const before = await get('/v1/lists/at-risk', { limit: 1000 });
+    const target = before.items[1]!;
+    await t.http
+      .put(`/v1/accounts/${target.externalId}/override`)
+      .set(bearer())
+      .send({ grade: 'yellow', reason: 'Exec sponsor re-engaged on the QBR', expiresOn: addDays(new Date().toISOString().slice(0, 10), 30) })
+      .expect((res) => expect([200, 201]).toContain(res.status));
+    const after = await get('/v1/lists/at-risk', { limit: 1000 });
+    const row = after.items.find((r) => r.externalId === target.externalId) as Row & { override: { grade: string; reason: string } | null };
+    expect(row.rank).toBe(target.rank);
+    expect(row.grade).toBe(target.grade);
+    expect(row.override).toMatchObject({ grade: 'yellow', reason: 'Exec sponsor re-engaged on the QBR' });
+    const health = await t.http.get(`/v1/accounts/${target.externalId}/health`).set(bearer()).expect(200);
+    expect(health.body.override).toMatchObject({ grade: 'yellow' });
+    const csv = await t.http.get('/v1/lists/at-risk?limit=5&format=csv').set(bearer()).expect(200);
+    const records: Array<Record<string, string>> = parse(csv.text, { columns: true });
+    expect(records.find((r) => r.externalId === target.externalId)!.overrideGrade).toBe('yellow');
+  });
+
   it('rejects bad filters and a forged cursor', async () => {
     await t.http.get('/v1/lists/at-risk?grade=purple').set(bearer()).expect(400);
     await t.http.get('/v1/lists/at-risk?minArr=-1').set(bearer()).expect(400);
