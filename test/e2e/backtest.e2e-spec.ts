@@ -238,6 +238,31 @@ describe('backtest and fit on a generated tenant', () => {
     expect(res.body.detail).toMatch(/Cannot fit the churn model/);
   });
 
+  it('covers the accounts a run on that date scores, and its AUC matches a pairwise count of the stored risks', async () => {
+    // The last date, so the stored run cannot feed the trend of an earlier date's replay.
+    const asOf = DATES.at(-1)!;
+    const queued = await t.http.post('/v1/runs').set(bearer()).send({ asOf }).expect(202);
+    expect((await waitForRun(t, queued.body.id)).status).toBe('succeeded');
+    const stored = await t.sql<{ external_id: string; churn_risk: number }>(
+      'SELECT a.external_id, s.churn_risk FROM account_scores s JOIN accounts a ON a.id = s.account_id WHERE s.as_of = $1',
+      [asOf],
+    );
+    const churned = new Set(
+      tenant.outcomes.filter((o) => (o.type === 'churned' || o.type === 'contracted') && o.occurredOn > asOf && o.occurredOn <= addDays(asOf, HORIZON)).map((o) => o.account),
+    );
+    // AUC by definition: the share of (churned, stayed) pairs where the churned account has the higher risk, ties ½.
+    const positives = stored.filter((row) => churned.has(row.external_id));
+    const negatives = stored.filter((row) => !churned.has(row.external_id));
+    let wins = 0;
+    for (const p of positives) for (const n of negatives) wins += p.churn_risk > n.churn_risk ? 1 : p.churn_risk === n.churn_risk ? 0.5 : 0;
+
+    const res = await backtest({ asOf: [asOf], horizonDays: HORIZON }).expect(200);
+    const body = res.body as BacktestBody;
+    expect(body.accounts).toBe(stored.length);
+    expect(body.positives.churn).toBe(positives.length);
+    expect(body.churn.auc).toBeCloseTo(wins / (positives.length * negatives.length), 4);
+  });
+
   it('is for revops and admin keys only', async () => {
     const csm = await t.http.post('/v1/api-keys').set(bearer()).send({ name: 'csm', role: 'csm' }).expect(201);
     await backtest({ asOf: DATES }, csm.body.key).expect(403);
