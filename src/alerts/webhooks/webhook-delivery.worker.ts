@@ -12,7 +12,9 @@ import type { WebhookEvent, WebhookFormat } from './webhook-event.types.js';
 import { signBody } from './webhook-signature.js';
 
 const POLL_MS = 1_000;
-const BATCH = 20;
+// POSTs in flight per process. Slots refill as soon as one finishes, so one slow receiver
+// (up to the timeout) holds one slot, not a whole batch.
+const CONCURRENCY = 32;
 export const DELIVERY_TIMEOUT_MS = 10_000;
 // Longer than any POST can take (the timeout above), so a lease only runs out when its holder died.
 const LEASE_SECONDS = 60;
@@ -91,14 +93,27 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, BeforeAppl
   }
 
   private async drain(): Promise<void> {
-    while (!this.stopping) {
-      const claimed = await this.claim();
-      if (claimed.length === 0) return;
-      await Promise.all(claimed.map((row) => this.deliver(row)));
+    const inFlight = new Set<Promise<void>>();
+    let moreDue = true;
+    for (;;) {
+      if (!this.stopping && moreDue && inFlight.size < CONCURRENCY) {
+        const wanted = CONCURRENCY - inFlight.size;
+        const claimed = await this.claim(wanted);
+        for (const row of claimed) {
+          const delivery: Promise<void> = this.deliver(row).finally(() => inFlight.delete(delivery));
+          inFlight.add(delivery);
+        }
+        moreDue = claimed.length === wanted;
+        if (moreDue) continue;
+      }
+      if (inFlight.size === 0) return;
+      await Promise.race(inFlight);
+      // A slot is free: look again (retries and new events may have come due meanwhile).
+      moreDue = true;
     }
   }
 
-  private claim(): Promise<ClaimedDelivery[]> {
+  private claim(limit: number): Promise<ClaimedDelivery[]> {
     return queryRows<ClaimedDelivery>(
       this.db,
       `WITH due AS (
@@ -112,7 +127,7 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, BeforeAppl
        FROM due, webhook_subscriptions s
        WHERE o.id = due.id AND s.id = o.subscription_id
        RETURNING o.id, o.event_id, o.event_type, o.payload, o.attempts, s.url, s.secret, s.format`,
-      [BATCH, LEASE_SECONDS, this.worker],
+      [limit, LEASE_SECONDS, this.worker],
     );
   }
 
