@@ -106,6 +106,12 @@ describe('fitLogisticRegression', () => {
     expect(heavy.intercept).toBeCloseTo(Math.log(rate / (1 - rate)), 3);
   });
 
+  it('recognises a start that is already optimal', () => {
+    // Balanced labels within each x value: the base rate with β = 0 is the optimum, gradient 0 at once.
+    const fit = fitLogisticRegression([[-1], [-1], [1], [1]], [0, 1, 0, 1], { l2: 0 });
+    expect(fit).toMatchObject({ converged: true, iterations: 1, intercept: 0, coefficients: [0] });
+  });
+
   it('is deterministic', () => {
     const { x, y } = synthetic(500, 0, [0.7], [{ mean: 0, sd: 1 }], 3);
     expect(fitLogisticRegression(x, y, { l2: 0.01 })).toEqual(fitLogisticRegression(x, y, { l2: 0.01 }));

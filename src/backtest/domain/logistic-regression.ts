@@ -31,6 +31,9 @@ export interface LogisticFit {
   logLoss: number;
 }
 
+/** Largest gradient component accepted as zero. */
+const GRADIENT_TOLERANCE = 1e-12;
+
 export class LogisticFitError extends Error {
   override name = 'LogisticFitError';
 }
@@ -144,6 +147,13 @@ export function fitLogisticRegression(x: readonly (readonly number[])[], y: read
       // Without a penalty, separable data make the Hessian singular; a whisker of ridge keeps the solve defined.
       hessian[j + 1]![j + 1]! += l2 > 0 ? l2 : 1e-10;
     }
+    // At the optimum the gradient vanishes; rounding can then stop the objective from falling
+    // any further, so this is the test that tells "done" from "stuck".
+    const gradientNorm = Math.max(...meanGradient.map(Math.abs));
+    if (gradientNorm < GRADIENT_TOLERANCE) {
+      converged = true;
+      break;
+    }
     const step = solveLinearSystem(hessian, meanGradient);
     if (step === null) break;
 
@@ -160,7 +170,11 @@ export function fitLogisticRegression(x: readonly (readonly number[])[], y: read
       scale /= 2;
     }
     const moved = Math.max(Math.abs(nextIntercept - intercept), ...nextBeta.map((b, j) => Math.abs(b - beta[j]!)));
-    if (next > current + 1e-15) break; // no step improves: we are at the optimum to machine precision
+    if (next > current + 1e-15) {
+      // No step length improves the objective: at the optimum up to rounding if the gradient is tiny.
+      converged = gradientNorm < 1e-6;
+      break;
+    }
     intercept = nextIntercept;
     beta = nextBeta;
     current = next;
