@@ -58,6 +58,27 @@ describe('proposeComponentWeights', () => {
     expect(Object.keys(proposal.segments.sales_assisted!.weights)).toEqual(Object.keys(base.health.segments.sales_assisted!.weights));
   });
 
+  it('pins a weakly protective component at its floor and re-shares the rest (hand-computed)', () => {
+    // Strengths: engagement 10, adoption 0.1, momentum / satisfaction / support / value 5 each = 30.1.
+    // adoption's share 1.00 · 0.1/30.1 = 0.0033 is below its floor 0.15 / 4 = 0.0375 → pinned at 0.0375.
+    // Budget left 1 − 0.0375 = 0.9625 over strength 30: engagement 0.9625·10/30 = 0.3208 → 0.321,
+    // the four at 5: 0.9625·5/30 = 0.1604 → 0.16. All above their floors, so it stops.
+    // (0.0375 is 0.03749… in binary, so it rounds to 0.037.)
+    const weak = proposeComponentWeights(base, [
+      coefficient('engagement', -10),
+      coefficient('adoption', -0.1),
+      coefficient('momentum', -5),
+      coefficient('satisfaction', -5),
+      coefficient('support', -5),
+      coefficient('value', -5),
+    ]);
+    const proposed = Object.fromEntries(weak.components.map((c) => [c.component, c.proposed]));
+    expect(proposed).toEqual({ engagement: 0.321, adoption: 0.037, momentum: 0.16, satisfaction: 0.16, support: 0.16, value: 0.16 });
+    expect(weak.components.find((c) => c.component === 'adoption')!.note).toMatch(/weakly protective/);
+    // A weakly protective component never ends below a wrong-signed one of the same weight.
+    expect(weak.warnings).toEqual([]);
+  });
+
   it('leaves every weight unchanged when no component protects', () => {
     const none = proposeComponentWeights(base, [coefficient('engagement', 1), coefficient('momentum', 0)]);
     expect(none.components.map((c) => c.proposed)).toEqual(none.components.map((c) => c.current));

@@ -9,10 +9,12 @@
  *
  *   1. Components whose input never varied (no data) keep their weight: nothing was learned.
  *   2. Sign check: a component fitted with a coefficient ≥ 0 (a higher score did not lower the
- *      risk — usually overlap with another component, or noise) keeps a quarter of its weight
- *      instead of dropping out on the evidence of one fit.
+ *      risk — usually overlap with another component, or noise) gets its floor, a quarter of its
+ *      current weight, instead of dropping out on the evidence of one fit.
  *   3. The rest of the current total is shared among the protective components (coefficient
- *      < 0) in proportion to |coefficient|, so the weights still sum to the current total.
+ *      < 0) in proportion to |coefficient|, so the weights still sum to the current total. A
+ *      protective component whose share would fall below its floor is pinned at the floor and
+ *      the rest re-shared, so a weakly protective component never ends below a wrong-signed one.
  *   4. Segment overrides are scaled by each component's ratio proposed / current, so a segment's
  *      emphasis (e.g. engagement counts more for self-serve) survives the change.
  * Weights are rounded to 3 decimals.
@@ -62,21 +64,32 @@ export function proposeComponentWeights(config: ScoringConfig, coefficients: rea
     };
   }
 
-  const fixedShare = entries.reduce((sum, entry) => {
-    if (entry.coefficient === null) return sum + entry.current;
-    if (entry.coefficient >= 0) return sum + entry.current * WRONG_SIGN_SHARE;
-    return sum;
-  }, 0);
-  const budget = total - fixedShare;
+  // Water-filling: share the budget by strength, pin whoever falls below its floor, repeat.
+  const floor = (entry: (typeof entries)[number]) => entry.current * WRONG_SIGN_SHARE;
+  const pinned = new Set(entries.filter((entry) => entry.coefficient !== null && entry.coefficient >= 0).map((entry) => entry.component));
+  let shares = new Map<string, number>();
+  for (let round = 0; round <= entries.length; round++) {
+    const free = protective.filter((entry) => !pinned.has(entry.component));
+    const fixed = entries.reduce((sum, entry) => sum + (entry.coefficient === null ? entry.current : pinned.has(entry.component) ? floor(entry) : 0), 0);
+    const freeStrength = free.reduce((sum, entry) => sum + -entry.coefficient!, 0);
+    shares = new Map(free.map((entry) => [entry.component, ((total - fixed) * -entry.coefficient!) / freeStrength]));
+    const below = free.filter((entry) => shares.get(entry.component)! < floor(entry));
+    if (below.length === 0 || below.length === free.length) break;
+    for (const entry of below) pinned.add(entry.component);
+  }
+
   const components: WeightProposal[] = entries.map((entry) => {
     if (entry.coefficient === null) {
       return { ...entry, proposed: entry.current, note: 'kept: the component never varied in the fitted rows' };
     }
     if (entry.coefficient >= 0) {
       warnings.push(`${entry.component}: fitted coefficient ${entry.coefficient} is not negative (a higher score did not lower the risk); weight cut to a quarter`);
-      return { ...entry, proposed: round3(entry.current * WRONG_SIGN_SHARE), note: 'sign check failed: a higher score did not lower the risk; kept at a quarter of its weight' };
+      return { ...entry, proposed: round3(floor(entry)), note: 'sign check failed: a higher score did not lower the risk; kept at a quarter of its weight' };
     }
-    return { ...entry, proposed: round3((budget * -entry.coefficient) / strength), note: null };
+    if (pinned.has(entry.component)) {
+      return { ...entry, proposed: round3(floor(entry)), note: 'weakly protective: kept at its floor, a quarter of its weight' };
+    }
+    return { ...entry, proposed: round3(shares.get(entry.component)!), note: null };
   });
 
   const ratio = new Map(components.map((c) => [c.component, c.current > 0 ? c.proposed / c.current : null]));
