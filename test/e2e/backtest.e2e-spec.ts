@@ -193,7 +193,7 @@ describe('backtest and fit on a generated tenant', () => {
     const fit = res.body as FitBody;
     expect(fit.outOfTime!.fitOn).toEqual(DATES.slice(0, 2));
     expect(fit.outOfTime!.testOn).toEqual(DATES.slice(2));
-    const light = await t.http.post('/v1/config/fit').set(bearer()).send({ asOf: DATES, horizonDays: HORIZON, l2: 0.001 }).expect(200);
+    const light = await t.http.post('/v1/config/fit').set(bearer()).send({ asOf: DATES, horizonDays: HORIZON }).expect(200); // default l2
     const norm = (body: FitBody) => Math.hypot(...body.coefficients.filter((c) => c.fitted).map((c) => c.standardised!));
     expect(norm(fit)).toBeLessThan(norm(light.body as FitBody));
     figures['fitFromShipped'] = { candidate: pick((light.body as FitBody).backtest.candidate.churn), active: pick((light.body as FitBody).backtest.active.churn), outOfTime: (light.body as FitBody).outOfTime };
