@@ -144,8 +144,6 @@ export class OverridesService {
    */
   activeFor(accountIds: readonly number[], onDay?: string): Promise<Map<number, ScoreOverride>>;
   activeFor(externalIds: readonly string[], onDay?: string): Promise<Map<string, ScoreOverride>>;
-  activeFor(ids: readonly number[], onDay?: string): Promise<Map<number, ScoreOverride>>;
-  activeFor(ids: readonly string[], onDay?: string): Promise<Map<string, ScoreOverride>>;
   async activeFor(ids: readonly number[] | readonly string[], onDay: string = today()): Promise<Map<number, ScoreOverride> | Map<string, ScoreOverride>> {
     if (ids.length === 0) return new Map();
     const byAccountId = typeof ids[0] === 'number';

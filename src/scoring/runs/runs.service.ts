@@ -5,6 +5,7 @@ import { DataSource, type QueryRunner } from 'typeorm';
 import { addDays, today } from '../../common/dates.js';
 import { decodeCursor, toPage, type Page } from '../../common/pagination.js';
 import { ConfigVersionsService } from '../../config-versions/config-versions.service.js';
+import { ConfigPreviewService } from '../../config-versions/preview/config-preview.service.js';
 import { scoreAccounts } from '../domain/score-accounts.js';
 import { FeaturesRepository } from '../features.repository.js';
 import { ScoresRepository } from '../scores.repository.js';
@@ -40,6 +41,7 @@ export class RunsService implements OnApplicationBootstrap, BeforeApplicationShu
     private readonly configs: ConfigVersionsService,
     private readonly features: FeaturesRepository,
     private readonly scores: ScoresRepository,
+    private readonly preview: ConfigPreviewService,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -198,6 +200,8 @@ export class RunsService implements OnApplicationBootstrap, BeforeApplicationShu
         `run ${run.id} succeeded: ${scored.length} accounts as of ${run.as_of} in ${timings.totalMs} ms ` +
           `(${Math.round(scored.length / Math.max(timings.totalMs! / 1000, 0.001))} accounts/s; features ${timings.featuresMs} ms, scoring ${timings.scoringMs} ms, writes ${timings.writeMs} ms)`,
       );
+      // A RevOps preview right after the run then reuses these features instead of re-reading usage.
+      this.preview.rememberRun({ asOf: run.as_of, runId: run.id, config: active.config }, { features, prior });
       const finished = await this.get(run.id);
       for (const listener of this.listeners) {
         await Promise.resolve(listener(finished!)).catch((error: unknown) => this.logger.error({ err: error }, `after-run step failed for run ${run.id}`));
