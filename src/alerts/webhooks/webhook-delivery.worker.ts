@@ -98,7 +98,15 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, BeforeAppl
     for (;;) {
       if (!this.stopping && moreDue && inFlight.size < CONCURRENCY) {
         const wanted = CONCURRENCY - inFlight.size;
-        const claimed = await this.claim(wanted);
+        // A failed claim (database gone) must not abandon the POSTs in flight: wait for them, retry at the next poll.
+        const claimed = await this.claim(wanted).catch((error: unknown) => {
+          this.logger.error({ err: error }, 'could not claim webhook deliveries');
+          return null;
+        });
+        if (claimed === null) {
+          moreDue = false;
+          continue;
+        }
         for (const row of claimed) {
           const delivery: Promise<void> = this.deliver(row).finally(() => inFlight.delete(delivery));
           inFlight.add(delivery);
