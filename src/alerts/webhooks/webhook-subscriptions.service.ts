@@ -15,6 +15,8 @@ interface SubscriptionRow {
   format: 'json' | 'slack';
   created_by: string;
   created_at: Date;
+  /** created_at with microseconds, for the cursor. */
+  created_key?: string;
   pending: number;
   dead: number;
 }
@@ -66,13 +68,15 @@ export class WebhookSubscriptionsService {
     const after = decodeCursor(cursor, (v): v is [string, string] => Array.isArray(v) && v.length === 2 && v.every((x) => typeof x === 'string'));
     const rows = await queryRows<SubscriptionRow>(
       this.db,
-      `SELECT s.id, s.url, s.events, s.format, s.created_by, s.created_at, ${COUNTS}
+      `SELECT s.id, s.url, s.events, s.format, s.created_by, s.created_at,
+              to_char(s.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS created_key, ${COUNTS}
        FROM webhook_subscriptions s
        WHERE s.deleted_at IS NULL ${after ? 'AND (s.created_at, s.id) > ($2::timestamptz, $3::uuid)' : ''}
        ORDER BY s.created_at, s.id LIMIT $1`,
       after ? [limit + 1, after[0], after[1]] : [limit + 1],
     );
-    return toPage(rows.map(toView), limit, (view) => [view.createdAt, view.id]);
+    const page = toPage(rows, limit, (row) => [row.created_key, row.id]);
+    return { items: page.items.map(toView), nextCursor: page.nextCursor };
   }
 
   /** Stops future events; deliveries still waiting are cancelled. The delivery log stays readable. */
