@@ -64,7 +64,8 @@ export class AlertsRepository {
       tx,
       `SELECT account_id AS "accountId", external_id AS "externalId", segment, csm_owner AS "csmOwner", sales_owner AS "salesOwner",
               arr, currency, grade, at_risk AS "atRisk", expansion_candidate AS "expansionCandidate", churn_risk AS "churnRisk",
-              arr_at_risk AS "arrAtRisk", upgrade_readiness AS "upgradeReadiness", recommended_plan AS "recommendedPlan",
+              arr_at_risk AS "arrAtRisk", upgrade_readiness AS "upgradeReadiness",
+              limit_utilisation AS "limitUtilisation", recommended_plan AS "recommendedPlan",
               expansion_arr AS "expansionArr", signals, drivers, readiness_drivers AS "readinessDrivers"
        FROM account_scores WHERE as_of = $1 AND run_id = $2 ORDER BY account_id`,
       [asOf, runId],

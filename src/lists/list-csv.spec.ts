@@ -27,6 +27,7 @@ const row = (overrides: Partial<ListRow> = {}): ListRow => ({
   valueGap: 0.4,
   valueGaps: [],
   upgradeReadiness: 10,
+  limitUtilisation: null,
   recommendedPlan: 'scale',
   expansionArr: 0,
   signals: [{ type: 'engagement_decline', text: 'active users down 38%' }],

@@ -25,6 +25,8 @@ export interface ScoreView {
   valueGap: number;
   valueGaps: ValueGapItem[];
   upgradeReadiness: number;
+  /** Highest used ÷ limit of the plan limits (1 = at the limit). */
+  limitUtilisation: number | null;
   recommendedPlan: string | null;
   expansionArr: number;
   signals: Signal[];
@@ -59,6 +61,7 @@ export interface ScoreRow {
   value_gap: number;
   value_gaps: ValueGapItem[];
   upgrade_readiness: number;
+  limit_utilisation: number | null;
   recommended_plan: string | null;
   expansion_arr: number;
   signals: Signal[];
@@ -96,6 +99,7 @@ export function toScoreView(row: ScoreRow): ScoreView {
     valueGap: row.value_gap,
     valueGaps: row.value_gaps,
     upgradeReadiness: row.upgrade_readiness,
+    limitUtilisation: row.limit_utilisation,
     recommendedPlan: row.recommended_plan,
     expansionArr: row.expansion_arr,
     signals: row.signals,

@@ -52,6 +52,7 @@ export class ScoresRepository {
         value_gap: round(s.valueGap, 3),
         value_gaps: s.valueGaps,
         upgrade_readiness: round(s.upgradeReadiness, 1),
+        limit_utilisation: roundOrNull(s.limitUtilisation, 4),
         recommended_plan: s.recommendedPlan,
         expansion_arr: round(s.expansionArr, 2),
         signals: s.signals,

@@ -57,6 +57,8 @@ export interface ScoredAccount {
   churnRisk: number;
   arrAtRisk: number;
   upgradeReadiness: number;
+  /** Highest used ÷ limit across the plan limits, as the run stored it; null without limits. */
+  limitUtilisation: number | null;
   recommendedPlan: string | null;
   expansionArr: number;
   signals: Signal[];

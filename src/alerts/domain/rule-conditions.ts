@@ -5,7 +5,6 @@
 
 import { formatNumber, formatShare } from '../../scoring/domain/format.js';
 import type { SignalType } from '../../scoring/domain/features.types.js';
-import { highestLimitUtilisation } from './limit-utilisation.js';
 import { PRODUCT_NUDGE_RECIPIENT, UNASSIGNED_RECIPIENT, type AlertRule, type ScoredAccount } from './alert.types.js';
 
 export interface RuleCondition {
@@ -32,7 +31,7 @@ export function conditionOf(rule: AlertRule, score: ScoredAccount, options: Cond
       return { met: ready && !(options.excludeAtRiskFromExpansion && score.atRisk), value: score.upgradeReadiness };
     }
     case 'usage_limit':
-      return { met: hasSignal(score, 'usage_limit_near', 'usage_limit_reached'), value: highestLimitUtilisation(score.signals, score.readinessDrivers) };
+      return { met: hasSignal(score, 'usage_limit_near', 'usage_limit_reached'), value: score.limitUtilisation };
   }
 }
 

@@ -140,6 +140,8 @@ export interface AccountScore {
   valueGap: number;
   valueGaps: ValueGapItem[];
   upgradeReadiness: number;
+  /** Highest used ÷ limit across the measured plan limits (1 = at the limit); null without limits. */
+  limitUtilisation: number | null;
   recommendedPlan: string | null;
   expansionArr: number;
   signals: Signal[];

@@ -7,7 +7,7 @@
 import type { ScoringConfig, ScoredInput } from '../../config/scoring-config/scoring-config.types.js';
 import type { AccountFeatures, AccountScore, Driver, PriorScores, Segment } from './features.types.js';
 import { buildChurnModelInputs, churnProbability } from './churn-model.js';
-import { findDerivedFeature, seatsInUse, type FeatureContext } from './derived-features.js';
+import { findDerivedFeature, limitUtilisations, seatsInUse, type FeatureContext } from './derived-features.js';
 import { buildDrivers, type DriverSource } from './drivers.js';
 import { countOf, round } from './format.js';
 import { computeHealth, dataFreshness, scoreComponents, type DataFreshness } from './health-score.js';
@@ -187,6 +187,7 @@ function scoreAccount(
     valueGap: valueGap.valueGap,
     valueGaps: valueGap.listed,
     upgradeReadiness: readiness.score,
+    limitUtilisation: limitUtilisations(account)[0]?.utilisation ?? null,
     recommendedPlan: expansion.recommendedPlan,
     expansionArr: expansion.expansionArr,
     signals,

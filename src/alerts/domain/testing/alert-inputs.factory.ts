@@ -23,6 +23,7 @@ export function scoredAccount(overrides: Partial<ScoredAccount> = {}): ScoredAcc
     signals: [],
     drivers: [],
     readinessDrivers: [],
+    limitUtilisation: null,
     ...overrides,
   };
 }
@@ -58,6 +59,7 @@ export function usageLimitAccount(used: number, limit = 50, overrides: Partial<S
   const signals = used / limit >= 1 ? [{ type: 'usage_limit_reached' as const, text }] : used / limit >= 0.85 ? [{ type: 'usage_limit_near' as const, text }] : [];
   return scoredAccount({
     signals,
+    limitUtilisation: used / limit,
     readinessDrivers: [{ factor: 'limit_pressure', direction: 'positive', impact: 20, text }],
     ...overrides,
   });

@@ -90,5 +90,11 @@ describe('nearing plan limits', () => {
     const unlimited = accountFeatures({ accountId: 20, limits: [limitUsage('api_calls', 5_000_000, null)] });
     const [score] = scoreAccounts({ asOf: AS_OF, config, accounts: [unlimited], prior: new Map() });
     expect(score.signals.filter((signal) => signal.type.startsWith('usage_limit'))).toEqual([]);
+    expect(score.limitUtilisation).toBeNull();
+  });
+
+  it('reports the highest utilisation across limits, for alert hysteresis', () => {
+    expect(scoreOf(scores, 2).limitUtilisation).toBeCloseTo(104_000 / 100_000, 6);
+    expect(scoreOf(scores, 1).limitUtilisation).toBeCloseTo(20 / 50, 6);
   });
 });
