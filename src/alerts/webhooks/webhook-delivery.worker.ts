@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnAppl
 import { InjectDataSource } from '@nestjs/typeorm';
 import { hostname } from 'node:os';
 import { DataSource } from 'typeorm';
+import { SingleFlightLoop } from '../../common/single-flight-loop.js';
 import { ENV } from '../../config/env.provider.js';
 import type { Env } from '../../config/env.js';
 import { webhookDeliveries } from '../../observability/metrics.js';
@@ -51,10 +52,10 @@ interface AttemptResult {
 export class WebhookDeliveryWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('WebhookDelivery');
   private readonly worker = `${hostname()}:${process.pid}`;
-  private draining: Promise<void> | null = null;
-  private drainAgain = false;
-  private poller: NodeJS.Timeout | undefined;
-  private stopping = false;
+  private readonly loop = new SingleFlightLoop(
+    () => this.drain(),
+    (error) => this.logger.error({ err: error }, 'webhook outbox drain failed'),
+  );
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
@@ -62,41 +63,24 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, BeforeAppl
   ) {}
 
   onApplicationBootstrap(): void {
-    this.poller = setInterval(() => this.kick(), POLL_MS);
-    this.poller.unref();
-    this.kick();
+    this.loop.start(POLL_MS);
   }
 
   /** Lets in-flight POSTs finish (each is bounded by the timeout) before the pool closes. */
   async beforeApplicationShutdown(): Promise<void> {
-    this.stopping = true;
-    clearInterval(this.poller);
-    await this.draining;
+    await this.loop.stop();
   }
 
   /** Called after writes that queue events, so delivery starts without waiting for the poll. */
   kick(): void {
-    if (this.stopping) return;
-    if (this.draining) {
-      this.drainAgain = true;
-      return;
-    }
-    this.draining = this.drain()
-      .catch((error: unknown) => this.logger.error({ err: error }, 'webhook outbox drain failed'))
-      .finally(() => {
-        this.draining = null;
-        if (this.drainAgain && !this.stopping) {
-          this.drainAgain = false;
-          this.kick();
-        }
-      });
+    this.loop.kick();
   }
 
   private async drain(): Promise<void> {
     const inFlight = new Set<Promise<void>>();
     let moreDue = true;
     for (;;) {
-      if (!this.stopping && moreDue && inFlight.size < CONCURRENCY) {
+      if (!this.loop.stopping && moreDue && inFlight.size < CONCURRENCY) {
         const wanted = CONCURRENCY - inFlight.size;
         // A failed claim (database gone) must not abandon the POSTs in flight: wait for them, retry at the next poll.
         const claimed = await this.claim(wanted).catch((error: unknown) => {

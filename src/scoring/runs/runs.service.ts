@@ -4,6 +4,7 @@ import { hostname } from 'node:os';
 import { DataSource, type QueryRunner } from 'typeorm';
 import { addDays, today } from '../../common/dates.js';
 import { decodeCursor, toPage, type Page } from '../../common/pagination.js';
+import { SingleFlightLoop } from '../../common/single-flight-loop.js';
 import { ConfigVersionsService } from '../../config-versions/config-versions.service.js';
 import { ConfigPreviewService } from '../../config-versions/preview/config-preview.service.js';
 import { scoreAccounts } from '../domain/score-accounts.js';
@@ -30,10 +31,10 @@ export type RunCompletedListener = (run: RunView) => Promise<void> | void;
 export class RunsService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('ScoringRuns');
   private readonly worker = `${hostname()}:${process.pid}`;
-  private draining: Promise<void> | null = null;
-  private drainAgain = false;
-  private poller: NodeJS.Timeout | undefined;
-  private stopping = false;
+  private readonly loop = new SingleFlightLoop(
+    () => this.drain(),
+    (error) => this.logger.error({ err: error }, 'scoring queue failed'),
+  );
   private readonly listeners: RunCompletedListener[] = [];
 
   constructor(
@@ -46,16 +47,12 @@ export class RunsService implements OnApplicationBootstrap, BeforeApplicationShu
 
   onApplicationBootstrap(): void {
     // Picks up runs queued by other processes, and fails runs orphaned by a crash.
-    this.poller = setInterval(() => this.kick(), POLL_MS);
-    this.poller.unref();
-    this.kick();
+    this.loop.start(POLL_MS);
   }
 
   /** Before the pool closes: let the current run finish (its writes are one transaction either way). */
   async beforeApplicationShutdown(): Promise<void> {
-    this.stopping = true;
-    clearInterval(this.poller);
-    await this.draining;
+    await this.loop.stop();
   }
 
   /** Called after each successful run (lists, alerts and CRM sync hang off this). */
@@ -105,20 +102,7 @@ export class RunsService implements OnApplicationBootstrap, BeforeApplicationShu
 
   /** Starts draining the queue unless this process is already doing so. */
   kick(): void {
-    if (this.stopping) return;
-    if (this.draining) {
-      this.drainAgain = true;
-      return;
-    }
-    this.draining = this.drain()
-      .catch((error: unknown) => this.logger.error({ err: error }, 'scoring queue failed'))
-      .finally(() => {
-        this.draining = null;
-        if (this.drainAgain && !this.stopping) {
-          this.drainAgain = false;
-          this.kick();
-        }
-      });
+    this.loop.kick();
   }
 
   private async drain(): Promise<void> {
@@ -129,7 +113,7 @@ export class RunsService implements OnApplicationBootstrap, BeforeApplicationShu
       if (!locked) return;
       try {
         await this.failOrphanedRuns(lockHolder);
-        for (let run = await this.claim(lockHolder); run && !this.stopping; run = await this.claim(lockHolder)) {
+        for (let run = await this.claim(lockHolder); run && !this.loop.stopping; run = await this.claim(lockHolder)) {
           await this.execute(run);
         }
       } finally {
