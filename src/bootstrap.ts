@@ -40,6 +40,9 @@ export async function startService(overrides: Partial<Env> = {}): Promise<Runnin
   let app: INestApplication;
   try {
     app = await createApp(env, databaseUrl);
+    // Node cuts a request that takes over 5 minutes to arrive; a bulk usage import over a slow
+    // link can take longer, and its stream is checked and rolled back as a whole anyway.
+    (app.getHttpServer() as import('node:http').Server).requestTimeout = 60 * 60 * 1000;
     await app.listen(env.PORT, '0.0.0.0');
   } catch (error) {
     await embedded?.stop();
