@@ -12,6 +12,7 @@ import { startService } from '../../src/bootstrap.js';
 import { addDays } from '../../src/common/dates.js';
 import { generateTenant } from '../../src/demo/tenant-generator.js';
 import { loadTenantViaApi } from '../../src/demo/tenant-loader.js';
+import { AGGREGATION_WORK_MEM } from '../../src/scoring/features.repository.js';
 
 const ADMIN_KEY = 'bench-admin-key-0123456789';
 const sizes = (process.env.BENCH_ACCOUNTS ?? '2000,20000').split(',').map((n) => Number.parseInt(n, 10));
@@ -60,12 +61,16 @@ async function benchOne(accounts: number): Promise<Result> {
     // The same window the run reads: recent + previous windows (28 + 28 days by default) or the
     // longest limit window, whichever is longer. Warm the cache once so neither side pays for it.
     const scanStart = addDays(endDay, -56);
+    // Same memory as the run's features query, so the comparison is of the work, not the settings.
     const bareScan = () =>
-      db.query(
-        `SELECT account_id, metric_id, sum(value), count(*), max(value), avg(value)
-         FROM usage_daily WHERE day > $1 AND day <= $2 GROUP BY account_id, metric_id`,
-        [scanStart, endDay],
-      );
+      db.transaction(async (tx) => {
+        await tx.query(`SET LOCAL work_mem = '${AGGREGATION_WORK_MEM}'`);
+        return tx.query(
+          `SELECT account_id, metric_id, sum(value), count(*), max(value), avg(value)
+           FROM usage_daily WHERE day > $1 AND day <= $2 GROUP BY account_id, metric_id`,
+          [scanStart, endDay],
+        );
+      });
     await bareScan();
 
     peakRss = process.memoryUsage().rss;
