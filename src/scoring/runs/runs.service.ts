@@ -5,7 +5,6 @@ import { DataSource, type QueryRunner } from 'typeorm';
 import { addDays, today } from '../../common/dates.js';
 import { decodeCursor, toPage, type Page } from '../../common/pagination.js';
 import { SingleFlightLoop } from '../../common/single-flight-loop.js';
-import { withPgTransaction } from '../../database/pg-client.js';
 import { ConfigVersionsService } from '../../config-versions/config-versions.service.js';
 import { ConfigPreviewService } from '../../config-versions/preview/config-preview.service.js';
 import { scoreAccounts } from '../domain/score-accounts.js';
@@ -169,15 +168,14 @@ export class RunsService implements OnApplicationBootstrap, BeforeApplicationShu
       const scored = features.map((f) => ({ features: f, score: byId.get(f.accountId)! }));
 
       t = performance.now();
-      // The scores and the run's success commit together: a crash leaves the day as it was.
-      await withPgTransaction(this.db, async (client) => {
-        await this.scores.replaceDay(client, { id: run.id, asOf: run.as_of, configVersion: active.version }, scored, (written) => {
+      await this.db.transaction(async (tx) => {
+        await this.scores.replaceDay(tx, { id: run.id, asOf: run.as_of, configVersion: active.version }, scored, (written) => {
           const seconds = (performance.now() - t) / 1000;
           this.logger.log(`run ${run.id}: wrote ${written}/${scored.length} scores (${Math.round(written / Math.max(seconds, 0.001))}/s)`);
         });
         lap('writeMs', t);
         lap('totalMs', started);
-        await client.query(
+        await tx.query(
           `UPDATE scoring_runs SET status = 'succeeded', finished_at = now(), accounts_scored = $2, timings = $3 WHERE id = $1`,
           [run.id, scored.length, JSON.stringify(timings)],
         );
