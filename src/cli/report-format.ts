@@ -3,56 +3,13 @@
  * answer; these tables pick what a person compares: AUC, lift, precision@k, calibration.
  */
 
-export interface RankingFigures {
-  auc: number | null;
-  liftTopDecile: number | null;
-  precisionAtK: number | null;
-  k: number;
-  count: number;
-  positives: number;
-  brier?: number | null;
-}
+import type { BacktestReport, FitReport } from '../backtest/backtest.types.js';
+import type { RankingSummary } from '../backtest/domain/backtest-evaluation.js';
 
-export interface CalibrationRow {
-  from: number;
-  to: number;
-  count: number;
-  meanPredicted: number | null;
-  observedRate: number | null;
-}
-
-export interface SummaryFigures {
-  accounts: number;
-  positives: { churn: number; expansion: number };
-  churn: RankingFigures & { calibration: CalibrationRow[] };
-  expansion: RankingFigures;
-  perDate: Array<{ asOf: string; accounts: number; churn: RankingFigures; expansion: RankingFigures }>;
-}
-
-export interface BacktestAnswer extends SummaryFigures {
-  configVersion: number | null;
-  candidate: boolean;
-  checksum: string;
-  asOf: string[];
-  horizonDays: number;
-  k: number;
-  warnings: string[];
-}
-
-export interface FitAnswer {
-  candidate: Record<string, unknown>;
-  basedOn: { configVersion: number; checksum: string };
-  asOf: string[];
-  horizonDays: number;
-  l2: number;
-  model: { rows: number; positives: number; iterations: number; converged: boolean; logLoss: number };
-  intercept: { value: number; current: number };
-  coefficients: Array<{ input: string; value: number; standardised: number | null; current: number; fitted: boolean }>;
-  weights: Array<{ component: string; current: number; proposed: number; coefficient: number | null; note: string | null }>;
-  backtest: { candidate: SummaryFigures; active: SummaryFigures };
-  outOfTime: { fitOn: string[]; testOn: string[]; candidate: RankingFigures; active: RankingFigures } | null;
-  warnings: string[];
-}
+// The CLI prints what the API answers: the server's own response types, imported for types only.
+export type RankingFigures = Pick<RankingSummary, 'auc' | 'liftTopDecile' | 'precisionAtK' | 'k' | 'count' | 'positives'> & { brier?: number | null };
+export type BacktestAnswer = BacktestReport;
+export type FitAnswer = FitReport;
 
 const fixed = (value: number | null | undefined, digits = 3) => (value === null || value === undefined ? 'n/a' : value.toFixed(digits));
 
