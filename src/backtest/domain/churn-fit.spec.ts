@@ -5,17 +5,7 @@ import { cloneConfig } from '../../scoring/domain/testing/account-features.facto
 import { churnFitInputs, fitChurnModel, type FitRow } from './churn-fit.js';
 import { buildCandidateConfig, proposeComponentWeights } from './component-weights.js';
 import { rocAuc } from './ranking-metrics.js';
-
-function uniforms(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../../demo/prng.js';
 
 // The "true" churn process: engagement and momentum protect, stale data exposes; nothing else matters.
 const TRUE_INTERCEPT = 1;
@@ -23,7 +13,7 @@ const TRUE = { engagement: -4, momentum: -2, stale: 1.5 };
 
 /** Rows on the config's input scales; renewal_soon is 1 everywhere and trend_d30 0 everywhere. */
 function syntheticRows(n: number, seed: number): FitRow[] {
-  const random = uniforms(seed);
+  const random = mulberry32(seed);
   return Array.from({ length: n }, () => {
     const inputs: Record<string, number> = {
       engagement: random(),

@@ -1,21 +1,10 @@
 import { describe, expect, it } from '@jest/globals';
 import { fitLogisticRegression, LogisticFitError, solveLinearSystem, standardise, toRawScale } from './logistic-regression.js';
-
-/** Deterministic uniform numbers in [0, 1) (mulberry32), so the synthetic data never change. */
-function uniforms(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../../demo/prng.js';
 
 /** Rows from a known model: x ~ N(μ, σ) per column, y ~ Bernoulli(logistic(b₀ + x·β)). */
 function synthetic(n: number, intercept: number, beta: number[], columns: Array<{ mean: number; sd: number }>, seed: number) {
-  const random = uniforms(seed);
+  const random = mulberry32(seed);
   const normal = () => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
   const x: number[][] = [];
   const y: number[] = [];
