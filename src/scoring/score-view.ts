@@ -1,7 +1,29 @@
-import type { Driver, Signal, ValueGapItem } from './domain/features.types.js';
+import type { AccountScore, Driver, Grade, LifecycleStage, Signal, ValueGapItem } from './domain/features.types.js';
+
+/** The score fields the API shows exactly as the scoring domain computes them. */
+type ScoreFields = Pick<
+  AccountScore,
+  | 'lifecycleStage'
+  | 'healthScore'
+  | 'grade'
+  | 'trend'
+  | 'components'
+  | 'coverage'
+  | 'churnRisk'
+  | 'arrAtRisk'
+  | 'valueGap'
+  | 'valueGaps'
+  | 'upgradeReadiness'
+  | 'limitUtilisation'
+  | 'recommendedPlan'
+  | 'expansionArr'
+  | 'signals'
+  | 'drivers'
+  | 'readinessDrivers'
+>;
 
 /** The score as the API shows it (DESIGN §4): health endpoint, history and list rows. */
-export interface ScoreView {
+export interface ScoreView extends ScoreFields {
   externalId: string;
   name: string;
   segment: string;
@@ -11,27 +33,9 @@ export interface ScoreView {
   csmOwner: string | null;
   salesOwner: string | null;
   renewalDate: string | null;
-  lifecycleStage: string;
   asOf: string;
   runId: string;
   configVersion: number;
-  healthScore: number;
-  grade: string;
-  trend: { d7: number | null; d30: number | null };
-  components: Record<string, number>;
-  coverage: number;
-  churnRisk: number;
-  arrAtRisk: number;
-  valueGap: number;
-  valueGaps: ValueGapItem[];
-  upgradeReadiness: number;
-  /** Highest used ÷ limit of the plan limits (1 = at the limit). */
-  limitUtilisation: number | null;
-  recommendedPlan: string | null;
-  expansionArr: number;
-  signals: Signal[];
-  drivers: Driver[];
-  readinessDrivers: Driver[];
   dataFreshness: { lastUsageDay: string | null; staleDays: number | null; stale: boolean };
 }
 
@@ -46,12 +50,12 @@ export interface ScoreRow {
   csm_owner: string | null;
   sales_owner: string | null;
   renewal_date: string | null;
-  lifecycle_stage: string;
+  lifecycle_stage: LifecycleStage;
   as_of: string;
   run_id: string;
   config_version: number;
   health_score: number;
-  grade: string;
+  grade: Grade;
   trend_d7: number | null;
   trend_d30: number | null;
   components: Record<string, number>;
