@@ -3,23 +3,17 @@
  * public API (DESIGN §4), so the loader sends them as they are.
  */
 
+import type { OutcomeType } from '../outcomes/dto/outcome.dto.js';
+import type { PlanView } from '../plans/plans.service.js';
+import type { Segment } from '../scoring/domain/features.types.js';
+
 export const STORY_NAMES = ['healthy', 'growing', 'declining', 'stalled_onboarding', 'nearing_limits', 'churned', 'expanded'] as const;
 export type StoryName = (typeof STORY_NAMES)[number];
 
-export type Segment = 'self_serve' | 'sales_assisted';
-export type OutcomeType = 'churned' | 'renewed' | 'expanded' | 'contracted';
+export type { OutcomeType, Segment };
 
-/** Body of `PUT /v1/plans/{id}` plus the id (the loader moves it to the path). */
-export interface DemoPlan {
-  id: string;
-  name: string;
-  rank: number;
-  pricePerSeat?: number;
-  annualPrice?: number;
-  limits: Record<string, number>;
-  features: string[];
-  nextPlan: string | null;
-}
+/** A plan as the plans API shows it: the body of `PUT /v1/plans/{id}` plus the id (the loader moves it to the path). */
+export type DemoPlan = PlanView;
 
 /** One account version, as an item of `POST /v1/accounts/bulk`. */
 export interface DemoAccount {
