@@ -3,7 +3,7 @@
  * decisions; the service turns decisions into rows and webhook events.
  */
 
-import type { Driver, Signal } from '../../scoring/domain/features.types.js';
+import type { AccountScore } from '../../scoring/domain/features.types.js';
 
 export const ALERT_RULES = ['at_risk', 'expansion_lead', 'usage_limit'] as const;
 export type AlertRule = (typeof ALERT_RULES)[number];
@@ -42,28 +42,30 @@ export const SETTLING_OUTCOMES: Record<AlertRule, readonly OutcomeType[]> = {
   usage_limit: ['expanded'],
 };
 
-/** The score fields the rules read (one row of account_scores). */
-export interface ScoredAccount {
-  accountId: number;
+/** The score fields the rules read (one row of account_scores), typed as the domain computes them. */
+export interface ScoredAccount
+  extends Pick<
+    AccountScore,
+    | 'accountId'
+    | 'grade'
+    | 'atRisk'
+    | 'expansionCandidate'
+    | 'churnRisk'
+    | 'arrAtRisk'
+    | 'upgradeReadiness'
+    | 'limitUtilisation'
+    | 'recommendedPlan'
+    | 'expansionArr'
+    | 'signals'
+    | 'drivers'
+    | 'readinessDrivers'
+  > {
   externalId: string;
   segment: string;
   csmOwner: string | null;
   salesOwner: string | null;
   arr: number;
   currency: string;
-  grade: string;
-  atRisk: boolean;
-  expansionCandidate: boolean;
-  churnRisk: number;
-  arrAtRisk: number;
-  upgradeReadiness: number;
-  /** Highest used ÷ limit across the plan limits, as the run stored it; null without limits. */
-  limitUtilisation: number | null;
-  recommendedPlan: string | null;
-  expansionArr: number;
-  signals: Signal[];
-  drivers: Driver[];
-  readinessDrivers: Driver[];
 }
 
 /** Where one (account, rule) stood after the previous evaluation. */
