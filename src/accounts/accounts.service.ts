@@ -122,6 +122,11 @@ export class AccountsService {
     if (errors.length > 0) throw validationProblem(`${errors.length} invalid account field(s)`, errors);
   }
 
+  /**
+   * The account as of a day. Same rule as the SQL function account_versions_at(d), written out
+   * for one account so the read stays a primary-key lookup: joined to the function, PostgreSQL
+   * sorts every account's versions first.
+   */
   async get(externalId: string, asOf: string = today()): Promise<AccountView> {
     const rows: AccountVersionRow[] = await this.db.query(
       `SELECT ${ACCOUNT_VIEW_COLUMNS}, (SELECT count(*) FROM account_versions c WHERE c.account_id = a.id) AS versions
