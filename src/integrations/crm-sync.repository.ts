@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { decodeCursor, toPage, type Page } from '../common/pagination.js';
 import type { CrmName, CrmScoreFields, SyncReport, SyncStatus, SyncTrigger, SyncView } from './crm-sync.types.js';
+import { latestScoredDay } from '../scoring/scored-days.js';
 
 interface SyncRow {
   id: string;
@@ -36,9 +37,8 @@ const toSyncView = (row: SyncRow): SyncView => ({
 export class CrmSyncRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
-  async latestAsOf(): Promise<string | null> {
-    const [row] = await this.db.query('SELECT max(as_of) AS as_of FROM account_scores');
-    return (row as { as_of: string | null } | undefined)?.as_of ?? null;
+  latestAsOf(): Promise<string | null> {
+    return latestScoredDay(this.db);
   }
 
   async hasScores(asOf: string): Promise<boolean> {

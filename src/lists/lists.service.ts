@@ -6,6 +6,7 @@ import { OverridesService } from '../overrides/overrides.service.js';
 import { attachOverrides, type ScoreOverride } from '../overrides/override-view.js';
 import { toScoreView, type ScoreRow, type ScoreView } from '../scoring/score-view.js';
 import { LIST_SQL, type ListKind } from './list-definitions.js';
+import { latestScoredDay } from '../scoring/scored-days.js';
 
 export interface ListFilters {
   owner?: string;
@@ -43,12 +44,8 @@ export class ListsService {
   ) {}
 
   /** The latest scored day on or before `onOrBefore` (or at all). */
-  async scoredDay(onOrBefore?: string): Promise<string | null> {
-    const [row]: Array<{ as_of: string | null }> = await this.db.query(
-      `SELECT max(as_of) AS as_of FROM account_scores ${onOrBefore ? 'WHERE as_of <= $1' : ''}`,
-      onOrBefore ? [onOrBefore] : [],
-    );
-    return row?.as_of ?? null;
+  scoredDay(onOrBefore?: string): Promise<string | null> {
+    return latestScoredDay(this.db, onOrBefore);
   }
 
   /**

@@ -10,6 +10,7 @@ import { FeaturesRepository } from '../../scoring/features.repository.js';
 import { ConfigVersionsService } from '../config-versions.service.js';
 import { compareScores, type ComparableScore, type ScoreComparison } from './compare-scores.js';
 import { TtlCache } from './ttl-cache.js';
+import { latestScoredDay } from '../../scoring/scored-days.js';
 
 /** Since the last use: a RevOps session of try-and-look stays warm; new data shows up soon after it ends. */
 export const FEATURES_TTL_MS = 5 * 60_000;
@@ -164,13 +165,13 @@ export class ConfigPreviewService {
   }
 
   private async latestScoredDay(): Promise<string> {
-    const [row]: Array<{ as_of: string | null }> = await this.db.query('SELECT max(as_of) AS as_of FROM account_scores');
-    if (!row?.as_of) {
+    const latest = await latestScoredDay(this.db);
+    if (!latest) {
       throw unprocessable('No scores are stored yet: a preview compares with a run\'s scores. Start one with POST /v1/runs.', [
         { path: 'asOf', message: 'no scored day to compare with' },
       ]);
     }
-    return row.as_of;
+    return latest;
   }
 
   private async storedScores(asOf: string, requested: boolean): Promise<StoredScoreRow[]> {
@@ -181,11 +182,11 @@ export class ConfigPreviewService {
       [asOf],
     );
     if (rows.length === 0 && requested) {
-      const [latest]: Array<{ as_of: string | null }> = await this.db.query('SELECT max(as_of) AS as_of FROM account_scores');
+      const latest = await latestScoredDay(this.db);
       throw unprocessable(`No scores are stored for ${asOf}: a preview compares with a run's scores of the same day`, [
         {
           path: 'asOf',
-          message: latest?.as_of ? `no run scored ${asOf}; the latest scored day is ${latest.as_of} (or run ${asOf} first)` : 'no run has scored any day yet',
+          message: latest ? `no run scored ${asOf}; the latest scored day is ${latest} (or run ${asOf} first)` : 'no run has scored any day yet',
         },
       ]);
     }
