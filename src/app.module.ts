@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { ListsModule } from './lists/lists.module.js';
 import { AlertsModule } from './alerts/alerts.module.js';
 import { IntegrationsModule } from './integrations/integrations.module.js';
-import { BacktestModule } from './backtest/backtest.module.js';
+import { TuningModule } from './tuning/tuning.module.js';
 import { OverridesModule } from './overrides/overrides.module.js';
 import { AccountsModule } from './accounts/accounts.module.js';
 import { AuthModule } from './auth/auth.module.js';
@@ -54,7 +54,7 @@ export class AppModule {
         ListsModule,
         AlertsModule,
         IntegrationsModule,
-        BacktestModule,
+        TuningModule,
         OverridesModule,
       ],
     };

@@ -3,8 +3,8 @@
  * answer; these tables pick what a person compares: AUC, lift, precision@k, calibration.
  */
 
-import type { BacktestReport, FitReport } from '../backtest/backtest.types.js';
-import type { RankingSummary } from '../backtest/domain/backtest-evaluation.js';
+import type { BacktestReport, FitReport } from '../tuning/backtest.types.js';
+import type { RankingSummary } from '../tuning/domain/backtest-evaluation.js';
 
 // The CLI prints what the API answers: the server's own response types, imported for types only.
 export type RankingFigures = Pick<RankingSummary, 'auc' | 'liftTopDecile' | 'precisionAtK' | 'k' | 'count' | 'positives'> & { brier?: number | null };

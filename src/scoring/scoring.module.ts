@@ -7,11 +7,12 @@ import { RunScheduler } from './runs/run-scheduler.js';
 import { RunsController } from './runs/runs.controller.js';
 import { RunsService } from './runs/runs.service.js';
 import { ScoresRepository } from './scores.repository.js';
+import { ScoringInputsCache } from './scoring-inputs.cache.js';
 
 @Module({
   imports: [ConfigVersionsModule, OverridesModule],
   controllers: [RunsController, AccountHealthController],
-  providers: [FeaturesRepository, ScoresRepository, RunsService, RunScheduler],
-  exports: [RunsService, ScoresRepository, FeaturesRepository],
+  providers: [FeaturesRepository, ScoringInputsCache, ScoresRepository, RunsService, RunScheduler],
+  exports: [RunsService, ScoresRepository, FeaturesRepository, ScoringInputsCache],
 })
 export class ScoringModule {}

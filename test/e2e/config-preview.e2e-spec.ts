@@ -3,7 +3,7 @@ import { stringify } from 'yaml';
 import type { ScoringConfig } from '../../src/config/scoring-config/scoring-config.types.js';
 import { generateTenant } from '../../src/demo/tenant-generator.js';
 import { loadTenantViaApi } from '../../src/demo/tenant-loader.js';
-import { ConfigPreviewService } from '../../src/config-versions/preview/config-preview.service.js';
+import { ScoringInputsCache } from '../../src/scoring/scoring-inputs.cache.js';
 import { ADMIN_KEY, bearer, startTestApp, waitForRun, type TestApp } from '../support/test-app.js';
 
 const END_DAY = '2026-10-31';
@@ -161,7 +161,7 @@ describe('config preview on a generated tenant', () => {
   it('uses the features a run hands over (rememberRun) for the first preview of its day', async () => {
     const config = variant((c) => (c.windows.recentDays = 20));
     // Stand-in inputs, recognisable by being empty: the preview must take them instead of SQL.
-    t.app.get(ConfigPreviewService).rememberRun({ asOf: END_DAY, runId, config }, { features: [], prior: new Map() });
+    t.app.get(ScoringInputsCache).rememberRun({ asOf: END_DAY, runId, config }, { features: [], prior: new Map() });
     const body = await preview({ config });
     expect(body.timings.featuresCached).toBe(true);
     expect(body.accountsCompared).toBe(0);

@@ -6,7 +6,7 @@ import { addDays, today } from '../../common/dates.js';
 import { decodeCursor, toPage, type Page } from '../../common/pagination.js';
 import { SingleFlightLoop } from '../../common/single-flight-loop.js';
 import { ConfigVersionsService } from '../../config-versions/config-versions.service.js';
-import { ConfigPreviewService } from '../../config-versions/preview/config-preview.service.js';
+import { ScoringInputsCache } from '../scoring-inputs.cache.js';
 import { scoreAccounts } from '../domain/score-accounts.js';
 import { FeaturesRepository } from '../features.repository.js';
 import { ScoresRepository } from '../scores.repository.js';
@@ -42,7 +42,7 @@ export class RunsService implements OnApplicationBootstrap, BeforeApplicationShu
     private readonly configs: ConfigVersionsService,
     private readonly features: FeaturesRepository,
     private readonly scores: ScoresRepository,
-    private readonly preview: ConfigPreviewService,
+    private readonly inputsCache: ScoringInputsCache,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -185,7 +185,7 @@ export class RunsService implements OnApplicationBootstrap, BeforeApplicationShu
           `(${Math.round(scored.length / Math.max(timings.totalMs! / 1000, 0.001))} accounts/s; features ${timings.featuresMs} ms, scoring ${timings.scoringMs} ms, writes ${timings.writeMs} ms)`,
       );
       // A RevOps preview right after the run then reuses these features instead of re-reading usage.
-      this.preview.rememberRun({ asOf: run.as_of, runId: run.id, config: active.config }, { features, prior });
+      this.inputsCache.rememberRun({ asOf: run.as_of, runId: run.id, config: active.config }, { features, prior });
       const finished = await this.get(run.id);
       for (const listener of this.listeners) {
         await Promise.resolve(listener(finished!)).catch((error: unknown) => this.logger.error({ err: error }, `after-run step failed for run ${run.id}`));

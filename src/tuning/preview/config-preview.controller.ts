@@ -4,8 +4,8 @@ import type { Request } from 'express';
 import { Roles } from '../../auth/roles.decorator.js';
 import { isValidDay } from '../../common/dates.js';
 import { validationProblem, type FieldError } from '../../common/problem.js';
-import { readConfigBody } from '../config-body.js';
-import { configProblem } from '../config-problem.js';
+import { readConfigBody } from '../../config-versions/config-body.js';
+import { configProblem } from '../../config-versions/config-problem.js';
 import { ConfigPreviewService } from './config-preview.service.js';
 import { ConfigPreviewDto, DEFAULT_PREVIEW_LIMIT, MAX_PREVIEW_LIMIT, PreviewBodyDto, PreviewQuery } from './dto/config-preview.dto.js';
 

@@ -2,25 +2,13 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { unprocessable } from '../../common/problem.js';
-import { canonicalJson } from '../../config/scoring-config/scoring-config.loader.js';
 import type { ScoringConfig } from '../../config/scoring-config/scoring-config.types.js';
-import type { AccountFeatures, AccountScore, Grade, PriorScores } from '../../scoring/domain/features.types.js';
+import type { AccountFeatures, AccountScore, Grade } from '../../scoring/domain/features.types.js';
 import { scoreAccounts } from '../../scoring/domain/score-accounts.js';
-import { FeaturesRepository } from '../../scoring/features.repository.js';
-import { ConfigVersionsService } from '../config-versions.service.js';
+import { ScoringInputsCache } from '../../scoring/scoring-inputs.cache.js';
+import { ConfigVersionsService } from '../../config-versions/config-versions.service.js';
 import { compareScores, type ComparableScore, type ScoreComparison } from './compare-scores.js';
-import { TtlCache } from './ttl-cache.js';
 import { latestScoredDay } from '../../scoring/scored-days.js';
-
-/** Since the last use: a RevOps session of try-and-look stays warm; new data shows up soon after it ends. */
-export const FEATURES_TTL_MS = 5 * 60_000;
-/** Each entry is one day's features of every account (tens of MB on a large tenant): keep few. */
-const FEATURES_MAX_ENTRIES = 3;
-
-export interface ScoringInputs {
-  features: AccountFeatures[];
-  prior: Map<number, PriorScores>;
-}
 
 export interface ConfigPreview extends ScoreComparison {
   asOf: string;
@@ -50,9 +38,6 @@ interface StoredScoreRow {
   run_id: string;
   config_version: number;
 }
-
-/** The SQL behind features reads only the windows and limits sections of the config. */
-const inputsKey = (asOf: string, config: ScoringConfig, variant: string) => `${asOf}|${variant}|${canonicalJson({ windows: config.windows, limits: config.limits })}`;
 
 const round = (value: number, digits: number) => Math.round(value * 10 ** digits) / 10 ** digits;
 
@@ -98,12 +83,10 @@ const fromRow = (row: StoredScoreRow): ComparableScore => ({
 @Injectable()
 export class ConfigPreviewService {
   private readonly logger = new Logger('ConfigPreview');
-  private readonly cache = new TtlCache<ScoringInputs>({ ttlMs: FEATURES_TTL_MS, maxEntries: FEATURES_MAX_ENTRIES });
-
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly configs: ConfigVersionsService,
-    private readonly features: FeaturesRepository,
+    private readonly inputs: ScoringInputsCache,
   ) {}
 
   async preview(candidate: { config: ScoringConfig; checksum: string }, options: { asOf?: string; limit: number }): Promise<ConfigPreview> {
@@ -114,7 +97,7 @@ export class ConfigPreviewService {
 
     let t = performance.now();
     // The stored run is part of the key: rerunning the day (e.g. after late data) refreshes the features too.
-    const { value: inputs, hit } = await this.scoringInputs(asOf, candidate.config, runIds.join(','));
+    const { value: inputs, hit } = await this.inputs.get(asOf, candidate.config, runIds.join(','));
     const featuresMs = Math.round(performance.now() - t);
 
     t = performance.now();
@@ -141,27 +124,6 @@ export class ConfigPreviewService {
       ...comparison,
       timings: { featuresMs, scoringMs, compareMs, totalMs, featuresCached: hit },
     };
-  }
-
-  /**
-   * Features and prior scores of every account for a day, as a run would load them for this
-   * config, cached by the config sections the SQL depends on (windows and limits). Exported for
-   * other read-only replays (backtest); `variant` separates callers whose data must not be shared.
-   */
-  scoringInputs(asOf: string, config: ScoringConfig, variant = ''): Promise<{ value: ScoringInputs; hit: boolean }> {
-    return this.cache.get(inputsKey(asOf, config, variant), async () => {
-      const [features, prior] = await Promise.all([this.features.load(asOf, config), this.features.prior(asOf)]);
-      return { features, prior };
-    });
-  }
-
-  /**
-   * For the run worker, after a successful run: the features and prior it loaded anyway, so the
-   * first preview of that day skips the SQL (the most expensive part on a large tenant). Keyed as
-   * preview looks them up: by the run's day, its id and the config's windows and limits.
-   */
-  rememberRun(run: { asOf: string; runId: string; config: ScoringConfig }, inputs: ScoringInputs): void {
-    this.cache.set(inputsKey(run.asOf, run.config, run.runId), inputs);
   }
 
   private async latestScoredDay(): Promise<string> {

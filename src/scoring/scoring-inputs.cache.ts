@@ -1,0 +1,51 @@
+import { Injectable } from '@nestjs/common';
+import { canonicalJson } from '../config/scoring-config/scoring-config.loader.js';
+import type { ScoringConfig } from '../config/scoring-config/scoring-config.types.js';
+import type { AccountFeatures, PriorScores } from './domain/features.types.js';
+import { FeaturesRepository } from './features.repository.js';
+import { TtlCache } from './ttl-cache.js';
+
+/** Since the last use: a RevOps session of try-and-look stays warm; new data shows up soon after it ends. */
+export const FEATURES_TTL_MS = 5 * 60_000;
+/** Each entry is one day's features of every account (tens of MB on a large tenant): keep few. */
+const FEATURES_MAX_ENTRIES = 3;
+
+export interface ScoringInputs {
+  features: AccountFeatures[];
+  prior: Map<number, PriorScores>;
+}
+
+/** The SQL behind features reads only the windows and limits sections of the config. */
+const inputsKey = (asOf: string, config: ScoringConfig, variant: string) => `${asOf}|${variant}|${canonicalJson({ windows: config.windows, limits: config.limits })}`;
+
+/**
+ * Features and prior scores of every account for one day, kept in memory for replays of a
+ * candidate config (preview, backtest). Owned by scoring because runs fill it: the run worker
+ * hands over what it loaded, so the first preview after a run skips the usage scan.
+ */
+@Injectable()
+export class ScoringInputsCache {
+  private readonly cache = new TtlCache<ScoringInputs>({ ttlMs: FEATURES_TTL_MS, maxEntries: FEATURES_MAX_ENTRIES });
+
+  constructor(private readonly features: FeaturesRepository) {}
+
+  /**
+   * Features and prior scores of every account for a day, as a run would load them for this
+   * config, cached by the config sections the SQL depends on (windows and limits); `variant`
+   * separates callers whose data must not be shared (e.g. the stored run a preview compares with).
+   */
+  get(asOf: string, config: ScoringConfig, variant = ''): Promise<{ value: ScoringInputs; hit: boolean }> {
+    return this.cache.get(inputsKey(asOf, config, variant), async () => {
+      const [features, prior] = await Promise.all([this.features.load(asOf, config), this.features.prior(asOf)]);
+      return { features, prior };
+    });
+  }
+
+  /**
+   * For the run worker, after a successful run: the features and prior it loaded anyway. Keyed
+   * as preview looks them up: by the run's day, its id and the config's windows and limits.
+   */
+  rememberRun(run: { asOf: string; runId: string; config: ScoringConfig }, inputs: ScoringInputs): void {
+    this.cache.set(inputsKey(run.asOf, run.config, run.runId), inputs);
+  }
+}
