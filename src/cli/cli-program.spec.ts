@@ -64,7 +64,7 @@ describe('runCli argument parsing', () => {
     const io = recordingIo();
     expect(await runCli(['--help'], io, stubs().handlers)).toBe(0);
     expect(io.output()).toMatch(/Usage: health-signals/);
-    expect(io.output()).toMatch(/tuning/);
+    expect(io.output()).toMatch(/backtest/);
   });
 
   it('asks for a key before calling the service, with exit code 2', async () => {
