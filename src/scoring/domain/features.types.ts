@@ -113,6 +113,8 @@ export interface Driver {
   direction: 'positive' | 'negative';
   /** Exact contribution in score points (weight share × component score for health). */
   impact: number;
+  /** Learned models only: the exact log-odds contribution against the segment baseline. */
+  logOdds?: number;
   text: string;
 }
 
