@@ -17,7 +17,7 @@
 
 import type { LearnedModelConfig, ModelTransform } from '../../config/scoring-config/model-config.types.js';
 import { logistic } from './churn-model.js';
-import type { Driver, Segment } from './features.types.js';
+import type { Driver, ModelContributions, Segment } from './features.types.js';
 import { findModelFeature, modelFeatureValue, type ModelFeatureEnv } from './model-features.js';
 
 export function applyTransform(transform: ModelTransform, value: number): number {
@@ -137,12 +137,7 @@ export function modelDrivers(evaluation: ModelEvaluation, options: ModelDriverOp
 }
 
 /** What is stored per score so two days can be compared term by term (GET …/health/changes). */
-export interface StoredContributions {
-  logit: number;
-  baselineLogit: number;
-  /** group → log-odds contribution. */
-  terms: Record<string, number>;
-}
+export type StoredContributions = ModelContributions;
 
 export function storedContributions(evaluation: ModelEvaluation): StoredContributions {
   return { logit: evaluation.logit, baselineLogit: evaluation.baselineLogit, terms: Object.fromEntries(evaluation.terms.map((term) => [term.group, term.contribution])) };

@@ -96,8 +96,19 @@ function limitUtilisation(limitName: string, name: string): ModelFeature {
   );
 }
 
+/** A recent total reads best beside the window before it: "posts in 28 days: 3, was 41". */
+function recentTotal(metric: string, name: string): ModelFeature {
+  return feature(
+    name,
+    ({ account, ctx }) => countAggregates(account, ctx, metric)?.recentSum ?? null,
+    (value, { account, ctx }) => `${metricLabel(metric)} in ${ctx.windows.recentDays} days: ${formatNumber(value)}, was ${formatNumber(countAggregates(account, ctx, metric)?.previousSum ?? 0)}`,
+  );
+}
+
 function resolve(name: string): ModelFeature | null {
-  let match = new RegExp(`^metric\\.${METRIC}\\.logTrend$`).exec(name);
+  let match = new RegExp(`^metric\\.${METRIC}\\.sum\\.recent$`).exec(name);
+  if (match !== null) return recentTotal(match[1]!, name);
+  match = new RegExp(`^metric\\.${METRIC}\\.logTrend$`).exec(name);
   if (match !== null) return logTrend(match[1]!, name);
   match = new RegExp(`^metric\\.${METRIC}\\.perActiveUser$`).exec(name);
   if (match !== null) return perActiveUser(match[1]!, name);
