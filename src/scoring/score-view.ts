@@ -1,4 +1,4 @@
-import type { AccountScore, Driver, Grade, LifecycleStage, Signal, ValueGapItem } from './domain/features.types.js';
+import type { AccountScore, Driver, Grade, LifecycleStage, ScoreContributions, Signal, ValueGapItem } from './domain/features.types.js';
 
 /** The score fields the API shows exactly as the scoring domain computes them. */
 type ScoreFields = Pick<
@@ -37,6 +37,8 @@ export interface ScoreView extends ScoreFields {
   runId: string;
   configVersion: number;
   dataFreshness: { lastUsageDay: string | null; staleDays: number | null; stale: boolean };
+  /** Drivers of a learned churn model (config `model.churn`), largest first; empty without one. */
+  churnDrivers?: Driver[];
 }
 
 export interface ScoreRow {
@@ -71,6 +73,9 @@ export interface ScoreRow {
   signals: Signal[];
   drivers: Driver[];
   readiness_drivers: Driver[];
+  /** Absent on rows read by queries that do not select them. */
+  churn_drivers?: Driver[];
+  contributions?: ScoreContributions;
   last_usage_day: string | null;
   stale_days: number | null;
   stale: boolean;
@@ -110,5 +115,6 @@ export function toScoreView(row: ScoreRow): ScoreView {
     drivers: row.drivers,
     readinessDrivers: row.readiness_drivers,
     dataFreshness: { lastUsageDay: row.last_usage_day, staleDays: row.stale_days, stale: row.stale },
+    churnDrivers: row.churn_drivers ?? [],
   };
 }

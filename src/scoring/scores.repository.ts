@@ -58,6 +58,8 @@ export class ScoresRepository {
         signals: s.signals,
         drivers: s.drivers,
         readiness_drivers: s.readinessDrivers,
+        churn_drivers: s.churnDrivers ?? [],
+        contributions: s.contributions ?? {},
         at_risk: s.atRisk,
         expansion_candidate: s.expansionCandidate,
         model_inputs: s.modelInputs,
@@ -76,6 +78,16 @@ export class ScoresRepository {
       `SELECT s.* FROM account_scores s JOIN accounts a ON a.id = s.account_id
        WHERE a.external_id = $1 ORDER BY s.as_of DESC LIMIT 1`,
       [externalId],
+    );
+    return rows[0] ?? null;
+  }
+
+  /** The latest score of the account on or before `day` (strictly before when `strict`). */
+  async atOrBefore(externalId: string, day: string, strict = false): Promise<ScoreRow | null> {
+    const rows: ScoreRow[] = await this.db.query(
+      `SELECT s.* FROM account_scores s JOIN accounts a ON a.id = s.account_id
+       WHERE a.external_id = $1 AND s.as_of ${strict ? '<' : '<='} $2 ORDER BY s.as_of DESC LIMIT 1`,
+      [externalId, day],
     );
     return rows[0] ?? null;
   }
