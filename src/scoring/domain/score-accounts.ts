@@ -102,7 +102,7 @@ function scoreAccount(
   prepared: PreparedAccount,
   input: ScoreAccountsInput,
   populations: Map<Segment, Map<string, SegmentPopulation>>,
-): AccountScore {
+): ScoredAccount {
   const { config, asOf } = input;
   const { account, ctx, values } = prepared;
   const segmentPopulation = populations.get(account.segment);
@@ -198,7 +198,7 @@ function scoreAccount(
   const stale = staleDriver(freshness, account);
   const drivers = [...(stale === null ? [] : [stale]), ...buildDrivers(componentSources, health.score, neutral, describe)];
 
-  return {
+  const score: AccountScore = {
     accountId: account.accountId,
     healthScore: health.score,
     grade: health.grade,
@@ -227,6 +227,7 @@ function scoreAccount(
     expansionCandidate,
     modelInputs,
   };
+  return { score, env };
 }
 
 /**
@@ -235,6 +236,17 @@ function scoreAccount(
  * Output order follows `accounts`.
  */
 export function scoreAccounts(input: ScoreAccountsInput): AccountScore[] {
+  return scoreAccountsWithEnv(input).map(({ score }) => score);
+}
+
+/** A score with what learned-model features read for that account (a fit derives its candidates from it). */
+export interface ScoredAccount {
+  score: AccountScore;
+  env: ModelFeatureEnv;
+}
+
+/** As scoreAccounts, keeping each account's model-feature environment. */
+export function scoreAccountsWithEnv(input: ScoreAccountsInput): ScoredAccount[] {
   const prepared = prepareAccounts(input);
   const populations = segmentPopulations(input.config, prepared);
   return prepared.map((account) => scoreAccount(account, input, populations));
