@@ -44,31 +44,41 @@ export function correlationMatrix(columns: readonly Float64Array[], maxRows = 20
   return matrix;
 }
 
-/** Clusters as lists of column indices, each sorted, in order of their first member. */
+/**
+ * Clusters as lists of column indices, each sorted, in order of their first member. The
+ * average linkage between merged clusters follows the Lance–Williams update, so each merge costs
+ * one pass over the clusters instead of recomputing every pair.
+ */
 export function clusterByCorrelation(matrix: Float64Array, p: number, threshold: number): number[][] {
-  let clusters = Array.from({ length: p }, (_, j) => [j]);
-  const linkage = (a: number[], b: number[]) => {
-    let sum = 0;
-    for (const i of a) for (const j of b) sum += matrix[i * p + j]!;
-    return sum / (a.length * b.length);
-  };
+  const linkage = Float64Array.from(matrix);
+  const members: Array<number[] | null> = Array.from({ length: p }, (_, j) => [j]);
   for (;;) {
     let best = -Infinity;
-    let pair: [number, number] | null = null;
-    for (let a = 0; a < clusters.length; a++) {
-      for (let b = a + 1; b < clusters.length; b++) {
-        const value = linkage(clusters[a]!, clusters[b]!);
+    let a = -1;
+    let b = -1;
+    for (let x = 0; x < p; x++) {
+      if (members[x] === null) continue;
+      for (let y = x + 1; y < p; y++) {
+        if (members[y] === null) continue;
+        const value = linkage[x * p + y]!;
         if (value > best) {
           best = value;
-          pair = [a, b];
+          a = x;
+          b = y;
         }
       }
     }
-    if (pair === null || best < threshold) break;
-    const [a, b] = pair;
-    const merged = [...clusters[a]!, ...clusters[b]!].sort((x, y) => x - y);
-    clusters = clusters.filter((_, index) => index !== a && index !== b);
-    clusters.push(merged);
+    if (a < 0 || best < threshold) break;
+    const na = members[a]!.length;
+    const nb = members[b]!.length;
+    for (let k = 0; k < p; k++) {
+      if (members[k] === null || k === a || k === b) continue;
+      const merged = (na * linkage[a * p + k]! + nb * linkage[b * p + k]!) / (na + nb);
+      linkage[a * p + k] = merged;
+      linkage[k * p + a] = merged;
+    }
+    members[a] = [...members[a]!, ...members[b]!].sort((x, y) => x - y);
+    members[b] = null;
   }
-  return clusters.sort((x, y) => x[0]! - y[0]!);
+  return members.filter((cluster): cluster is number[] => cluster !== null).sort((x, y) => x[0]! - y[0]!);
 }

@@ -26,6 +26,10 @@ export interface ElasticNetOptions {
   /** Coordinate-descent sweeps per IRLS step at most. */
   maxSweeps?: number;
   tolerance?: number;
+  /** Stop the path (after the point that crossed it) once more coefficients than this are non-zero. */
+  maxNonZero?: number;
+  /** Called with each fitted point; returning false stops the path there. */
+  onPoint?: (point: PathPoint) => boolean;
 }
 
 export interface PathPoint {
@@ -173,7 +177,10 @@ export function fitElasticNetPath(columns: readonly Float64Array[], y: ArrayLike
         break;
       }
     }
-    points.push({ lambda, intercept, coefficients: Float64Array.from(beta), irls, converged });
+    const point = { lambda, intercept, coefficients: Float64Array.from(beta), irls, converged };
+    points.push(point);
+    if (options.onPoint !== undefined && !options.onPoint(point)) break;
+    if (options.maxNonZero !== undefined && beta.filter((b) => b !== 0).length > options.maxNonZero) break;
   }
   return points;
 }

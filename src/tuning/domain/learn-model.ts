@@ -46,12 +46,17 @@ export interface LearnOptions {
   correlationThreshold: number;
   clipZ: number;
   pathLength: number;
+  /**
+   * The path stops once more groups than this are in the model: a churn model an account manager
+   * can read has a handful of drivers, and the penalties below that point cost the most to fit.
+   */
+  maxGroups: number;
   horizonDays: number;
   /** Called between folds, for progress. */
   onStep?: (message: string) => void;
 }
 
-export const DEFAULT_LEARN_OPTIONS: Omit<LearnOptions, 'horizonDays'> = { l1Ratio: 1, correlationThreshold: 0.7, clipZ: 5, pathLength: 20 };
+export const DEFAULT_LEARN_OPTIONS: Omit<LearnOptions, 'horizonDays'> = { l1Ratio: 1, correlationThreshold: 0.7, clipZ: 5, pathLength: 20, maxGroups: 25 };
 
 export interface GroupReport {
   name: string;
@@ -130,7 +135,11 @@ function balancedWeights(labels: Uint8Array, rows: Int32Array): Float64Array {
   return weights;
 }
 
-const subset = (column: Float64Array, rows: Int32Array): Float64Array => Float64Array.from(rows, (i) => column[i]!);
+function subset(column: Float64Array, rows: Int32Array): Float64Array {
+  const out = new Float64Array(rows.length);
+  for (let k = 0; k < rows.length; k++) out[k] = column[rows[k]!]!;
+  return out;
+}
 
 function groupName(members: readonly Candidate[], taken: Set<string>): string {
   const metrics = new Set(members.map((member) => member.metric));
@@ -228,7 +237,9 @@ function groupScaling(groupValues: readonly Float64Array[], rows: Int32Array): A
 function scaledColumns(groupValues: readonly Float64Array[], scaling: ReadonlyArray<{ mean: number; sd: number }>, rows: Int32Array): Float64Array[] {
   return groupValues.map((column, g) => {
     const { mean, sd } = scaling[g]!;
-    return Float64Array.from(rows, (i) => (sd > 0 ? (column[i]! - mean) / sd : 0));
+    const out = new Float64Array(rows.length);
+    if (sd > 0) for (let k = 0; k < rows.length; k++) out[k] = (column[rows[k]!]! - mean) / sd;
+    return out;
   });
 }
 
@@ -267,17 +278,37 @@ export function learnModel(dataset: FitDataset, trainRows: Int32Array, options: 
     options.onStep?.(`fold ${index + 1}/${plans.length}: fit on ${plan.fitRows.length} rows, test on ${plan.testOn}`);
     const fitColumns = scaledColumns(prepared.groupValues, scaling, plan.fitRows);
     const testColumns = scaledColumns(prepared.groupValues, scaling, plan.testRows);
-    const path = fitElasticNetPath(fitColumns, Float64Array.from(plan.fitRows, (i) => dataset.label[i]!), balancedWeights(dataset.label, plan.fitRows), { l1Ratio: options.l1Ratio, lambdas });
     const testLabels = Uint8Array.from(plan.testRows, (i) => dataset.label[i]!);
-    foldAucs.push(path.map((point) => fastAuc(predictEta(testColumns, point, plan.testRows.length), testLabels)));
+    const aucs: Array<number | null> = [];
+    let best = -Infinity;
+    let worse = 0;
+    const path = fitElasticNetPath(fitColumns, Float64Array.from(plan.fitRows, (i) => dataset.label[i]!), balancedWeights(dataset.label, plan.fitRows), {
+      l1Ratio: options.l1Ratio,
+      lambdas,
+      maxNonZero: options.maxGroups,
+      // Once the tested date's AUC has fallen clearly below its best for three penalties in a row,
+      // smaller penalties only fit noise: stop the path there (they count as worse for the choice).
+      onPoint: (point) => {
+        const auc = fastAuc(predictEta(testColumns, point, plan.testRows.length), testLabels);
+        aucs.push(auc);
+        if (auc !== null && auc > best) best = auc;
+        worse = auc !== null && auc < best - 0.01 ? worse + 1 : 0;
+        return worse < 3;
+      },
+    });
+    foldAucs.push(aucs);
     foldPaths.push(path);
   }
+  // A penalty some fold never reached (its path stopped earlier) is not a candidate.
+  const reached = Math.min(lambdas.length, ...foldPaths.map((path) => path.length));
   const meanAuc = lambdas.map((_, l) => {
+    if (l >= reached) return null;
     const values = foldAucs.map((aucs) => aucs[l]).filter((value): value is number => value !== null && value !== undefined);
     return values.length === 0 ? null : values.reduce((sum, value) => sum + value, 0) / values.length;
   });
   let chosen = lambdas.length - 1;
   if (plans.length === 0) {
+    // Without folds, the path's own limit on groups decides how far it goes.
     warnings.push('no fold has both outcomes on both sides: the smallest penalty of the path is used without cross-validation');
   } else {
     let best = 0;
@@ -294,7 +325,7 @@ export function learnModel(dataset: FitDataset, trainRows: Int32Array, options: 
 
   // Final fit on every training row, along the same path down to the chosen penalty (warm starts).
   options.onStep?.(`final fit on ${trainRows.length} rows`);
-  const finalPath = fitElasticNetPath(trainColumns, y, weights, { l1Ratio: options.l1Ratio, lambdas: lambdas.slice(0, chosen + 1) });
+  const finalPath = fitElasticNetPath(trainColumns, y, weights, { l1Ratio: options.l1Ratio, lambdas: lambdas.slice(0, chosen + 1), maxNonZero: plans.length === 0 ? options.maxGroups : undefined });
   const final = finalPath[finalPath.length - 1]!;
   if (!final.converged) warnings.push(`the final fit stopped after ${final.irls} reweighting steps without converging`);
 

@@ -46,6 +46,8 @@ export class FitJobsService implements OnModuleInit, BeforeApplicationShutdown {
 
   private async run(id: string, request: ModelFitRequest): Promise<void> {
     let last: FitProgress = { phase: 'queued', step: 0, steps: 0, message: '' };
+    // Progress rows are written in order, one at a time, so a late one never overwrites the final state.
+    let writes: Promise<void> = Promise.resolve();
     try {
       if (this.stopping) throw new FitStopped();
       await this.jobs.start(id);
@@ -53,10 +55,13 @@ export class FitJobsService implements OnModuleInit, BeforeApplicationShutdown {
         // Stopping between steps leaves nothing half-written: a fit writes only its own job row.
         if (this.stopping) throw new FitStopped();
         last = progress;
-        await this.jobs.progress(id, progress);
+        writes = writes.then(() => this.jobs.progress(id, progress)).catch((error: unknown) => this.logger.warn(`fit job ${id}: progress not recorded (${String(error)})`));
+        await writes;
       });
+      await writes;
       await this.jobs.succeed(id, report, { ...last, phase: 'done', step: last.steps, message: `done in ${report.seconds.toFixed(1)} s` });
     } catch (error) {
+      await writes;
       if (error instanceof FitStopped) {
         await this.jobs.fail(id, { status: 503, detail: 'the service stopped during the fit; request it again' });
       } else if (error instanceof HttpException) {
