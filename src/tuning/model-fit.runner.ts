@@ -7,7 +7,7 @@ import type { DateSample } from './backtest-data.repository.js';
 import { roundFigures } from './backtest-figures.js';
 import { candidateInputs, type Candidate } from './domain/candidate-inputs.js';
 import { bestSingleInput, fitFigures, singleInputScores } from './domain/fit-evaluation.js';
-import { DEFAULT_LEARN_OPTIONS, LearnError, SEGMENTS, learnModel, predictRows, type FitDataset } from './domain/learn-model.js';
+import { DEFAULT_LEARN_OPTIONS, LearnError, SEGMENTS, learnModel, predictRows, prepareInputs, type FitDataset, type Prepared } from './domain/learn-model.js';
 import type { LabelLookup } from './domain/outcome-labels.js';
 import { splitOutOfTime } from './domain/out-of-time-split.js';
 import type { FitProgress, FitTarget, ModelFitReport, ModelFitRequest, OutOfTimeComparison, TargetReport } from './model-fit.types.js';
@@ -58,7 +58,19 @@ export interface ModelFitSources {
  * date's accounts plus a number per candidate per account-date.
  */
 export class ModelFitRunner {
+  /** Normalisation and groups use no labels: both targets share those of the same rows. */
+  private readonly preparedByRows = new Map<string, Prepared>();
+
   constructor(private readonly sources: ModelFitSources) {}
+
+  private prepared(key: string, dataset: FitDataset, rows: Int32Array, options: typeof DEFAULT_LEARN_OPTIONS): Prepared {
+    let found = this.preparedByRows.get(key);
+    if (found === undefined) {
+      found = prepareInputs(dataset, rows, options);
+      this.preparedByRows.set(key, found);
+    }
+    return found;
+  }
 
   async fit(request: ModelFitRequest, progress: ProgressSink): Promise<ModelFitReport> {
     const started = performance.now();
@@ -202,7 +214,7 @@ export class ModelFitRunner {
       const testRows = all.filter((i) => !fitOn.has(dataset.rowDate[i]!));
       await report(`${target}: out-of-time fit on ${split.fitOn.join(', ')}`, true);
       try {
-        const refit = learnModel(dataset, fitRows, { ...options, onStep: (message) => quietly(report(`${target} (out of time): ${message}`, false)) });
+        const refit = learnModel(dataset, fitRows, { ...options, onStep: (message) => quietly(report(`${target} (out of time): ${message}`, false)) }, this.prepared('out-of-time', dataset, fitRows, options));
         const activeScores = target === 'churn' ? Float64Array.from(testRows, (i) => collected.activeChurn[i]!) : Float64Array.from(testRows, (i) => collected.activeReadiness[i]! / 100);
         const activeIsProbability = target === 'churn' || base.model?.expansion !== undefined;
         const single = bestSingleInput(dataset, fitRows);
@@ -232,7 +244,7 @@ export class ModelFitRunner {
     }
 
     await report(`${target}: fit on every date`, true);
-    const model = learnModel(dataset, all, { ...options, onStep: (message) => quietly(report(`${target}: ${message}`, false)) });
+    const model = learnModel(dataset, all, { ...options, onStep: (message) => quietly(report(`${target}: ${message}`, false)) }, this.prepared('all', dataset, all, options));
     return {
       config: model.config,
       report: {

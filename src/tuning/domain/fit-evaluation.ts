@@ -67,7 +67,10 @@ export function singleInputScores(dataset: FitDataset, candidate: number, rows: 
 }
 
 function medianOf(column: Float64Array, rows: Int32Array): number {
-  const present = Array.from(rows, (i) => column[i]!).filter((value) => !Number.isNaN(value)).sort((a, b) => a - b);
+  const values = new Float64Array(rows.length);
+  let count = 0;
+  for (const i of rows) if (!Number.isNaN(column[i]!)) values[count++] = column[i]!;
+  const present = values.subarray(0, count).sort();
   if (present.length === 0) return 0;
   const middle = Math.floor(present.length / 2);
   return present.length % 2 === 1 ? present[middle]! : (present[middle - 1]! + present[middle]!) / 2;

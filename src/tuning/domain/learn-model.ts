@@ -46,6 +46,8 @@ export interface LearnOptions {
   correlationThreshold: number;
   clipZ: number;
   pathLength: number;
+  /** Rows one cross-validation fit (and the final fit) uses at most; see capRows. */
+  maxFitRows: number;
   /**
    * The path stops once more groups than this are in the model: a churn model an account manager
    * can read has a handful of drivers, and the penalties below that point cost the most to fit.
@@ -56,7 +58,7 @@ export interface LearnOptions {
   onStep?: (message: string) => void;
 }
 
-export const DEFAULT_LEARN_OPTIONS: Omit<LearnOptions, 'horizonDays'> = { l1Ratio: 1, correlationThreshold: 0.7, clipZ: 5, pathLength: 20, maxGroups: 25 };
+export const DEFAULT_LEARN_OPTIONS: Omit<LearnOptions, 'horizonDays'> = { l1Ratio: 1, correlationThreshold: 0.7, clipZ: 5, pathLength: 20, maxGroups: 25, maxFitRows: 40_000 };
 
 export interface GroupReport {
   name: string;
@@ -123,6 +125,33 @@ export function fastAuc(scores: ArrayLike<number>, labels: ArrayLike<number>, ro
   return (rankSum - (positives * (positives + 1)) / 2) / (positives * negatives);
 }
 
+/**
+ * At most `maxRows` of `rows` for fitting: every positive and an evenly spaced share of the
+ * negatives (case-control subsampling). With class weights that balance the two outcomes the
+ * weighted objective is unchanged in expectation, and the cost of a fit stays bounded however
+ * large the tenant; the positives, the scarce information, are all kept.
+ */
+export function capRows(rows: Int32Array, labels: Uint8Array, maxRows: number): Int32Array {
+  if (rows.length <= maxRows) return rows;
+  let positives = 0;
+  for (const i of rows) positives += labels[i]!;
+  const negatives = rows.length - positives;
+  const keepNegatives = Math.max(1, maxRows - positives);
+  if (keepNegatives >= negatives) return rows;
+  const out: number[] = [];
+  let seen = 0;
+  for (const i of rows) {
+    if (labels[i] === 1) {
+      out.push(i);
+      continue;
+    }
+    // Keep the negative when the running quota crosses an integer: evenly spread, deterministic.
+    if (Math.floor(((seen + 1) * keepNegatives) / negatives) > Math.floor((seen * keepNegatives) / negatives)) out.push(i);
+    seen++;
+  }
+  return Int32Array.from(out);
+}
+
 /** Class weights that give both outcomes the same total weight: rare churners are not drowned out. */
 function balancedWeights(labels: Uint8Array, rows: Int32Array): Float64Array {
   let positives = 0;
@@ -151,7 +180,8 @@ function groupName(members: readonly Candidate[], taken: Set<string>): string {
   return name;
 }
 
-interface Prepared {
+/** Normalisation and groups of one set of training rows; they use no labels, so targets share them. */
+export interface Prepared {
   frozen: Array<FrozenInput | null>;
   kept: number[];
   groups: number[][];
@@ -160,7 +190,7 @@ interface Prepared {
   dropped: DroppedCandidate[];
 }
 
-function prepare(dataset: FitDataset, trainRows: Int32Array, options: LearnOptions): Prepared {
+export function prepareInputs(dataset: Pick<FitDataset, 'candidates' | 'raw'>, trainRows: Int32Array, options: Pick<LearnOptions, 'clipZ' | 'correlationThreshold'>): Prepared {
   const dropped: DroppedCandidate[] = [];
   const frozen = dataset.candidates.map((candidate, c) => {
     const result = freezeInput(dataset.raw[c]!, trainRows);
@@ -176,7 +206,7 @@ function prepare(dataset: FitDataset, trainRows: Int32Array, options: LearnOptio
   const training = standardised.map((column) => subset(column, trainRows));
   const clusters = clusterByCorrelation(correlationMatrix(training), kept.length, options.correlationThreshold);
   const groups = clusters.map((cluster) => cluster.map((k) => kept[k]!));
-  const n = dataset.label.length;
+  const n = dataset.raw[0]?.length ?? 0;
   const groupValues = clusters.map((cluster) => {
     const values = new Float64Array(n);
     for (const k of cluster) {
@@ -254,7 +284,7 @@ function predictEta(columns: readonly Float64Array[], point: Pick<PathPoint, 'in
 }
 
 /** Fits a model on `trainRows` of the dataset. Throws LearnError when it cannot (one class only, no usable input). */
-export function learnModel(dataset: FitDataset, trainRows: Int32Array, options: LearnOptions): LearnedModel {
+export function learnModel(dataset: FitDataset, trainRows: Int32Array, options: LearnOptions, shared?: Prepared): LearnedModel {
   const warnings: string[] = [];
   const y = Float64Array.from(trainRows, (i) => dataset.label[i]!);
   const positives = y.reduce((sum, value) => sum + value, 0);
@@ -263,12 +293,17 @@ export function learnModel(dataset: FitDataset, trainRows: Int32Array, options: 
   }
   if (positives < 20) warnings.push(`only ${positives} positive account-dates: the model and its figures are rough`);
 
-  const prepared = prepare(dataset, trainRows, options);
+  const base = shared ?? prepareInputs(dataset, trainRows, options);
+  // The report's list of dropped candidates grows below; the shared preparation stays as it was.
+  const prepared: Prepared = { ...base, dropped: [...base.dropped] };
   if (prepared.groups.length === 0) throw new LearnError('no candidate input varies in the fitted rows');
   const scaling = groupScaling(prepared.groupValues, trainRows);
-  const trainColumns = scaledColumns(prepared.groupValues, scaling, trainRows);
-  const weights = balancedWeights(dataset.label, trainRows);
-  const lambdas = penaltyPath(lambdaMax(trainColumns, y, weights, options.l1Ratio), options.pathLength, 0.005);
+  const fitRows = capRows(trainRows, dataset.label, options.maxFitRows);
+  if (fitRows.length < trainRows.length) warnings.push(`fitted on every positive and ${fitRows.length} of ${trainRows.length} account-dates (negatives evenly subsampled, class weights balanced)`);
+  const trainColumns = scaledColumns(prepared.groupValues, scaling, fitRows);
+  const fitY = Float64Array.from(fitRows, (i) => dataset.label[i]!);
+  const weights = balancedWeights(dataset.label, fitRows);
+  const lambdas = penaltyPath(lambdaMax(trainColumns, fitY, weights, options.l1Ratio), options.pathLength, 0.005);
 
   // Time-split cross-validation over the penalty path.
   const plans = foldPlans(dataset, trainRows);
@@ -276,6 +311,7 @@ export function learnModel(dataset: FitDataset, trainRows: Int32Array, options: 
   const foldPaths: PathPoint[][] = [];
   for (const [index, plan] of plans.entries()) {
     options.onStep?.(`fold ${index + 1}/${plans.length}: fit on ${plan.fitRows.length} rows, test on ${plan.testOn}`);
+    plan.fitRows = capRows(plan.fitRows, dataset.label, options.maxFitRows);
     const fitColumns = scaledColumns(prepared.groupValues, scaling, plan.fitRows);
     const testColumns = scaledColumns(prepared.groupValues, scaling, plan.testRows);
     const testLabels = Uint8Array.from(plan.testRows, (i) => dataset.label[i]!);
@@ -325,7 +361,7 @@ export function learnModel(dataset: FitDataset, trainRows: Int32Array, options: 
 
   // Final fit on every training row, along the same path down to the chosen penalty (warm starts).
   options.onStep?.(`final fit on ${trainRows.length} rows`);
-  const finalPath = fitElasticNetPath(trainColumns, y, weights, { l1Ratio: options.l1Ratio, lambdas: lambdas.slice(0, chosen + 1), maxNonZero: plans.length === 0 ? options.maxGroups : undefined });
+  const finalPath = fitElasticNetPath(trainColumns, fitY, weights, { l1Ratio: options.l1Ratio, lambdas: lambdas.slice(0, chosen + 1), maxNonZero: plans.length === 0 ? options.maxGroups : undefined });
   const final = finalPath[finalPath.length - 1]!;
   if (!final.converged) warnings.push(`the final fit stopped after ${final.irls} reweighting steps without converging`);
 
@@ -342,7 +378,7 @@ export function learnModel(dataset: FitDataset, trainRows: Int32Array, options: 
     });
   });
   if (oofEta.length === 0 || new Set(oofLabel).size < 2) {
-    const eta = predictEta(trainColumns, final, trainRows.length);
+    const eta = predictEta(scaledColumns(prepared.groupValues, scaling, trainRows), final, trainRows.length);
     oofEta.splice(0, oofEta.length, ...eta);
     oofLabel.splice(0, oofLabel.length, ...y);
     warnings.push('calibrated on the fitted rows themselves (no out-of-fold predictions): probabilities may be overconfident');
