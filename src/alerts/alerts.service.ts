@@ -6,7 +6,7 @@ import { addDays, today } from '../common/dates.js';
 import { decodeCursor, toPage, type Page } from '../common/pagination.js';
 import { notFound, ProblemException, unprocessable } from '../common/problem.js';
 import { ConfigVersionsService } from '../config-versions/config-versions.service.js';
-import type { ScoringConfig } from '../config/scoring-config/scoring-config.types.js';
+import type { ScoringConfig } from '../scoring/domain/config/scoring-config.types.js';
 import { alertsCreated } from '../observability/metrics.js';
 import { RunsService } from '../scoring/runs/runs.service.js';
 import { toAlertView } from './alert-view.js';

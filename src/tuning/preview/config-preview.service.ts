@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { unprocessable } from '../../common/problem.js';
-import type { ScoringConfig } from '../../config/scoring-config/scoring-config.types.js';
+import type { ScoringConfig } from '../../scoring/domain/config/scoring-config.types.js';
 import type { AccountFeatures, AccountScore, Grade } from '../../scoring/domain/features.types.js';
 import { scoreAccounts } from '../../scoring/domain/score-accounts.js';
 import { ScoringInputsCache } from '../../scoring/scoring-inputs.cache.js';
