@@ -14,7 +14,7 @@ import {
 } from './domain/alert.types.js';
 import type { AlertCandidate, StateChange } from './domain/evaluate-alerts.js';
 import { capKey } from './domain/evaluate-alerts.js';
-import { queryRows } from './sql-records.js';
+import { queryRows } from '../database/sql/query-rows.js';
 
 /** Rule → how far before an alert an outcome still settles it (the rule's cooldown). */
 export type SettleLookback = Record<AlertRule, number>;

@@ -3,8 +3,13 @@ import { ConfigVersionsModule } from '../config-versions/config-versions.module.
 import { OverridesModule } from '../overrides/overrides.module.js';
 import { AccountHealthController } from './account-health.controller.js';
 import { FeaturesRepository } from './features.repository.js';
+import { AfterRunSteps } from './runs/after-run/after-run-steps.js';
+import { AfterRunRepository } from './runs/after-run/after-run.repository.js';
+import { AfterRunWorker } from './runs/after-run/after-run.worker.js';
+import { RunCompletion } from './runs/run-completion.js';
 import { RunScheduler } from './runs/run-scheduler.js';
 import { RunsController } from './runs/runs.controller.js';
+import { RunsRepository } from './runs/runs.repository.js';
 import { RunsService } from './runs/runs.service.js';
 import { ScoresRepository } from './scores.repository.js';
 import { ScoringInputsCache } from './scoring-inputs.cache.js';
@@ -12,7 +17,18 @@ import { ScoringInputsCache } from './scoring-inputs.cache.js';
 @Module({
   imports: [ConfigVersionsModule, OverridesModule],
   controllers: [RunsController, AccountHealthController],
-  providers: [FeaturesRepository, ScoringInputsCache, ScoresRepository, RunsService, RunScheduler],
-  exports: [RunsService, ScoresRepository, FeaturesRepository, ScoringInputsCache],
+  providers: [
+    FeaturesRepository,
+    ScoringInputsCache,
+    ScoresRepository,
+    RunsRepository,
+    AfterRunSteps,
+    AfterRunRepository,
+    AfterRunWorker,
+    RunCompletion,
+    RunsService,
+    RunScheduler,
+  ],
+  exports: [RunsService, RunCompletion, AfterRunSteps, ScoresRepository, FeaturesRepository, ScoringInputsCache],
 })
 export class ScoringModule {}

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { ListsService } from '../../lists/lists.service.js';
-import { queryRows } from '../sql-records.js';
+import { queryRows } from '../../database/sql/query-rows.js';
 import { enqueueEvents } from '../webhooks/webhook-outbox.js';
 import type { DigestEvent } from '../webhooks/webhook-event.types.js';
 import { WebhookDeliveryWorker } from '../webhooks/webhook-delivery.worker.js';
