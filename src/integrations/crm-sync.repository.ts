@@ -3,8 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { decodeCursor, toPage, type Page } from '../common/pagination.js';
-import type { CrmName, CrmScoreFields, SyncReport, SyncStatus, SyncTrigger, SyncView } from './crm-sync.types.js';
-import { latestScoredDay } from '../scoring/scored-days.js';
+import type { CrmName, SyncReport, SyncStatus, SyncTrigger, SyncView } from './crm-sync.types.js';
 import { queryRows } from '../database/sql/query-rows.js';
 
 // Advisory-lock class of running syncs (the second key is the sync id's hash).
@@ -41,38 +40,6 @@ const toSyncView = (row: SyncRow): SyncView => ({
 @Injectable()
 export class CrmSyncRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
-
-  latestAsOf(): Promise<string | null> {
-    return latestScoredDay(this.db);
-  }
-
-  async hasScores(asOf: string): Promise<boolean> {
-    const rows: unknown[] = await this.db.query('SELECT 1 FROM account_scores WHERE as_of = $1 LIMIT 1', [asOf]);
-    return rows.length > 0;
-  }
-
-  /**
-   * The field set of every account scored on asOf. CRM ids come from the account version in
-   * effect today rather than on asOf: they name the CRM record, which is where the score goes
-   * now even when the id was added or changed (a merge) after asOf.
-   */
-  scoreRows(asOf: string): Promise<CrmScoreFields[]> {
-    return this.db.query(
-      `SELECT s.account_id, s.external_id, v.crm_ids, s.as_of, s.config_version, s.health_score, s.grade,
-              prev.grade AS previous_grade, s.churn_risk, s.arr_at_risk, s.upgrade_readiness, s.recommended_plan,
-              s.drivers, s.at_risk
-       FROM account_scores s
-       LEFT JOIN account_versions_at(GREATEST($1::date, current_date)) v ON v.account_id = s.account_id
-       LEFT JOIN LATERAL (
-         SELECT p.grade FROM account_scores p
-         WHERE p.account_id = s.account_id AND p.as_of < s.as_of
-         ORDER BY p.as_of DESC LIMIT 1
-       ) prev ON true
-       WHERE s.as_of = $1
-       ORDER BY s.external_id`,
-      [asOf],
-    );
-  }
 
   /**
    * Records a sync as running and holds a lock named after it (on a connection of its own) until

@@ -1,7 +1,7 @@
 import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap, type OnModuleInit } from '@nestjs/common';
 import { ProblemException, unprocessable } from '../common/problem.js';
-import { ListsService } from '../lists/lists.service.js';
 import { AfterRunSteps } from '../scoring/runs/after-run/after-run-steps.js';
+import { ScoresQueryService } from '../scoring/scores-query.service.js';
 import type { RunView } from '../scoring/runs/run-view.js';
 import { CrmConnections } from './crm-connections.js';
 import { toBatches, toCrmRecords } from './crm-field-values.js';
@@ -79,7 +79,7 @@ export class CrmSyncService implements OnModuleInit, OnApplicationBootstrap, Bef
     private readonly connections: CrmConnections,
     private readonly repository: CrmSyncRepository,
     private readonly afterRun: AfterRunSteps,
-    private readonly lists: ListsService,
+    private readonly scores: ScoresQueryService,
   ) {}
 
   /** Scheduled runs are pushed to every configured CRM by the after-run worker (durable: see docs/architecture.md). */
@@ -129,9 +129,9 @@ export class CrmSyncService implements OnModuleInit, OnApplicationBootstrap, Bef
   async sync(crm: CrmName, request: SyncRequest, stop?: AbortSignal): Promise<SyncView> {
     const missing = this.connections.missingSettings(crm);
     if (missing.length > 0) throw crmNotConfigured(crm, missing);
-    const asOf = request.asOf ?? (await this.repository.latestAsOf());
+    const asOf = request.asOf ?? (await this.scores.latestScoredDay());
     if (asOf === null) throw new ProblemException(409, 'Nothing to sync yet: no scoring run has produced scores (POST /v1/runs)', { type: '/problems/no-scores' });
-    if (request.asOf !== undefined && !(await this.repository.hasScores(asOf))) {
+    if (request.asOf !== undefined && !(await this.scores.hasScores(asOf))) {
       throw unprocessable(`No scores as of ${asOf}`, [{ path: 'asOf', message: `no scoring run has scored ${asOf}; run one first (POST /v1/runs)` }]);
     }
 
@@ -140,8 +140,8 @@ export class CrmSyncService implements OnModuleInit, OnApplicationBootstrap, Bef
     const signal = stop ? AbortSignal.any([this.stopping.signal, stop]) : this.stopping.signal;
     const { view: record, release } = await this.repository.start({ crm, asOf, trigger: request.trigger, requestedBy: request.requestedBy, runId: request.runId ?? null });
     try {
-      // Ranks come from the lists themselves, so the CRM shows the position a CSM sees in GET /v1/lists.
-      const [fields, ranks] = await Promise.all([this.repository.scoreRows(asOf), this.lists.ranks(asOf)]);
+      // Ranks are the lists' own (one ranking in scoring), so the CRM shows the position a CSM sees in GET /v1/lists.
+      const [fields, ranks] = await Promise.all([this.scores.forSync(asOf), this.scores.ranks(asOf)]);
       const rows: CrmScoreRow[] = fields.map((row) => ({ ...row, at_risk_rank: ranks.get(row.account_id)?.atRisk ?? null, expansion_rank: ranks.get(row.account_id)?.expansion ?? null }));
       const { records, skippedNoCrmId } = toCrmRecords(rows, crm);
       this.logger.log(`${crm} sync ${record.id}: ${records.length} of ${rows.length} accounts scored on ${asOf} have a ${crm} id`);
