@@ -156,9 +156,14 @@ export class RunsService implements OnApplicationBootstrap, BeforeApplicationShu
       await this.db.query('UPDATE scoring_runs SET config_version = $2 WHERE id = $1', [run.id, active.version]);
 
       let t = performance.now();
-      const [features, prior] = await Promise.all([this.features.load(run.as_of, active.config), this.features.prior(run.as_of)]);
+      const [{ features, invalid }, prior] = await Promise.all([this.features.loadChecked(run.as_of, active.config), this.features.prior(run.as_of)]);
       lap('featuresMs', t);
-      await this.db.query('UPDATE scoring_runs SET accounts_total = $2 WHERE id = $1', [run.id, features.length]);
+      await this.db.query('UPDATE scoring_runs SET accounts_total = $2, invalid_accounts = $3 WHERE id = $1', [
+        run.id,
+        features.length + invalid.length,
+        JSON.stringify(invalid.map(({ externalId, reason }) => ({ externalId, reason }))),
+      ]);
+      for (const account of invalid) this.logger.warn(`run ${run.id}: account ${account.externalId} not scored: ${account.reason}`);
       this.logger.log(`run ${run.id}: features for ${features.length} accounts as of ${run.as_of} in ${timings.featuresMs} ms`);
 
       t = performance.now();
