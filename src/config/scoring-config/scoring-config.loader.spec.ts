@@ -242,6 +242,17 @@ describe('invalid configs', () => {
     expect(errors[0].message).toMatch(/^invalid YAML: .*line \d+/);
   });
 
+  it('refuses a YAML alias bomb instead of expanding it', () => {
+    let text = 'a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n';
+    let previous = 'a';
+    for (const name of 'bcdefghi') {
+      text += `${name}: &${name} [${Array(9).fill(`*${previous}`).join(', ')}]\n`;
+      previous = name;
+    }
+    const errors = errorsOf(parseScoringConfig(text, 'yaml'));
+    expect(errors).toEqual([{ path: '', message: expect.stringMatching(/^invalid YAML: .*alias/i) }]);
+  });
+
   it('rejects a key given twice in YAML', () => {
     const errors = errorsOf(parseScoringConfig(`${shippedText}\nwindows:\n  recentDays: 7\n`, 'yaml'));
     expect(errors[0].message).toMatch(/unique/);

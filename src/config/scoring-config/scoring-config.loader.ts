@@ -94,7 +94,12 @@ function parseYaml(text: string): Parsed {
       errors: document.errors.map((error) => ({ path: '', message: `invalid YAML: ${error.message.split('\n')[0].replace(/:$/, '')}` })),
     };
   }
-  return { ok: true, value: document.toJS({ maxAliasCount: 100 }) };
+  try {
+    return { ok: true, value: document.toJS({ maxAliasCount: 100 }) };
+  } catch (error) {
+    // An alias bomb (anchors nested to expand into millions of nodes) is refused while expanding.
+    return { ok: false, errors: [{ path: '', message: `invalid YAML: ${error instanceof Error ? error.message : String(error)}` }] };
+  }
 }
 
 function parseJson(text: string): Parsed {

@@ -69,8 +69,9 @@ export class RunsRepository {
     await this.db.query('UPDATE scoring_runs SET config_version = $2 WHERE id = $1', [id, version]);
   }
 
-  async setAccountsTotal(id: string, total: number): Promise<void> {
-    await this.db.query('UPDATE scoring_runs SET accounts_total = $2 WHERE id = $1', [id, total]);
+  /** Accounts in the run's population, and those left unscored because their data is invalid (reported on the run). */
+  async setAccountsTotal(id: string, total: number, invalid: Array<{ externalId: string; reason: string }> = []): Promise<void> {
+    await this.db.query('UPDATE scoring_runs SET accounts_total = $2, invalid_accounts = $3 WHERE id = $1', [id, total, JSON.stringify(invalid)]);
   }
 
   /**

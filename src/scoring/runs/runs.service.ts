@@ -119,9 +119,10 @@ export class RunsService implements OnApplicationBootstrap, BeforeApplicationShu
       await this.runs.setConfigVersion(run.id, active.version);
 
       let t = performance.now();
-      const [features, prior] = await Promise.all([this.features.load(run.as_of, active.config), this.features.prior(run.as_of)]);
+      const [{ features, invalid }, prior] = await Promise.all([this.features.loadChecked(run.as_of, active.config), this.features.prior(run.as_of)]);
       lap('featuresMs', t);
-      await this.runs.setAccountsTotal(run.id, features.length);
+      await this.runs.setAccountsTotal(run.id, features.length + invalid.length, invalid.map(({ externalId, reason }) => ({ externalId, reason })));
+      for (const account of invalid) this.logger.warn(`run ${run.id}: account ${account.externalId} not scored: ${account.reason}`);
       this.logger.log(`run ${run.id}: features for ${features.length} accounts as of ${run.as_of} in ${timings.featuresMs} ms`);
 
       t = performance.now();
