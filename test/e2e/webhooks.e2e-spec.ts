@@ -44,8 +44,13 @@ describe('webhook subscriptions and deliveries', () => {
     receivers.push(started);
     return started;
   };
-  const deliveries = async (subscriptionId: string): Promise<Delivery[]> =>
-    (await t.http.get(`/v1/webhooks/${subscriptionId}/deliveries`).set(bearer()).expect(200)).body.items as Delivery[];
+  // Each attempt is logged in_flight from before its POST until its result is recorded; the
+  // assertions read the log once no attempt is in flight.
+  const deliveries = (subscriptionId: string): Promise<Delivery[]> =>
+    eventually(async () => {
+      const items = (await t.http.get(`/v1/webhooks/${subscriptionId}/deliveries`).set(bearer()).expect(200)).body.items as Delivery[];
+      return items.some((d) => d.outcome === 'in_flight') ? undefined : items;
+    }, 'no attempt in flight');
   const alertFor = async (externalId: string, asOf: string) => {
     await seedAlertAccounts(t, [externalId]);
     await t.app.get(AlertsService).evaluateRun(await insertRun(t, asOf, [atRisk(externalId)]));
