@@ -7,7 +7,7 @@ import { ENV } from '../../config/env.provider.js';
 import type { Env } from '../../config/env.js';
 import { privateTargetProblem } from './webhook-target.js';
 import type { WebhookEventType } from '../domain/alert.types.js';
-import { queryRows } from '../sql-records.js';
+import { queryRows } from '../../database/sql/query-rows.js';
 import type { CreatedWebhookView, CreateWebhookDto, DeliveriesQuery, DeliveryView, RedeliverDto, RedeliverView, WebhookView } from './dto/webhook.dto.js';
 import { generateSecret } from './webhook-signature.js';
 
