@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import pg from 'pg';
 import { createApp } from '../../src/app.factory.js';
 import { loadEnv } from '../../src/config/env.js';
-import { buildService, startServiceProcess, type ServiceBuild } from '../support/service-process.js';
+import { startServiceProcess } from '../support/service-process.js';
 import { createTestDatabase } from '../support/test-database.js';
 
 const ADMIN = 'test-admin-key-0123456789';
@@ -22,7 +22,6 @@ async function until<T>(probe: () => Promise<T | undefined> | T | undefined, wha
 }
 
 describe('a webhook POST cut by kill -9', () => {
-  let build: ServiceBuild;
   let database: Awaited<ReturnType<typeof createTestDatabase>>;
   let db: pg.Client;
   let receiver: Server;
@@ -31,7 +30,7 @@ describe('a webhook POST cut by kill -9', () => {
   let app: INestApplication | undefined;
 
   beforeAll(async () => {
-    [build, database] = await Promise.all([buildService(), createTestDatabase()]);
+    database = await createTestDatabase();
     db = new pg.Client({ connectionString: database.url });
     await db.connect();
     // Holds every request open until told to answer: the first POST is in flight when the sender dies.
@@ -48,7 +47,6 @@ describe('a webhook POST cut by kill -9', () => {
     await new Promise<void>((resolve) => receiver.close(() => resolve()));
     await db.end();
     await database.drop();
-    await build.remove();
   });
 
   it('leaves a delivery-log row for the attempt, and the next process sends the event again', async () => {
@@ -63,7 +61,7 @@ describe('a webhook POST cut by kill -9', () => {
     const event = { id: eventId, type: 'alert.at_risk', createdAt: new Date().toISOString(), account: { externalId: 'crash-1' }, alert: { id: 'a1' } };
     await db.query(`INSERT INTO webhook_outbox (event_id, event_type, subscription_id, payload) VALUES ($1, 'alert.at_risk', $2, $3)`, [eventId, subscription!.id, event]);
 
-    const service = await startServiceProcess(build, { DATABASE_URL: database.url, ADMIN_API_KEY: ADMIN, WEBHOOK_ALLOW_PRIVATE_HOSTS: 'true' });
+    const service = await startServiceProcess({ DATABASE_URL: database.url, ADMIN_API_KEY: ADMIN, WEBHOOK_ALLOW_PRIVATE_HOSTS: 'true' });
     await until(() => (received.length > 0 ? true : undefined), 'the POST to arrive');
     await service.kill9();
 
