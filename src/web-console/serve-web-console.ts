@@ -24,10 +24,12 @@ export function serveWebConsole(nestApp: INestApplication, dir = webConsoleDir(f
     app.useStaticAssets(path.join(dir, 'assets'), { prefix: '/assets/', index: false, immutable: true, maxAge: '365d' });
     app.useStaticAssets(dir, { index: false, maxAge: '1h' });
   }
-  const html = built ? readFileSync(index, 'utf8') : NOT_BUILT;
   app.use((request: Request, response: Response, next: NextFunction) => {
     if ((request.method !== 'GET' && request.method !== 'HEAD') || isApiPath(request.path)) return next();
+    // A missing asset (an old page asking for a file replaced by a rebuild) is a 404, not the page.
+    if (request.path.startsWith('/assets/')) return response.status(404).type('text/plain').send('Not found');
     response.setHeader('Cache-Control', 'no-cache');
-    response.type('html').send(html);
+    // Read per request (it is tiny): a rebuild while the service runs is picked up.
+    response.type('html').send(built && existsSync(index) ? readFileSync(index, 'utf8') : NOT_BUILT);
   });
 }

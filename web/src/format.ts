@@ -16,7 +16,7 @@ function moneyFormat(currency: string, compact: boolean): Intl.NumberFormat {
   return format;
 }
 
-export const money = (value: number, currency = 'USD') => moneyFormat(currency, true).format(value);
+export const money = (value: number, currency = 'USD') => moneyFormat(currency, Math.abs(value) >= 1000).format(value);
 export const moneyExact = (value: number, currency = 'USD') => moneyFormat(currency, false).format(value);
 
 /** Sums per currency ("$1.2M + €300K"): amounts in different currencies are never added. */

@@ -97,7 +97,7 @@ export function ListPage({ kind }: { kind: ListKind }) {
   }, [fetchPage]);
 
   useEffect(() => {
-    okAs<PlanView[]>(api.GET('/v1/plans')).then(setPlans, () => setPlans([]));
+    okAs<{ items: PlanView[] }>(api.GET('/v1/plans')).then((page) => setPlans(page.items), () => setPlans([]));
   }, []);
 
   const loadMore = async () => {
