@@ -1,20 +1,16 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useLocation, useNavigate } from 'react-router';
-import { ApiError, toApiError } from '../api/problem';
+import { api, ok } from '../api/client';
+import { ApiError } from '../api/problem';
 import { session, type Me } from '../api/session';
 import { ErrorMessage } from '../components/ui';
 import { landingPath, useSession } from '../session-context';
 
 /** Asks the service who a key is: GET /v1/me → { keyId, name, role, owner }. */
 async function whoIs(key: string): Promise<Me> {
-  const headers = { Authorization: `Bearer ${key}` };
-  const response = await fetch('/v1/me', { headers });
-  if (response.ok) return (await response.json()) as Me;
-  if (response.status !== 404) throw toApiError(response.status, await response.json().catch(() => undefined));
-  // A service without /v1/me: the key is checked on an admin-only route instead.
-  const probe = await fetch('/v1/api-keys', { headers });
-  if (probe.status === 401) throw toApiError(401, await probe.json().catch(() => undefined));
-  return { keyId: null, name: 'API key', role: probe.ok ? 'admin' : 'revops', owner: null };
+  const me = await ok(api.GET('/v1/me', { headers: { Authorization: `Bearer ${key}` } }));
+  // keyId and owner are documented without a type (nullable strings), hence String().
+  return { keyId: me.keyId ? String(me.keyId) : null, name: me.name, role: me.role, owner: me.owner ? String(me.owner) : null };
 }
 
 export function SignInPage() {
