@@ -62,7 +62,7 @@ function Header({ score, account }: { score: ScoreView; account: AccountView }) 
   return (
     <section className="card" aria-label="Scores">
       <dl className="facts">
-        <div><dt>Health</dt><dd>{integer(score.healthScore)} <span className="delta" title="7 days / 30 days">{delta(score.trend.d7)} 7d · {delta(score.trend.d30)} 30d</span></dd></div>
+        <div><dt>Health</dt><dd>{integer(score.healthScore)} {score.trend.d7 !== null && <span className="delta">{delta(score.trend.d7)} in 7 d</span>}{score.trend.d30 !== null && <span className="delta"> · {delta(score.trend.d30)} in 30 d</span>}</dd></div>
         <div>
           <dt>Grade</dt>
           <dd>

@@ -10,6 +10,7 @@ import { LastRunBanner } from '../components/LastRunBanner';
 export type ListKind = 'at-risk' | 'expansion';
 
 const FILTERS = ['owner', 'segment', 'grade', 'plan', 'renewalWithinDays', 'minArr', 'asOf'] as const;
+/** Rows per page; `?limit=` in the address changes it (1–200). */
 const PAGE_SIZE = 50;
 const SORTS: Record<ListKind, Array<[string, string]>> = {
   'at-risk': [['rank', 'Rank (ARR at risk)'], ['health', 'Health, lowest first'], ['risk', 'Churn risk, highest first'], ['arr', 'ARR, highest first'], ['renewal', 'Renewal, soonest first']],
@@ -50,6 +51,7 @@ export function ListPage({ kind }: { kind: ListKind }) {
   }, [params, owner]);
   const queryKey = JSON.stringify(query);
   const sortBy = params.get('sort') ?? 'rank';
+  const pageSize = Math.min(200, Math.max(1, Number(params.get('limit')) || PAGE_SIZE));
 
   const [rows, setRows] = useState<ListRow[]>([]);
   const [page, setPage] = useState<Page | null>(null);
@@ -65,10 +67,10 @@ export function ListPage({ kind }: { kind: ListKind }) {
   const fetchPage = useCallback(
     (cursor?: string) => {
       const path = kind === 'at-risk' ? '/v1/lists/at-risk' : '/v1/lists/expansion';
-      return okAs<Page>(api.GET(path, { params: { query: { ...query, limit: PAGE_SIZE, ...(cursor ? { cursor } : {}) } } }));
+      return okAs<Page>(api.GET(path, { params: { query: { ...query, limit: pageSize, ...(cursor ? { cursor } : {}) } } }));
     },
     // eslint-disable-next-line react-hooks/exhaustive-deps
-    [kind, queryKey],
+    [kind, queryKey, pageSize],
   );
 
   useEffect(() => {
