@@ -1,4 +1,4 @@
-import type { ScoringConfig } from '../config/scoring-config/scoring-config.types.js';
+import type { ScoringConfig } from '../scoring/domain/config/scoring-config.types.js';
 import type { BacktestSummary, RankingSummary } from './domain/backtest-evaluation.js';
 
 /** The config a backtest or fit ran with and where it came from. */

@@ -1,5 +1,5 @@
 import { validateScoringConfig } from '../config/scoring-config/scoring-config.loader.js';
-import type { ScoringConfig } from '../config/scoring-config/scoring-config.types.js';
+import type { ScoringConfig } from '../scoring/domain/config/scoring-config.types.js';
 import { ProblemException, unprocessable } from '../common/problem.js';
 import { modelFeatureValue } from '../scoring/domain/model-features.js';
 import { scoreAccountsWithEnv } from '../scoring/domain/score-accounts.js';

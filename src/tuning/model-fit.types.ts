@@ -1,4 +1,4 @@
-import type { ScoringConfig } from '../config/scoring-config/scoring-config.types.js';
+import type { ScoringConfig } from '../scoring/domain/config/scoring-config.types.js';
 import type { FitFigures } from './domain/fit-evaluation.js';
 import type { DroppedCandidate, GroupReport, PenaltyChoice } from './domain/learn-model.js';
 

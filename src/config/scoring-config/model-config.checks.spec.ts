@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { cloneConfig } from '../../scoring/domain/testing/account-features.factory.js';
-import type { LearnedModelConfig } from './model-config.types.js';
+import type { LearnedModelConfig } from '../../scoring/domain/config/model-config.types.js';
 import { validateScoringConfig } from './scoring-config.loader.js';
 
 const model = (): LearnedModelConfig => ({

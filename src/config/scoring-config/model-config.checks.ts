@@ -1,11 +1,16 @@
 /** The checks of the `model` section a schema cannot express. */
 
 import { findModelFeature } from '../../scoring/domain/model-features.js';
-import type { ConfigError } from './scoring-config.loader.js';
-import type { ScoringConfig } from './scoring-config.types.js';
+import type { ScoringConfig } from '../../scoring/domain/config/scoring-config.types.js';
 
-export function modelSemanticErrors(config: ScoringConfig): ConfigError[] {
-  const errors: ConfigError[] = [];
+/** Same shape as the loader's ConfigError (not imported: the loader imports this file). */
+export interface ModelConfigError {
+  path: string;
+  message: string;
+}
+
+export function modelSemanticErrors(config: ScoringConfig): ModelConfigError[] {
+  const errors: ModelConfigError[] = [];
   const components = new Set(Object.keys(config.health.components));
   const limits = new Set(Object.keys(config.limits));
   for (const kind of ['churn', 'expansion'] as const) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import type { LearnedModelConfig } from '../../config/scoring-config/model-config.types.js';
+import type { LearnedModelConfig } from './config/model-config.types.js';
 import { logistic } from './churn-model.js';
 import type { AccountFeatures } from './features.types.js';
 import { evaluateModel, modelDrivers, modelRawInputs, pointsPerLogOdds } from './learned-model.js';

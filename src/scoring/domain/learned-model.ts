@@ -15,7 +15,7 @@
  * from the baseline's.
  */
 
-import type { LearnedModelConfig, ModelTransform } from '../../config/scoring-config/model-config.types.js';
+import type { LearnedModelConfig, ModelTransform } from './config/model-config.types.js';
 import { logistic } from './churn-model.js';
 import type { Driver, ModelContributions, Segment } from './features.types.js';
 import { findModelFeature, modelFeatureValue, type ModelFeatureEnv } from './model-features.js';

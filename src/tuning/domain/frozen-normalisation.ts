@@ -4,7 +4,7 @@
  * z-score. A run then scores an account the same way whoever else is in that day's population.
  */
 
-import type { ModelInputConfig, ModelTransform } from '../../config/scoring-config/model-config.types.js';
+import type { ModelInputConfig, ModelTransform } from '../../scoring/domain/config/model-config.types.js';
 import { applyTransform } from '../../scoring/domain/learned-model.js';
 
 export interface FrozenInput {

@@ -13,7 +13,7 @@
  * all training rows.
  */
 
-import type { LearnedModelConfig } from '../../config/scoring-config/model-config.types.js';
+import type { LearnedModelConfig } from '../../scoring/domain/config/model-config.types.js';
 import type { Segment } from '../../scoring/domain/features.types.js';
 import { logistic } from '../../scoring/domain/churn-model.js';
 import { standardisedInput as applyFrozen } from '../../scoring/domain/learned-model.js';

@@ -7,7 +7,7 @@
  * of the day's population looks like.
  */
 
-import type { Segment } from '../../scoring/domain/features.types.js';
+import type { Segment } from '../features.types.js';
 
 /**
  * How a raw feature value is bent before it is standardised: `log1p` for non-negative counts
