@@ -4,20 +4,8 @@ import { fastAuc } from '../../src/tuning/domain/learn-model.js';
 import type { FitJobView } from '../../src/tuning/fit-jobs/fit-job-view.js';
 import type { ModelFitReport, TargetReport } from '../../src/tuning/model-fit.types.js';
 import { generateLearnedTenant, labelsAt, LEARNED_DATES, LEARNED_HORIZON, LEARNED_START, NOISE_METRICS, type LearnedTenant } from '../support/learned-tenant.js';
+import { waitForFit } from '../support/fit-jobs.js';
 import { bearer, startTestApp, waitForRun, type TestApp } from '../support/test-app.js';
-
-/** Polls a fit job to the end, checking that progress only moves forward. */
-async function waitForFit(t: TestApp, id: string): Promise<FitJobView> {
-  let lastStep = 0;
-  for (let polls = 0; polls < 1200; polls++) {
-    const job = (await t.http.get(`/v1/config/fit/${id}`).set(bearer()).expect(200)).body as FitJobView;
-    expect(job.progress.step).toBeGreaterThanOrEqual(lastStep);
-    lastStep = job.progress.step;
-    if (job.status === 'succeeded' || job.status === 'failed') return job;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`fit job ${id} did not finish`);
-}
 
 /** AUC of the true generating probabilities on the out-of-time dates, with the labels the fit used. */
 function trueAuc(tenant: LearnedTenant, report: TargetReport, type: 'churned' | 'expanded', truth: Map<string, number>): number {
