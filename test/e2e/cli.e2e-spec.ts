@@ -143,7 +143,7 @@ describe('command line against a running service', () => {
 
     expect((await cli('config', 'validate', out)).code).toBe(0);
     const diff = await cli('config', 'diff', out);
-    expect(diff.out).toMatch(/^\+ model/m);
+    expect(diff.out).toMatch(/^\s*\+ model: /m);
     const replay = await cli('backtest', '--as-of', DATES, '--horizon', '45', '--config', out);
     expect(replay.out).toMatch(/^Backtest of candidate config/m);
   });

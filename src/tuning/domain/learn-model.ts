@@ -7,9 +7,9 @@
  *
  * Time-split cross-validation: with training dates d₁ < … < dₘ, fold k fits on the rows dated
  * before dₖ and tests on the rows dated dₖ — never on a date later than the one tested. The
- * penalty kept is the largest whose mean fold AUC is within one standard error of the best
- * (glmnet's "lambda.1se"): as good as the best within noise, and sparser, so inputs that only
- * fit noise drop out. Normalisation and grouping use no labels, so they are estimated once on
+ * penalty kept is the largest whose mean fold deviance (class-weighted, as fitted) is within one
+ * standard error of the best (glmnet's "lambda.1se"): as good as the best within noise, and
+ * sparser, so inputs that only fit noise drop out. Normalisation and grouping use no labels, so they are estimated once on
  * all training rows.
  */
 
@@ -82,8 +82,8 @@ export interface PenaltyChoice {
   l1Ratio: number;
   /** How the penalty was chosen: folds over dates, or over accounts when only one date trains. */
   folds: Array<{ fitOn: string[]; testOn: string; rows: number; positives: number }>;
-  /** Mean fold AUC along the path (largest penalty first). */
-  curve: Array<{ lambda: number; auc: number | null; groups: number }>;
+  /** Mean fold AUC and class-weighted deviance along the path (largest penalty first); the deviance chooses. */
+  curve: Array<{ lambda: number; auc: number | null; deviance: number | null; groups: number }>;
 }
 
 export interface LearnedModel {
@@ -150,6 +150,24 @@ export function capRows(rows: Int32Array, labels: Uint8Array, maxRows: number): 
     seen++;
   }
   return Int32Array.from(out);
+}
+
+/** Mean class-weighted binomial deviance (log loss) of log-odds `eta` against the labels. */
+function weightedDeviance(eta: Float64Array, labels: Uint8Array, weights: Float64Array): number {
+  let total = 0;
+  let weight = 0;
+  for (let k = 0; k < eta.length; k++) {
+    const e = eta[k]!;
+    const softplus = e > 0 ? e + Math.log1p(Math.exp(-e)) : Math.log1p(Math.exp(e));
+    total += weights[k]! * (softplus - labels[k]! * e);
+    weight += weights[k]!;
+  }
+  return (2 * total) / weight;
+}
+
+/** The cap on groups applies to lasso-like fits; a ridge-like fit has every group in from the start. */
+function groupCap(options: Pick<LearnOptions, 'l1Ratio' | 'maxGroups'>): number | undefined {
+  return options.l1Ratio >= 0.5 ? options.maxGroups : undefined;
 }
 
 /** Class weights that give both outcomes the same total weight: rare churners are not drowned out. */
@@ -303,36 +321,43 @@ export function learnModel(dataset: FitDataset, trainRows: Int32Array, options: 
   const trainColumns = scaledColumns(prepared.groupValues, scaling, fitRows);
   const fitY = Float64Array.from(fitRows, (i) => dataset.label[i]!);
   const weights = balancedWeights(dataset.label, fitRows);
-  const lambdas = penaltyPath(lambdaMax(trainColumns, fitY, weights, options.l1Ratio), options.pathLength, 0.005);
+  // A ridge-like path starts far higher (λ_max is taken at α = 0.001), so it needs to reach further down.
+  const lambdas = penaltyPath(lambdaMax(trainColumns, fitY, weights, options.l1Ratio), options.pathLength, options.l1Ratio >= 0.5 ? 0.005 : 1e-5);
 
   // Time-split cross-validation over the penalty path.
   const plans = foldPlans(dataset, trainRows);
   const foldAucs: Array<Array<number | null>> = [];
   const foldPaths: PathPoint[][] = [];
+  const foldDeviances: number[][] = [];
   for (const [index, plan] of plans.entries()) {
     options.onStep?.(`fold ${index + 1}/${plans.length}: fit on ${plan.fitRows.length} rows, test on ${plan.testOn}`);
     plan.fitRows = capRows(plan.fitRows, dataset.label, options.maxFitRows);
     const fitColumns = scaledColumns(prepared.groupValues, scaling, plan.fitRows);
     const testColumns = scaledColumns(prepared.groupValues, scaling, plan.testRows);
     const testLabels = Uint8Array.from(plan.testRows, (i) => dataset.label[i]!);
+    const testWeights = balancedWeights(dataset.label, plan.testRows);
     const aucs: Array<number | null> = [];
-    let best = -Infinity;
+    const deviances: number[] = [];
+    let best = Infinity;
     let worse = 0;
     const path = fitElasticNetPath(fitColumns, Float64Array.from(plan.fitRows, (i) => dataset.label[i]!), balancedWeights(dataset.label, plan.fitRows), {
       l1Ratio: options.l1Ratio,
       lambdas,
-      maxNonZero: options.maxGroups,
-      // Once the tested date's AUC has fallen clearly below its best for three penalties in a row,
-      // smaller penalties only fit noise: stop the path there (they count as worse for the choice).
+      maxNonZero: groupCap(options),
+      // Once the tested date's deviance has risen clearly above its best for three penalties in a
+      // row, smaller penalties only fit noise: stop the path there (they count as worse for the choice).
       onPoint: (point) => {
-        const auc = fastAuc(predictEta(testColumns, point, plan.testRows.length), testLabels);
-        aucs.push(auc);
-        if (auc !== null && auc > best) best = auc;
-        worse = auc !== null && auc < best - 0.01 ? worse + 1 : 0;
+        const eta = predictEta(testColumns, point, plan.testRows.length);
+        aucs.push(fastAuc(eta, testLabels));
+        const deviance = weightedDeviance(eta, testLabels, testWeights);
+        deviances.push(deviance);
+        if (deviance < best) best = deviance;
+        worse = deviance > best * 1.005 ? worse + 1 : 0;
         return worse < 3;
       },
     });
     foldAucs.push(aucs);
+    foldDeviances.push(deviances);
     foldPaths.push(path);
   }
   // A penalty some fold never reached (its path stopped earlier) is not a candidate.
@@ -347,21 +372,24 @@ export function learnModel(dataset: FitDataset, trainRows: Int32Array, options: 
     // Without folds, the path's own limit on groups decides how far it goes.
     warnings.push('no fold has both outcomes on both sides: the smallest penalty of the path is used without cross-validation');
   } else {
+    // Deviance, not AUC, chooses: AUC ignores the scale of the coefficients, so it cannot tell a
+    // ridge path's penalties apart, while the (class-weighted) deviance judges ranking and fit alike.
+    const meanDeviance = lambdas.map((_, l) => (l >= reached ? Infinity : foldDeviances.reduce((sum, values) => sum + values[l]!, 0) / foldDeviances.length));
     let best = 0;
-    meanAuc.forEach((auc, l) => {
-      if (auc !== null && auc > (meanAuc[best] ?? -1)) best = l;
+    meanDeviance.forEach((deviance, l) => {
+      if (deviance < meanDeviance[best]!) best = l;
     });
-    const atBest = foldAucs.map((aucs) => aucs[best]).filter((value): value is number => value !== null && value !== undefined);
-    const mean = meanAuc[best] ?? 0;
+    const atBest = foldDeviances.map((values) => values[best]!);
+    const mean = meanDeviance[best]!;
     const se = atBest.length < 2 ? 0 : Math.sqrt(atBest.reduce((sum, value) => sum + (value - mean) ** 2, 0) / (atBest.length - 1) / atBest.length);
-    chosen = meanAuc.findIndex((auc) => auc !== null && auc >= mean - se);
+    chosen = meanDeviance.findIndex((deviance) => deviance <= mean + se);
     if (chosen < 0) chosen = best;
   }
   const lambda = lambdas[chosen]!;
 
   // Final fit on every training row, along the same path down to the chosen penalty (warm starts).
   options.onStep?.(`final fit on ${trainRows.length} rows`);
-  const finalPath = fitElasticNetPath(trainColumns, fitY, weights, { l1Ratio: options.l1Ratio, lambdas: lambdas.slice(0, chosen + 1), maxNonZero: plans.length === 0 ? options.maxGroups : undefined });
+  const finalPath = fitElasticNetPath(trainColumns, fitY, weights, { l1Ratio: options.l1Ratio, lambdas: lambdas.slice(0, chosen + 1), maxNonZero: plans.length === 0 ? groupCap(options) : undefined });
   const final = finalPath[finalPath.length - 1]!;
   if (!final.converged) warnings.push(`the final fit stopped after ${final.irls} reweighting steps without converging`);
 
@@ -385,7 +413,11 @@ export function learnModel(dataset: FitDataset, trainRows: Int32Array, options: 
   }
   let calibration = { slope: 1, offset: 0 };
   const platt = fitLogisticRegression(oofEta.map((eta) => [eta]), oofLabel, { l2: 0 });
-  if (platt.coefficients[0]! > 0) calibration = { slope: platt.coefficients[0]!, offset: platt.intercept };
+  if (platt.coefficients[0]! > 0) {
+    // The config bounds both to ±50; beyond that the log-odds are too flat to say anything.
+    calibration = { slope: Math.min(50, platt.coefficients[0]!), offset: Math.max(-50, Math.min(50, platt.intercept)) };
+    if (platt.coefficients[0]! > 50) warnings.push(`the calibration slope ${platt.coefficients[0]!.toFixed(1)} was capped at 50: the penalty left the log-odds nearly flat`);
+  }
   else warnings.push('the out-of-fold predictions do not rank outcomes at all: the model is not calibrated and should not be used');
 
   // Back to the config's scale: group value g, coefficient β/σ, intercept b₀ − Σ β μ/σ.
@@ -453,7 +485,12 @@ export function learnModel(dataset: FitDataset, trainRows: Int32Array, options: 
       lambda,
       l1Ratio: options.l1Ratio,
       folds: plans.map((plan) => ({ fitOn: plan.fitOn, testOn: plan.testOn, rows: plan.testRows.length, positives: plan.testRows.reduce((sum, i) => sum + dataset.label[i]!, 0) })),
-      curve: lambdas.map((value, l) => ({ lambda: value, auc: meanAuc[l] ?? null, groups: foldPaths[0]?.[l]?.coefficients.filter((b) => b !== 0).length ?? 0 })),
+      curve: lambdas.map((value, l) => ({
+        lambda: value,
+        auc: meanAuc[l] ?? null,
+        deviance: l < reached && foldDeviances.length > 0 ? foldDeviances.reduce((sum, values) => sum + values[l]!, 0) / foldDeviances.length : null,
+        groups: foldPaths[0]?.[l]?.coefficients.filter((b) => b !== 0).length ?? 0,
+      })),
     },
     rows: trainRows.length,
     positives,
