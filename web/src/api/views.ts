@@ -165,17 +165,45 @@ export interface BacktestReport extends BacktestSummary {
   warnings: string[];
 }
 
+export interface FitFigures {
+  auc: number | null;
+  liftTopDecile: number | null;
+  precisionAtK: number | null;
+  k: number;
+  count: number;
+  positives: number;
+  brier: number | null;
+}
+
+export interface FitTargetReport {
+  target: 'churn' | 'expansion';
+  rows: number;
+  positives: number;
+  candidates: number;
+  groups: Array<{ name: string; members: Array<{ input: string; feature: string }>; coefficient: number; standardised: number; importance: number }>;
+  dropped: Array<{ input: string; feature: string; reason: string }>;
+  outOfTime: { fitOn: string[]; testOn: string[]; candidate: FitFigures; active: FitFigures; bestSingleInput: FitFigures & { input: string } } | null;
+  warnings: string[];
+}
+
+/** The report of a fit job (GET /v1/config/fit/{id} once succeeded). */
 export interface FitReport {
   candidate: Record<string, unknown>;
   basedOn: { configVersion: number; checksum: string };
   asOf: string[];
   horizonDays: number;
-  model: { rows: number; positives: number; iterations: number; converged: boolean; logLoss: number };
-  intercept: { value: number; current: number };
-  coefficients: Array<{ input: string; value: number; current: number; standardised: number | null }>;
-  weights: Array<{ component: string; current: number; proposed: number; note: string | null }>;
-  backtest: { candidate: BacktestSummary; active: BacktestSummary };
+  churn: FitTargetReport | null;
+  expansion: FitTargetReport | null;
   warnings: string[];
+  seconds: number;
+}
+
+export interface FitJob {
+  id: string;
+  status: 'queued' | 'running' | 'succeeded' | 'failed';
+  progress: { phase: string; step: number; steps: number; message: string };
+  report: FitReport | null;
+  error: { status: number; detail: string } | null;
 }
 
 export interface CrmSync {

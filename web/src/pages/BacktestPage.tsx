@@ -3,7 +3,7 @@ import { useNavigate } from 'react-router';
 import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { stringify } from 'yaml';
 import { api, okAs } from '../api/client';
-import type { BacktestReport, BacktestSummary, FitReport } from '../api/views';
+import type { BacktestReport, BacktestSummary, FitJob, FitReport, FitTargetReport } from '../api/views';
 import { configDraft } from '../config-draft';
 import { ChartTable, ErrorMessage, Section, Skeleton } from '../components/ui';
 import { addDays, integer, percent, todayUtc } from '../format';
@@ -24,6 +24,7 @@ export default function BacktestPage() {
   const [error, setError] = useState<unknown>();
   const [reports, setReports] = useState<{ active: BacktestReport; candidate?: BacktestReport }>();
   const [fit, setFit] = useState<FitReport>();
+  const [fitProgress, setFitProgress] = useState<string>();
   const asOf = dates.split(/[\s,]+/).filter(Boolean);
 
   const runBacktest = async (event: FormEvent) => {
@@ -48,11 +49,20 @@ export default function BacktestPage() {
     setBusy('fit');
     setError(undefined);
     try {
-      setFit(await okAs<FitReport>(api.POST('/v1/config/fit', { body: { asOf, horizonDays: horizon, k: 20, l2: 0.01 } })));
+      // The fit is a job: poll it, showing its progress, until it has a report or a problem.
+      let job = await okAs<FitJob>(api.POST('/v1/config/fit', { body: { asOf, horizonDays: horizon, k: 20, target: 'both', l1Ratio: 1 } }));
+      while (job.status === 'queued' || job.status === 'running') {
+        setFitProgress(`${job.progress.step} of ${job.progress.steps}: ${job.progress.message}`);
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        job = await okAs<FitJob>(api.GET('/v1/config/fit/{id}', { params: { path: { id: job.id } } }));
+      }
+      if (job.status === 'failed' || job.report === null) throw new Error(job.error?.detail ?? 'the fit failed');
+      setFit(job.report);
     } catch (caught) {
       setError(caught);
     } finally {
       setBusy(null);
+      setFitProgress(undefined);
     }
   };
 
@@ -71,6 +81,7 @@ export default function BacktestPage() {
       </form>
       {error !== undefined && <ErrorMessage error={error} />}
       {busy && <Skeleton rows={4} />}
+      {fitProgress && <p className="muted" role="status">Fitting: {fitProgress}</p>}
       {reports && <Results active={reports.active} candidate={reports.candidate} />}
       {fit && (
         <FitView
@@ -155,31 +166,33 @@ function PerDate({ summary }: { summary: BacktestSummary }) {
 }
 
 function FitView({ fit, onOpen }: { fit: FitReport; onOpen: () => void }) {
+  const targets = [fit.churn, fit.expansion].filter((target): target is FitTargetReport => target !== null);
   return (
-    <Section title={`Fitted proposal (on ${fit.model.rows} rows, ${fit.model.positives} churned${fit.model.converged ? '' : ', NOT converged'})`} id="fit" actions={<button type="button" onClick={onOpen}>Open candidate in Config</button>}>
+    <Section title={`Fitted models (based on config v${fit.basedOn.configVersion}, ${fit.seconds.toFixed(1)} s)`} id="fit" actions={<button type="button" onClick={onOpen}>Open candidate in Config</button>}>
       {fit.warnings.map((w, i) => <p key={i} className="banner" role="note">{w}</p>)}
       <div className="two-col">
-        <div>
-          <h3>Component weights: active v{fit.basedOn.configVersion} vs proposed</h3>
-          <table>
-            <thead><tr><th scope="col">Component</th><th scope="col" className="num">Active</th><th scope="col" className="num">Proposed</th><th scope="col">Note</th></tr></thead>
-            <tbody>{fit.weights.map((w) => <tr key={w.component}><td>{w.component}</td><td className="num">{fixed(w.current)}</td><td className="num">{fixed(w.proposed)}</td><td>{w.note ?? ''}</td></tr>)}</tbody>
-          </table>
-        </div>
-        <div>
-          <h3>Churn model coefficients</h3>
-          <table>
-            <thead><tr><th scope="col">Input</th><th scope="col" className="num">Active</th><th scope="col" className="num">Fitted</th></tr></thead>
-            <tbody>
-              <tr><td>intercept</td><td className="num">{fixed(fit.intercept.current, 3)}</td><td className="num">{fixed(fit.intercept.value, 3)}</td></tr>
-              {fit.coefficients.map((c) => <tr key={c.input}><td>{c.input}</td><td className="num">{fixed(c.current, 3)}</td><td className="num">{fixed(c.value, 3)}</td></tr>)}
-            </tbody>
-          </table>
-        </div>
+        {targets.map((target) => (
+          <div key={target.target}>
+            <h3>{target.target === 'churn' ? 'Churn model' : 'Expansion model (readiness)'}: {target.groups.length} group(s) of {target.candidates} candidates, {target.positives} positives in {integer(target.rows)} rows</h3>
+            {target.warnings.map((w, i) => <p key={i} className="banner" role="note">{w}</p>)}
+            <table>
+              <thead><tr><th scope="col">Group</th><th scope="col" className="num">Std. coefficient</th><th scope="col" className="num">Importance</th><th scope="col">Members</th></tr></thead>
+              <tbody>{target.groups.map((g) => <tr key={g.name}><td>{g.name}</td><td className="num">{fixed(g.standardised, 3)}</td><td className="num">{percent(g.importance)}</td><td>{g.members.map((m) => m.feature).join(', ')}</td></tr>)}</tbody>
+            </table>
+            {target.outOfTime && (
+              <table>
+                <caption>Out of time: fitted on {target.outOfTime.fitOn.join(', ')}, tested on {target.outOfTime.testOn.join(', ')}</caption>
+                <thead><tr><th scope="col"></th><th scope="col" className="num">AUC</th><th scope="col" className="num">Lift@10%</th><th scope="col" className="num">Precision@k</th></tr></thead>
+                <tbody>
+                  {([['Candidate', target.outOfTime.candidate], ['Active config', target.outOfTime.active], [`Best single input (${target.outOfTime.bestSingleInput.input})`, target.outOfTime.bestSingleInput]] as const).map(([name, f]) => (
+                    <tr key={name}><td>{name}</td><td className="num">{fixed(f.auc, 3)}</td><td className="num">{fixed(f.liftTopDecile)}</td><td className="num">{fixed(f.precisionAtK)}</td></tr>
+                  ))}
+                </tbody>
+              </table>
+            )}
+          </div>
+        ))}
       </div>
-      <p className="muted">
-        Backtest on the same dates: churn AUC active {fixed(fit.backtest.active.churn.auc)} vs candidate {fixed(fit.backtest.candidate.churn.auc)}; top-decile lift {fixed(fit.backtest.active.churn.liftTopDecile)} vs {fixed(fit.backtest.candidate.churn.liftTopDecile)}.
-      </p>
     </Section>
   );
 }
