@@ -5,6 +5,7 @@ import { addDays, daysBetween } from '../common/dates.js';
 import { USAGE_VALUE } from '../common/value-ranges.js';
 import type { ScoringConfig } from './domain/config/scoring-config.types.js';
 import type { AccountFeatures, LifecycleStage, MetricAggregates, PlanInfo, PriorScores, Segment, Grade } from './domain/features.types.js';
+import { FEATURE_METRIC_PREFIX } from '../common/metric-name.js';
 
 interface AccountRow {
   account_id: number;
@@ -327,8 +328,8 @@ function buildFeatures(
     lastUsageDay,
     metrics,
     featuresUsed: Object.entries(metrics)
-      .filter(([name, aggregate]) => name.startsWith('feature.') && aggregate.recentSum > 0)
-      .map(([name]) => name.slice('feature.'.length))
+      .filter(([name, aggregate]) => name.startsWith(FEATURE_METRIC_PREFIX) && aggregate.recentSum > 0)
+      .map(([name]) => name.slice(FEATURE_METRIC_PREFIX.length))
       .sort(),
     milestones: Object.fromEntries(milestones.map((row) => [row.milestone, row.first_day])),
     limits: Object.entries(config.limits).map(([limitName, window]) => {
