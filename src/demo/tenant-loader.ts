@@ -17,7 +17,7 @@ export interface LoadOptions {
   progressEveryMs?: number;
 }
 
-/** The usage import's answer (DESIGN §4); more fields may come. */
+/** The usage import's answer (README, "API"); more fields may come. */
 export interface UsageImportResult {
   rowsReceived: number;
   rowsWritten: number;
