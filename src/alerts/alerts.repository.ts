@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { ScoreView } from '../scoring/score-view.js';
-import { ScoresQueryService, type RuleScoreRow } from '../scoring/scores-query.service.js';
+import { ScoresQueryService } from '../scoring/scores-query.service.js';
 import {
   ALERT_RULES,
   INITIAL_STATE,
@@ -35,27 +35,6 @@ export interface AlertWrite {
 
 const key = (accountId: number, rule: AlertRule) => `${accountId}:${rule}`;
 
-const toScoredAccount = (row: RuleScoreRow): ScoredAccount => ({
-  accountId: row.account_id,
-  externalId: row.external_id,
-  segment: row.segment,
-  csmOwner: row.csm_owner,
-  salesOwner: row.sales_owner,
-  arr: row.arr,
-  currency: row.currency,
-  grade: row.grade,
-  atRisk: row.at_risk,
-  expansionCandidate: row.expansion_candidate,
-  churnRisk: row.churn_risk,
-  arrAtRisk: row.arr_at_risk,
-  upgradeReadiness: row.upgrade_readiness,
-  limitUtilisation: row.limit_utilisation,
-  recommendedPlan: row.recommended_plan,
-  expansionArr: row.expansion_arr,
-  signals: row.signals,
-  drivers: row.drivers,
-  readinessDrivers: row.readiness_drivers,
-});
 
 // The SQL list of outcome types that settle each rule, from the one definition in the domain.
 const settlingSql = (alias: string) =>
@@ -107,8 +86,8 @@ export class AlertsRepository {
   }
 
   /** The score fields the rules read, for every account the run scored. */
-  async loadScores(tx: EntityManager, runId: string, asOf: string): Promise<ScoredAccount[]> {
-    return (await this.scores.forRules(tx, runId, asOf)).map(toScoredAccount);
+  loadScores(tx: EntityManager, runId: string, asOf: string): Promise<ScoredAccount[]> {
+    return this.scores.ofRun(tx, runId, asOf);
   }
 
   /** Full score views, for the snapshot each alert keeps and the webhook payload. */

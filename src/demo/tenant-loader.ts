@@ -5,6 +5,7 @@
  */
 import { usageCsvChunks, type CsvProgress } from './usage-csv.js';
 import type { DemoAccount, DemoTenant } from './tenant.types.js';
+import type { UsageWriteResult } from '../usage/usage.types.js';
 
 export type LoadLog = (line: string) => void;
 
@@ -18,15 +19,7 @@ export interface LoadOptions {
 }
 
 /** The usage import's answer (README, "API"); more fields may come. */
-export interface UsageImportResult {
-  rowsReceived: number;
-  rowsWritten: number;
-  accounts?: number;
-  metrics?: number;
-  fromDay?: string | null;
-  toDay?: string | null;
-  [field: string]: unknown;
-}
+export type UsageImportResult = UsageWriteResult & { [field: string]: unknown };
 
 export interface LoadSummary {
   plans: number;
