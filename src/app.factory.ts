@@ -1,13 +1,15 @@
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
 import { ProblemDetailsFilter } from './common/problem-details.filter.js';
 import { answerClientErrorsAsProblems, jsonBodyGuard, urlAndMediaTypeGuard } from './common/request-guards.js';
 import { createValidationPipe } from './common/validation.pipe.js';
 import type { Env } from './config/env.js';
+import { buildOpenApiDocument } from './openapi/openapi-document.js';
+import { serveWebConsole } from './web-console/serve-web-console.js';
 
 /** Builds the configured application; shared by main, the demo and the end-to-end tests. */
 export async function createApp(env: Env, databaseUrl: string): Promise<INestApplication> {
@@ -23,18 +25,8 @@ export async function createApp(env: Env, databaseUrl: string): Promise<INestApp
   app.useGlobalFilters(new ProblemDetailsFilter());
   app.enableShutdownHooks();
 
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('Health Signals API')
-      .setDescription(
-        'Customer health, value gap, churn risk and upgrade readiness for every account, with ranked at-risk and expansion lists. ' +
-          'Authenticate with `Authorization: Bearer <key>`. Errors are RFC 9457 `application/problem+json`.',
-      )
-      .setVersion('1')
-      .addBearerAuth()
-      .build(),
-  );
+  const document = buildOpenApiDocument(app);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+  serveWebConsole(app);
   return app;
 }
