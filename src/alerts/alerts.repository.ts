@@ -33,6 +33,8 @@ export interface AlertWrite {
   eventId: string | null;
 }
 
+const EVALUATION_LOCK = 7_421_010;
+
 const key = (accountId: number, rule: AlertRule) => `${accountId}:${rule}`;
 
 
@@ -63,6 +65,11 @@ export class AlertsRepository {
     @InjectDataSource() private readonly db: DataSource,
     private readonly scores: ScoresQueryService,
   ) {}
+
+  /** Until the transaction ends: evaluations of different runs never interleave, whichever processes run them. */
+  async lockEvaluations(tx: EntityManager): Promise<void> {
+    await tx.query('SELECT pg_advisory_xact_lock($1)', [EVALUATION_LOCK]);
+  }
 
   /**
    * Marks the run as evaluated; false when it already was (a second evaluation is a no-op).

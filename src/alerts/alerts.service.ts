@@ -20,9 +20,6 @@ import { enqueueEvents } from './webhooks/webhook-outbox.js';
 import type { AlertEvent } from './webhooks/webhook-event.types.js';
 import { WebhookDeliveryWorker } from './webhooks/webhook-delivery.worker.js';
 
-// Evaluations of different runs never interleave, whichever processes run them.
-const EVALUATION_LOCK = 7_421_010;
-
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface EvaluationSummary {
@@ -75,7 +72,7 @@ export class AlertsService implements OnModuleInit {
     const lookback = settleLookback(config.alerts.rules);
 
     const summary = await this.db.transaction(async (tx): Promise<EvaluationSummary> => {
-      await tx.query('SELECT pg_advisory_xact_lock($1)', [EVALUATION_LOCK]);
+      await this.repository.lockEvaluations(tx);
       const claim = await this.repository.claimEvaluation(tx, run.id, run.asOf);
       if (claim === 'already') return { runId: run.id, asOf: run.asOf, outcome: 'already evaluated', counts: {} };
       if (claim === 'backfill') return { runId: run.id, asOf: run.asOf, outcome: 'skipped: older than the latest evaluated run', counts: {} };
