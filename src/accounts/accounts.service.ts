@@ -154,8 +154,9 @@ export class AccountsService {
     };
     if (query.segment) add('v.segment = ?', query.segment);
     if (query.plan) add('v.plan_id = ?', query.plan);
-    if (query.csmOwner) add('v.csm_owner = ?', query.csmOwner);
-    if (query.salesOwner) add('v.sales_owner = ?', query.salesOwner);
+    // Owners are e-mail addresses: compared case-insensitively.
+    if (query.csmOwner) add('lower(v.csm_owner) = lower(?)', query.csmOwner);
+    if (query.salesOwner) add('lower(v.sales_owner) = lower(?)', query.salesOwner);
     if (after !== undefined) add('a.external_id > ?', after);
     params.push(query.limit + 1);
     const rows: AccountVersionRow[] = await this.db.query(

@@ -151,7 +151,8 @@ export class AlertsService implements OnModuleInit {
     return queued;
   }
 
-  async list(query: ListAlertsQuery): Promise<Page<AlertView>> {
+  /** `forRecipient`: only alerts addressed to this person (an owned csm/sales key's own), case-insensitively. */
+  async list(query: ListAlertsQuery, forRecipient: string | null = null): Promise<Page<AlertView>> {
     // Outcomes arrive through their own API; settling is applied when alerts are read as well as at each run.
     await this.closeSettledNow();
     const after = decodeCursor(query.cursor, (v): v is [string, string] => Array.isArray(v) && v.length === 2 && v.every((x) => typeof x === 'string'));
@@ -164,6 +165,7 @@ export class AlertsService implements OnModuleInit {
     if (query.status) add('a.status = ?', query.status);
     if (query.rule) add('a.rule = ?', query.rule);
     if (query.recipient) add('a.recipient = ?', query.recipient);
+    if (forRecipient) add('lower(a.recipient) = ?', forRecipient);
     if (query.account) add('acc.external_id = ?', query.account);
     if (query.from) add('a.as_of >= ?', query.from);
     if (query.to) add('a.as_of <= ?', query.to);

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { BookScope } from '../auth/book-scope.js';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { Caller } from '../auth/api-keys.service.js';
@@ -109,16 +110,28 @@ export class OverridesService {
   }
 
   /** Overrides that apply on `onDay` (or all with includeExpired), soonest expiry first. */
-  async list(options: { onDay: string; includeExpired: boolean; grade?: string; limit: number; cursor?: string }): Promise<Page<OverrideView>> {
+  async list(options: { onDay: string; includeExpired: boolean; grade?: string; limit: number; cursor?: string } & BookScope): Promise<Page<OverrideView>> {
     const after = decodeCursor(options.cursor, isListCursor);
     const rows: Array<Omit<OverrideRow, 'computed_grade' | 'computed_health' | 'computed_as_of'>> = await this.db.query(
       `${VIEW_SQL}
        WHERE ($2::boolean OR o.expires_on > $1::date)
          AND ($3::text IS NULL OR o.grade = $3)
          AND ($4::date IS NULL OR (o.expires_on, o.account_id) > ($4::date, $5::int))
+         -- An owned csm/sales key sees the overrides of its own book (the account's latest version).
+         AND ($7::text IS NULL OR lower((SELECT v.csm_owner FROM account_versions v WHERE v.account_id = o.account_id ORDER BY v.effective_from DESC LIMIT 1)) = $7)
+         AND ($8::text IS NULL OR lower((SELECT v.sales_owner FROM account_versions v WHERE v.account_id = o.account_id ORDER BY v.effective_from DESC LIMIT 1)) = $8)
        ORDER BY o.expires_on, o.account_id
        LIMIT $6`,
-      [options.onDay, options.includeExpired, options.grade ?? null, after?.[0] ?? null, after?.[1] ?? null, options.limit + 1],
+      [
+        options.onDay,
+        options.includeExpired,
+        options.grade ?? null,
+        after?.[0] ?? null,
+        after?.[1] ?? null,
+        options.limit + 1,
+        options.csmOwner ?? null,
+        options.salesOwner ?? null,
+      ],
     );
     const kept = await this.withScores(rows.slice(0, options.limit));
     const last = kept.at(-1);
