@@ -108,8 +108,8 @@ export async function loadTenantViaApi(
 }
 
 /** Creates an API key (`POST /v1/api-keys`); the key itself is only in this answer. */
-export async function createApiKey(baseUrl: string, adminKey: string, name: string, role: string): Promise<{ id: string; key: string }> {
-  return (await apiClient(baseUrl, adminKey).json('POST', '/v1/api-keys', { name, role })) as { id: string; key: string };
+export async function createApiKey(baseUrl: string, adminKey: string, name: string, role: string, owner?: string): Promise<{ id: string; key: string }> {
+  return (await apiClient(baseUrl, adminKey).json('POST', '/v1/api-keys', { name, role, ...(owner ? { owner } : {}) })) as { id: string; key: string };
 }
 
 /** Revokes every key called `name`, so repeated demo runs do not pile up keys. */
