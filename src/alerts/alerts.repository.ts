@@ -49,6 +49,8 @@ export interface AlertFilters {
   status?: AlertStatus;
   rule?: AlertRule;
   recipient?: string;
+  /** Only alerts addressed to this person, case-insensitively (an owned csm/sales key's own); lower case. */
+  forRecipient?: string;
   /** Account externalId. */
   account?: string;
   from?: string;
@@ -258,6 +260,7 @@ export class AlertsRepository {
       .where('a.status = ?', filters.status)
       .where('a.rule = ?', filters.rule)
       .where('a.recipient = ?', filters.recipient)
+      .where('lower(a.recipient) = ?', filters.forRecipient)
       .where('acc.external_id = ?', filters.account)
       .where('a.as_of >= ?', filters.from)
       .where('a.as_of <= ?', filters.to)

@@ -144,10 +144,11 @@ export class AlertsService implements OnModuleInit {
     return queued;
   }
 
-  async list(query: ListAlertsQuery): Promise<Page<AlertView>> {
+  /** `forRecipient`: only alerts addressed to this person (an owned csm/sales key's own), case-insensitively. */
+  async list(query: ListAlertsQuery, forRecipient: string | null = null): Promise<Page<AlertView>> {
     // Outcomes arrive through their own API; settling is applied when alerts are read as well as at each run.
     await this.closeSettledNow();
-    const rows = await this.repository.page(query, decodeTimeCursor(query.cursor), query.limit + 1);
+    const rows = await this.repository.page({ ...query, forRecipient: forRecipient ?? undefined }, decodeTimeCursor(query.cursor), query.limit + 1);
     const page = toPage(rows, query.limit, (row) => [row.created_key, row.id] satisfies TimeCursor);
     return { items: page.items.map(toAlertView), nextCursor: page.nextCursor };
   }

@@ -87,10 +87,13 @@ export class OverridesRepository {
   }
 
   /** Soonest expiry first, after the (expires_on, account_id) given. */
-  page(options: { onDay: string; includeExpired: boolean; grade?: string; after?: [string, number]; limit: number }): Promise<OverrideNameRow[]> {
+  page(options: { onDay: string; includeExpired: boolean; grade?: string; after?: [string, number]; limit: number; csmOwner?: string; salesOwner?: string }): Promise<OverrideNameRow[]> {
     const filter = new SqlFilter([options.onDay])
       .where('(o.expires_on > $1::date OR ?::boolean)', options.includeExpired)
       .where('o.grade = ?', options.grade)
+      // An owned csm/sales key sees the overrides of its own book (owners as of the account's latest version), lower case.
+      .where('lower((SELECT v.csm_owner FROM account_versions v WHERE v.account_id = o.account_id ORDER BY v.effective_from DESC LIMIT 1)) = ?', options.csmOwner)
+      .where('lower((SELECT v.sales_owner FROM account_versions v WHERE v.account_id = o.account_id ORDER BY v.effective_from DESC LIMIT 1)) = ?', options.salesOwner)
       .where('(o.expires_on, o.account_id) > (?::date, ?::int)', ...(options.after ?? [undefined]));
     return queryRows<OverrideNameRow>(this.db, `${VIEW_SQL} ${filter.clause} ORDER BY o.expires_on, o.account_id LIMIT ${filter.param(options.limit)}`, filter.params);
   }

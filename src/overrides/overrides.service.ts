@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { BookScope } from '../auth/book-scope.js';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { Caller } from '../auth/api-keys.service.js';
@@ -85,7 +86,7 @@ export class OverridesService {
   }
 
   /** Overrides that apply on `onDay` (or all with includeExpired), soonest expiry first. */
-  async list(options: { onDay: string; includeExpired: boolean; grade?: string; limit: number; cursor?: string }): Promise<Page<OverrideView>> {
+  async list(options: { onDay: string; includeExpired: boolean; grade?: string; limit: number; cursor?: string } & BookScope): Promise<Page<OverrideView>> {
     const after = decodeCursor(options.cursor, isListCursor);
     const rows = await this.repository.page({ ...options, after, limit: options.limit + 1 });
     const kept = await this.withScores(rows.slice(0, options.limit));

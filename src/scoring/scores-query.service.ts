@@ -122,8 +122,9 @@ export class ScoresQueryService {
       .always(LIST_SQL[kind].member)
       .always('s.as_of = $1')
       .where(kind === 'at-risk' ? 's.csm_owner = ?' : '(s.sales_owner = ? OR s.csm_owner = ?)', ...(kind === 'at-risk' ? [filters.owner] : [filters.owner, filters.owner]))
-      .where('s.csm_owner = ?', filters.csmOwner)
-      .where('s.sales_owner = ?', filters.salesOwner)
+      // Scope filters come from keys, which store owners lower-cased; accounts may not.
+      .where('lower(s.csm_owner) = ?', filters.csmOwner)
+      .where('lower(s.sales_owner) = ?', filters.salesOwner)
       .where('s.segment = ?', filters.segment)
       .where('s.grade = ?', filters.grade)
       .where('s.plan_id = ?', filters.plan)
@@ -160,7 +161,7 @@ export class ScoresQueryService {
 
   /** CSMs with at-risk accounts on a day, with how many (the weekly digest's recipients). */
   atRiskOwners(asOf: string, csmOwner?: string): Promise<Array<{ csm_owner: string; total: number; run_id: string }>> {
-    const filter = new SqlFilter([asOf]).always('as_of = $1').always('at_risk').always('csm_owner IS NOT NULL').where('csm_owner = ?', csmOwner);
+    const filter = new SqlFilter([asOf]).always('as_of = $1').always('at_risk').always('csm_owner IS NOT NULL').where('lower(csm_owner) = lower(?)', csmOwner);
     return queryRows(
       this.db,
       `SELECT csm_owner, count(*)::int AS total, min(run_id::text) AS run_id FROM account_scores ${filter.clause}
