@@ -91,6 +91,17 @@ export class ScoresQueryService {
     return row ?? null;
   }
 
+  /** The latest score of the account on or before `day` (strictly before when `strict`), for GET …/health/changes. */
+  async atOrBefore(externalId: string, day: string, strict = false): Promise<ScoreRow | null> {
+    const [row] = await queryRows<ScoreRow>(
+      this.db,
+      `SELECT s.* FROM account_scores s JOIN accounts a ON a.id = s.account_id
+       WHERE a.external_id = $1 AND s.as_of ${strict ? '<' : '<='} $2 ORDER BY s.as_of DESC LIMIT 1`,
+      [externalId, day],
+    );
+    return row ?? null;
+  }
+
   history(externalId: string, from: string, to: string): Promise<ScoreRow[]> {
     return queryRows<ScoreRow>(
       this.db,

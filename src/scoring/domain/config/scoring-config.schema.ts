@@ -6,6 +6,7 @@
  */
 
 import { METRIC_NAME_PATTERN } from '../../../common/metric-name.js';
+import { MODEL_SECTION_SCHEMA } from './model-config.schema.js';
 
 const STAGES = ['onboarding', 'adoption', 'mature', 'renewal'] as const;
 const GRADES = ['green', 'yellow', 'red'] as const;
@@ -169,5 +170,6 @@ export const SCORING_CONFIG_SCHEMA = {
         usage_limit: closed({ ...alertRuleProperties, clearBelow: { type: 'number', minimum: 0, maximum: 10 } }),
       }),
     }),
-  }),
+    model: MODEL_SECTION_SCHEMA,
+  }, ['schedule', 'windows', 'limits', 'lifecycle', 'health', 'drivers', 'churn', 'valueGap', 'readiness', 'signals', 'lists', 'alerts']),
 } as const;
