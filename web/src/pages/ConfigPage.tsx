@@ -75,6 +75,11 @@ function EditorTab() {
   const fieldErrors: FieldError[] = error instanceof ApiError ? error.errors : [];
   const located = useMemo(() => fieldErrors.map((e) => ({ ...e, line: e.path ? lineOfPath(text, e.path) : null })), [fieldErrors, text]);
   const badLines = useMemo(() => new Set(located.map((e) => e.line).filter((l): l is number => l !== null)), [located]);
+  // New errors bring the first bad line into view.
+  const firstBad = located.find((e) => e.line !== null)?.line ?? null;
+  useEffect(() => {
+    if (firstBad !== null) editor.current?.scrollToLine(firstBad);
+  }, [error, firstBad]);
 
   const runPreview = useCallback(async () => {
     setBusy('preview');
