@@ -139,10 +139,40 @@ function TrendSection({ externalId }: { externalId: string }) {
               ))}
             </p>
           )}
+          <SignalTimeline items={history.data?.items ?? []} />
           <ChartTable caption={`${points.length} scored days`} head={['Day', 'Health', 'Churn risk %', 'Config']} rows={points.map((p) => [p.day, p.health, p.risk, `v${p.version}`])} />
         </>
       )}
     </Section>
+  );
+}
+
+/** The days a signal started or stopped, newest first. */
+function SignalTimeline({ items }: { items: ScoreView[] }) {
+  const events: Array<{ day: string; started: string[]; stopped: string[] }> = [];
+  let previous = new Set<string>();
+  for (const score of items) {
+    const now = new Set(score.signals.map((s) => s.type));
+    const started = [...now].filter((t) => !previous.has(t));
+    const stopped = [...previous].filter((t) => !now.has(t));
+    if (started.length > 0 || stopped.length > 0) events.push({ day: score.asOf, started, stopped });
+    previous = now;
+  }
+  if (events.length === 0) return null;
+  const words = (types: string[]) => types.map((t) => t.replace(/_/g, ' ')).join(', ');
+  return (
+    <>
+      <h3>Signals timeline</h3>
+      <ul className="timeline">
+        {events.reverse().map((e) => (
+          <li key={e.day}>
+            <strong>{e.day}</strong>
+            {e.started.length > 0 && <> · started: {words(e.started)}</>}
+            {e.stopped.length > 0 && <> · stopped: {words(e.stopped)}</>}
+          </li>
+        ))}
+      </ul>
+    </>
   );
 }
 
