@@ -40,6 +40,14 @@ export class Env {
   @Type(() => Number) @IsInt() @Min(1)
   WEBHOOK_RETRY_BASE_MS = 30000;
 
+  /**
+   * Webhook URLs may target loopback and private networks only when this is true (receivers on
+   * the same network as the service); otherwise such URLs are refused so an API key cannot make
+   * the server call internal services.
+   */
+  @IsIn(['true', 'false'])
+  WEBHOOK_ALLOW_PRIVATE_HOSTS: 'true' | 'false' = 'false';
+
   @IsOptional() @IsUrl({ require_tld: false })
   HUBSPOT_BASE_URL?: string;
 

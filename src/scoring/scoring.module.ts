@@ -29,6 +29,6 @@ import { ScoringInputsCache } from './scoring-inputs.cache.js';
     RunsService,
     RunScheduler,
   ],
-  exports: [RunsService, RunCompletion, AfterRunSteps, ScoresQueryService, FeaturesRepository, ScoringInputsCache],
+  exports: [RunsService, RunCompletion, AfterRunSteps, ScoresQueryService, ScoringInputsCache],
 })
 export class ScoringModule {}

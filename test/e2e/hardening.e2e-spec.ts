@@ -137,4 +137,17 @@ describe('bad input never answers 500 or breaks scoring', () => {
       problem(res, 400, 'line 2');
     }
   });
+
+  it('refuses webhook URLs aimed at loopback or private networks unless allowed', async () => {
+    const strict = await startTestApp({ WEBHOOK_ALLOW_PRIVATE_HOSTS: 'false' });
+    try {
+      for (const url of ['http://127.0.0.1:9/hook', 'http://169.254.169.254/latest/meta-data', 'http://[::1]/x', 'http://localhost:8080/x', 'http://10.0.0.8/x']) {
+        const res = await strict.http.post('/v1/webhooks').set(bearer()).send({ url, events: ['alert.at_risk'] });
+        problem(res, 422, 'url');
+      }
+      expect(await strict.sql('SELECT 1 FROM webhook_subscriptions')).toHaveLength(0);
+    } finally {
+      await strict.close();
+    }
+  });
 });
