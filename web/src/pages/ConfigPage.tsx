@@ -30,10 +30,12 @@ export default function ConfigPage() {
     <div className="page">
       <div className="page-head"><h1>Scoring config</h1></div>
       <div className="tabs" role="tablist" aria-label="Config">
-        <button type="button" role="tab" aria-selected={tab === 'editor'} onClick={() => setParams({}, { replace: true })}>Editor and preview</button>
-        <button type="button" role="tab" aria-selected={tab === 'versions'} onClick={() => setParams({ tab: 'versions' }, { replace: true })}>Versions</button>
+        <button type="button" id="tab-editor" role="tab" aria-controls="config-panel" aria-selected={tab === 'editor'} onClick={() => setParams({}, { replace: true })}>Editor and preview</button>
+        <button type="button" id="tab-versions" role="tab" aria-controls="config-panel" aria-selected={tab === 'versions'} onClick={() => setParams({ tab: 'versions' }, { replace: true })}>Versions</button>
       </div>
-      {tab === 'editor' ? <EditorTab /> : <VersionsTab />}
+      <div role="tabpanel" id="config-panel" aria-labelledby={`tab-${tab}`}>
+        {tab === 'editor' ? <EditorTab /> : <VersionsTab />}
+      </div>
     </div>
   );
 }
