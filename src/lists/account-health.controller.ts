@@ -1,4 +1,5 @@
-import { Controller, Get, Param, Query } from '@nestjs/common';
+import { Controller, Get, Param, Query, UseGuards } from '@nestjs/common';
+import { AccountBookGuard } from '../auth/account-book.guard.js';
 import { ApiBearerAuth, ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { READERS } from '../auth/roles.js';
 import { Roles } from '../auth/roles.decorator.js';
@@ -15,6 +16,7 @@ import { toScoreChanges, type ScoreChangesView } from '../scoring/score-changes-
 @ApiTags('health scores')
 @ApiBearerAuth()
 @Controller('v1/accounts/:externalId/health')
+@UseGuards(AccountBookGuard)
 export class AccountHealthController {
   constructor(
     private readonly scores: ScoresQueryService,

@@ -19,6 +19,7 @@ import type { FeatureValues, InputResult } from './scored-inputs.js';
 import { detectSignals } from './signals.js';
 import { computeReadiness, estimateExpansion, scoreReadinessFactors } from './upgrade-readiness.js';
 import { computeValueGap } from './value-gap.js';
+import { FEATURE_METRIC_PREFIX } from '../../common/metric-name.js';
 
 export interface ScoreAccountsInput {
   /** The run's date (YYYY-MM-DD); features are already point-in-time for it. */
@@ -49,7 +50,7 @@ function prepareAccounts(input: ScoreAccountsInput): PreparedAccount[] {
   const { config, accounts } = input;
   const knownMetrics = new Set(accounts.flatMap((account) => Object.keys(account.metrics)));
   const hasMilestoneData = accounts.some((account) => Object.keys(account.milestones).length > 0);
-  const hasFeatureData = [...knownMetrics].some((metric) => metric.startsWith('feature.'));
+  const hasFeatureData = [...knownMetrics].some((metric) => metric.startsWith(FEATURE_METRIC_PREFIX));
   const featureNames = [...new Set(configuredInputs(config).map((scored) => scored.feature))];
   return accounts.map((account) => {
     const ctx: FeatureContext = {

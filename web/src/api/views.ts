@@ -165,6 +165,45 @@ export interface BacktestReport extends BacktestSummary {
   warnings: string[];
 }
 
+export interface FitReport {
+  candidate: Record<string, unknown>;
+  basedOn: { configVersion: number; checksum: string };
+  asOf: string[];
+  horizonDays: number;
+  model: { rows: number; positives: number; iterations: number; converged: boolean; logLoss: number };
+  intercept: { value: number; current: number };
+  coefficients: Array<{ input: string; value: number; current: number; standardised: number | null }>;
+  weights: Array<{ component: string; current: number; proposed: number; note: string | null }>;
+  backtest: { candidate: BacktestSummary; active: BacktestSummary };
+  warnings: string[];
+}
+
+export interface CrmSync {
+  id: string;
+  status?: string;
+  startedAt?: string;
+  finishedAt?: string | null;
+  [field: string]: unknown;
+}
+
+/** GET /v1/accounts/{id}/health/changes?since= (learned-models release). */
+export interface ScoreChanges {
+  externalId: string;
+  from: { asOf: string; configVersion: number; healthScore: number; churnRisk: number; upgradeReadiness: number };
+  to: { asOf: string; configVersion: number; healthScore: number; churnRisk: number; upgradeReadiness: number };
+  churn: ModelChange | null;
+  expansion: ModelChange | null;
+  health: { from: number; to: number; change: number; changes: Array<{ factor: string; from: number; to: number; change: number }> };
+  warnings: string[];
+}
+
+export interface ModelChange {
+  from: number;
+  to: number;
+  change: number;
+  changes: Array<{ term: string; from: number; to: number; change: number; points: number }>;
+}
+
 export interface FitFigures {
   auc: number | null;
   liftTopDecile: number | null;
@@ -180,36 +219,25 @@ export interface FitTargetReport {
   rows: number;
   positives: number;
   candidates: number;
-  groups: Array<{ name: string; members: Array<{ input: string; feature: string }>; coefficient: number; standardised: number; importance: number }>;
-  dropped: Array<{ input: string; feature: string; reason: string }>;
+  groups: Array<{ name: string; members: Array<{ label: string }>; coefficient: number; standardised: number; importance: number }>;
+  dropped: Array<{ input: string; reason: string }>;
   outOfTime: { fitOn: string[]; testOn: string[]; candidate: FitFigures; active: FitFigures; bestSingleInput: FitFigures & { input: string } } | null;
   warnings: string[];
 }
 
-/** The report of a fit job (GET /v1/config/fit/{id} once succeeded). */
-export interface FitReport {
-  candidate: Record<string, unknown>;
-  basedOn: { configVersion: number; checksum: string };
-  asOf: string[];
-  horizonDays: number;
-  churn: FitTargetReport | null;
-  expansion: FitTargetReport | null;
-  warnings: string[];
-  seconds: number;
-}
-
+/** POST /v1/config/fit → 202 and GET /v1/config/fit/{id} (learned-models release). */
 export interface FitJob {
   id: string;
   status: 'queued' | 'running' | 'succeeded' | 'failed';
   progress: { phase: string; step: number; steps: number; message: string };
-  report: FitReport | null;
-  error: { status: number; detail: string } | null;
-}
-
-export interface CrmSync {
-  id: string;
-  status?: string;
-  startedAt?: string;
-  finishedAt?: string | null;
-  [field: string]: unknown;
+  report: {
+    candidate: Record<string, unknown>;
+    basedOn: { configVersion: number };
+    churn: FitTargetReport | null;
+    expansion: FitTargetReport | null;
+    warnings: string[];
+    seconds: number;
+  } | null;
+  error: { title?: string; detail?: string; status?: number } | null;
+  links: { self: string };
 }

@@ -2,8 +2,8 @@ import { useState, type FormEvent } from 'react';
 import { useNavigate } from 'react-router';
 import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { stringify } from 'yaml';
-import { api, okAs } from '../api/client';
-import type { BacktestReport, BacktestSummary, FitJob, FitReport, FitTargetReport } from '../api/views';
+import { api, okAs, requestUntyped } from '../api/client';
+import type { BacktestReport, BacktestSummary, FitFigures, FitJob, FitReport, FitTargetReport } from '../api/views';
 import { configDraft } from '../config-draft';
 import { ChartTable, ErrorMessage, Section, Skeleton } from '../components/ui';
 import { addDays, integer, percent, todayUtc } from '../format';
@@ -24,7 +24,7 @@ export default function BacktestPage() {
   const [error, setError] = useState<unknown>();
   const [reports, setReports] = useState<{ active: BacktestReport; candidate?: BacktestReport }>();
   const [fit, setFit] = useState<FitReport>();
-  const [fitProgress, setFitProgress] = useState<string>();
+  const [job, setJob] = useState<FitJob>();
   const asOf = dates.split(/[\s,]+/).filter(Boolean);
 
   const runBacktest = async (event: FormEvent) => {
@@ -45,25 +45,34 @@ export default function BacktestPage() {
     }
   };
 
+  /** A fit is a job (202, then poll its progress) on services that run it in the background; older ones answer the report at once. */
   const runFit = async () => {
     setBusy('fit');
     setError(undefined);
+    setFit(undefined);
+    setJob(undefined);
     try {
-      // The fit is a job: poll it, showing its progress, until it has a report or a problem.
-      let job = await okAs<FitJob>(api.POST('/v1/config/fit', { body: { asOf, horizonDays: horizon, k: 20, target: 'both', l1Ratio: 1 } }));
-      while (job.status === 'queued' || job.status === 'running') {
-        setFitProgress(`${job.progress.step} of ${job.progress.steps}: ${job.progress.message}`);
-        await new Promise((resolve) => setTimeout(resolve, 500));
-        job = await okAs<FitJob>(api.GET('/v1/config/fit/{id}', { params: { path: { id: job.id } } }));
+      const answer = await requestUntyped<FitJob | FitReport>('POST', '/v1/config/fit', { asOf, horizonDays: horizon, k: 20 });
+      if (answer.status !== 202) {
+        setFit(answer.data as FitReport);
+        return;
       }
-      if (job.status === 'failed' || job.report === null) throw new Error(job.error?.detail ?? 'the fit failed');
-      setFit(job.report);
+      let current = answer.data as FitJob;
+      setJob(current);
+      while (current.status === 'queued' || current.status === 'running') {
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+        current = (await requestUntyped<FitJob>('GET', current.links.self)).data;
+        setJob(current);
+      }
     } catch (caught) {
       setError(caught);
     } finally {
       setBusy(null);
-      setFitProgress(undefined);
     }
+  };
+  const openCandidate = (candidate: Record<string, unknown>) => {
+    configDraft.set(stringify(candidate));
+    navigate('/config');
   };
 
   return (
@@ -80,18 +89,10 @@ export default function BacktestPage() {
         <button type="button" className="secondary" onClick={runFit} disabled={busy !== null}>{busy === 'fit' ? 'Fitting…' : 'Fit a candidate'}</button>
       </form>
       {error !== undefined && <ErrorMessage error={error} />}
-      {busy && <Skeleton rows={4} />}
-      {fitProgress && <p className="muted" role="status">Fitting: {fitProgress}</p>}
+      {busy === 'backtest' && <Skeleton rows={4} />}
+      {job && <FitJobView job={job} onOpen={openCandidate} />}
       {reports && <Results active={reports.active} candidate={reports.candidate} />}
-      {fit && (
-        <FitView
-          fit={fit}
-          onOpen={() => {
-            configDraft.set(stringify(fit.candidate));
-            navigate('/config');
-          }}
-        />
-      )}
+      {fit && <FitView fit={fit} onOpen={() => openCandidate(fit.candidate)} />}
     </div>
   );
 }
@@ -166,33 +167,87 @@ function PerDate({ summary }: { summary: BacktestSummary }) {
 }
 
 function FitView({ fit, onOpen }: { fit: FitReport; onOpen: () => void }) {
-  const targets = [fit.churn, fit.expansion].filter((target): target is FitTargetReport => target !== null);
   return (
-    <Section title={`Fitted models (based on config v${fit.basedOn.configVersion}, ${fit.seconds.toFixed(1)} s)`} id="fit" actions={<button type="button" onClick={onOpen}>Open candidate in Config</button>}>
+    <Section title={`Fitted proposal (on ${fit.model.rows} rows, ${fit.model.positives} churned${fit.model.converged ? '' : ', NOT converged'})`} id="fit" actions={<button type="button" onClick={onOpen}>Open candidate in Config</button>}>
       {fit.warnings.map((w, i) => <p key={i} className="banner" role="note">{w}</p>)}
       <div className="two-col">
-        {targets.map((target) => (
-          <div key={target.target}>
-            <h3>{target.target === 'churn' ? 'Churn model' : 'Expansion model (readiness)'}: {target.groups.length} group(s) of {target.candidates} candidates, {target.positives} positives in {integer(target.rows)} rows</h3>
-            {target.warnings.map((w, i) => <p key={i} className="banner" role="note">{w}</p>)}
-            <table>
-              <thead><tr><th scope="col">Group</th><th scope="col" className="num">Std. coefficient</th><th scope="col" className="num">Importance</th><th scope="col">Members</th></tr></thead>
-              <tbody>{target.groups.map((g) => <tr key={g.name}><td>{g.name}</td><td className="num">{fixed(g.standardised, 3)}</td><td className="num">{percent(g.importance)}</td><td>{g.members.map((m) => m.feature).join(', ')}</td></tr>)}</tbody>
-            </table>
-            {target.outOfTime && (
-              <table>
-                <caption>Out of time: fitted on {target.outOfTime.fitOn.join(', ')}, tested on {target.outOfTime.testOn.join(', ')}</caption>
-                <thead><tr><th scope="col"></th><th scope="col" className="num">AUC</th><th scope="col" className="num">Lift@10%</th><th scope="col" className="num">Precision@k</th></tr></thead>
-                <tbody>
-                  {([['Candidate', target.outOfTime.candidate], ['Active config', target.outOfTime.active], [`Best single input (${target.outOfTime.bestSingleInput.input})`, target.outOfTime.bestSingleInput]] as const).map(([name, f]) => (
-                    <tr key={name}><td>{name}</td><td className="num">{fixed(f.auc, 3)}</td><td className="num">{fixed(f.liftTopDecile)}</td><td className="num">{fixed(f.precisionAtK)}</td></tr>
-                  ))}
-                </tbody>
-              </table>
-            )}
-          </div>
-        ))}
+        <div>
+          <h3>Component weights: active v{fit.basedOn.configVersion} vs proposed</h3>
+          <table>
+            <thead><tr><th scope="col">Component</th><th scope="col" className="num">Active</th><th scope="col" className="num">Proposed</th><th scope="col">Note</th></tr></thead>
+            <tbody>{fit.weights.map((w) => <tr key={w.component}><td>{w.component}</td><td className="num">{fixed(w.current)}</td><td className="num">{fixed(w.proposed)}</td><td>{w.note ?? ''}</td></tr>)}</tbody>
+          </table>
+        </div>
+        <div>
+          <h3>Churn model coefficients</h3>
+          <table>
+            <thead><tr><th scope="col">Input</th><th scope="col" className="num">Active</th><th scope="col" className="num">Fitted</th></tr></thead>
+            <tbody>
+              <tr><td>intercept</td><td className="num">{fixed(fit.intercept.current, 3)}</td><td className="num">{fixed(fit.intercept.value, 3)}</td></tr>
+              {fit.coefficients.map((c) => <tr key={c.input}><td>{c.input}</td><td className="num">{fixed(c.current, 3)}</td><td className="num">{fixed(c.value, 3)}</td></tr>)}
+            </tbody>
+          </table>
+        </div>
       </div>
+      <p className="muted">
+        Backtest on the same dates: churn AUC active {fixed(fit.backtest.active.churn.auc)} vs candidate {fixed(fit.backtest.candidate.churn.auc)}; top-decile lift {fixed(fit.backtest.active.churn.liftTopDecile)} vs {fixed(fit.backtest.candidate.churn.liftTopDecile)}.
+      </p>
     </Section>
+  );
+}
+
+function FitJobView({ job, onOpen }: { job: FitJob; onOpen: (candidate: Record<string, unknown>) => void }) {
+  const report = job.report;
+  return (
+    <Section title={`Fit job: ${job.status}`} id="fit-job" actions={report && <button type="button" onClick={() => onOpen(report.candidate)}>Open candidate in Config</button>}>
+      {(job.status === 'queued' || job.status === 'running') && (
+        <div role="status">
+          <progress max={Math.max(1, job.progress.steps)} value={job.progress.step} aria-label="Fit progress" /> {job.progress.message || job.progress.phase} ({job.progress.step}/{job.progress.steps})
+        </div>
+      )}
+      {job.status === 'failed' && (
+        <div className="error" role="alert"><strong>{job.error?.title ?? 'The fit failed'}</strong>{job.error?.detail && <p>{job.error.detail}</p>}</div>
+      )}
+      {report && (
+        <>
+          {report.warnings.map((w, i) => <p key={i} className="banner" role="note">{w}</p>)}
+          <p className="muted">Fitted in {report.seconds.toFixed(1)} s on top of config v{report.basedOn.configVersion}. The candidate is never saved by the fit: open it in Config, preview, then save.</p>
+          <div className="two-col">
+            {[report.churn, report.expansion].filter((t): t is FitTargetReport => t !== null).map((target) => <TargetView key={target.target} target={target} />)}
+          </div>
+        </>
+      )}
+    </Section>
+  );
+}
+
+function TargetView({ target }: { target: FitTargetReport }) {
+  const oot = target.outOfTime;
+  const row = (label: string, f: FitFigures) => [label, fixed(f.auc), fixed(f.liftTopDecile), fixed(f.precisionAtK), fixed(f.brier, 3)];
+  return (
+    <div>
+      <h3>{target.target === 'churn' ? 'Churn model' : 'Expansion model'}: {target.groups.length} inputs kept of {target.candidates}</h3>
+      <p className="muted">{integer(target.rows)} account-dates, {integer(target.positives)} positive.</p>
+      {oot && (
+        <table>
+          <caption className="muted">Out of time: fitted on {oot.fitOn.join(', ')}, tested on {oot.testOn.join(', ')}</caption>
+          <thead><tr><th scope="col">Model</th><th scope="col" className="num">AUC</th><th scope="col" className="num">Top-decile lift</th><th scope="col" className="num">Precision@k</th><th scope="col" className="num">Brier</th></tr></thead>
+          <tbody>
+            {[row('Candidate (learned)', oot.candidate), row('Active config', oot.active), row(`Best single input (${oot.bestSingleInput.input})`, oot.bestSingleInput)].map((cells) => (
+              <tr key={cells[0]}>{cells.map((c, i) => (i === 0 ? <th key={i} scope="row">{c}</th> : <td key={i} className="num">{c}</td>))}</tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <table>
+        <thead><tr><th scope="col">Input group</th><th scope="col" className="num">Coefficient</th><th scope="col" className="num">Importance</th></tr></thead>
+        <tbody>
+          {target.groups.map((g) => (
+            <tr key={g.name}><td>{g.members.map((m) => m.label).join(', ')}</td><td className="num">{fixed(g.coefficient, 3)}</td><td className="num">{percent(g.importance)}</td></tr>
+          ))}
+        </tbody>
+      </table>
+      {target.warnings.map((w, i) => <p key={i} className="banner" role="note">{w}</p>)}
+    </div>
   );
 }
