@@ -194,12 +194,20 @@ describe('web console in Chromium', () => {
     await expect(page.locator('.gutter .bad').first().textContent()).resolves.toBe(String(line));
     await shot(page, 'config-422');
 
-    const draft = withWeight('400');
+    // Segment weights override the component weights, so the self-serve one moves scores.
+    const draft = original.replace(/^( {4}self_serve:\n {6}weights:\n(?: {8}\w+: [\d.]+\n)*? {8}engagement: )[\d.]+$/m, '$14');
+    expect(draft).not.toBe(original);
     await editor.fill(draft);
     await page.keyboard.press('Control+Enter');
     await page.locator('#preview-title').waitFor();
-    const expected = (await t.http.post('/v1/config/preview?limit=20').set(bearer()).send({ config: draft }).expect(200)).body as { counts: { atRiskEntered: number; atRiskExited: number } };
+    const expected = (await t.http.post('/v1/config/preview?limit=20').set(bearer()).send({ config: draft }).expect(200)).body as {
+      counts: { gradeChanges: number; atRiskEntered: number; atRiskExited: number };
+      atRisk: { entered: Array<{ name: string }>; exited: Array<{ name: string }> };
+    };
+    expect(expected.counts.gradeChanges).toBeGreaterThan(0);
     await expect(page.locator('#at-risk-list-title').textContent()).resolves.toBe(`At-risk list: ${expected.counts.atRiskEntered} enter, ${expected.counts.atRiskExited} leave`);
+    const shown = await page.locator('#at-risk-list-title').locator('xpath=../..').locator('ul.list-changes li a').allTextContents();
+    expect(shown).toEqual([...expected.atRisk.entered, ...expected.atRisk.exited].map((m) => m.name));
     await shot(page, 'config-preview');
 
     await page.getByLabel('Comment (required to save)').fill('Engagement weighs more');
@@ -211,7 +219,7 @@ describe('web console in Chromium', () => {
     await page.getByLabel('Diff from v1').check();
     await page.getByLabel('Diff to v2').check();
     await page.locator('.diff .add').first().waitFor();
-    await expect(page.locator('.diff .add').allTextContents()).resolves.toContain('      weight: 400');
+    await expect(page.locator('.diff .add').allTextContents()).resolves.toContain('        engagement: 4');
     await shot(page, 'config-versions-diff');
     await page.close();
   });
@@ -252,7 +260,7 @@ describe('web console in Chromium', () => {
       ] as const) {
         await page.goto(`${t.url}${route}`);
         await page.waitForSelector(ready);
-        await page.waitForLoadState('networkidle');
+        await page.waitForFunction("!document.querySelector('.skeleton')");
         if (context === phone || !['at-risk', 'account', 'alerts', 'runs'].includes(name)) await shot(page, name);
       }
       expect(errors).toEqual([]);

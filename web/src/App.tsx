@@ -38,6 +38,13 @@ export function App() {
     [me, signOut],
   );
 
+  // Lists open fast; the account page's chart code is fetched once the first page is idle.
+  useEffect(() => {
+    if (!me) return;
+    const timer = setTimeout(() => void import('./pages/AccountPage'), 1500);
+    return () => clearTimeout(timer);
+  }, [me]);
+
   useEffect(() => {
     const ended = () => signOut('Your session has ended: the service no longer accepts this key (revoked or expired). Sign in again with a current key.');
     window.addEventListener(SESSION_ENDED, ended);

@@ -30,12 +30,12 @@ export const session = {
     sessionStorage.removeItem(ME);
     if (notice) sessionStorage.setItem(NOTICE, notice);
   },
-  /** A message for the sign-in page (e.g. why the session ended), shown once. */
-  takeNotice(): string | null {
-    const notice = sessionStorage.getItem(NOTICE);
-    sessionStorage.removeItem(NOTICE);
-    return notice;
-  },
+  /**
+   * A message for the sign-in page (e.g. why the session ended). Read during render (React may
+   * render a page and discard it, so reading must not consume it); cleared once shown.
+   */
+  notice: (): string | null => sessionStorage.getItem(NOTICE),
+  clearNotice: (): void => sessionStorage.removeItem(NOTICE),
 };
 
 export const SESSION_ENDED = 'hs:session-ended';

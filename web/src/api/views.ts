@@ -185,3 +185,59 @@ export interface CrmSync {
   finishedAt?: string | null;
   [field: string]: unknown;
 }
+
+/** GET /v1/accounts/{id}/health/changes?since= (learned-models release). */
+export interface ScoreChanges {
+  externalId: string;
+  from: { asOf: string; configVersion: number; healthScore: number; churnRisk: number; upgradeReadiness: number };
+  to: { asOf: string; configVersion: number; healthScore: number; churnRisk: number; upgradeReadiness: number };
+  churn: ModelChange | null;
+  expansion: ModelChange | null;
+  health: { from: number; to: number; change: number; changes: Array<{ factor: string; from: number; to: number; change: number }> };
+  warnings: string[];
+}
+
+export interface ModelChange {
+  from: number;
+  to: number;
+  change: number;
+  changes: Array<{ term: string; from: number; to: number; change: number; points: number }>;
+}
+
+export interface FitFigures {
+  auc: number | null;
+  liftTopDecile: number | null;
+  precisionAtK: number | null;
+  k: number;
+  count: number;
+  positives: number;
+  brier: number | null;
+}
+
+export interface FitTargetReport {
+  target: 'churn' | 'expansion';
+  rows: number;
+  positives: number;
+  candidates: number;
+  groups: Array<{ name: string; members: Array<{ label: string }>; coefficient: number; standardised: number; importance: number }>;
+  dropped: Array<{ input: string; reason: string }>;
+  outOfTime: { fitOn: string[]; testOn: string[]; candidate: FitFigures; active: FitFigures; bestSingleInput: FitFigures & { input: string } } | null;
+  warnings: string[];
+}
+
+/** POST /v1/config/fit → 202 and GET /v1/config/fit/{id} (learned-models release). */
+export interface FitJob {
+  id: string;
+  status: 'queued' | 'running' | 'succeeded' | 'failed';
+  progress: { phase: string; step: number; steps: number; message: string };
+  report: {
+    candidate: Record<string, unknown>;
+    basedOn: { configVersion: number };
+    churn: FitTargetReport | null;
+    expansion: FitTargetReport | null;
+    warnings: string[];
+    seconds: number;
+  } | null;
+  error: { title?: string; detail?: string; status?: number } | null;
+  links: { self: string };
+}

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { Link } from 'react-router';
+import { Link, useLocation } from 'react-router';
 import { api, okAs } from '../api/client';
 import type { Page, RunView } from '../api/views';
 import { dateTime } from '../format';
@@ -7,6 +7,7 @@ import { dateTime } from '../format';
 /** The lists show the last good run; when the newest run failed, say so above them. */
 export function LastRunBanner() {
   const [failed, setFailed] = useState<RunView | null>(null);
+  const onRuns = useLocation().pathname === '/runs';
   useEffect(() => {
     okAs<Page<RunView>>(api.GET('/v1/runs', { params: { query: { limit: 1 } } })).then(
       (page) => setFailed(page.items[0]?.status === 'failed' ? page.items[0] : null),
@@ -17,7 +18,7 @@ export function LastRunBanner() {
   return (
     <div className="banner" role="alert">
       <strong>The last scoring run failed</strong> (as of {failed.asOf}, {dateTime(failed.finishedAt)}): {failed.error ?? 'no reason recorded'}. The figures below come from the last run that succeeded.{' '}
-      <Link to="/runs">See runs</Link>
+      {!onRuns && <Link to="/runs">See runs</Link>}
     </div>
   );
 }

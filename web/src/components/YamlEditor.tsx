@@ -2,6 +2,7 @@ import { forwardRef, useImperativeHandle, useRef } from 'react';
 
 export interface YamlEditorHandle {
   goToLine(line: number): void;
+  scrollToLine(line: number): void;
 }
 
 /**
@@ -12,7 +13,14 @@ export const YamlEditor = forwardRef<YamlEditorHandle, { value: string; onChange
   function YamlEditor({ value, onChange, badLines, readOnly, label }, ref) {
     const area = useRef<HTMLTextAreaElement>(null);
     const lines = value.split('\n').length;
+    const scrollToLine = (line: number) => {
+      const el = area.current;
+      if (!el) return;
+      const lineHeight = parseFloat(getComputedStyle(el).lineHeight) || 18;
+      el.parentElement?.scrollTo({ top: Math.max(0, (line - 5) * lineHeight) });
+    };
     useImperativeHandle(ref, () => ({
+      scrollToLine,
       goToLine(line: number) {
         const el = area.current;
         if (!el) return;
@@ -20,8 +28,7 @@ export const YamlEditor = forwardRef<YamlEditorHandle, { value: string; onChange
         const end = offset + (value.split('\n')[line - 1]?.length ?? 0);
         el.focus();
         el.setSelectionRange(offset, end);
-        const lineHeight = parseFloat(getComputedStyle(el).lineHeight) || 18;
-        el.parentElement?.scrollTo({ top: Math.max(0, (line - 5) * lineHeight) });
+        scrollToLine(line);
       },
     }));
     return (

@@ -1,9 +1,9 @@
-import { useMemo, useState, type FormEvent } from 'react';
+import { useEffect, useMemo, useState, type FormEvent } from 'react';
 import { Link, useParams } from 'react-router';
 import { CartesianGrid, Legend, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import { api, ok, okAs } from '../api/client';
+import { api, ok, okAs, requestUntyped } from '../api/client';
 import { ApiError } from '../api/problem';
-import type { AccountView, Grade, History, PlanView, ScoreView, UsageSeries } from '../api/views';
+import type { AccountView, Grade, History, PlanView, ScoreChanges, ScoreView, UsageSeries } from '../api/views';
 import { ChartTable, Empty, ErrorMessage, GradeBadge, Section, Skeleton, useAsync } from '../components/ui';
 import { addDays, dateTime, dayWithRelative, delta, integer, moneyExact, percent, todayUtc } from '../format';
 import { useSession } from '../session-context';
@@ -139,10 +139,104 @@ function TrendSection({ externalId }: { externalId: string }) {
               ))}
             </p>
           )}
+          <WhyItChanged externalId={externalId} days={points.map((p) => p.day)} />
+          <SignalTimeline items={history.data?.items ?? []} />
           <ChartTable caption={`${points.length} scored days`} head={['Day', 'Health', 'Churn risk %', 'Config']} rows={points.map((p) => [p.day, p.health, p.risk, `v${p.version}`])} />
         </>
       )}
     </Section>
+  );
+}
+
+/**
+ * "Why it changed": the latest score against an earlier scored day, each input's contribution
+ * before and after, largest change first; the changes add up to the score's change.
+ */
+function WhyItChanged({ externalId, days }: { externalId: string; days: string[] }) {
+  const earlier = days.slice(0, -1);
+  const [since, setSince] = useState<string>('');
+  const [result, setResult] = useState<{ changes?: ScoreChanges; error?: unknown; unavailable?: boolean }>({});
+  const day = since || earlier[earlier.length - 1] || '';
+  useEffect(() => {
+    if (!day) return;
+    let current = true;
+    requestUntyped<ScoreChanges>('GET', `/v1/accounts/${encodeURIComponent(externalId)}/health/changes?since=${day}`).then(
+      ({ data }) => current && setResult({ changes: data }),
+      (error: unknown) => current && setResult(error instanceof ApiError && error.status === 404 && /Cannot GET/.test(error.detail ?? error.title) ? { unavailable: true } : { error }),
+    );
+    return () => {
+      current = false;
+    };
+  }, [externalId, day]);
+  if (earlier.length === 0 || result.unavailable) return null;
+  const c = result.changes;
+  const rows = c ? [...c.health.changes].sort((a, b) => Math.abs(b.change) - Math.abs(a.change)) : [];
+  return (
+    <div className="why">
+      <h3>
+        Why it changed since{' '}
+        <select aria-label="Compare with the score of" value={day} onChange={(e) => setSince(e.target.value)}>
+          {earlier.map((d) => <option key={d} value={d}>{d}</option>)}
+        </select>
+      </h3>
+      {result.error !== undefined && <ErrorMessage error={result.error} />}
+      {c && (
+        <>
+          <p>
+            Health {c.health.from.toFixed(1)} → {c.health.to.toFixed(1)} ({c.health.change >= 0 ? '+' : ''}{c.health.change.toFixed(1)} points), churn risk {percent(c.from.churnRisk)} → {percent(c.to.churnRisk)}
+            {c.from.configVersion !== c.to.configVersion && <> · config v{c.from.configVersion} → v{c.to.configVersion}</>}
+          </p>
+          {c.warnings.map((w, i) => <p key={i} className="banner" role="note">{w}</p>)}
+          <table>
+            <thead><tr><th scope="col">Input</th><th scope="col" className="num">Before</th><th scope="col" className="num">After</th><th scope="col" className="num">Change (points)</th></tr></thead>
+            <tbody>
+              {rows.map((r) => (
+                <tr key={r.factor}><td>{r.factor.replace(/_/g, ' ')}</td><td className="num">{r.from.toFixed(1)}</td><td className="num">{r.to.toFixed(1)}</td><td className="num">{r.change > 0 ? '▲ +' : r.change < 0 ? '▼ ' : ''}{r.change.toFixed(1)}</td></tr>
+              ))}
+              <tr><th scope="row">Total</th><td className="num">{c.health.from.toFixed(1)}</td><td className="num">{c.health.to.toFixed(1)}</td><td className="num"><strong>{c.health.change.toFixed(1)}</strong></td></tr>
+            </tbody>
+          </table>
+          {c.churn && (
+            <>
+              <h3>Churn risk: {c.churn.from.toFixed(1)} → {c.churn.to.toFixed(1)} points</h3>
+              <table>
+                <thead><tr><th scope="col">Term</th><th scope="col" className="num">Change (points of risk)</th></tr></thead>
+                <tbody>{[...c.churn.changes].sort((a, b) => Math.abs(b.points) - Math.abs(a.points)).map((t) => <tr key={t.term}><td>{t.term}</td><td className="num">{t.points.toFixed(1)}</td></tr>)}</tbody>
+              </table>
+            </>
+          )}
+        </>
+      )}
+    </div>
+  );
+}
+
+/** The days a signal started or stopped, newest first. */
+function SignalTimeline({ items }: { items: ScoreView[] }) {
+  const events: Array<{ day: string; started: string[]; stopped: string[] }> = [];
+  let previous = new Set<string>();
+  for (const score of items) {
+    const now = new Set(score.signals.map((s) => s.type));
+    const started = [...now].filter((t) => !previous.has(t));
+    const stopped = [...previous].filter((t) => !now.has(t));
+    if (started.length > 0 || stopped.length > 0) events.push({ day: score.asOf, started, stopped });
+    previous = now;
+  }
+  if (events.length === 0) return null;
+  const words = (types: string[]) => types.map((t) => t.replace(/_/g, ' ')).join(', ');
+  return (
+    <>
+      <h3>Signals timeline</h3>
+      <ul className="timeline">
+        {events.reverse().map((e) => (
+          <li key={e.day}>
+            <strong>{e.day}</strong>
+            {e.started.length > 0 && <> · started: {words(e.started)}</>}
+            {e.stopped.length > 0 && <> · stopped: {words(e.stopped)}</>}
+          </li>
+        ))}
+      </ul>
+    </>
   );
 }
 

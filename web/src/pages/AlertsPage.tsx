@@ -19,12 +19,14 @@ export default function AlertsPage() {
       <div className="page-head"><h1>Alerts</h1></div>
       <div className="tabs" role="tablist" aria-label="Alert status">
         {TABS.map(([value, label]) => (
-          <button key={value} type="button" role="tab" aria-selected={status === value} onClick={() => setParams(value === 'open' ? {} : { status: value }, { replace: true })}>
+          <button key={value} id={`tab-${value}`} type="button" role="tab" aria-controls="alerts-panel" aria-selected={status === value} onClick={() => setParams(value === 'open' ? {} : { status: value }, { replace: true })}>
             {label}
           </button>
         ))}
       </div>
-      <AlertList status={status} key={status} />
+      <div role="tabpanel" id="alerts-panel" aria-labelledby={`tab-${status}`}>
+        <AlertList status={status} key={status} />
+      </div>
     </div>
   );
 }

@@ -2,8 +2,8 @@ import { useState, type FormEvent } from 'react';
 import { useNavigate } from 'react-router';
 import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { stringify } from 'yaml';
-import { api, okAs } from '../api/client';
-import type { BacktestReport, BacktestSummary, FitReport } from '../api/views';
+import { api, okAs, requestUntyped } from '../api/client';
+import type { BacktestReport, BacktestSummary, FitFigures, FitJob, FitReport, FitTargetReport } from '../api/views';
 import { configDraft } from '../config-draft';
 import { ChartTable, ErrorMessage, Section, Skeleton } from '../components/ui';
 import { addDays, integer, percent, todayUtc } from '../format';
@@ -24,6 +24,7 @@ export default function BacktestPage() {
   const [error, setError] = useState<unknown>();
   const [reports, setReports] = useState<{ active: BacktestReport; candidate?: BacktestReport }>();
   const [fit, setFit] = useState<FitReport>();
+  const [job, setJob] = useState<FitJob>();
   const asOf = dates.split(/[\s,]+/).filter(Boolean);
 
   const runBacktest = async (event: FormEvent) => {
@@ -44,16 +45,34 @@ export default function BacktestPage() {
     }
   };
 
+  /** A fit is a job (202, then poll its progress) on services that run it in the background; older ones answer the report at once. */
   const runFit = async () => {
     setBusy('fit');
     setError(undefined);
+    setFit(undefined);
+    setJob(undefined);
     try {
-      setFit(await okAs<FitReport>(api.POST('/v1/config/fit', { body: { asOf, horizonDays: horizon, k: 20, l2: 0.01 } })));
+      const answer = await requestUntyped<FitJob | FitReport>('POST', '/v1/config/fit', { asOf, horizonDays: horizon, k: 20 });
+      if (answer.status !== 202) {
+        setFit(answer.data as FitReport);
+        return;
+      }
+      let current = answer.data as FitJob;
+      setJob(current);
+      while (current.status === 'queued' || current.status === 'running') {
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+        current = (await requestUntyped<FitJob>('GET', current.links.self)).data;
+        setJob(current);
+      }
     } catch (caught) {
       setError(caught);
     } finally {
       setBusy(null);
     }
+  };
+  const openCandidate = (candidate: Record<string, unknown>) => {
+    configDraft.set(stringify(candidate));
+    navigate('/config');
   };
 
   return (
@@ -70,17 +89,10 @@ export default function BacktestPage() {
         <button type="button" className="secondary" onClick={runFit} disabled={busy !== null}>{busy === 'fit' ? 'Fitting…' : 'Fit a candidate'}</button>
       </form>
       {error !== undefined && <ErrorMessage error={error} />}
-      {busy && <Skeleton rows={4} />}
+      {busy === 'backtest' && <Skeleton rows={4} />}
+      {job && <FitJobView job={job} onOpen={openCandidate} />}
       {reports && <Results active={reports.active} candidate={reports.candidate} />}
-      {fit && (
-        <FitView
-          fit={fit}
-          onOpen={() => {
-            configDraft.set(stringify(fit.candidate));
-            navigate('/config');
-          }}
-        />
-      )}
+      {fit && <FitView fit={fit} onOpen={() => openCandidate(fit.candidate)} />}
     </div>
   );
 }
@@ -181,5 +193,61 @@ function FitView({ fit, onOpen }: { fit: FitReport; onOpen: () => void }) {
         Backtest on the same dates: churn AUC active {fixed(fit.backtest.active.churn.auc)} vs candidate {fixed(fit.backtest.candidate.churn.auc)}; top-decile lift {fixed(fit.backtest.active.churn.liftTopDecile)} vs {fixed(fit.backtest.candidate.churn.liftTopDecile)}.
       </p>
     </Section>
+  );
+}
+
+function FitJobView({ job, onOpen }: { job: FitJob; onOpen: (candidate: Record<string, unknown>) => void }) {
+  const report = job.report;
+  return (
+    <Section title={`Fit job: ${job.status}`} id="fit-job" actions={report && <button type="button" onClick={() => onOpen(report.candidate)}>Open candidate in Config</button>}>
+      {(job.status === 'queued' || job.status === 'running') && (
+        <div role="status">
+          <progress max={Math.max(1, job.progress.steps)} value={job.progress.step} aria-label="Fit progress" /> {job.progress.message || job.progress.phase} ({job.progress.step}/{job.progress.steps})
+        </div>
+      )}
+      {job.status === 'failed' && (
+        <div className="error" role="alert"><strong>{job.error?.title ?? 'The fit failed'}</strong>{job.error?.detail && <p>{job.error.detail}</p>}</div>
+      )}
+      {report && (
+        <>
+          {report.warnings.map((w, i) => <p key={i} className="banner" role="note">{w}</p>)}
+          <p className="muted">Fitted in {report.seconds.toFixed(1)} s on top of config v{report.basedOn.configVersion}. The candidate is never saved by the fit: open it in Config, preview, then save.</p>
+          <div className="two-col">
+            {[report.churn, report.expansion].filter((t): t is FitTargetReport => t !== null).map((target) => <TargetView key={target.target} target={target} />)}
+          </div>
+        </>
+      )}
+    </Section>
+  );
+}
+
+function TargetView({ target }: { target: FitTargetReport }) {
+  const oot = target.outOfTime;
+  const row = (label: string, f: FitFigures) => [label, fixed(f.auc), fixed(f.liftTopDecile), fixed(f.precisionAtK), fixed(f.brier, 3)];
+  return (
+    <div>
+      <h3>{target.target === 'churn' ? 'Churn model' : 'Expansion model'}: {target.groups.length} inputs kept of {target.candidates}</h3>
+      <p className="muted">{integer(target.rows)} account-dates, {integer(target.positives)} positive.</p>
+      {oot && (
+        <table>
+          <caption className="muted">Out of time: fitted on {oot.fitOn.join(', ')}, tested on {oot.testOn.join(', ')}</caption>
+          <thead><tr><th scope="col">Model</th><th scope="col" className="num">AUC</th><th scope="col" className="num">Top-decile lift</th><th scope="col" className="num">Precision@k</th><th scope="col" className="num">Brier</th></tr></thead>
+          <tbody>
+            {[row('Candidate (learned)', oot.candidate), row('Active config', oot.active), row(`Best single input (${oot.bestSingleInput.input})`, oot.bestSingleInput)].map((cells) => (
+              <tr key={cells[0]}>{cells.map((c, i) => (i === 0 ? <th key={i} scope="row">{c}</th> : <td key={i} className="num">{c}</td>))}</tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <table>
+        <thead><tr><th scope="col">Input group</th><th scope="col" className="num">Coefficient</th><th scope="col" className="num">Importance</th></tr></thead>
+        <tbody>
+          {target.groups.map((g) => (
+            <tr key={g.name}><td>{g.members.map((m) => m.label).join(', ')}</td><td className="num">{fixed(g.coefficient, 3)}</td><td className="num">{percent(g.importance)}</td></tr>
+          ))}
+        </tbody>
+      </table>
+      {target.warnings.map((w, i) => <p key={i} className="banner" role="note">{w}</p>)}
+    </div>
   );
 }

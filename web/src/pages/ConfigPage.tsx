@@ -30,10 +30,12 @@ export default function ConfigPage() {
     <div className="page">
       <div className="page-head"><h1>Scoring config</h1></div>
       <div className="tabs" role="tablist" aria-label="Config">
-        <button type="button" role="tab" aria-selected={tab === 'editor'} onClick={() => setParams({}, { replace: true })}>Editor and preview</button>
-        <button type="button" role="tab" aria-selected={tab === 'versions'} onClick={() => setParams({ tab: 'versions' }, { replace: true })}>Versions</button>
+        <button type="button" id="tab-editor" role="tab" aria-controls="config-panel" aria-selected={tab === 'editor'} onClick={() => setParams({}, { replace: true })}>Editor and preview</button>
+        <button type="button" id="tab-versions" role="tab" aria-controls="config-panel" aria-selected={tab === 'versions'} onClick={() => setParams({ tab: 'versions' }, { replace: true })}>Versions</button>
       </div>
-      {tab === 'editor' ? <EditorTab /> : <VersionsTab />}
+      <div role="tabpanel" id="config-panel" aria-labelledby={`tab-${tab}`}>
+        {tab === 'editor' ? <EditorTab /> : <VersionsTab />}
+      </div>
     </div>
   );
 }
@@ -75,6 +77,11 @@ function EditorTab() {
   const fieldErrors: FieldError[] = error instanceof ApiError ? error.errors : [];
   const located = useMemo(() => fieldErrors.map((e) => ({ ...e, line: e.path ? lineOfPath(text, e.path) : null })), [fieldErrors, text]);
   const badLines = useMemo(() => new Set(located.map((e) => e.line).filter((l): l is number => l !== null)), [located]);
+  // New errors bring the first bad line into view.
+  const firstBad = located.find((e) => e.line !== null)?.line ?? null;
+  useEffect(() => {
+    if (firstBad !== null) editor.current?.scrollToLine(firstBad);
+  }, [error, firstBad]);
 
   const runPreview = useCallback(async () => {
     setBusy('preview');

@@ -1,4 +1,4 @@
-import { Fragment, useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import React, { Fragment, useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { api, download, ok, okAs } from '../api/client';
 import type { ListPage as Page, ListRow, PlanView } from '../api/views';
@@ -61,7 +61,7 @@ export function ListPage({ kind }: { kind: ListKind }) {
   const [active, setActive] = useState(-1);
   const [filtersOpen, setFiltersOpen] = useState(false);
   const [plans, setPlans] = useState<PlanView[]>([]);
-  const firstFilter = useRef<HTMLSelectElement>(null);
+  const firstFilter = useRef<HTMLSelectElement | HTMLInputElement>(null);
   const rowRefs = useRef<Array<HTMLElement | null>>([]);
 
   const fetchPage = useCallback(
@@ -185,14 +185,21 @@ export function ListPage({ kind }: { kind: ListKind }) {
 
   const filters = (
     <div className="filters" role="group" aria-label="Filters">
+      {!ownBookDefault ? (
+        <label>
+          Owner (e-mail)
+          <input ref={firstFilter as React.RefObject<HTMLInputElement>} type="email" placeholder="everyone" defaultValue={ownerParam && ownerParam !== 'all' ? ownerParam : ''} key={ownerParam ?? ''} onBlur={(e) => setFilter('owner', e.target.value.trim())} onKeyDown={(e) => e.key === 'Enter' && setFilter('owner', (e.target as HTMLInputElement).value.trim())} />
+        </label>
+      ) : (
       <label>
         Owner
-        <select ref={firstFilter} value={ownerParam ?? (ownBookDefault ? 'me' : 'all')} onChange={(e) => setFilter('owner', e.target.value === 'me' ? '' : e.target.value)}>
+        <select ref={firstFilter as React.RefObject<HTMLSelectElement>} value={ownerParam ?? (ownBookDefault ? 'me' : 'all')} onChange={(e) => setFilter('owner', e.target.value === 'me' ? '' : e.target.value)}>
           {ownBookDefault && <option value="me">Me ({ownBookDefault})</option>}
           <option value="all">{ownBookDefault ? 'Everyone I can see' : 'Everyone'}</option>
           {ownerParam && ownerParam !== 'all' && ownerParam !== ownBookDefault && <option value={ownerParam}>{ownerParam}</option>}
         </select>
       </label>
+      )}
       <label>
         Segment
         <select value={params.get('segment') ?? ''} onChange={(e) => setFilter('segment', e.target.value)}>
@@ -301,7 +308,7 @@ export function ListPage({ kind }: { kind: ListKind }) {
                 <div className="card-line muted">
                   {kind === 'at-risk' ? <span>{money(row.arrAtRisk, row.currency)} at risk · {percent(row.churnRisk)} risk</span> : <span>{integer(row.upgradeReadiness)} ready · {money(row.expansionArr, row.currency)} expansion</span>}
                 </div>
-                <p className="driver">{(kind === 'at-risk' ? row.drivers : row.readinessDrivers)[0]?.text ?? ''}</p>
+                <p className="driver">{kind === 'at-risk' ? topDriver(row, kind) : limitSignal(row)}</p>
               </li>
             ))}
           </ul>
@@ -325,7 +332,7 @@ export function ListPage({ kind }: { kind: ListKind }) {
                       <th scope="col">Readiness</th>
                       <th scope="col">Plan → next</th>
                       <th scope="col">Expansion ARR</th>
-                      <th scope="col">Nearest limit</th>
+                      <th scope="col">Limit / paywall</th>
                     </>
                   )}
                   <th scope="col">Renews</th>
@@ -357,11 +364,11 @@ export function ListPage({ kind }: { kind: ListKind }) {
                           <td className="num">{integer(row.upgradeReadiness)}</td>
                           <td>{row.plan} → {row.recommendedPlan ?? '—'}</td>
                           <td className="num">{money(row.expansionArr, row.currency)}</td>
-                          <td className="num">{row.limitUtilisation === null ? '—' : `${percent(row.limitUtilisation)} of limit`}</td>
+                          <td className="driver">{limitSignal(row)}</td>
                         </>
                       )}
                       <td>{row.renewalDate ? `${daysBetween(row.asOf, row.renewalDate)} d` : '—'}</td>
-                      <td className="driver">{(kind === 'at-risk' ? row.drivers : row.readinessDrivers)[0]?.text ?? ''}</td>
+                      <td className="driver">{topDriver(row, kind)}</td>
                     </tr>
                     {expanded.has(row.externalId) && (
                       <tr className="details">
@@ -385,6 +392,21 @@ export function ListPage({ kind }: { kind: ListKind }) {
       <p className="hint">Keys: <kbd>/</kbd> filters · <kbd>j</kbd>/<kbd>k</kbd> rows · <kbd>Enter</kbd> open · <kbd>Space</kbd> details · <kbd>Esc</kbd> close</p>
     </div>
   );
+}
+
+/** The limit or paywall evidence behind readiness, as the readiness drivers word it ("seats at 94% of the plan limit (47 of 50)"). */
+function limitSignal(row: ListRow): string {
+  const texts = row.readinessDrivers.map((d) => d.text);
+  const found = [texts.find((t) => /limit/i.test(t)), texts.find((t) => /paywall/i.test(t))].filter(Boolean);
+  if (found.length > 0) return found.join(' · ');
+  return row.limitUtilisation === null ? '—' : `${percent(row.limitUtilisation)} of the nearest limit`;
+}
+
+/** The first driver the row does not already show in its limit column. */
+function topDriver(row: ListRow, kind: ListKind): string {
+  if (kind === 'at-risk') return row.drivers[0]?.text ?? '';
+  const shown = limitSignal(row);
+  return row.readinessDrivers.find((d) => !shown.includes(d.text))?.text ?? '';
 }
 
 function RowDetails({ row, kind }: { row: ListRow; kind: ListKind }) {

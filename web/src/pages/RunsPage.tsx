@@ -78,8 +78,8 @@ export default function RunsPage() {
             <tbody>
               {runs.map((run) => (
                 <tr key={run.id} data-run-status={run.status}>
-                  <td>{run.asOf}</td>
-                  <td><span className={`status status-${run.status}`}>{run.status === 'failed' ? '✖ failed' : run.status === 'succeeded' ? '✔ succeeded' : `… ${run.status}`}</span></td>
+                  <td className="nowrap">{run.asOf}</td>
+                  <td className="nowrap"><span className={`status status-${run.status}`}>{run.status === 'failed' ? '✖ failed' : run.status === 'succeeded' ? '✔ succeeded' : `… ${run.status}`}</span></td>
                   <td>{run.configVersion ? `v${run.configVersion}` : '—'}</td>
                   <td className="num">{integer(run.accountsScored)}{run.accountsTotal !== null ? ` / ${integer(run.accountsTotal)}` : ''}</td>
                   <td>{Object.entries(run.timings).map(([k, v]) => `${k.replace(/Ms$/, '')} ${duration(v)}`).join(' · ') || '—'}</td>

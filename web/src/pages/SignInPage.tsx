@@ -17,13 +17,16 @@ export function SignInPage() {
   const { signIn, me } = useSession();
   const navigate = useNavigate();
   const location = useLocation();
-  const [notice] = useState(() => session.takeNotice());
+  const [notice] = useState(() => session.notice());
   const [error, setError] = useState<unknown>();
   const [busy, setBusy] = useState(false);
   const input = useRef<HTMLInputElement>(null);
   const from = (location.state as { from?: string } | null)?.from;
 
-  useEffect(() => input.current?.focus(), []);
+  useEffect(() => {
+    input.current?.focus();
+    session.clearNotice();
+  }, []);
   useEffect(() => {
     if (me) navigate(from && from !== '/sign-in' ? from : landingPath(me.role), { replace: true });
   }, [me, from, navigate]);
