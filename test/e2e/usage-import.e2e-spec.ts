@@ -220,6 +220,12 @@ describe('POST /v1/usage/import (streamed CSV and NDJSON)', () => {
       await expectLineError('account,metric,day,value\nacme,logins,2026-03-01,1\n"acme,logins,2026-03-02,1\nacme,logins,2026-03-03,1\n', 5, /unterminated CSV quoted field.*never closed/);
     });
 
+    it('names the file line of a bad row after a quoted field that spans lines', async () => {
+      // The first data record spans lines 2-3 (a quoted account id with a line break), so the bad
+      // value on the next record is on line 4 of the file, not record 3.
+      await expectLineError('account,metric,day,value\n"ac\nme",logins,2026-03-01,1\nacme,logins,2026-03-02,x\n', 4, /^value must be a finite number >= 0, got 'x'$/);
+    });
+
     it('rejects an empty file and a file with only a header', async () => {
       const empty = await upload('').expect(400);
       expect(empty.body.detail).toMatch(/file is empty/);
