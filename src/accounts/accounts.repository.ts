@@ -97,8 +97,9 @@ export class AccountsRepository {
     const filter = new SqlFilter([asOf])
       .where('v.segment = ?', filters.segment)
       .where('v.plan_id = ?', filters.plan)
-      .where('v.csm_owner = ?', filters.csmOwner)
-      .where('v.sales_owner = ?', filters.salesOwner)
+      // Owners are e-mail addresses: compared case-insensitively (keys scope by a lower-cased owner).
+      .where('lower(v.csm_owner) = lower(?)', filters.csmOwner)
+      .where('lower(v.sales_owner) = lower(?)', filters.salesOwner)
       .where('a.external_id > ?', afterExternalId);
     return queryRows<AccountVersionRow>(
       this.db,

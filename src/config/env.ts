@@ -4,7 +4,7 @@ import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength,
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
-/** Process settings (DESIGN §3). Everything RevOps tunes lives in config/scoring.yaml instead. */
+/** Process settings (README, "Settings"). Everything RevOps tunes lives in config/scoring.yaml instead. */
 export class Env {
   @Type(() => Number) @IsInt() @Min(0) @Max(65535)
   PORT = 3000;

@@ -5,6 +5,7 @@
  */
 import { usageCsvChunks, type CsvProgress } from './usage-csv.js';
 import type { DemoAccount, DemoTenant } from './tenant.types.js';
+import type { UsageWriteResult } from '../usage/usage.types.js';
 
 export type LoadLog = (line: string) => void;
 
@@ -17,16 +18,8 @@ export interface LoadOptions {
   progressEveryMs?: number;
 }
 
-/** The usage import's answer (DESIGN §4); more fields may come. */
-export interface UsageImportResult {
-  rowsReceived: number;
-  rowsWritten: number;
-  accounts?: number;
-  metrics?: number;
-  fromDay?: string | null;
-  toDay?: string | null;
-  [field: string]: unknown;
-}
+/** The usage import's answer (README, "API"); more fields may come. */
+export type UsageImportResult = UsageWriteResult & { [field: string]: unknown };
 
 export interface LoadSummary {
   plans: number;

@@ -3,20 +3,10 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { queryRows } from '../database/sql/query-rows.js';
 import { SqlFilter } from '../database/sql/sql-filter.js';
+import type { PlanInfo } from '../scoring/domain/features.types.js';
 
-/** One row of plans. */
-export interface Plan {
-  id: string;
-  name: string;
-  /** Position in the price list: a higher rank is a bigger plan. */
-  rank: number;
-  pricePerSeat: number | null;
-  annualPrice: number | null;
-  /** metric → limit, e.g. `{seats: 50, api_calls: 100000}` (api_calls per month). */
-  limits: Record<string, number>;
-  features: string[];
-  nextPlan: string | null;
-}
+/** One row of plans: what scoring reads of a plan (the domain's PlanInfo) is all a plan has. */
+export type Plan = PlanInfo;
 
 interface PlanRow {
   id: string;
@@ -66,6 +56,10 @@ export class PlansRepository {
     const filter = new SqlFilter().where('(rank, id) > (?::int, ?::text)', ...(after ?? [undefined]));
     const rows = await queryRows<PlanRow>(this.db, `SELECT ${COLUMNS} FROM plans ${filter.clause} ORDER BY rank, id LIMIT ${filter.param(limit)}`, filter.params);
     return rows.map(toPlan);
+  }
+
+  async all(): Promise<Plan[]> {
+    return (await queryRows<PlanRow>(this.db, `SELECT ${COLUMNS} FROM plans ORDER BY rank, id`)).map(toPlan);
   }
 
   /** The ids among `ids` that are known plans. */

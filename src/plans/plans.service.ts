@@ -61,6 +61,11 @@ export class PlansService {
     return toPage(rows.map(toPlanView), limit, (plan) => [plan.rank, plan.id]);
   }
 
+  /** Every plan (the price list is short): scoring reads limits, prices and upgrade paths from it. */
+  all(): Promise<Plan[]> {
+    return this.plans.all();
+  }
+
   /** Ids among `ids` that are not known plans. */
   async missing(ids: string[]): Promise<string[]> {
     const unique = [...new Set(ids)];

@@ -5,6 +5,8 @@ import { addDays, daysBetween } from '../common/dates.js';
 import { USAGE_VALUE } from '../common/value-ranges.js';
 import type { ScoringConfig } from './domain/config/scoring-config.types.js';
 import type { AccountFeatures, LifecycleStage, MetricAggregates, PlanInfo, PriorScores, Segment, Grade } from './domain/features.types.js';
+import { FEATURE_METRIC_PREFIX } from '../common/metric-name.js';
+import { PlansService } from '../plans/plans.service.js';
 
 interface AccountRow {
   account_id: number;
@@ -40,17 +42,6 @@ interface AggregateRow {
   [limitColumn: `lim_${string}`]: number | null;
 }
 
-interface PlanRow {
-  id: string;
-  name: string;
-  rank: number;
-  price_per_seat: number | null;
-  annual_price: number | null;
-  limits: Record<string, number>;
-  features: string[];
-  next_plan: string | null;
-}
-
 /** An account a run could not score because of its own data, and why (named on the run). */
 export interface InvalidAccount {
   accountId: number;
@@ -79,7 +70,10 @@ const limitColumn = (aggregate: 'max' | 'sum', days: number) => `lim_${aggregate
  */
 @Injectable()
 export class FeaturesRepository {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly planList: PlansService,
+  ) {}
 
   async load(asOf: string, config: ScoringConfig): Promise<AccountFeatures[]> {
     return (await this.loadChecked(asOf, config)).features;
@@ -195,22 +189,7 @@ export class FeaturesRepository {
   }
 
   private async plans(): Promise<Map<string, PlanInfo>> {
-    const rows: PlanRow[] = await this.db.query('SELECT id, name, rank, price_per_seat, annual_price, limits, features, next_plan FROM plans');
-    return new Map(
-      rows.map((row) => [
-        row.id,
-        {
-          id: row.id,
-          name: row.name,
-          rank: row.rank,
-          pricePerSeat: row.price_per_seat,
-          annualPrice: row.annual_price,
-          limits: row.limits,
-          features: row.features,
-          nextPlan: row.next_plan,
-        },
-      ]),
-    );
+    return new Map((await this.planList.all()).map((plan) => [plan.id, plan]));
   }
 
   /** First day each milestone was reached, on or before asOf: one primary-key probe per account and milestone metric. */
@@ -327,8 +306,8 @@ function buildFeatures(
     lastUsageDay,
     metrics,
     featuresUsed: Object.entries(metrics)
-      .filter(([name, aggregate]) => name.startsWith('feature.') && aggregate.recentSum > 0)
-      .map(([name]) => name.slice('feature.'.length))
+      .filter(([name, aggregate]) => name.startsWith(FEATURE_METRIC_PREFIX) && aggregate.recentSum > 0)
+      .map(([name]) => name.slice(FEATURE_METRIC_PREFIX.length))
       .sort(),
     milestones: Object.fromEntries(milestones.map((row) => [row.milestone, row.first_day])),
     limits: Object.entries(config.limits).map(([limitName, window]) => {

@@ -8,6 +8,8 @@ import type { Env } from '../../config/env.js';
 import { privateTargetProblem } from './webhook-target.js';
 import type { WebhookEventType } from '../domain/alert.types.js';
 import { queryRows } from '../../database/sql/query-rows.js';
+import { SqlFilter } from '../../database/sql/sql-filter.js';
+import { decodeTimeCursor, microsecondKey, pastCursor, type TimeCursor } from '../../database/sql/time-cursor.js';
 import type { CreatedWebhookView, CreateWebhookDto, DeliveriesQuery, DeliveryView, RedeliverDto, RedeliverView, WebhookView } from './dto/webhook.dto.js';
 import { generateSecret } from './webhook-signature.js';
 
@@ -75,17 +77,15 @@ export class WebhookSubscriptionsService {
   }
 
   async list(limit: number, cursor?: string): Promise<Page<WebhookView>> {
-    const after = decodeCursor(cursor, (v): v is [string, string] => Array.isArray(v) && v.length === 2 && v.every((x) => typeof x === 'string'));
+    const filter = pastCursor(new SqlFilter().always('s.deleted_at IS NULL'), decodeTimeCursor(cursor), { column: 's.created_at', id: 's.id', idType: 'uuid', order: 'oldestFirst' });
     const rows = await queryRows<SubscriptionRow>(
       this.db,
-      `SELECT s.id, s.url, s.events, s.format, s.created_by, s.created_at,
-              to_char(s.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS created_key, ${COUNTS}
-       FROM webhook_subscriptions s
-       WHERE s.deleted_at IS NULL ${after ? 'AND (s.created_at, s.id) > ($2::timestamptz, $3::uuid)' : ''}
-       ORDER BY s.created_at, s.id LIMIT $1`,
-      after ? [limit + 1, after[0], after[1]] : [limit + 1],
+      `SELECT s.id, s.url, s.events, s.format, s.created_by, s.created_at, ${microsecondKey('s.created_at')} AS created_key, ${COUNTS}
+       FROM webhook_subscriptions s ${filter.clause}
+       ORDER BY s.created_at, s.id LIMIT ${filter.param(limit + 1)}`,
+      filter.params,
     );
-    const page = toPage(rows, limit, (row) => [row.created_key, row.id]);
+    const page = toPage(rows, limit, (row) => [row.created_key!, row.id] satisfies TimeCursor);
     return { items: page.items.map(toView), nextCursor: page.nextCursor };
   }
 
@@ -147,21 +147,12 @@ export class WebhookSubscriptionsService {
     const [exists] = await queryRows<{ id: string }>(this.db, 'SELECT id FROM webhook_subscriptions WHERE id = $1', [id]);
     if (!exists) throw notFound(`No webhook subscription ${id}`);
     const after = decodeCursor(query.cursor, (v): v is number => Number.isInteger(v));
-    const params: unknown[] = [id, query.limit + 1];
-    const where = ['subscription_id = $1'];
-    if (after !== undefined) {
-      params.push(after);
-      where.push(`id < $${params.length}`);
-    }
-    if (query.outcome) {
-      params.push(query.outcome);
-      where.push(`outcome = $${params.length}`);
-    }
+    const filter = new SqlFilter([id]).always('subscription_id = $1').where('id < ?', after).where('outcome = ?', query.outcome);
     const rows = await queryRows<DeliveryRow>(
       this.db,
       `SELECT id, event_id, event_type, attempt, outcome, status_code, error, duration_ms, attempted_at
-       FROM webhook_deliveries WHERE ${where.join(' AND ')} ORDER BY id DESC LIMIT $2`,
-      params,
+       FROM webhook_deliveries ${filter.clause} ORDER BY id DESC LIMIT ${filter.param(query.limit + 1)}`,
+      filter.params,
     );
     const views = rows.map(
       (row): DeliveryView => ({
