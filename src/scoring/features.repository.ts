@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { addDays, daysBetween } from '../common/dates.js';
 import type { ScoringConfig } from '../config/scoring-config/scoring-config.types.js';
+import { daysRead, windowParts } from './domain/window-parts.js';
 import type { AccountFeatures, LifecycleStage, MetricAggregates, PlanInfo, PriorScores, Segment, Grade } from './domain/features.types.js';
 
 interface AccountRow {
@@ -56,48 +57,21 @@ const limitColumn = (aggregate: 'max' | 'sum', days: number) => `lim_${aggregate
 
 /**
  * Builds every scored account's features for an as-of day straight from SQL: one grouped pass
- * over the usage rows of the scan window (aggregates for the recent and previous windows and
- * for each plan-limit window), plus index probes for milestones. Nothing dated after asOf is read.
+ * over the rolling 7-day usage rollups that tile the scan window (aggregates for the recent and
+ * previous windows and for each plan-limit window, 8–10 rollup rows per account and metric with
+ * the default config), plus index probes for milestones. Nothing dated after asOf is read.
  */
 @Injectable()
 export class FeaturesRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   async load(asOf: string, config: ScoringConfig): Promise<AccountFeatures[]> {
-    const { recentDays, previousDays } = config.windows;
-    const limitWindows = uniqueLimitWindows(config);
-    const scanDays = Math.max(recentDays + previousDays, ...limitWindows.map((w) => w.days));
-    const recentStart = addDays(asOf, -recentDays); // exclusive
-    const previousStart = addDays(asOf, -(recentDays + previousDays)); // exclusive
-    const scanStart = addDays(asOf, -scanDays); // exclusive
+    const aggregatesSql = windowAggregatesSql(asOf, config);
 
     const [accounts, plans, aggregates, milestones] = await Promise.all([
       this.accounts(asOf),
       this.plans(),
-      this.inMemory((tx) => tx.query(
-        `SELECT a.*, m.name AS metric
-         FROM (
-           SELECT account_id, metric_id,
-             sum(value) FILTER (WHERE day > $3) AS recent_sum,
-             count(*) FILTER (WHERE day > $3 AND value > 0)::int AS recent_active_days,
-             max(value) FILTER (WHERE day > $3) AS recent_max,
-             avg(value) FILTER (WHERE day > $3) AS recent_mean,
-             sum(value) FILTER (WHERE day <= $3 AND day > $4) AS previous_sum,
-             count(*) FILTER (WHERE day <= $3 AND day > $4 AND value > 0)::int AS previous_active_days,
-             max(value) FILTER (WHERE day <= $3 AND day > $4) AS previous_max,
-             avg(value) FILTER (WHERE day <= $3 AND day > $4) AS previous_mean,
-             max(day) AS last_day,
-             -- The value on the latest day: arrays compare element by element, so the max of
-             -- [day number, value] is the latest day's pair, without sorting each group.
-             (max(ARRAY[(day - DATE '2000-01-01')::float8, value]))[2] AS last_value
-             ${limitWindows.map((w) => `, ${w.aggregate}(value) FILTER (WHERE day > $1::date - ${w.days}) AS ${limitColumn(w.aggregate, w.days)}`).join('')}
-           FROM usage_daily
-           WHERE day > $2 AND day <= $1
-           GROUP BY account_id, metric_id
-         ) a
-         JOIN metrics m ON m.id = a.metric_id`,
-        [asOf, scanStart, recentStart, previousStart],
-      )) as Promise<AggregateRow[]>,
+      this.inMemory((tx) => tx.query(aggregatesSql.text, aggregatesSql.params)) as Promise<AggregateRow[]>,
       this.milestones(asOf),
     ]);
 
@@ -203,6 +177,62 @@ export class FeaturesRepository {
     for (const row of previous) Object.assign(entry(row.account_id), { previousValueGap: row.value_gap, previousGrade: row.grade });
     return prior;
   }
+}
+
+/**
+ * The grouped query over usage_rollup_7d. Each window (recent, previous, the scan window and each
+ * limit window) is tiled by whole rollups and single days (see windowParts); a row read counts for
+ * a window when its day is one of that window's parts. The results equal a GROUP BY over the raw
+ * rows of each window (exactly, for values whose sums are exact in floating point, such as counts).
+ */
+export function windowAggregatesSql(asOf: string, config: ScoringConfig): { text: string; params: unknown[] } {
+  const { recentDays, previousDays } = config.windows;
+  const limitWindows = uniqueLimitWindows(config);
+  const scanDays = Math.max(recentDays + previousDays, ...limitWindows.map((w) => w.days));
+  const params: unknown[] = [];
+  const param = (value: unknown) => `$${params.push(value)}`;
+  const windows = {
+    scan: windowParts(asOf, scanDays),
+    recent: windowParts(asOf, recentDays),
+    previous: windowParts(addDays(asOf, -recentDays), previousDays),
+    ...Object.fromEntries(limitWindows.map((w) => [limitColumn(w.aggregate, w.days), windowParts(asOf, w.days)])),
+  };
+  const allDays = param(daysRead(Object.values(windows)));
+  const columns: string[] = [];
+  for (const [name, parts] of Object.entries(windows)) {
+    const [ends, singles] = [param(parts.rollupEnds), param(parts.singleDays)];
+    const part = (fromRollup: string, fromDay: string) =>
+      `CASE WHEN r.end_day = ANY(${ends}::date[]) THEN ${fromRollup} WHEN r.end_day = ANY(${singles}::date[]) THEN ${fromDay} END`;
+    columns.push(
+      `coalesce(sum(${part('r.row_days', '(r.day_value IS NOT NULL)::int')}), 0)::int AS ${name}_rows`,
+      `coalesce(sum(${part('r.active_days', '(r.day_value > 0)::int')}), 0)::int AS ${name}_active_days`,
+      `sum(${part('r.sum_value', 'r.day_value')}) AS ${name}_sum`,
+      `max(${part('r.max_value', 'r.day_value')}) AS ${name}_max`,
+    );
+    if (name === 'scan') {
+      // The latest day with a row and its value: arrays compare element by element.
+      columns.push(
+        `max(${part(`ARRAY[(r.last_day - DATE '2000-01-01')::float8, r.last_value]`, `CASE WHEN r.day_value IS NOT NULL THEN ARRAY[(r.end_day - DATE '2000-01-01')::float8, r.day_value] END`)}) AS scan_last`,
+      );
+    }
+  }
+  const mean = (name: string) => `CASE WHEN w.${name}_rows > 0 THEN w.${name}_sum / w.${name}_rows END`;
+  const text = `
+    SELECT w.account_id, m.name AS metric,
+           w.recent_sum, w.recent_active_days, w.recent_max, ${mean('recent')} AS recent_mean,
+           w.previous_sum, w.previous_active_days, w.previous_max, ${mean('previous')} AS previous_mean,
+           DATE '2000-01-01' + w.scan_last[1]::int AS last_day, w.scan_last[2] AS last_value
+           ${limitWindows.map((lw) => `, w.${limitColumn(lw.aggregate, lw.days)}_${lw.aggregate} AS ${limitColumn(lw.aggregate, lw.days)}`).join('')}
+    FROM (
+      SELECT r.account_id, r.metric_id, ${columns.join(',\n             ')}
+      FROM usage_rollup_7d r
+      WHERE r.end_day = ANY(${allDays}::date[])
+      GROUP BY r.account_id, r.metric_id
+    ) w
+    JOIN metrics m ON m.id = w.metric_id
+    -- Only metrics with a row in the scan window, as a GROUP BY over its raw rows would give.
+    WHERE w.scan_rows > 0`;
+  return { text, params };
 }
 
 function uniqueLimitWindows(config: ScoringConfig): Array<{ aggregate: 'max' | 'sum'; days: number }> {

@@ -26,8 +26,10 @@ import {
   mergeStagedSql,
   PAIRS_PLAN_SQL,
   UNKNOWN_STAGED_ACCOUNTS_SQL,
+  STAGED_TOUCHED_SQL,
   UPSERT_STAGED_METRICS_SQL,
 } from './usage-sql.js';
+import { refreshRollups, USAGE_WRITE_LOCK } from './usage-rollups.js';
 import { MAX_LISTED_ACCOUNTS, MAX_LISTED_ERRORS, type UsageMode, type UsageWriteResult } from './usage.types.js';
 
 /** The header must show up within this many bytes; a file without line breaks is not CSV. */
@@ -60,6 +62,7 @@ interface Timings {
   copy: number;
   check: number;
   merge: number;
+  rollups: number;
 }
 
 /** Where the COPY input comes from and what Node learnt while producing it. */
@@ -190,12 +193,17 @@ export class UsageImportService {
 
     let rowsWritten: number;
     try {
+      // From here to commit one usage writer at a time: the rollups are recomputed from usage_daily
+      // and must see every committed write (see usage-rollups.ts).
+      await client.query('SELECT pg_advisory_xact_lock($1)', [USAGE_WRITE_LOCK]);
       rowsWritten = await this.merge(client, mode, summary.from_day!, summary.to_day!);
     } catch (error) {
       if (isNumericOverflow(error)) throw unprocessable('Adding these values to the stored ones exceeds the largest number a value can hold; nothing was written.');
       throw error;
     }
     const mergeMs = lap();
+    await refreshRollups(client, STAGED_TOUCHED_SQL);
+    const rollupMs = lap();
     // The last moment to notice a client that left: it cannot learn the outcome, so do not commit.
     if (signal.aborted) throw new Error('client disconnected');
     return {
@@ -207,7 +215,7 @@ export class UsageImportService {
         fromDay: summary.from_day,
         toDay: summary.to_day,
       },
-      timings: { copy: copyMs, check: checkMs, merge: mergeMs },
+      timings: { copy: copyMs, check: checkMs, merge: mergeMs, rollups: rollupMs },
     };
   }
 

@@ -54,7 +54,10 @@ export const CREATE_GROUPS_SQL = `
          grouping(s.day) = 1 AS is_pair,
          count(*) AS lines,
          count(*) FILTER (WHERE NOT (${valueOk('s')})) AS bad_values,
-         min(s.line) AS first_line
+         min(s.line) AS first_line,
+         -- A pair's day range (as text, which sorts like the date); used only once every day is valid.
+         min(s.day) AS first_day,
+         max(s.day) AS last_day
   FROM ${STAGING_TABLE} s
   GROUP BY GROUPING SETS ((s.account, s.metric), (s.day))`;
 
@@ -125,6 +128,7 @@ export const UNKNOWN_ACCOUNTS_SQL = `
 export const CREATE_PAIRS_SQL = `
   CREATE TEMP TABLE usage_staging_pairs ON COMMIT DROP AS
   SELECT g.account, g.metric, a.id AS account_id, m.id AS metric_id,
+         g.first_day::date AS from_day, g.last_day::date AS to_day,
          (SELECT max(u.day) FROM usage_daily u WHERE u.account_id = a.id AND u.metric_id = m.id) AS stored_to
   FROM usage_staging_groups g
   JOIN accounts a ON a.external_id = g.account
@@ -200,6 +204,14 @@ function upsert(source: string, mode: UsageMode): string {
     ON CONFLICT (account_id, metric_id, day) DO UPDATE SET value = ${next}
     WHERE usage_daily.value IS DISTINCT FROM ${next}`;
 }
+
+/** The (account_id, metric_id, from_day, to_day) ranges of a JSON write, for the rollups. Same parameters as the merge. */
+export const JSON_TOUCHED_SQL = `
+  SELECT r.account_id, r.metric_id, min(r.day) AS from_day, max(r.day) AS to_day FROM ${JSON_SOURCE}
+  GROUP BY r.account_id, r.metric_id`;
+
+/** The ranges of a staged import, for the rollups. */
+export const STAGED_TOUCHED_SQL = 'SELECT account_id, metric_id, from_day, to_day FROM usage_staging_pairs';
 
 /** JSON writes: at most 50,000 rows, one upsert. Parameters: accounts, metrics, days, values. */
 export const mergeJsonSql = (mode: UsageMode) => upsert(JSON_SOURCE, mode);
