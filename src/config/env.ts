@@ -33,6 +33,10 @@ export class Env {
   @Type(() => Number) @IsInt() @Min(1)
   WEBHOOK_RETRY_BASE_MS = 30000;
 
+  /** Accounts a scoring run holds in memory at once; larger runs stream in chunks of this many (docs/scaling.md). */
+  @Type(() => Number) @IsInt() @Min(1)
+  RUN_CHUNK_ACCOUNTS = 25000;
+
   @IsOptional() @IsUrl({ require_tld: false })
   HUBSPOT_BASE_URL?: string;
 

@@ -1,13 +1,17 @@
-import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { hostname } from 'node:os';
-import { DataSource, type QueryRunner } from 'typeorm';
+import { DataSource, type EntityManager, type QueryRunner } from 'typeorm';
 import { addDays, today } from '../../common/dates.js';
 import { decodeCursor, toPage, type Page } from '../../common/pagination.js';
 import { SingleFlightLoop } from '../../common/single-flight-loop.js';
 import { ConfigVersionsService } from '../../config-versions/config-versions.service.js';
 import { ScoringInputsCache } from '../scoring-inputs.cache.js';
-import { scoreAccounts } from '../domain/score-accounts.js';
+import type { ScoringConfig } from '../../config/scoring-config/scoring-config.types.js';
+import { ENV } from '../../config/env.provider.js';
+import type { Env } from '../../config/env.js';
+import { addPopulationValues, buildPopulations, scoreAccounts, scoreChunk, type PopulationValues } from '../domain/score-accounts.js';
+import { accountRanges, type IdRange } from './account-ranges.js';
 import { FeaturesRepository } from '../features.repository.js';
 import { ScoresRepository } from '../scores.repository.js';
 import { toRunView, type RunRow, type RunTrigger, type RunView } from './run-view.js';
@@ -20,6 +24,18 @@ const POLL_MS = 5_000;
 
 /** Runs are scored as of the last complete day unless asked otherwise. */
 export const defaultAsOf = () => addDays(today(), -1);
+
+interface RunJob {
+  id: string;
+  asOf: string;
+  configVersion: number;
+  config: ScoringConfig;
+}
+
+/** Adds the time since `since` to a named timing. */
+type Lap = (name: string, since: number) => void;
+/** Marks the run succeeded inside the transaction that wrote its last scores. */
+type Finish = (tx: EntityManager, scored: number) => Promise<unknown>;
 
 export type RunCompletedListener = (run: RunView) => Promise<void> | void;
 
@@ -43,6 +59,7 @@ export class RunsService implements OnApplicationBootstrap, BeforeApplicationShu
     private readonly features: FeaturesRepository,
     private readonly scores: ScoresRepository,
     private readonly inputsCache: ScoringInputsCache,
+    @Inject(ENV) private readonly env: Env,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -150,42 +167,30 @@ export class RunsService implements OnApplicationBootstrap, BeforeApplicationShu
   private async execute(run: RunRow): Promise<void> {
     const started = performance.now();
     const timings: Record<string, number> = {};
-    const lap = (name: string, since: number) => (timings[name] = Math.round(performance.now() - since));
+    const add = (name: string, since: number) => (timings[name] = (timings[name] ?? 0) + Math.round(performance.now() - since));
     try {
       const active = await this.configs.active();
       await this.db.query('UPDATE scoring_runs SET config_version = $2 WHERE id = $1', [run.id, active.version]);
+      const job: RunJob = { id: run.id, asOf: run.as_of, configVersion: active.version, config: active.config };
 
       let t = performance.now();
-      const [features, prior] = await Promise.all([this.features.load(run.as_of, active.config), this.features.prior(run.as_of)]);
-      lap('featuresMs', t);
-      await this.db.query('UPDATE scoring_runs SET accounts_total = $2 WHERE id = $1', [run.id, features.length]);
-      this.logger.log(`run ${run.id}: features for ${features.length} accounts as of ${run.as_of} in ${timings.featuresMs} ms`);
-
-      t = performance.now();
-      const scores = scoreAccounts({ asOf: run.as_of, config: active.config, accounts: features, prior });
-      lap('scoringMs', t);
-      const byId = new Map(scores.map((score) => [score.accountId, score]));
-      const scored = features.map((f) => ({ features: f, score: byId.get(f.accountId)! }));
-
-      t = performance.now();
-      await this.db.transaction(async (tx) => {
-        await this.scores.replaceDay(tx, { id: run.id, asOf: run.as_of, configVersion: active.version }, scored, (written) => {
-          const seconds = (performance.now() - t) / 1000;
-          this.logger.log(`run ${run.id}: wrote ${written}/${scored.length} scores (${Math.round(written / Math.max(seconds, 0.001))}/s)`);
-        });
-        lap('writeMs', t);
-        lap('totalMs', started);
-        await tx.query(
-          `UPDATE scoring_runs SET status = 'succeeded', finished_at = now(), accounts_scored = $2, timings = $3 WHERE id = $1`,
-          [run.id, scored.length, JSON.stringify(timings)],
-        );
-      });
+      const ids = await this.features.runAccountIds(run.as_of);
+      add('featuresMs', t);
+      await this.db.query('UPDATE scoring_runs SET accounts_total = $2 WHERE id = $1', [run.id, ids.length]);
+      const ranges = accountRanges(ids, this.env.RUN_CHUNK_ACCOUNTS);
+      const finish = (tx: EntityManager, scored: number) => {
+        timings.totalMs = Math.round(performance.now() - started);
+        return tx.query(`UPDATE scoring_runs SET status = 'succeeded', finished_at = now(), accounts_scored = $2, timings = $3 WHERE id = $1`, [
+          run.id,
+          scored,
+          JSON.stringify(timings),
+        ]);
+      };
+      const scored = ranges.length <= 1 ? await this.scoreInMemory(job, add, finish) : await this.scoreStreamed(job, ids, ranges, add, finish);
       this.logger.log(
-        `run ${run.id} succeeded: ${scored.length} accounts as of ${run.as_of} in ${timings.totalMs} ms ` +
-          `(${Math.round(scored.length / Math.max(timings.totalMs! / 1000, 0.001))} accounts/s; features ${timings.featuresMs} ms, scoring ${timings.scoringMs} ms, writes ${timings.writeMs} ms)`,
+        `run ${run.id} succeeded: ${scored} accounts as of ${run.as_of} in ${timings.totalMs} ms ` +
+          `(${Math.round(scored / Math.max(timings.totalMs! / 1000, 0.001))} accounts/s; features ${timings.featuresMs} ms, scoring ${timings.scoringMs} ms, writes ${timings.writeMs} ms)`,
       );
-      // A RevOps preview right after the run then reuses these features instead of re-reading usage.
-      this.inputsCache.rememberRun({ asOf: run.as_of, runId: run.id, config: active.config }, { features, prior });
       const finished = await this.get(run.id);
       for (const listener of this.listeners) {
         await Promise.resolve(listener(finished!)).catch((error: unknown) => this.logger.error({ err: error }, `after-run step failed for run ${run.id}`));
@@ -198,5 +203,83 @@ export class RunsService implements OnApplicationBootstrap, BeforeApplicationShu
         [run.id, message, JSON.stringify(timings)],
       );
     }
+  }
+
+  /** Up to RUN_CHUNK_ACCOUNTS accounts: features, scores and writes of the whole run at once. */
+  private async scoreInMemory(job: RunJob, add: Lap, finish: Finish): Promise<number> {
+    let t = performance.now();
+    const [features, prior] = await Promise.all([this.features.load(job.asOf, job.config), this.features.prior(job.asOf)]);
+    add('featuresMs', t);
+    this.logger.log(`run ${job.id}: features for ${features.length} accounts as of ${job.asOf} in ${Math.round(performance.now() - t)} ms`);
+
+    t = performance.now();
+    const scores = scoreAccounts({ asOf: job.asOf, config: job.config, accounts: features, prior });
+    add('scoringMs', t);
+    const scored = features.map((f, i) => ({ features: f, score: scores[i]! }));
+
+    t = performance.now();
+    await this.db.transaction(async (tx) => {
+      await this.scores.replaceDay(tx, job, scored, (written) => {
+        const seconds = (performance.now() - t) / 1000;
+        this.logger.log(`run ${job.id}: wrote ${written}/${scored.length} scores (${Math.round(written / Math.max(seconds, 0.001))}/s)`);
+      });
+      add('writeMs', t);
+      await finish(tx, scored.length);
+    });
+    // A RevOps preview right after the run then reuses these features instead of re-reading usage.
+    this.inputsCache.rememberRun({ asOf: job.asOf, runId: job.id, config: job.config }, { features, prior });
+    return scored.length;
+  }
+
+  /**
+   * More accounts than RUN_CHUNK_ACCOUNTS: memory stays bounded by one chunk. A first pass reads
+   * each chunk's features for the values accounts are compared on (a few numbers per account);
+   * the second reads each chunk again, scores it against those populations and writes it, the
+   * next chunk's features being read while this one is scored. The day's scores are replaced in
+   * one transaction, as in memory, and every account gets the score the in-memory run gives it.
+   */
+  private async scoreStreamed(job: RunJob, ids: readonly number[], ranges: readonly IdRange[], add: Lap, finish: Finish): Promise<number> {
+    const total = ids.length;
+    let t = performance.now();
+    const context = await this.features.runContext(job.asOf, job.config, ids);
+    const values: PopulationValues = new Map();
+    let seen = 0;
+    for (const range of ranges) {
+      const chunk = await this.features.load(job.asOf, job.config, range);
+      addPopulationValues(values, job.config, chunk, context);
+      seen += chunk.length;
+      this.logger.log(`run ${job.id}: compared values of ${seen}/${total} accounts`);
+    }
+    const populations = buildPopulations(values);
+    add('populationsMs', t);
+
+    const read = (range: IdRange) => {
+      const since = performance.now();
+      return Promise.all([this.features.load(job.asOf, job.config, range), this.features.prior(job.asOf, range)]).then(([features, prior]) => {
+        add('featuresMs', since);
+        return { features, prior };
+      });
+    };
+    let written = 0;
+    await this.db.transaction(async (tx) => {
+      t = performance.now();
+      await this.scores.deleteDay(tx, job.asOf);
+      add('writeMs', t);
+      let next = read(ranges[0]!);
+      for (const [index, range] of ranges.entries()) {
+        const { features, prior } = await next;
+        if (index + 1 < ranges.length) next = read(ranges[index + 1]!);
+        t = performance.now();
+        const scores = scoreChunk({ asOf: job.asOf, config: job.config, accounts: features, prior }, context, populations);
+        add('scoringMs', t);
+        t = performance.now();
+        await this.scores.insert(tx, job, features.map((f, i) => ({ features: f, score: scores[i]! })), () => undefined);
+        add('writeMs', t);
+        written += features.length;
+        this.logger.log(`run ${job.id}: scored and wrote ${written}/${total} accounts (chunk ${range.from}-${range.to})`);
+      }
+      await finish(tx, written);
+    });
+    return written;
   }
 }
