@@ -5,6 +5,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
 import { ProblemDetailsFilter } from './common/problem-details.filter.js';
+import { answerClientErrorsAsProblems, jsonBodyGuard, urlAndMediaTypeGuard } from './common/request-guards.js';
 import { createValidationPipe } from './common/validation.pipe.js';
 import type { Env } from './config/env.js';
 
@@ -14,7 +15,10 @@ export async function createApp(env: Env, databaseUrl: string): Promise<INestApp
   app.useLogger(app.get(Logger));
   // Bulk JSON bodies (10,000 accounts, usage rows) are larger than the 100 kB default.
   // CSV and NDJSON imports are not parsed here: their route streams the raw request.
+  app.use(urlAndMediaTypeGuard);
   app.useBodyParser('json', { limit: '50mb' });
+  app.use(jsonBodyGuard);
+  answerClientErrorsAsProblems(app.getHttpServer());
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ProblemDetailsFilter());
   app.enableShutdownHooks();

@@ -3,6 +3,7 @@ import { ScheduleModule } from '@nestjs/schedule';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
 import { randomUUID } from 'node:crypto';
+import { redactRequestLog } from './common/log-redaction.js';
 import { ListsModule } from './lists/lists.module.js';
 import { AlertsModule } from './alerts/alerts.module.js';
 import { IntegrationsModule } from './integrations/integrations.module.js';
@@ -37,7 +38,9 @@ export class AppModule {
               response.setHeader('X-Request-Id', id);
               return id;
             },
-            redact: ['req.headers.authorization'],
+            // Keys may arrive in any header or (refused, but logged) in the query string.
+            serializers: { req: redactRequestLog({ secrets: env.ADMIN_API_KEY ? [env.ADMIN_API_KEY] : [] }) },
+            redact: { paths: ['res.headers["set-cookie"]'], censor: '[Redacted]' },
             autoLogging: { ignore: (request) => request.url === '/health' },
           },
         }),

@@ -3,10 +3,10 @@ import { ApiBearerAuth, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { READERS, WRITERS } from '../auth/roles.js';
 import { Roles } from '../auth/roles.decorator.js';
-import { validationProblem } from '../common/problem.js';
+import { unprocessable, validationProblem } from '../common/problem.js';
 import { AccountsService } from './accounts.service.js';
 import type { AccountView } from './account-view.js';
-import { AccountFieldsDto, BulkAccountsDto, EXTERNAL_ID_PATTERN } from './dto/account.dto.js';
+import { BulkAccountsDto, EXTERNAL_ID_PATTERN, PutAccountDto } from './dto/account.dto.js';
 import { AsOfQuery, ListAccountsQuery } from './dto/list-accounts.query.js';
 
 @ApiTags('accounts')
@@ -22,9 +22,14 @@ export class AccountsController {
   @Put(':externalId')
   @Roles(...WRITERS)
   @ApiParam({ name: 'externalId', example: 'acme-001' })
-  async upsert(@Param('externalId') externalId: string, @Body() body: AccountFieldsDto, @Res({ passthrough: true }) response: Response): Promise<AccountView> {
+  async upsert(@Param('externalId') externalId: string, @Body() body: PutAccountDto, @Res({ passthrough: true }) response: Response): Promise<AccountView> {
     if (!EXTERNAL_ID_PATTERN.test(externalId)) {
       throw validationProblem('Invalid externalId', [{ path: 'externalId', message: 'externalId must be 1-128 chars of A-Za-z0-9_.:@-' }]);
+    }
+    if (body.externalId !== undefined && body.externalId !== externalId) {
+      throw unprocessable(`The body names account '${body.externalId}' but the path names '${externalId}'`, [
+        { path: 'externalId', message: `must equal the externalId in the path ('${externalId}') or be left out` },
+      ]);
     }
     const result = await this.accounts.upsertMany([{ ...body, externalId }], 'body');
     response.status(result.accountsCreated > 0 ? 201 : 200);

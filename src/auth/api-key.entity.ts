@@ -16,6 +16,10 @@ export class ApiKey {
   @Column({ type: 'text', name: 'key_hash' })
   keyHash: string;
 
+  /** E-mail of the person the key belongs to (lower-cased); scopes csm/sales keys to their book. */
+  @Column({ type: 'text', nullable: true })
+  owner: string | null;
+
   @Column({ type: 'text', name: 'key_prefix' })
   keyPrefix: string;
 

@@ -13,6 +13,8 @@ export interface Caller {
   keyId: string | null;
   name: string;
   role: Role;
+  /** The key owner's e-mail (lower-cased), or null for keys tied to no person. */
+  owner: string | null;
 }
 
 const hash = (key: string) => createHash('sha256').update(key).digest('hex');
@@ -24,9 +26,11 @@ export class ApiKeysService {
     @Inject(ENV) private readonly env: Env,
   ) {}
 
-  async create(name: string, role: Role): Promise<{ key: string; record: ApiKey }> {
+  async create(name: string, role: Role, owner: string | null = null): Promise<{ key: string; record: ApiKey }> {
     const key = `hs_${randomBytes(24).toString('base64url')}`;
-    const record = await this.keys.save(this.keys.create({ name, role, keyHash: hash(key), keyPrefix: key.slice(0, 7), revokedAt: null }));
+    const record = await this.keys.save(
+      this.keys.create({ name, role, owner: owner?.toLowerCase() ?? null, keyHash: hash(key), keyPrefix: key.slice(0, 7), revokedAt: null }),
+    );
     return { key, record };
   }
 
@@ -42,9 +46,9 @@ export class ApiKeysService {
   async authenticate(key: string): Promise<Caller | null> {
     const admin = this.env.ADMIN_API_KEY;
     if (admin && key.length === admin.length && timingSafeEqual(Buffer.from(key), Buffer.from(admin))) {
-      return { keyId: null, name: 'admin (ADMIN_API_KEY)', role: 'admin' };
+      return { keyId: null, name: 'admin (ADMIN_API_KEY)', role: 'admin', owner: null };
     }
     const found = await this.keys.findOne({ where: { keyHash: hash(key), revokedAt: IsNull() } });
-    return found ? { keyId: found.id, name: found.name, role: found.role } : null;
+    return found ? { keyId: found.id, name: found.name, role: found.role, owner: found.owner } : null;
   }
 }

@@ -9,6 +9,13 @@ export class Env {
   @Type(() => Number) @IsInt() @Min(0) @Max(65535)
   PORT = 3000;
 
+  /**
+   * Interface to listen on. Loopback by default, so a demo on a laptop is not served to the
+   * network; set 0.0.0.0 (or a specific address) in production behind the load balancer.
+   */
+  @IsString() @MinLength(1)
+  HOST = '127.0.0.1';
+
   @IsOptional() @Matches(/^postgres(ql)?:\/\//, { message: 'DATABASE_URL must be a postgres:// URL' })
   DATABASE_URL?: string;
 

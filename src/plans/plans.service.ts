@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { In, Repository } from 'typeorm';
+import { decodeCursor, toPage, type Page } from '../common/pagination.js';
 import { unprocessable } from '../common/problem.js';
 import type { PlanDto } from './dto/plan.dto.js';
 import { Plan } from './plan.entity.js';
@@ -34,7 +35,14 @@ export class PlansService {
   constructor(@InjectRepository(Plan) private readonly plans: Repository<Plan>) {}
 
   async upsert(id: string, dto: PlanDto): Promise<{ plan: PlanView; created: boolean }> {
+    if (dto.id !== undefined && dto.id !== id) {
+      throw unprocessable(`The body names plan '${dto.id}' but the path names '${id}'`, [{ path: 'id', message: `must equal the plan id in the path ('${id}') or be left out` }]);
+    }
     if (dto.nextPlan === id) throw unprocessable('A plan cannot be its own next plan', [{ path: 'nextPlan', message: 'must differ from the plan id' }]);
+    // An upgrade path to a plan that does not exist would recommend it to sales; write the bigger plan first.
+    if (dto.nextPlan && (await this.missing([dto.nextPlan])).length > 0) {
+      throw unprocessable(`nextPlan '${dto.nextPlan}' is not a known plan`, [{ path: 'nextPlan', message: `no plan '${dto.nextPlan}': create it first (PUT /v1/plans/${dto.nextPlan})` }]);
+    }
     const existing = await this.plans.findOneBy({ id });
     const saved = await this.plans.save(
       this.plans.create({
@@ -51,8 +59,17 @@ export class PlansService {
     return { plan: toPlanView(saved), created: !existing };
   }
 
-  async list(): Promise<PlanView[]> {
-    return (await this.plans.find({ order: { rank: 'ASC', id: 'ASC' } })).map(toPlanView);
+  /** By rank, then id; the cursor is the last row's (rank, id). */
+  async list(limit: number, cursor?: string): Promise<Page<PlanView>> {
+    const after = decodeCursor(cursor, (v): v is [number, string] => Array.isArray(v) && v.length === 2 && Number.isInteger(v[0]) && typeof v[1] === 'string');
+    const rows = await this.plans
+      .createQueryBuilder('p')
+      .where(after ? '(p.rank, p.id) > (:rank, :id)' : 'true', after ? { rank: after[0], id: after[1] } : {})
+      .orderBy('p.rank', 'ASC')
+      .addOrderBy('p.id', 'ASC')
+      .limit(limit + 1)
+      .getMany();
+    return toPage(rows.map(toPlanView), limit, (plan) => [plan.rank, plan.id]);
   }
 
   /** Ids among `ids` that are not known plans. */

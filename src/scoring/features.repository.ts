@@ -2,8 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { addDays, daysBetween } from '../common/dates.js';
-import type { ScoringConfig } from '../config/scoring-config/scoring-config.types.js';
-import { daysRead, ROLLUP_SPAN_DAYS, windowParts } from './domain/window-parts.js';
+import { USAGE_VALUE } from '../common/value-ranges.js';
+import type { ScoringConfig } from './domain/config/scoring-config.types.js';
+import { weeksRead, windowParts, type PartialWeek, type WindowParts } from './domain/window-parts.js';
 import type { RunContext } from './domain/score-accounts.js';
 import type { AccountFeatures, LifecycleStage, MetricAggregates, PlanInfo, PriorScores, Segment, Grade } from './domain/features.types.js';
 
@@ -36,6 +37,8 @@ interface AggregateRow {
   previous_mean: number | null;
   last_day: string;
   last_value: number | null;
+  /** Largest value in the whole scan window: above the accepted range, the account is set aside. */
+  scan_max: number;
   [limitColumn: `lim_${string}`]: number | null;
 }
 
@@ -58,6 +61,21 @@ export interface AccountRange {
 
 const ALL_ACCOUNTS: AccountRange = { from: 0, to: 2_147_483_647 };
 
+/** An account a run could not score because of its own data, and why (named on the run). */
+export interface InvalidAccount {
+  accountId: number;
+  externalId: string;
+  reason: string;
+}
+
+/** Features of the accounts that can be scored, and the accounts set aside for invalid data. */
+export interface LoadedFeatures {
+  features: AccountFeatures[];
+  invalid: InvalidAccount[];
+}
+
+const isOverflow = (error: unknown) => (error as { code?: string } | null)?.code === '22003';
+
 /** Memory for the features aggregation (see inMemory); the benchmark's bare scan uses the same. */
 export const AGGREGATION_WORK_MEM = '128MB';
 
@@ -76,22 +94,62 @@ export class FeaturesRepository {
 
   /** Every account of the run as of asOf, or those in `range` (account ids, inclusive) for one chunk or shard. */
   async load(asOf: string, config: ScoringConfig, range: AccountRange = ALL_ACCOUNTS): Promise<AccountFeatures[]> {
-    const aggregatesSql = windowAggregatesSql(asOf, config, range);
+    return (await this.loadChecked(asOf, config, range)).features;
+  }
 
-    const [accounts, plans, aggregates, milestones] = await Promise.all([
-      this.accounts(asOf, range),
-      this.plans(),
-      this.inMemory((tx) => tx.query(aggregatesSql.text, aggregatesSql.params)) as Promise<AggregateRow[]>,
-      this.milestones(asOf, range),
-    ]);
+  /**
+   * One account's data must never fail a run: usage stored before values were range-checked
+   * (above 10^15, NaN, Infinity) could overflow the aggregates. Such accounts are set aside and
+   * named; the others are scored. An overflow aborts the grouped pass before any row comes back,
+   * so only then are the culprits looked for (one more scan) and the pass redone without them.
+   */
+  async loadChecked(asOf: string, config: ScoringConfig, range: AccountRange = ALL_ACCOUNTS): Promise<LoadedFeatures> {
+    const scanStart = addDays(asOf, -scanDaysOf(config)); // exclusive
+    const aggregate = (excluded: number[]) => {
+      const sql = windowAggregatesSql(asOf, config, range, excluded);
+      return this.inMemory((tx) => tx.query(sql.text, sql.params)) as Promise<AggregateRow[]>;
+    };
+    const aggregateSafely = async (): Promise<{ rows: AggregateRow[]; excluded: number[] }> => {
+      try {
+        return { rows: await aggregate([]), excluded: [] };
+      } catch (error) {
+        if (!isOverflow(error)) throw error;
+        const excluded = await this.accountsWithValuesOutOfRange(scanStart, asOf, range);
+        return { rows: await aggregate(excluded), excluded };
+      }
+    };
 
-    const aggregatesByAccount = groupBy(aggregates, (row) => row.account_id);
+    const [accounts, plans, aggregated, milestones] = await Promise.all([this.accounts(asOf, range), this.plans(), aggregateSafely(), this.milestones(asOf, range)]);
+
+    const outOfRange = new Set(aggregated.excluded);
+    for (const row of aggregated.rows) if (!(row.scan_max <= USAGE_VALUE.max)) outOfRange.add(row.account_id);
+    const aggregatesByAccount = groupBy(aggregated.rows, (row) => row.account_id);
     const milestonesByAccount = groupBy(milestones, (row) => row.account_id);
-    return accounts.flatMap((account) => {
+    const features: AccountFeatures[] = [];
+    const invalid: InvalidAccount[] = [];
+    for (const account of accounts) {
+      if (outOfRange.has(account.account_id)) {
+        invalid.push({
+          accountId: account.account_id,
+          externalId: account.external_id,
+          reason: `usage values above ${USAGE_VALUE.max} (or not a number) between ${addDays(scanStart, 1)} and ${asOf}; correct them with POST /v1/usage (mode replace)`,
+        });
+        continue;
+      }
       const plan = plans.get(account.plan_id);
-      if (!plan) return [];
-      return [buildFeatures(asOf, account, plan, plans, aggregatesByAccount.get(account.account_id) ?? [], milestonesByAccount.get(account.account_id) ?? [], config)];
-    });
+      if (!plan) continue;
+      features.push(buildFeatures(asOf, account, plan, plans, aggregatesByAccount.get(account.account_id) ?? [], milestonesByAccount.get(account.account_id) ?? [], config));
+    }
+    return { features, invalid };
+  }
+
+  /** Only after an overflow: the accounts holding the values that caused it. */
+  private async accountsWithValuesOutOfRange(scanStart: string, asOf: string, range: AccountRange): Promise<number[]> {
+    const rows: Array<{ account_id: number }> = await this.db.query(
+      `SELECT DISTINCT account_id FROM usage_daily WHERE day > $1 AND day <= $2 AND NOT (value <= $3) AND account_id BETWEEN $4 AND $5`,
+      [scanStart, asOf, USAGE_VALUE.max, range.from, range.to],
+    );
+    return rows.map((row) => row.account_id);
   }
 
   /**
@@ -105,7 +163,6 @@ export class FeaturesRepository {
     });
   }
 
-  /** Accounts as they were on asOf: started on or before it, not churned on or before it. */
   /** The ids of the accounts a run as of asOf scores, ascending (to cut the run into account ranges). */
   async runAccountIds(asOf: string): Promise<number[]> {
     const rows: Array<{ account_id: number }> = await this.db.query(
@@ -125,13 +182,19 @@ export class FeaturesRepository {
    */
   async runContext(asOf: string, config: ScoringConfig, accountIds: readonly number[]): Promise<RunContext> {
     const scan = windowParts(asOf, scanDaysOf(config));
+    // A metric is known when some account has a row in the scan window: any row of a week
+    // inside it, or a daily value on one of the days of a cut week that are inside it.
+    const cut = scan.partialWeeks.map((p, i) => {
+      const present = Array.from({ length: p.toDay - p.fromDay + 1 }, (_, d) => `r.day_values[${p.fromDay + d}] IS NOT NULL`).join(' OR ');
+      return `(r.week_start = $${i + 3}::date AND (${present}))`;
+    });
     const [metrics, milestones] = await Promise.all([
       this.db.query(
         `SELECT m.name FROM metrics m
          WHERE EXISTS (
-           SELECT 1 FROM usage_rollup_7d r JOIN unnest($3::int[]) AS a(id) ON a.id = r.account_id
-           WHERE r.metric_id = m.id AND (r.end_day = ANY($1::date[]) OR (r.end_day = ANY($2::date[]) AND r.day_value IS NOT NULL)))`,
-        [scan.rollupEnds, scan.singleDays, accountIds],
+           SELECT 1 FROM usage_weekly r JOIN unnest($1::int[]) AS a(id) ON a.id = r.account_id
+           WHERE r.metric_id = m.id AND (r.week_start = ANY($2::date[]) ${cut.map((c) => `OR ${c}`).join(' ')}))`,
+        [accountIds, scan.fullWeeks, ...scan.partialWeeks.map((p) => p.week)],
       ) as Promise<Array<{ name: string }>>,
       this.db.query(
         `SELECT 1 FROM unnest($2::int[]) AS a(id)
@@ -230,61 +293,74 @@ export class FeaturesRepository {
 }
 
 /**
- * The grouped query over usage_rollup_7d. Each window (recent, previous, the scan window and each
- * limit window) is tiled by whole rollups and single days (see windowParts); a row read counts for
- * a window when its day is one of that window's parts, tested on its distance in days from asOf.
- * Only the aggregates the features use are computed (the per-row cost of a grouped query is its
- * aggregates). The results equal a GROUP BY over the raw rows of each window (exactly, for values
- * whose sums are exact in floating point, such as counts).
+ * The grouped query over usage_weekly. Each window (recent, previous, the scan window and each
+ * limit window) is read from the weeks it covers whole (their aggregates) and the weeks its ends
+ * cut (their daily values, day by day; see windowParts). Only the figures the features use are
+ * computed (the per-row cost of a grouped query is its aggregates). The results equal a GROUP BY
+ * over the raw rows of each window (exactly, for values whose sums are exact in floating point,
+ * such as counts). Nothing dated after asOf is read: days after it in asOf's week are left out.
  */
-export function windowAggregatesSql(asOf: string, config: ScoringConfig, range: AccountRange = ALL_ACCOUNTS): { text: string; params: unknown[] } {
+export function windowAggregatesSql(asOf: string, config: ScoringConfig, range: AccountRange = ALL_ACCOUNTS, excluded: readonly number[] = []): { text: string; params: unknown[] } {
   const { recentDays, previousDays } = config.windows;
   const limitWindows = uniqueLimitWindows(config);
-  const scanDays = scanDaysOf(config);
-  const windows: Array<{ name: string; offset: number; days: number }> = [
-    { name: 'scan', offset: 0, days: scanDays },
-    { name: 'recent', offset: 0, days: recentDays },
-    { name: 'previous', offset: recentDays, days: previousDays },
-    ...limitWindows.map((w) => ({ name: limitColumn(w.aggregate, w.days), offset: 0, days: w.days })),
+  const windows = [
+    { name: 'scan', parts: windowParts(asOf, scanDaysOf(config)) },
+    { name: 'recent', parts: windowParts(asOf, recentDays) },
+    { name: 'previous', parts: windowParts(addDays(asOf, -recentDays), previousDays) },
+    ...limitWindows.map((w) => ({ name: limitColumn(w.aggregate, w.days), parts: windowParts(asOf, w.days) })),
   ];
-  const readDays = daysRead(windows.map((w) => windowParts(addDays(asOf, -w.offset), w.days)));
-  // Conditions on d = asOf − end_day, as windowParts tiles (end − days, end] with end = asOf − offset.
-  const conditions = ({ offset, days }: { offset: number; days: number }) => {
-    const weeks = Math.floor(days / ROLLUP_SPAN_DAYS);
-    return {
-      rollup: weeks > 0 ? `r.d BETWEEN ${offset} AND ${offset + ROLLUP_SPAN_DAYS * (weeks - 1)} AND (r.d - ${offset}) % ${ROLLUP_SPAN_DAYS} = 0` : null,
-      single: days % ROLLUP_SPAN_DAYS > 0 ? `r.d BETWEEN ${offset + ROLLUP_SPAN_DAYS * weeks} AND ${offset + days - 1}` : null,
-    };
-  };
+  const weeks = weeksRead(windows.map((w) => w.parts)) ?? { from: asOf, to: asOf };
+  const params: unknown[] = [weeks.from, weeks.to, range.from, range.to, excluded];
+  const literal = (value: unknown) => `$${params.push(value)}`;
   const inner: string[] = [];
-  const outer: string[] = [];
-  /** One figure of a window from its two kinds of parts; `combine` joins the part columns (NULL when a part is absent). */
-  const figure = (window: (typeof windows)[number], column: string, fromRollup: string, fromSingle: string, combine: (a: string, b: string) => string) => {
-    const { rollup, single } = conditions(window);
-    const [a, b] = [`${window.name}_${column}_w`, `${window.name}_${column}_d`];
-    if (rollup) inner.push(`${fromRollup.replace('%', rollup)} AS ${a}`);
-    if (single) inner.push(`${fromSingle.replace('%', single)} AS ${b}`);
-    outer.push(`${combine(rollup ? `w.${a}` : 'NULL', single ? `w.${b}` : 'NULL')} AS ${window.name}_${column}`);
+  const days = (p: PartialWeek) => Array.from({ length: p.toDay - p.fromDay + 1 }, (_, i) => p.fromDay + i);
+  const v = (day: number) => `r.day_values[${day}]`;
+  /**
+   * One figure of a window: `whole` aggregates the weeks inside it, `cut(p)` the days of a cut
+   * week, each under its own FILTER; `combine` joins the parts' columns into the figure.
+   */
+  const figure = (name: string, parts: WindowParts, whole: string, cut: (p: PartialWeek) => string, combine: (columns: string[]) => string) => {
+    const columns: string[] = [];
+    if (parts.fullWeeks.length > 0) {
+      columns.push(`${name}_w`);
+      inner.push(`${whole} FILTER (WHERE r.week_start = ANY(${literal(parts.fullWeeks)}::date[])) AS ${name}_w`);
+    }
+    parts.partialWeeks.forEach((p, i) => {
+      columns.push(`${name}_p${i}`);
+      inner.push(`${cut(p)} FILTER (WHERE r.week_start = ${literal(p.week)}::date) AS ${name}_p${i}`);
+    });
+    return `${combine(columns.map((c) => `w.${c}`))} AS ${name}`;
   };
-  const addCounts = (a: string, b: string) => `(coalesce(${a}, 0) + coalesce(${b}, 0))::int`;
-  const addSums = (a: string, b: string) => `CASE WHEN ${a} IS NOT NULL OR ${b} IS NOT NULL THEN coalesce(${a}, 0) + coalesce(${b}, 0) END`;
-  const larger = (a: string, b: string) => `greatest(${a}, ${b})`;
-  const lastOfDay = `ARRAY[(r.end_day - DATE '2000-01-01')::float8, r.day_value]`;
-  for (const window of windows) {
-    const rows = () => figure(window, 'rows', 'sum(r.row_days) FILTER (WHERE %)', 'count(r.day_value) FILTER (WHERE %)', addCounts);
-    if (window.name === 'scan') {
-      rows();
-      // The latest day with a row and its value: arrays compare element by element.
-      figure(window, 'last', `max(ARRAY[(r.last_day - DATE '2000-01-01')::float8, r.last_value]) FILTER (WHERE %)`, `max(${lastOfDay}) FILTER (WHERE % AND r.day_value IS NOT NULL)`, larger);
-    } else if (window.name === 'recent' || window.name === 'previous') {
-      rows();
-      figure(window, 'active_days', 'sum(r.active_days) FILTER (WHERE %)', 'count(*) FILTER (WHERE % AND r.day_value > 0)', addCounts);
-      figure(window, 'sum', 'sum(r.sum_value) FILTER (WHERE %)', 'sum(r.day_value) FILTER (WHERE %)', addSums);
-      figure(window, 'max', 'max(r.max_value) FILTER (WHERE %)', 'max(r.day_value) FILTER (WHERE %)', larger);
-    } else if (window.name.startsWith('lim_max_')) {
-      figure(window, 'value', 'max(r.max_value) FILTER (WHERE %)', 'max(r.day_value) FILTER (WHERE %)', larger);
+  const addCounts = (columns: string[]) => (columns.length === 0 ? '0' : `(${columns.map((c) => `coalesce(${c}, 0)`).join(' + ')})::int`);
+  const larger = (columns: string[]) => (columns.length === 0 ? 'NULL::float8' : columns.length === 1 ? columns[0]! : `greatest(${columns.join(', ')})`);
+  // NULL when no part has a row, as a SQL sum over no rows.
+  const addSums = (columns: string[]) => (columns.length === 0 ? 'NULL::float8' : `CASE WHEN ${columns.map((c) => `${c} IS NOT NULL`).join(' OR ')} THEN ${columns.map((c) => `coalesce(${c}, 0)`).join(' + ')} END`);
+  const rowsOf = (name: string, parts: WindowParts) =>
+    figure(`${name}_rows`, parts, 'sum(r.row_days)', (p) => `sum(${days(p).map((d) => `(${v(d)} IS NOT NULL)::int`).join(' + ')})`, addCounts);
+  // Sums of day values: a day without a row adds nothing, a cut week without any row gives NULL.
+  const daySum = (p: PartialWeek) => `sum(${days(p).length === 1 ? v(p.fromDay) : `CASE WHEN ${days(p).map((d) => `${v(d)} IS NOT NULL`).join(' OR ')} THEN ${days(p).map((d) => `coalesce(${v(d)}, 0)`).join(' + ')} END`})`;
+  const dayMax = (p: PartialWeek) => `max(${days(p).length === 1 ? v(p.fromDay) : `greatest(${days(p).map(v).join(', ')})`})`;
+  const outer: string[] = [];
+  for (const { name, parts } of windows) {
+    if (name === 'scan') {
+      outer.push(rowsOf(name, parts));
+      outer.push(figure('scan_max', parts, 'max(r.max_value)', dayMax, larger));
+      // The latest day with a row and its value, as [day number, value]: arrays compare element by element.
+      const latestOfCut = (p: PartialWeek) =>
+        `max(CASE ${days(p)
+          .reverse()
+          .map((d) => `WHEN ${v(d)} IS NOT NULL THEN ARRAY[(r.week_start - DATE '2000-01-01' + ${d - 1})::float8, ${v(d)}]`)
+          .join(' ')} END)`;
+      outer.push(figure('scan_last', parts, `max(ARRAY[(r.last_day - DATE '2000-01-01')::float8, r.last_value])`, latestOfCut, larger));
+    } else if (name === 'recent' || name === 'previous') {
+      outer.push(rowsOf(name, parts));
+      outer.push(figure(`${name}_active_days`, parts, 'sum(r.active_days)', (p) => `sum(${days(p).map((d) => `coalesce((${v(d)} > 0)::int, 0)`).join(' + ')})`, addCounts));
+      outer.push(figure(`${name}_sum`, parts, 'sum(r.sum_value)', daySum, addSums));
+      outer.push(figure(`${name}_max`, parts, 'max(r.max_value)', dayMax, larger));
+    } else if (name.startsWith('lim_max_')) {
+      outer.push(figure(`${name}_value`, parts, 'max(r.max_value)', dayMax, larger));
     } else {
-      figure(window, 'value', 'sum(r.sum_value) FILTER (WHERE %)', 'sum(r.day_value) FILTER (WHERE %)', addSums);
+      outer.push(figure(`${name}_value`, parts, 'sum(r.sum_value)', daySum, addSums));
     }
   }
   const mean = (name: string) => `CASE WHEN w.${name}_rows > 0 THEN w.${name}_sum / w.${name}_rows END`;
@@ -292,20 +368,23 @@ export function windowAggregatesSql(asOf: string, config: ScoringConfig, range: 
     SELECT w.account_id, m.name AS metric,
            w.recent_sum, w.recent_active_days, w.recent_max, ${mean('recent')} AS recent_mean,
            w.previous_sum, w.previous_active_days, w.previous_max, ${mean('previous')} AS previous_mean,
-           DATE '2000-01-01' + w.scan_last[1]::int AS last_day, w.scan_last[2] AS last_value
+           DATE '2000-01-01' + w.scan_last[1]::int AS last_day, w.scan_last[2] AS last_value, w.scan_max
            ${limitWindows.map((lw) => `, w.${limitColumn(lw.aggregate, lw.days)}_value AS ${limitColumn(lw.aggregate, lw.days)}`).join('')}
     FROM (
-      SELECT w.account_id, w.metric_id, ${outer.join(',\n             ')}
+      SELECT w.account_id, w.metric_id,
+             ${outer.join(',\n             ')}
       FROM (
-        SELECT r.account_id, r.metric_id, ${inner.join(',\n               ')}
-        FROM (SELECT r.*, $1::date - r.end_day AS d FROM usage_rollup_7d r WHERE r.end_day = ANY($2::date[]) AND r.account_id BETWEEN $3 AND $4) r
+        SELECT r.account_id, r.metric_id,
+               ${inner.join(',\n               ')}
+        FROM usage_weekly r
+        WHERE r.week_start BETWEEN $1 AND $2 AND r.account_id BETWEEN $3 AND $4 AND r.account_id <> ALL($5::int[])
         GROUP BY r.account_id, r.metric_id
       ) w
     ) w
     JOIN metrics m ON m.id = w.metric_id
     -- Only metrics with a row in the scan window, as a GROUP BY over its raw rows would give.
     WHERE w.scan_rows > 0`;
-  return { text, params: [asOf, readDays, range.from, range.to] };
+  return { text, params };
 }
 
 /** The days a run reads: the recent and previous windows or the longest limit window, whichever is longer. */

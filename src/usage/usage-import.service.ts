@@ -1,3 +1,4 @@
+import { USAGE_VALUE } from '../common/value-ranges.js';
 import { Injectable, Logger } from '@nestjs/common';
 import type { IncomingMessage } from 'node:http';
 import { performance } from 'node:perf_hooks';
@@ -26,10 +27,9 @@ import {
   mergeStagedSql,
   PAIRS_PLAN_SQL,
   UNKNOWN_STAGED_ACCOUNTS_SQL,
-  STAGED_TOUCHED_SQL,
   UPSERT_STAGED_METRICS_SQL,
 } from './usage-sql.js';
-import { refreshRollups, USAGE_WRITE_LOCK } from './usage-rollups.js';
+import { USAGE_WRITE_LOCK } from './usage-rollups.js';
 import { MAX_LISTED_ACCOUNTS, MAX_LISTED_ERRORS, type UsageMode, type UsageWriteResult } from './usage.types.js';
 
 /** The header must show up within this many bytes; a file without line breaks is not CSV. */
@@ -62,7 +62,6 @@ interface Timings {
   copy: number;
   check: number;
   merge: number;
-  rollups: number;
 }
 
 /** Where the COPY input comes from and what Node learnt while producing it. */
@@ -173,8 +172,8 @@ export class UsageImportService {
     await client.query(CREATE_GROUPS_SQL);
     const summary = (await client.query<Summary>(GROUPS_SUMMARY_SQL)).rows[0]!;
     if (Number(summary.problems) > 0 || (source.ndjson?.badLines ?? 0) > 0) {
-      const { errors, badLines } = await this.lineErrors(client, source.ndjson);
-      throw lineErrorsProblem(errors, badLines);
+      const { errors, badLines, outOfRangeOnly } = await this.lineErrors(client, source.ndjson);
+      throw lineErrorsProblem(errors, badLines, outOfRangeOnly);
     }
 
     const unknown = (await client.query<{ account: string; first_line: string; total: number }>(UNKNOWN_STAGED_ACCOUNTS_SQL, [MAX_LISTED_ACCOUNTS])).rows;
@@ -193,17 +192,15 @@ export class UsageImportService {
 
     let rowsWritten: number;
     try {
-      // From here to commit one usage writer at a time: the rollups are recomputed from usage_daily
-      // and must see every committed write (see usage-rollups.ts).
+      // From here to commit one usage writer at a time: the weekly rollups are rebuilt from
+      // usage_daily by its triggers and must see every committed write (see usage-rollups.ts).
       await client.query('SELECT pg_advisory_xact_lock($1)', [USAGE_WRITE_LOCK]);
       rowsWritten = await this.merge(client, mode, summary.from_day!, summary.to_day!);
     } catch (error) {
-      if (isNumericOverflow(error)) throw unprocessable('Adding these values to the stored ones exceeds the largest number a value can hold; nothing was written.');
+      if (isNumericOverflow(error)) throw unprocessable(`Adding these values to the stored ones exceeds the largest usage value (${USAGE_VALUE.max}); nothing was written.`, [{ path: 'value', message: `a stored value may be at most ${USAGE_VALUE.max}` }]);
       throw error;
     }
     const mergeMs = lap();
-    await refreshRollups(client, STAGED_TOUCHED_SQL);
-    const rollupMs = lap();
     // The last moment to notice a client that left: it cannot learn the outcome, so do not commit.
     if (signal.aborted) throw new Error('client disconnected');
     return {
@@ -215,7 +212,7 @@ export class UsageImportService {
         fromDay: summary.from_day,
         toDay: summary.to_day,
       },
-      timings: { copy: copyMs, check: checkMs, merge: mergeMs, rollups: rollupMs },
+      timings: { copy: copyMs, check: checkMs, merge: mergeMs },
     };
   }
 
@@ -244,13 +241,18 @@ export class UsageImportService {
   }
 
   /** SQL-found problems and (NDJSON) shape problems found in Node, merged in file order. */
-  private async lineErrors(client: pg.PoolClient, ndjson: NdjsonUsageConverter | undefined): Promise<{ errors: FieldError[]; badLines: number }> {
-    const rows = (await client.query<{ line: string; message: string; bad_lines: string }>(LINE_ERRORS_SQL, [MAX_LISTED_ERRORS])).rows;
+  private async lineErrors(
+    client: pg.PoolClient,
+    ndjson: NdjsonUsageConverter | undefined,
+  ): Promise<{ errors: FieldError[]; badLines: number; outOfRangeOnly: boolean }> {
+    const rows = (await client.query<{ line: string; message: string; bad_lines: string; malformed_lines: string }>(LINE_ERRORS_SQL, [MAX_LISTED_ERRORS])).rows;
     const fromSql = rows.map((row) => ({ path: `line ${row.line}`, message: row.message }));
     const lineOf = (error: FieldError) => Number(error.path.slice('line '.length));
     return {
       errors: [...(ndjson?.errors ?? []), ...fromSql].sort((a, b) => lineOf(a) - lineOf(b)).slice(0, MAX_LISTED_ERRORS),
       badLines: Number(rows[0]?.bad_lines ?? 0) + (ndjson?.badLines ?? 0),
+      // Every bad line is well formed and only out of range: the file is understood, its values refused.
+      outOfRangeOnly: rows.length > 0 && Number(rows[0]!.malformed_lines) === 0 && (ndjson?.badLines ?? 0) === 0,
     };
   }
 }

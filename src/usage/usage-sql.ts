@@ -1,5 +1,6 @@
 import type { UsageColumn } from './usage-csv-header.js';
 import type { UsageMode } from './usage.types.js';
+import { USAGE_VALUE } from '../common/value-ranges.js';
 
 /*
  * SQL for usage writes. Everything is set-based: one statement per step whatever the row count.
@@ -36,9 +37,15 @@ const metricOk = (t: string) => `coalesce(length(${t}.metric) BETWEEN 1 AND 64 A
 // The shape first: the date parser alone would also accept ' 026-03-01', '20260301' or 'today'.
 const dayOk = (t: string) =>
   `coalesce(${t}.day ~ '^[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]$' AND pg_input_is_valid(${t}.day, 'date'), false)`;
-// NaN sorts above Infinity in PostgreSQL, so "< Infinity" also rules out NaN.
-const valueOk = (t: string) =>
-  `CASE WHEN pg_input_is_valid(${t}.value, 'float8') THEN ${t}.value::float8 >= 0 AND ${t}.value::float8 < 'Infinity'::float8 ELSE false END`;
+// A value is written as a JSON number, so CSV and NDJSON accept exactly what the JSON API does:
+// PostgreSQL's float8 input alone would also take '0x10', ' 1e2 ', '.5', 'Infinity' and 'NaN'.
+const JSON_NUMBER = `'^-?(0|[1-9][0-9]*)([.][0-9]+)?([eE][-+]?[0-9]+)?$'`;
+const numberOk = (t: string) =>
+  `CASE WHEN ${t}.value ~ ${JSON_NUMBER} AND pg_input_is_valid(${t}.value, 'float8') THEN ${t}.value::float8 >= 0 ELSE false END`;
+// The range is the API's (README "Accepted values"): a larger value could overflow a run's
+// aggregates. Checked apart so a file whose only fault is range answers 422, like JSON.
+const inRange = (t: string) => `CASE WHEN ${numberOk(t)} THEN ${t}.value::float8 <= ${USAGE_VALUE.max} ELSE true END`;
+const valueOk = (t: string) => `(${numberOk(t)} AND ${inRange(t)})`;
 
 const got = (column: string) => `CASE WHEN s.${column} IS NULL THEN 'nothing' ELSE format('%L', left(s.${column}, 80)) END`;
 
@@ -54,10 +61,7 @@ export const CREATE_GROUPS_SQL = `
          grouping(s.day) = 1 AS is_pair,
          count(*) AS lines,
          count(*) FILTER (WHERE NOT (${valueOk('s')})) AS bad_values,
-         min(s.line) AS first_line,
-         -- A pair's day range (as text, which sorts like the date); used only once every day is valid.
-         min(s.day) AS first_day,
-         max(s.day) AS last_day
+         min(s.line) AS first_line
   FROM ${STAGING_TABLE} s
   GROUP BY GROUPING SETS ((s.account, s.metric), (s.day))`;
 
@@ -78,13 +82,15 @@ const ROW_OK = `(${accountOk('s')} AND ${metricOk('s')} AND ${dayOk('s')} AND ${
 /** Only when something is wrong: how many lines are bad, and every problem of the first ones, in file order. */
 export const LINE_ERRORS_SQL = `
   WITH bad AS MATERIALIZED (SELECT s.* FROM ${STAGING_TABLE} s WHERE NOT ${ROW_OK})
-  SELECT s.line::bigint AS line, e.message, (SELECT count(*) FROM bad)::bigint AS bad_lines
+  SELECT s.line::bigint AS line, e.message, (SELECT count(*) FROM bad)::bigint AS bad_lines,
+         (SELECT count(*) FROM bad b WHERE NOT (${accountOk('b')} AND ${metricOk('b')} AND ${dayOk('b')} AND ${numberOk('b')}))::bigint AS malformed_lines
   FROM bad s
   CROSS JOIN LATERAL (VALUES
     (1, CASE WHEN NOT ${accountOk('s')} THEN 'account is required (the account externalId)' END),
     (2, CASE WHEN NOT ${metricOk('s')} THEN 'metric must be 1-64 chars of a-z0-9_., got ' || ${got('metric')} END),
     (3, CASE WHEN NOT ${dayOk('s')} THEN 'day must be a calendar date written YYYY-MM-DD, got ' || ${got('day')} END),
-    (4, CASE WHEN NOT ${valueOk('s')} THEN 'value must be a finite number >= 0, got ' || ${got('value')} END)
+    (4, CASE WHEN NOT ${numberOk('s')} THEN 'value must be a finite number >= 0, got ' || ${got('value')} END),
+    (5, CASE WHEN NOT ${inRange('s')} THEN 'value must be at most ${USAGE_VALUE.max}, got ' || ${got('value')} END)
   ) AS e(check_order, message)
   WHERE e.message IS NOT NULL
   ORDER BY s.line, e.check_order
@@ -128,7 +134,6 @@ export const UNKNOWN_ACCOUNTS_SQL = `
 export const CREATE_PAIRS_SQL = `
   CREATE TEMP TABLE usage_staging_pairs ON COMMIT DROP AS
   SELECT g.account, g.metric, a.id AS account_id, m.id AS metric_id,
-         g.first_day::date AS from_day, g.last_day::date AS to_day,
          (SELECT max(u.day) FROM usage_daily u WHERE u.account_id = a.id AND u.metric_id = m.id) AS stored_to
   FROM usage_staging_groups g
   JOIN accounts a ON a.external_id = g.account
@@ -204,14 +209,6 @@ function upsert(source: string, mode: UsageMode): string {
     ON CONFLICT (account_id, metric_id, day) DO UPDATE SET value = ${next}
     WHERE usage_daily.value IS DISTINCT FROM ${next}`;
 }
-
-/** The (account_id, metric_id, from_day, to_day) ranges of a JSON write, for the rollups. Same parameters as the merge. */
-export const JSON_TOUCHED_SQL = `
-  SELECT r.account_id, r.metric_id, min(r.day) AS from_day, max(r.day) AS to_day FROM ${JSON_SOURCE}
-  GROUP BY r.account_id, r.metric_id`;
-
-/** The ranges of a staged import, for the rollups. */
-export const STAGED_TOUCHED_SQL = 'SELECT account_id, metric_id, from_day, to_day FROM usage_staging_pairs';
 
 /** JSON writes: at most 50,000 rows, one upsert. Parameters: accounts, metrics, days, values. */
 export const mergeJsonSql = (mode: UsageMode) => upsert(JSON_SOURCE, mode);

@@ -1,11 +1,12 @@
+import { USAGE_VALUE } from '../common/value-ranges.js';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { notFound, unprocessable } from '../common/problem.js';
 import { withPgTransaction } from '../database/pg-client.js';
 import { rowsIngested } from '../observability/metrics.js';
 import { isNumericOverflow, unknownAccountsProblem } from './usage-problems.js';
-import { refreshRollups, USAGE_WRITE_LOCK } from './usage-rollups.js';
-import { JSON_TOUCHED_SQL, mergeJsonSql, SERIES_SQL, UNKNOWN_ACCOUNTS_SQL, UPSERT_METRICS_SQL } from './usage-sql.js';
+import { USAGE_WRITE_LOCK } from './usage-rollups.js';
+import { mergeJsonSql, SERIES_SQL, UNKNOWN_ACCOUNTS_SQL, UPSERT_METRICS_SQL } from './usage-sql.js';
 import { MAX_LISTED_ACCOUNTS, type UsageMode, type UsagePoint, type UsageRow, type UsageSeries, type UsageWriteResult } from './usage.types.js';
 
 export interface UsageSeriesFilter {
@@ -50,9 +51,9 @@ export class UsageService {
    * THE write entry point for daily usage from inside the service ("upsert these (account, metric,
    * day, value) rows, replace or add"): used by POST /v1/usage and by anything that turns other
    * data into daily usage. One transaction: check accounts, register new metric names, one
-   * INSERT … ON CONFLICT over unnest()ed arrays, then the rolling rollups of the touched days.
+   * INSERT … ON CONFLICT over unnest()ed arrays (usage_daily's triggers rebuild the weekly rollups).
    * Any failure leaves the stored data untouched. Streamed files go through UsageImportService,
-   * which ends in the same two steps (merge, refreshRollups) under the same lock.
+   * which merges under the same lock.
    */
   async write(rows: readonly UsageRow[], mode: UsageMode): Promise<UsageWriteResult> {
     const columns = toColumns(rows);
@@ -72,10 +73,9 @@ export class UsageService {
       try {
         await client.query('SELECT pg_advisory_xact_lock($1)', [USAGE_WRITE_LOCK]);
         const merged = await client.query(mergeJsonSql(mode), params);
-        await refreshRollups(client, JSON_TOUCHED_SQL, params);
         return merged.rowCount ?? 0;
       } catch (error) {
-        if (isNumericOverflow(error)) throw unprocessable('Adding these values to the stored ones exceeds the largest number a value can hold; nothing was written.');
+        if (isNumericOverflow(error)) throw unprocessable(`Adding these values to the stored ones exceeds the largest usage value (${USAGE_VALUE.max}); nothing was written.`, [{ path: 'value', message: `a stored value may be at most ${USAGE_VALUE.max}` }]);
         throw error;
       }
     });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { addDays } from '../../src/common/dates.js';
 import { loadScoringConfigFile } from '../../src/config/scoring-config/scoring-config.loader.js';
-import type { ScoringConfig } from '../../src/config/scoring-config/scoring-config.types.js';
+import type { ScoringConfig } from '../../src/scoring/domain/config/scoring-config.types.js';
 import { mulberry32, type Random } from '../../src/demo/prng.js';
 import type { AccountFeatures, MetricAggregates } from '../../src/scoring/domain/features.types.js';
 import { FeaturesRepository } from '../../src/scoring/features.repository.js';
@@ -12,7 +12,8 @@ import { bearer, startTestApp, type TestApp } from '../support/test-app.js';
  * Runs read usage through rolling 7-day rollups maintained by every write. This compares their
  * features with the same aggregates computed here from the raw stored rows, on a randomized
  * tenant, after an initial import, late corrections (replace), added values, a re-sent CSV in
- * replace mode and new days, for several as-of days and window settings.
+ * replace mode and new days, and writes made straight in SQL, for several as-of days (different
+ * weekdays) and window settings.
  */
 
 const ACCOUNTS = Array.from({ length: 12 }, (_, i) => `acct-${i}`);
@@ -119,7 +120,7 @@ describe('usage rollups give the features of the raw rows', () => {
       byMetric.set(row.metric, days);
       days.set(row.day, row.value);
     }
-    const asOfs = [addDays(FIRST_DAY, 3), addDays(FIRST_DAY, 40), addDays(FIRST_DAY, 61), addDays(FIRST_DAY, DAYS + 5), addDays(FIRST_DAY, DAYS + 80)];
+    const asOfs = [addDays(FIRST_DAY, 3), addDays(FIRST_DAY, 40), addDays(FIRST_DAY, 61), addDays(FIRST_DAY, DAYS + 5), addDays(FIRST_DAY, DAYS + 80), addDays(FIRST_DAY, 215)];
     let compared = 0;
     for (const config of [shipped, oddConfig()]) {
       for (const asOf of asOfs) {
@@ -168,5 +169,12 @@ describe('usage rollups give the features of the raw rows', () => {
     const later = randomRows(random, addDays(FIRST_DAY, DAYS), 10, 0.7);
     await t.http.post('/v1/usage/import?mode=add').set(bearer()).set('Content-Type', 'application/x-ndjson').send(later.map((r) => JSON.stringify(r)).join('\n')).expect(200);
     await expectRawEqualsRollups('replace import and new days');
+  });
+
+  it('after writes made straight in SQL: an update that moves days, and deletes', async () => {
+    await t.sql(`UPDATE usage_daily SET value = value * 2 + 1 WHERE day BETWEEN $1 AND $2 AND account_id % 3 = 0`, [addDays(FIRST_DAY, 33), addDays(FIRST_DAY, 47)]);
+    await t.sql(`UPDATE usage_daily u SET day = day + 200 WHERE day = $1 AND metric_id % 2 = 0`, [addDays(FIRST_DAY, 12)]);
+    await t.sql(`DELETE FROM usage_daily WHERE day BETWEEN $1 AND $2 AND account_id % 2 = 1`, [addDays(FIRST_DAY, 55), addDays(FIRST_DAY, 64)]);
+    await expectRawEqualsRollups('SQL writes');
   });
 });

@@ -10,7 +10,7 @@ import {
   type ConfigError,
   type ParseScoringConfigResult,
 } from './scoring-config.loader.js';
-import type { ScoringConfig } from './scoring-config.types.js';
+import type { ScoringConfig } from '../../scoring/domain/config/scoring-config.types.js';
 
 const SHIPPED_PATH = new URL('../../../config/scoring.yaml', import.meta.url);
 const shippedText = readFileSync(SHIPPED_PATH, 'utf8');
@@ -232,6 +232,17 @@ describe('invalid configs', () => {
     const errors = errorsOf(parseScoringConfig('windows:\n  recentDays: [28\n', 'yaml'));
     expect(errors[0].path).toBe('');
     expect(errors[0].message).toMatch(/^invalid YAML: .*line \d+/);
+  });
+
+  it('refuses a YAML alias bomb instead of expanding it', () => {
+    let text = 'a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n';
+    let previous = 'a';
+    for (const name of 'bcdefghi') {
+      text += `${name}: &${name} [${Array(9).fill(`*${previous}`).join(', ')}]\n`;
+      previous = name;
+    }
+    const errors = errorsOf(parseScoringConfig(text, 'yaml'));
+    expect(errors).toEqual([{ path: '', message: expect.stringMatching(/^invalid YAML: .*alias/i) }]);
   });
 
   it('rejects a key given twice in YAML', () => {

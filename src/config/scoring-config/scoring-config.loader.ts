@@ -12,10 +12,10 @@ import { Ajv, type ErrorObject } from 'ajv';
 import { parseDocument } from 'yaml';
 import { CHURN_FIXED_INPUTS } from '../../scoring/domain/churn-model.js';
 import { findDerivedFeature } from '../../scoring/domain/derived-features.js';
-import { SCORING_CONFIG_SCHEMA } from './scoring-config.schema.js';
-import type { ScoredInput, ScoringConfig } from './scoring-config.types.js';
+import { SCORING_CONFIG_SCHEMA } from '../../scoring/domain/config/scoring-config.schema.js';
+import type { ScoredInput, ScoringConfig } from '../../scoring/domain/config/scoring-config.types.js';
 
-export { SCORING_CONFIG_SCHEMA } from './scoring-config.schema.js';
+export { SCORING_CONFIG_SCHEMA } from '../../scoring/domain/config/scoring-config.schema.js';
 
 export interface ConfigError {
   /** Dotted path to the offending key, e.g. `health.components.engagement.weight`; '' for the whole document. */
@@ -94,7 +94,12 @@ function parseYaml(text: string): Parsed {
       errors: document.errors.map((error) => ({ path: '', message: `invalid YAML: ${error.message.split('\n')[0].replace(/:$/, '')}` })),
     };
   }
-  return { ok: true, value: document.toJS({ maxAliasCount: 100 }) };
+  try {
+    return { ok: true, value: document.toJS({ maxAliasCount: 100 }) };
+  } catch (error) {
+    // An alias bomb (anchors nested to expand into millions of nodes) is refused while expanding.
+    return { ok: false, errors: [{ path: '', message: `invalid YAML: ${error instanceof Error ? error.message : String(error)}` }] };
+  }
 }
 
 function parseJson(text: string): Parsed {

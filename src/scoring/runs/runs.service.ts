@@ -1,20 +1,24 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { hostname } from 'node:os';
-import { DataSource, type EntityManager, type QueryRunner } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { addDays, today } from '../../common/dates.js';
-import { decodeCursor, toPage, type Page } from '../../common/pagination.js';
+import type { Page } from '../../common/pagination.js';
+import { decodeTimeCursor } from '../../database/sql/time-cursor.js';
 import { SingleFlightLoop } from '../../common/single-flight-loop.js';
 import { ConfigVersionsService } from '../../config-versions/config-versions.service.js';
 import { ScoringInputsCache } from '../scoring-inputs.cache.js';
-import type { ScoringConfig } from '../../config/scoring-config/scoring-config.types.js';
 import { ENV } from '../../config/env.provider.js';
 import type { Env } from '../../config/env.js';
+import type { ScoringConfig } from '../domain/config/scoring-config.types.js';
 import { addPopulationValues, buildPopulations, scoreAccounts, scoreChunk, type PopulationValues } from '../domain/score-accounts.js';
+import type { InvalidAccount } from '../features.repository.js';
 import { accountRanges, type IdRange } from './account-ranges.js';
 import { FeaturesRepository } from '../features.repository.js';
 import { ScoresRepository } from '../scores.repository.js';
-import { toRunView, type RunRow, type RunTrigger, type RunView } from './run-view.js';
+import { RunCompletion } from './run-completion.js';
+import type { RunRow, RunTrigger, RunView } from './run-view.js';
+import { RunsRepository } from './runs.repository.js';
 
 // Held (session-level) by the one process that is executing runs; other processes skip.
 // A crashed worker's connection drops and with it the lock, so the next holder knows any
@@ -30,14 +34,11 @@ interface RunJob {
   asOf: string;
   configVersion: number;
   config: ScoringConfig;
+  started: number;
+  timings: Record<string, number>;
+  /** Adds the time since `since` to a named timing. */
+  add: (name: string, since: number) => void;
 }
-
-/** Adds the time since `since` to a named timing. */
-type Lap = (name: string, since: number) => void;
-/** Marks the run succeeded inside the transaction that wrote its last scores. */
-type Finish = (tx: EntityManager, scored: number) => Promise<unknown>;
-
-export type RunCompletedListener = (run: RunView) => Promise<void> | void;
 
 /**
  * The scoring-run queue: runs are rows in `scoring_runs`; any process may enqueue; whichever
@@ -51,10 +52,11 @@ export class RunsService implements OnApplicationBootstrap, BeforeApplicationShu
     () => this.drain(),
     (error) => this.logger.error({ err: error }, 'scoring queue failed'),
   );
-  private readonly listeners: RunCompletedListener[] = [];
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
+    private readonly runs: RunsRepository,
+    private readonly completion: RunCompletion,
     private readonly configs: ConfigVersionsService,
     private readonly features: FeaturesRepository,
     private readonly scores: ScoresRepository,
@@ -72,36 +74,20 @@ export class RunsService implements OnApplicationBootstrap, BeforeApplicationShu
     await this.loop.stop();
   }
 
-  /** Called after each successful run (lists, alerts and CRM sync hang off this). */
-  onRunCompleted(listener: RunCompletedListener): void {
-    this.listeners.push(listener);
-  }
-
   async enqueue(asOf: string, trigger: RunTrigger, requestedBy: string | null, tick?: Date): Promise<RunView | null> {
-    const rows: RunRow[] = await this.db.query(
-      `INSERT INTO scoring_runs (as_of, status, trigger, requested_by, tick) VALUES ($1, 'queued', $2, $3, $4)
-       ON CONFLICT (tick) WHERE tick IS NOT NULL DO NOTHING RETURNING *`,
-      [asOf, trigger, requestedBy, tick ?? null],
-    );
-    if (rows.length === 0) return null;
-    this.logger.log(`run ${rows[0]!.id} queued for ${asOf} (${trigger})`);
+    const run = await this.runs.enqueue(asOf, trigger, requestedBy, tick ?? null);
+    if (!run) return null;
+    this.logger.log(`run ${run.id} queued for ${asOf} (${trigger})`);
     this.kick();
-    return toRunView(rows[0]!);
+    return run;
   }
 
-  async get(id: string): Promise<RunView | null> {
-    const rows: RunRow[] = await this.db.query('SELECT * FROM scoring_runs WHERE id = $1', [id]);
-    return rows[0] ? toRunView(rows[0]) : null;
+  get(id: string): Promise<RunView | null> {
+    return this.runs.get(id);
   }
 
-  async list(limit: number, cursor?: string): Promise<Page<RunView>> {
-    const after = decodeCursor(cursor, (v): v is [string, string] => Array.isArray(v) && v.length === 2 && v.every((x) => typeof x === 'string'));
-    const rows: RunRow[] = await this.db.query(
-      `SELECT * FROM scoring_runs ${after ? 'WHERE (created_at, id) < ($2::timestamptz, $3::uuid)' : ''}
-       ORDER BY created_at DESC, id DESC LIMIT $1`,
-      after ? [limit + 1, after[0], after[1]] : [limit + 1],
-    );
-    return toPage(rows.map(toRunView), limit, (run) => [run.createdAt, run.id]);
+  list(limit: number, cursor?: string): Promise<Page<RunView>> {
+    return this.runs.list(limit, decodeTimeCursor(cursor));
   }
 
   /** Resolves when the run has finished (for the demo, the CLI and tests). */
@@ -129,8 +115,8 @@ export class RunsService implements OnApplicationBootstrap, BeforeApplicationShu
       const [{ locked }] = await lockHolder.query('SELECT pg_try_advisory_lock($1) AS locked', [WORKER_LOCK]);
       if (!locked) return;
       try {
-        await this.failOrphanedRuns(lockHolder);
-        for (let run = await this.claim(lockHolder); run && !this.loop.stopping; run = await this.claim(lockHolder)) {
+        for (const id of await this.runs.failOrphaned(lockHolder)) this.logger.warn(`run ${id} was interrupted by a stop or crash and is marked failed`);
+        for (let run = await this.runs.claim(lockHolder, this.worker); run && !this.loop.stopping; run = await this.runs.claim(lockHolder, this.worker)) {
           await this.execute(run);
         }
       } finally {
@@ -141,76 +127,44 @@ export class RunsService implements OnApplicationBootstrap, BeforeApplicationShu
     }
   }
 
-  private async failOrphanedRuns(q: QueryRunner): Promise<void> {
-    // Structured results: for UPDATE … RETURNING TypeORM otherwise answers [rows, count].
-    const { records: orphaned } = await q.query(
-      `UPDATE scoring_runs SET status = 'failed', finished_at = now(),
-         error = 'interrupted: the process running it stopped before it finished; nothing of it was kept'
-       WHERE status = 'running' RETURNING id`,
-      [],
-      true,
-    );
-    for (const run of orphaned as Array<{ id: string }>) this.logger.warn(`run ${run.id} was interrupted by a stop or crash and is marked failed`);
-  }
-
-  private async claim(q: QueryRunner): Promise<RunRow | null> {
-    const { records } = await q.query(
-      `UPDATE scoring_runs SET status = 'running', started_at = now(), worker = $1
-       WHERE id = (SELECT id FROM scoring_runs WHERE status = 'queued' ORDER BY created_at LIMIT 1 FOR UPDATE SKIP LOCKED)
-       RETURNING *`,
-      [this.worker],
-      true,
-    );
-    return (records as RunRow[])[0] ?? null;
-  }
-
   private async execute(run: RunRow): Promise<void> {
     const started = performance.now();
     const timings: Record<string, number> = {};
     const add = (name: string, since: number) => (timings[name] = (timings[name] ?? 0) + Math.round(performance.now() - since));
     try {
       const active = await this.configs.active();
-      await this.db.query('UPDATE scoring_runs SET config_version = $2 WHERE id = $1', [run.id, active.version]);
-      const job: RunJob = { id: run.id, asOf: run.as_of, configVersion: active.version, config: active.config };
+      await this.runs.setConfigVersion(run.id, active.version);
+      const job: RunJob = { id: run.id, asOf: run.as_of, configVersion: active.version, config: active.config, started, timings, add };
 
-      let t = performance.now();
+      const t = performance.now();
       const ids = await this.features.runAccountIds(run.as_of);
       add('featuresMs', t);
-      await this.db.query('UPDATE scoring_runs SET accounts_total = $2 WHERE id = $1', [run.id, ids.length]);
       const ranges = accountRanges(ids, this.env.RUN_CHUNK_ACCOUNTS);
-      const finish = (tx: EntityManager, scored: number) => {
-        timings.totalMs = Math.round(performance.now() - started);
-        return tx.query(`UPDATE scoring_runs SET status = 'succeeded', finished_at = now(), accounts_scored = $2, timings = $3 WHERE id = $1`, [
-          run.id,
-          scored,
-          JSON.stringify(timings),
-        ]);
-      };
-      const scored = ranges.length <= 1 ? await this.scoreInMemory(job, add, finish) : await this.scoreStreamed(job, ids, ranges, add, finish);
+      const scored = ranges.length <= 1 ? await this.scoreInMemory(job) : await this.scoreStreamed(job, ids, ranges);
       this.logger.log(
         `run ${run.id} succeeded: ${scored} accounts as of ${run.as_of} in ${timings.totalMs} ms ` +
           `(${Math.round(scored / Math.max(timings.totalMs! / 1000, 0.001))} accounts/s; features ${timings.featuresMs} ms, scoring ${timings.scoringMs} ms, writes ${timings.writeMs} ms)`,
       );
-      const finished = await this.get(run.id);
-      for (const listener of this.listeners) {
-        await Promise.resolve(listener(finished!)).catch((error: unknown) => this.logger.error({ err: error }, `after-run step failed for run ${run.id}`));
-      }
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       this.logger.error({ err: error }, `run ${run.id} failed: ${message}`);
-      await this.db.query(
-        `UPDATE scoring_runs SET status = 'failed', finished_at = now(), error = $2, timings = $3 WHERE id = $1`,
-        [run.id, message, JSON.stringify(timings)],
-      );
+      await this.runs.markFailed(run.id, message, timings);
     }
   }
 
+  private async setTotal(job: RunJob, scorable: number, invalid: readonly InvalidAccount[]): Promise<void> {
+    await this.runs.setAccountsTotal(job.id, scorable + invalid.length, invalid.map(({ externalId, reason }) => ({ externalId, reason })));
+    for (const account of invalid) this.logger.warn(`run ${job.id}: account ${account.externalId} not scored: ${account.reason}`);
+  }
+
   /** Up to RUN_CHUNK_ACCOUNTS accounts: features, scores and writes of the whole run at once. */
-  private async scoreInMemory(job: RunJob, add: Lap, finish: Finish): Promise<number> {
+  private async scoreInMemory(job: RunJob): Promise<number> {
+    const { add } = job;
     let t = performance.now();
-    const [features, prior] = await Promise.all([this.features.load(job.asOf, job.config), this.features.prior(job.asOf)]);
+    const [{ features, invalid }, prior] = await Promise.all([this.features.loadChecked(job.asOf, job.config), this.features.prior(job.asOf)]);
     add('featuresMs', t);
-    this.logger.log(`run ${job.id}: features for ${features.length} accounts as of ${job.asOf} in ${Math.round(performance.now() - t)} ms`);
+    await this.setTotal(job, features.length, invalid);
+    this.logger.log(`run ${job.id}: features for ${features.length} accounts as of ${job.asOf} in ${job.timings.featuresMs} ms`);
 
     t = performance.now();
     const scores = scoreAccounts({ asOf: job.asOf, config: job.config, accounts: features, prior });
@@ -218,13 +172,15 @@ export class RunsService implements OnApplicationBootstrap, BeforeApplicationShu
     const scored = features.map((f, i) => ({ features: f, score: scores[i]! }));
 
     t = performance.now();
-    await this.db.transaction(async (tx) => {
+    // The scores, the run's success and the work that follows it (alerts, CRM sync) commit together.
+    await this.completion.complete(job.id, async (tx) => {
       await this.scores.replaceDay(tx, job, scored, (written) => {
         const seconds = (performance.now() - t) / 1000;
         this.logger.log(`run ${job.id}: wrote ${written}/${scored.length} scores (${Math.round(written / Math.max(seconds, 0.001))}/s)`);
       });
       add('writeMs', t);
-      await finish(tx, scored.length);
+      job.timings.totalMs = Math.round(performance.now() - job.started);
+      return { accountsScored: scored.length, timings: job.timings };
     });
     // A RevOps preview right after the run then reuses these features instead of re-reading usage.
     this.inputsCache.rememberRun({ asOf: job.asOf, runId: job.id, config: job.config }, { features, prior });
@@ -238,20 +194,23 @@ export class RunsService implements OnApplicationBootstrap, BeforeApplicationShu
    * next chunk's features being read while this one is scored. The day's scores are replaced in
    * one transaction, as in memory, and every account gets the score the in-memory run gives it.
    */
-  private async scoreStreamed(job: RunJob, ids: readonly number[], ranges: readonly IdRange[], add: Lap, finish: Finish): Promise<number> {
-    const total = ids.length;
+  private async scoreStreamed(job: RunJob, ids: readonly number[], ranges: readonly IdRange[]): Promise<number> {
+    const { add } = job;
     let t = performance.now();
     const context = await this.features.runContext(job.asOf, job.config, ids);
     const values: PopulationValues = new Map();
-    let seen = 0;
+    const invalid: InvalidAccount[] = [];
+    let scorable = 0;
     for (const range of ranges) {
-      const chunk = await this.features.load(job.asOf, job.config, range);
-      addPopulationValues(values, job.config, chunk, context);
-      seen += chunk.length;
-      this.logger.log(`run ${job.id}: compared values of ${seen}/${total} accounts`);
+      const chunk = await this.features.loadChecked(job.asOf, job.config, range);
+      addPopulationValues(values, job.config, chunk.features, context);
+      invalid.push(...chunk.invalid);
+      scorable += chunk.features.length;
+      this.logger.log(`run ${job.id}: compared values of ${scorable + invalid.length}/${ids.length} accounts`);
     }
     const populations = buildPopulations(values);
     add('populationsMs', t);
+    await this.setTotal(job, scorable, invalid);
 
     const read = (range: IdRange) => {
       const since = performance.now();
@@ -261,7 +220,7 @@ export class RunsService implements OnApplicationBootstrap, BeforeApplicationShu
       });
     };
     let written = 0;
-    await this.db.transaction(async (tx) => {
+    await this.completion.complete(job.id, async (tx: EntityManager) => {
       t = performance.now();
       await this.scores.deleteDay(tx, job.asOf);
       add('writeMs', t);
@@ -276,9 +235,10 @@ export class RunsService implements OnApplicationBootstrap, BeforeApplicationShu
         await this.scores.insert(tx, job, features.map((f, i) => ({ features: f, score: scores[i]! })), () => undefined);
         add('writeMs', t);
         written += features.length;
-        this.logger.log(`run ${job.id}: scored and wrote ${written}/${total} accounts (chunk ${range.from}-${range.to})`);
+        this.logger.log(`run ${job.id}: scored and wrote ${written}/${scorable} accounts (accounts ${range.from}-${range.to})`);
       }
-      await finish(tx, written);
+      job.timings.totalMs = Math.round(performance.now() - job.started);
+      return { accountsScored: written, timings: job.timings };
     });
     return written;
   }

@@ -3,9 +3,10 @@ import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsOptional, IsString, Length, Matches, registerDecorator, ValidateNested } from 'class-validator';
 import { IsDay } from '../../common/is-day.validator.js';
 import { METRIC_PATTERN } from '../../common/record-of-numbers.validator.js';
+import { InRange, USAGE_VALUE } from '../../common/value-ranges.js';
 import { MAX_JSON_ROWS, USAGE_MODES, type UsageMode } from '../usage.types.js';
 
-/** One check and one message for a value (IsNumber + Min would report a missing value twice). */
+/** One check and one message for the type (IsNumber + Min would report a missing value twice); InRange says the bounds. */
 function IsUsageValue(): PropertyDecorator {
   return (target, propertyName) =>
     registerDecorator({
@@ -30,8 +31,8 @@ export class UsageRowDto {
   @IsDay()
   day: string;
 
-  @ApiProperty({ example: 42, minimum: 0, description: 'Finite number >= 0' })
-  @IsUsageValue()
+  @ApiProperty({ example: 42, minimum: 0, maximum: USAGE_VALUE.max, description: `Finite number from 0 to ${USAGE_VALUE.max}` })
+  @IsUsageValue() @InRange(USAGE_VALUE)
   value: number;
 }
 
