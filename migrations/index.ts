@@ -10,6 +10,7 @@ import { AccountVersionAt1763900000101 } from './1763900000101-AccountVersionAt.
 import { ApiKeyOwner1763900000200 } from './1763900000200-ApiKeyOwner.js';
 import { ValueRanges1763900000201 } from './1763900000201-ValueRanges.js';
 import { UsageRollups1763900000400 } from './1763900000400-UsageRollups.js';
+import { RunShards1763900000401 } from './1763900000401-RunShards.js';
 
 /** Every migration, in order. Classes, not globs, so nothing loads .ts files at run time. */
 export const MIGRATIONS = [Foundation1763900000000, AccountVersionsAt1763900000001, Scoring1763900000002, Alerts1763900000010, CrmSync1763900000020, Overrides1763900000030,
@@ -19,4 +20,5 @@ export const MIGRATIONS = [Foundation1763900000000, AccountVersionsAt17639000000
   ApiKeyOwner1763900000200,
   ValueRanges1763900000201,
   UsageRollups1763900000400,
+  RunShards1763900000401,
 ];

@@ -44,6 +44,14 @@ export class Env {
   @Type(() => Number) @IsInt() @Min(1)
   RUN_CHUNK_ACCOUNTS = 25000;
 
+  /** Shards of large runs this process scores at once (each holds one chunk of accounts in memory). */
+  @Type(() => Number) @IsInt() @Min(1) @Max(64)
+  WORKER_CONCURRENCY = 1;
+
+  /** `true`: no HTTP server, only the background workers (runs, shards, after-run steps, webhooks); add such processes to score large runs faster. */
+  @IsIn(['true', 'false'])
+  WORKER_ONLY: 'true' | 'false' = 'false';
+
   @IsOptional() @IsUrl({ require_tld: false })
   HUBSPOT_BASE_URL?: string;
 

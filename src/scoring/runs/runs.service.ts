@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { hostname } from 'node:os';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { addDays, today } from '../../common/dates.js';
 import type { Page } from '../../common/pagination.js';
 import { decodeTimeCursor } from '../../database/sql/time-cursor.js';
@@ -11,9 +11,12 @@ import { ScoringInputsCache } from '../scoring-inputs.cache.js';
 import { ENV } from '../../config/env.provider.js';
 import type { Env } from '../../config/env.js';
 import type { ScoringConfig } from '../domain/config/scoring-config.types.js';
-import { addPopulationValues, buildPopulations, scoreAccounts, scoreChunk, type PopulationValues } from '../domain/score-accounts.js';
+import { addPopulationValues, buildPopulations, scoreAccounts, type PopulationValues } from '../domain/score-accounts.js';
 import type { InvalidAccount } from '../features.repository.js';
 import { accountRanges, type IdRange } from './account-ranges.js';
+import { RunShardsRepository } from './run-shards.repository.js';
+import { toShardPlan } from './shard-plan.js';
+import { ShardWorker } from './shard.worker.js';
 import { FeaturesRepository } from '../features.repository.js';
 import { ScoresRepository } from '../scores.repository.js';
 import { RunCompletion } from './run-completion.js';
@@ -62,6 +65,8 @@ export class RunsService implements OnApplicationBootstrap, BeforeApplicationShu
     private readonly scores: ScoresRepository,
     private readonly inputsCache: ScoringInputsCache,
     @Inject(ENV) private readonly env: Env,
+    private readonly shards: RunShardsRepository,
+    private readonly shardWorker: ShardWorker,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -140,7 +145,11 @@ export class RunsService implements OnApplicationBootstrap, BeforeApplicationShu
       const ids = await this.features.runAccountIds(run.as_of);
       add('featuresMs', t);
       const ranges = accountRanges(ids, this.env.RUN_CHUNK_ACCOUNTS);
-      const scored = ranges.length <= 1 ? await this.scoreInMemory(job) : await this.scoreStreamed(job, ids, ranges);
+      if (ranges.length > 1) {
+        await this.shard(job, ids, ranges);
+        return;
+      }
+      const scored = await this.scoreInMemory(job);
       this.logger.log(
         `run ${run.id} succeeded: ${scored} accounts as of ${run.as_of} in ${timings.totalMs} ms ` +
           `(${Math.round(scored / Math.max(timings.totalMs! / 1000, 0.001))} accounts/s; features ${timings.featuresMs} ms, scoring ${timings.scoringMs} ms, writes ${timings.writeMs} ms)`,
@@ -188,15 +197,15 @@ export class RunsService implements OnApplicationBootstrap, BeforeApplicationShu
   }
 
   /**
-   * More accounts than RUN_CHUNK_ACCOUNTS: memory stays bounded by one chunk. A first pass reads
-   * each chunk's features for the values accounts are compared on (a few numbers per account);
-   * the second reads each chunk again, scores it against those populations and writes it, the
-   * next chunk's features being read while this one is scored. The day's scores are replaced in
-   * one transaction, as in memory, and every account gets the score the in-memory run gives it.
+   * More accounts than RUN_CHUNK_ACCOUNTS: memory stays bounded by one chunk, and the work is
+   * shared by every process. This first pass reads each chunk's features for the values accounts
+   * are compared on (a few numbers per account) and stores them on the run with its account-range
+   * shards; then any process (ShardWorker) scores a shard at a time against those populations, so
+   * every account gets the score a run in one piece gives it, and the last shard publishes the
+   * day's scores and completes the run in one transaction.
    */
-  private async scoreStreamed(job: RunJob, ids: readonly number[], ranges: readonly IdRange[]): Promise<number> {
-    const { add } = job;
-    let t = performance.now();
+  private async shard(job: RunJob, ids: readonly number[], ranges: readonly IdRange[]): Promise<void> {
+    const t = performance.now();
     const context = await this.features.runContext(job.asOf, job.config, ids);
     const values: PopulationValues = new Map();
     const invalid: InvalidAccount[] = [];
@@ -208,38 +217,10 @@ export class RunsService implements OnApplicationBootstrap, BeforeApplicationShu
       scorable += chunk.features.length;
       this.logger.log(`run ${job.id}: compared values of ${scorable + invalid.length}/${ids.length} accounts`);
     }
-    const populations = buildPopulations(values);
-    add('populationsMs', t);
+    job.add('populationsMs', t);
     await this.setTotal(job, scorable, invalid);
-
-    const read = (range: IdRange) => {
-      const since = performance.now();
-      return Promise.all([this.features.load(job.asOf, job.config, range), this.features.prior(job.asOf, range)]).then(([features, prior]) => {
-        add('featuresMs', since);
-        return { features, prior };
-      });
-    };
-    let written = 0;
-    await this.completion.complete(job.id, async (tx: EntityManager) => {
-      t = performance.now();
-      await this.scores.deleteDay(tx, job.asOf);
-      add('writeMs', t);
-      let next = read(ranges[0]!);
-      for (const [index, range] of ranges.entries()) {
-        const { features, prior } = await next;
-        if (index + 1 < ranges.length) next = read(ranges[index + 1]!);
-        t = performance.now();
-        const scores = scoreChunk({ asOf: job.asOf, config: job.config, accounts: features, prior }, context, populations);
-        add('scoringMs', t);
-        t = performance.now();
-        await this.scores.insert(tx, job, features.map((f, i) => ({ features: f, score: scores[i]! })), () => undefined);
-        add('writeMs', t);
-        written += features.length;
-        this.logger.log(`run ${job.id}: scored and wrote ${written}/${scorable} accounts (accounts ${range.from}-${range.to})`);
-      }
-      job.timings.totalMs = Math.round(performance.now() - job.started);
-      return { accountsScored: written, timings: job.timings };
-    });
-    return written;
+    await this.shards.create(job.id, toShardPlan(job.configVersion, context, buildPopulations(values), job.timings), ranges);
+    this.logger.log(`run ${job.id}: ${ids.length} accounts split into ${ranges.length} shards of up to ${this.env.RUN_CHUNK_ACCOUNTS}`);
+    this.shardWorker.kick();
   }
 }
