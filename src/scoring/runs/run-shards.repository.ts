@@ -85,7 +85,7 @@ export class RunShardsRepository {
     const [run] = await queryRows<{ as_of: string; status: string; shard_plan: { timings?: Record<string, number> } | null; elapsed_ms: number }>(
       tx,
       `SELECT as_of, status, shard_plan - 'populations' AS shard_plan, (extract(epoch FROM clock_timestamp() - started_at) * 1000)::int AS elapsed_ms
-       FROM scoring_runs WHERE id = $1 FOR UPDATE`,
+       FROM scoring_runs WHERE id = $1 FOR NO KEY UPDATE`,
       [runId],
     );
     if (!run || run.status !== 'running') return null;

@@ -14,6 +14,7 @@ import { RunCompletion } from './run-completion.js';
 import { RunShardsRepository, type ClaimedShard, type PublishedRun } from './run-shards.repository.js';
 import { RunsRepository } from './runs.repository.js';
 import { fromShardPlan } from './shard-plan.js';
+import { testPausePoint } from './test-pause-point.js';
 
 const POLL_MS = 2_000;
 
@@ -73,6 +74,7 @@ export class ShardWorker implements OnApplicationBootstrap, BeforeApplicationShu
           if (!shard) return null;
           running = shard.runId;
           const { scored, timings } = await this.score(shard, (batches, count, shardTimings) => this.shards.finish(tx, shard, this.worker, batches, count, shardTimings));
+          await testPausePoint('shard-staged', `run ${shard.runId} shard ${shard.shard}`);
           this.logger.log(`run ${shard.runId}: shard ${shard.shard} (accounts ${shard.from}-${shard.to}) scored ${scored} accounts in ${timings.shardMs} ms`);
           return shard;
         });
