@@ -9,6 +9,9 @@ import { AfterRunSteps1763900000100 } from './1763900000100-AfterRunSteps.js';
 import { AccountVersionAt1763900000101 } from './1763900000101-AccountVersionAt.js';
 import { ApiKeyOwner1763900000200 } from './1763900000200-ApiKeyOwner.js';
 import { ValueRanges1763900000201 } from './1763900000201-ValueRanges.js';
+import { WebhookAttemptLog1763900000202 } from './1763900000202-WebhookAttemptLog.js';
+import { ScoreContributions1763900000300 } from './1763900000300-ScoreContributions.js';
+import { FitJobs1763900000301 } from './1763900000301-FitJobs.js';
 import { UsageRollups1763900000400 } from './1763900000400-UsageRollups.js';
 import { RunShards1763900000401 } from './1763900000401-RunShards.js';
 
@@ -19,6 +22,9 @@ export const MIGRATIONS = [Foundation1763900000000, AccountVersionsAt17639000000
   AccountVersionAt1763900000101,
   ApiKeyOwner1763900000200,
   ValueRanges1763900000201,
+  WebhookAttemptLog1763900000202,
+  ScoreContributions1763900000300,
+  FitJobs1763900000301,
   UsageRollups1763900000400,
   RunShards1763900000401,
 ];

@@ -4,7 +4,7 @@ import { createApp } from './app.factory.js';
 import { loadEnv, type Env } from './config/env.js';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from './database/embedded-postgres.js';
 import { runMigrations } from './database/migrate.js';
-import { redactConnectionString } from './common/log-redaction.js';
+import { redactConnectionString } from './common/logging/log-redaction.js';
 
 export interface Running {
   app: INestApplication;

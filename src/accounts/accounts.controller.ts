@@ -1,4 +1,7 @@
-import { Body, Controller, Get, Param, Post, Put, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, Param, Post, Put, Query, Req, Res, UseGuards } from '@nestjs/common';
+import { AccountBookGuard } from '../auth/account-book.guard.js';
+import type { AuthedRequest } from '../auth/api-key.guard.js';
+import { bookScopeOf } from '../auth/book-scope.js';
 import { ApiBearerAuth, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { READERS, WRITERS } from '../auth/roles.js';
@@ -43,21 +46,24 @@ export class AccountsController {
     return this.accounts.upsertMany(body.accounts);
   }
 
+  /** An owned csm/sales key lists only its own book, whatever owner filter it sends. */
   @Get()
-  @Roles(...READERS, ...WRITERS)
-  list(@Query() query: ListAccountsQuery) {
-    return this.accounts.list(query);
+  @Roles(...READERS)
+  list(@Query() query: ListAccountsQuery, @Req() request: AuthedRequest) {
+    return this.accounts.list({ ...query, ...bookScopeOf(request.caller) });
   }
 
   @Get(':externalId')
-  @Roles(...READERS, ...WRITERS)
+  @Roles(...READERS)
+  @UseGuards(AccountBookGuard)
   get(@Param('externalId') externalId: string, @Query() query: AsOfQuery): Promise<AccountView> {
     return this.accounts.get(externalId, query.asOf);
   }
 
   /** Every recorded version, oldest first. */
   @Get(':externalId/versions')
-  @Roles(...READERS, ...WRITERS)
+  @Roles(...READERS)
+  @UseGuards(AccountBookGuard)
   async versions(@Param('externalId') externalId: string) {
     return { items: await this.accounts.versions(externalId), nextCursor: null };
   }

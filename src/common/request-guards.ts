@@ -1,5 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { Server } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { problemTitle } from './problem.js';
 
 /*
@@ -88,22 +89,29 @@ export function jsonBodyGuard(request: Request, response: Response, next: NextFu
 
 /**
  * Node answers a header block over its limit (16 KiB) with a bare 431 before any route runs;
- * this answers the same status as problem+json, and keeps Node's bare 400 for other parse errors.
+ * this answers the same status as problem+json. Every other client error is handled exactly as
+ * Node's default does (a bare status only when no response is under way, then the socket is
+ * destroyed), so nothing changes for timeouts or connections cut mid-request.
  */
 export function answerClientErrorsAsProblems(server: Server): void {
-  server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
-    if (!socket.writable) return socket.destroy();
-    const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
-    const status = tooLarge ? 431 : 400;
-    const body = JSON.stringify({
-      type: tooLarge ? '/problems/headers-too-large' : 'about:blank',
-      title: tooLarge ? 'Request Header Fields Too Large' : problemTitle(400),
-      status,
-      detail: tooLarge ? 'The request headers exceed 16 KiB; send large values in the body' : 'The request could not be parsed as HTTP',
-    });
-    socket.end(
-      `HTTP/1.1 ${status} ${tooLarge ? 'Request Header Fields Too Large' : 'Bad Request'}\r\n` +
-        `Content-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
-    );
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex & { _httpMessage?: { headersSent?: boolean } }) => {
+    const responding = socket._httpMessage?.headersSent === true;
+    if (socket.writable && !responding) {
+      if (error.code === 'HPE_HEADER_OVERFLOW') {
+        const body = JSON.stringify({
+          type: '/problems/headers-too-large',
+          title: 'Request Header Fields Too Large',
+          status: 431,
+          detail: 'The request headers exceed 16 KiB; send large values in the body',
+        });
+        socket.write(
+          `HTTP/1.1 431 Request Header Fields Too Large\r\nContent-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+        );
+      } else {
+        const status = error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : error.code === 'HPE_CHUNK_EXTENSIONS_OVERFLOW' ? '413 Payload Too Large' : '400 Bad Request';
+        socket.write(`HTTP/1.1 ${status}\r\nConnection: close\r\n\r\n`);
+      }
+    }
+    socket.destroy(error);
   });
 }

@@ -4,7 +4,7 @@ import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength,
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
-/** Process settings (DESIGN §3). Everything RevOps tunes lives in config/scoring.yaml instead. */
+/** Process settings (README, "Settings"). Everything RevOps tunes lives in config/scoring.yaml instead. */
 export class Env {
   @Type(() => Number) @IsInt() @Min(0) @Max(65535)
   PORT = 3000;
@@ -51,6 +51,14 @@ export class Env {
   /** `true`: no HTTP server, only the background workers (runs, shards, after-run steps, webhooks); add such processes to score large runs faster. */
   @IsIn(['true', 'false'])
   WORKER_ONLY: 'true' | 'false' = 'false';
+
+  /**
+   * Webhook URLs may target loopback and private networks only when this is true (receivers on
+   * the same network as the service); otherwise such URLs are refused so an API key cannot make
+   * the server call internal services.
+   */
+  @IsIn(['true', 'false'])
+  WEBHOOK_ALLOW_PRIVATE_HOSTS: 'true' | 'false' = 'false';
 
   @IsOptional() @IsUrl({ require_tld: false })
   HUBSPOT_BASE_URL?: string;

@@ -7,6 +7,8 @@ import type { ScoringConfig } from './domain/config/scoring-config.types.js';
 import { weeksRead, windowParts, type PartialWeek, type WindowParts } from './domain/window-parts.js';
 import type { RunContext } from './domain/score-accounts.js';
 import type { AccountFeatures, LifecycleStage, MetricAggregates, PlanInfo, PriorScores, Segment, Grade } from './domain/features.types.js';
+import { FEATURE_METRIC_PREFIX } from '../common/metric-name.js';
+import { PlansService } from '../plans/plans.service.js';
 
 interface AccountRow {
   account_id: number;
@@ -40,17 +42,6 @@ interface AggregateRow {
   /** Largest value in the whole scan window: above the accepted range, the account is set aside. */
   scan_max: number;
   [limitColumn: `lim_${string}`]: number | null;
-}
-
-interface PlanRow {
-  id: string;
-  name: string;
-  rank: number;
-  price_per_seat: number | null;
-  annual_price: number | null;
-  limits: Record<string, number>;
-  features: string[];
-  next_plan: string | null;
 }
 
 /** Account ids from..to, inclusive: one chunk or shard of a run. */
@@ -90,7 +81,10 @@ const limitColumn = (aggregate: 'max' | 'sum', days: number) => `lim_${aggregate
  */
 @Injectable()
 export class FeaturesRepository {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly planList: PlansService,
+  ) {}
 
   /** Every account of the run as of asOf, or those in `range` (account ids, inclusive) for one chunk or shard. */
   async load(asOf: string, config: ScoringConfig, range: AccountRange = ALL_ACCOUNTS): Promise<AccountFeatures[]> {
@@ -223,22 +217,7 @@ export class FeaturesRepository {
   }
 
   private async plans(): Promise<Map<string, PlanInfo>> {
-    const rows: PlanRow[] = await this.db.query('SELECT id, name, rank, price_per_seat, annual_price, limits, features, next_plan FROM plans');
-    return new Map(
-      rows.map((row) => [
-        row.id,
-        {
-          id: row.id,
-          name: row.name,
-          rank: row.rank,
-          pricePerSeat: row.price_per_seat,
-          annualPrice: row.annual_price,
-          limits: row.limits,
-          features: row.features,
-          nextPlan: row.next_plan,
-        },
-      ]),
-    );
+    return new Map((await this.planList.all()).map((plan) => [plan.id, plan]));
   }
 
   /** First day each milestone was reached, on or before asOf: one primary-key probe per account and milestone metric. */
@@ -456,8 +435,8 @@ function buildFeatures(
     lastUsageDay,
     metrics,
     featuresUsed: Object.entries(metrics)
-      .filter(([name, aggregate]) => name.startsWith('feature.') && aggregate.recentSum > 0)
-      .map(([name]) => name.slice('feature.'.length))
+      .filter(([name, aggregate]) => name.startsWith(FEATURE_METRIC_PREFIX) && aggregate.recentSum > 0)
+      .map(([name]) => name.slice(FEATURE_METRIC_PREFIX.length))
       .sort(),
     milestones: Object.fromEntries(milestones.map((row) => [row.milestone, row.first_day])),
     limits: Object.entries(config.limits).map(([limitName, window]) => {

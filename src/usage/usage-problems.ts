@@ -6,7 +6,7 @@ export interface UnknownAccount {
   path: string;
 }
 
-/** 422: usage is never guessed onto accounts that do not exist (DESIGN §4). */
+/** 422: usage is never guessed onto accounts that do not exist (README, "API"). */
 export function unknownAccountsProblem(listed: UnknownAccount[], total: number): ProblemException {
   const names = listed.map((u) => u.account).join(', ');
   const more = total > listed.length ? ` and ${total - listed.length} more` : '';

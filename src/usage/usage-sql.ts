@@ -1,6 +1,7 @@
 import type { UsageColumn } from './usage-csv-header.js';
 import type { UsageMode } from './usage.types.js';
 import { USAGE_VALUE } from '../common/value-ranges.js';
+import { METRIC_NAME_CHARS, METRIC_NAME_MAX_LENGTH, METRIC_NAME_RULE } from '../common/metric-name.js';
 
 /*
  * SQL for usage writes. Everything is set-based: one statement per step whatever the row count.
@@ -33,7 +34,7 @@ export const COPY_NDJSON_SQL = `COPY ${STAGING_TABLE} (line, account, metric, da
 // No bounded repetition ({1,64}) in regexes: PostgreSQL expands it into a large automaton and
 // the check then costs ~3 µs a row, more than the whole COPY.
 const accountOk = (t: string) => `coalesce(${t}.account <> '', false)`;
-const metricOk = (t: string) => `coalesce(length(${t}.metric) BETWEEN 1 AND 64 AND ${t}.metric !~ '[^a-z0-9_.]', false)`;
+const metricOk = (t: string) => `coalesce(length(${t}.metric) BETWEEN 1 AND ${METRIC_NAME_MAX_LENGTH} AND ${t}.metric !~ '[^${METRIC_NAME_CHARS}]', false)`;
 // The shape first: the date parser alone would also accept ' 026-03-01', '20260301' or 'today'.
 const dayOk = (t: string) =>
   `coalesce(${t}.day ~ '^[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]$' AND pg_input_is_valid(${t}.day, 'date'), false)`;
@@ -87,7 +88,7 @@ export const LINE_ERRORS_SQL = `
   FROM bad s
   CROSS JOIN LATERAL (VALUES
     (1, CASE WHEN NOT ${accountOk('s')} THEN 'account is required (the account externalId)' END),
-    (2, CASE WHEN NOT ${metricOk('s')} THEN 'metric must be 1-64 chars of a-z0-9_., got ' || ${got('metric')} END),
+    (2, CASE WHEN NOT ${metricOk('s')} THEN 'metric must be ${METRIC_NAME_RULE}, got ' || ${got('metric')} END),
     (3, CASE WHEN NOT ${dayOk('s')} THEN 'day must be a calendar date written YYYY-MM-DD, got ' || ${got('day')} END),
     (4, CASE WHEN NOT ${numberOk('s')} THEN 'value must be a finite number >= 0, got ' || ${got('value')} END),
     (5, CASE WHEN NOT ${inRange('s')} THEN 'value must be at most ${USAGE_VALUE.max}, got ' || ${got('value')} END)

@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { accountBody, planBody } from '../support/factories.js';
-import { bearer, startTestApp, waitForRun, type TestApp } from '../support/test-app.js';
+import request from 'supertest';
+import { createApp } from '../../src/app.factory.js';
+import { loadEnv } from '../../src/config/env.js';
+import { ADMIN_KEY, bearer, startTestApp, waitForRun, type TestApp } from '../support/test-app.js';
 
 /** Each reproduction of the hardening issue: a clear 4xx (or the right behaviour), never a 500. */
 describe('bad input never answers 500 or breaks scoring', () => {
@@ -135,6 +138,41 @@ describe('bad input never answers 500 or breaks scoring', () => {
     for (const value of ['0x10', ' 1e2 ', '.5', '+1']) {
       const res = await t.http.post('/v1/usage/import').set(bearer()).set('Content-Type', 'text/csv').send(`account,metric,day,value\ngood-1,logins,2026-10-04,${value}\n`);
       problem(res, 400, 'line 2');
+    }
+  });
+
+  it('refuses webhook URLs aimed at loopback or private networks unless allowed', async () => {
+    const strict = await startTestApp({ WEBHOOK_ALLOW_PRIVATE_HOSTS: 'false' });
+    try {
+      for (const url of ['http://127.0.0.1:9/hook', 'http://169.254.169.254/latest/meta-data', 'http://[::1]/x', 'http://localhost:8080/x', 'http://10.0.0.8/x']) {
+        const res = await strict.http.post('/v1/webhooks').set(bearer()).send({ url, events: ['alert.at_risk'] });
+        problem(res, 422, 'url');
+      }
+      expect(await strict.sql('SELECT 1 FROM webhook_subscriptions')).toHaveLength(0);
+    } finally {
+      await strict.close();
+    }
+  });
+
+  it('never logs a key, whether in the query string, X-API-Key, Cookie or any header', async () => {
+    const lines: string[] = [];
+    const env = loadEnv({ LOG_LEVEL: 'info', ADMIN_API_KEY: ADMIN_KEY, WEBHOOK_ALLOW_PRIVATE_HOSTS: 'true' });
+    const logged = await createApp(env, t.databaseUrl, { logTo: { write: (line: string) => void lines.push(line) } });
+    await logged.init();
+    try {
+      const key = (await t.http.post('/v1/api-keys').set(bearer()).send({ name: 'leaky', role: 'csm' }).expect(201)).body.key as string;
+      const http = request(logged.getHttpServer());
+      await http.get(`/v1/plans?api_key=${key}`).expect(401);
+      await http.get(`/v1/plans?x=${encodeURIComponent(ADMIN_KEY)}`).set(bearer(key)).expect(400);
+      await http.get('/v1/plans').set('X-API-Key', key).set('Cookie', `session=${key}`).set('X-Forwarded-Token', key).expect(401);
+      await http.get('/v1/plans').set(bearer(ADMIN_KEY)).expect(200);
+      const text = lines.join('');
+      expect(lines.filter((line) => line.includes('"req"')).length).toBeGreaterThanOrEqual(4);
+      expect(text).not.toContain(key);
+      expect(text).not.toContain(ADMIN_KEY);
+      expect(text).toContain('[Redacted]');
+    } finally {
+      await logged.close();
     }
   });
 });

@@ -9,7 +9,9 @@ import {
   SCORING_CONFIG_SCHEMA,
   type ConfigError,
   type ParseScoringConfigResult,
+  validateScoringConfig,
 } from './scoring-config.loader.js';
+import { FIXTURE_CONFIG } from '../../scoring/domain/testing/fixture-config.js';
 import type { ScoringConfig } from '../../scoring/domain/config/scoring-config.types.js';
 
 const SHIPPED_PATH = new URL('../../../config/scoring.yaml', import.meta.url);
@@ -64,6 +66,12 @@ describe('the shipped config/scoring.yaml', () => {
       if (!above.startsWith('#') && !inCommentedList && !above.startsWith('- ')) uncommented.push(`${index + 1}: ${line.trim()}`);
     });
     expect(uncommented).toEqual([]);
+  });
+});
+
+describe('the domain specs\' fixture config', () => {
+  it('is a valid config (it passes the checks a RevOps change passes)', () => {
+    expect(validateScoringConfig(structuredClone(FIXTURE_CONFIG))).toMatchObject({ ok: true });
   });
 });
 

@@ -12,6 +12,7 @@ import { Ajv, type ErrorObject } from 'ajv';
 import { parseDocument } from 'yaml';
 import { CHURN_FIXED_INPUTS } from '../../scoring/domain/churn-model.js';
 import { findDerivedFeature } from '../../scoring/domain/derived-features.js';
+import { modelSemanticErrors } from './model-config.checks.js';
 import { SCORING_CONFIG_SCHEMA } from '../../scoring/domain/config/scoring-config.schema.js';
 import type { ScoredInput, ScoringConfig } from '../../scoring/domain/config/scoring-config.types.js';
 
@@ -346,5 +347,6 @@ export function semanticErrors(config: ScoringConfig): ConfigError[] {
       message: `must be below signals.usage_limit_near.utilisation (${config.signals.usage_limit_near.utilisation})`,
     });
   }
+  errors.push(...modelSemanticErrors(config));
   return errors;
 }

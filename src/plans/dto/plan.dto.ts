@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsInt, IsNumber, IsOptional, IsString, Length, Matches, ValidateIf } from 'class-validator';
 import { IsMetricLimits } from '../../common/record-of-numbers.validator.js';
 import { COUNT, InRange, MONEY } from '../../common/value-ranges.js';
+import { FEATURE_NAME_PATTERN, FEATURE_NAME_RULE } from '../../common/metric-name.js';
 
 export const PLAN_ID_PATTERN = /^[A-Za-z0-9_.-]{1,64}$/;
 
@@ -34,7 +35,7 @@ export class PlanDto {
   limits: Record<string, number>;
 
   @ApiProperty({ example: ['reports', 'automations'], description: 'Features the plan includes (names as in feature.<name> metrics)' })
-  @IsArray() @ArrayMaxSize(500) @IsString({ each: true }) @Matches(/^[a-z0-9_.]{1,56}$/, { each: true, message: 'each feature must be 1-56 chars of a-z0-9_.' })
+  @IsArray() @ArrayMaxSize(500) @IsString({ each: true }) @Matches(FEATURE_NAME_PATTERN, { each: true, message: `each feature must be ${FEATURE_NAME_RULE}` })
   features: string[];
 
   @ApiPropertyOptional({ example: 'scale', nullable: true, description: 'The plan an upgrade leads to' })

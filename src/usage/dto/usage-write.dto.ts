@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsOptional, IsString, Length, Matches, registerDecorator, ValidateNested } from 'class-validator';
 import { IsDay } from '../../common/is-day.validator.js';
-import { METRIC_PATTERN } from '../../common/record-of-numbers.validator.js';
+import { METRIC_NAME_PATTERN, METRIC_NAME_RULE } from '../../common/metric-name.js';
 import { InRange, USAGE_VALUE } from '../../common/value-ranges.js';
 import { MAX_JSON_ROWS, USAGE_MODES, type UsageMode } from '../usage.types.js';
 
@@ -23,8 +23,8 @@ export class UsageRowDto {
   @IsString() @Length(1, 200)
   account: string;
 
-  @ApiProperty({ example: 'active_users', pattern: METRIC_PATTERN.source, description: '1-64 chars of a-z0-9_.; new names are registered on first use' })
-  @IsString() @Matches(METRIC_PATTERN, { message: '$property must be 1-64 chars of a-z0-9_.' })
+  @ApiProperty({ example: 'active_users', pattern: METRIC_NAME_PATTERN.source, description: `${METRIC_NAME_RULE}; new names are registered on first use` })
+  @IsString() @Matches(METRIC_NAME_PATTERN, { message: `$property must be ${METRIC_NAME_RULE}` })
   metric: string;
 
   @ApiProperty({ example: '2026-03-02', description: 'Calendar day YYYY-MM-DD (UTC)' })

@@ -5,13 +5,16 @@
  * yellow < green, cron syntax…) live in the loader's semantic checks.
  */
 
+import { METRIC_NAME_PATTERN } from '../../../common/metric-name.js';
+import { MODEL_SECTION_SCHEMA } from './model-config.schema.js';
+
 const STAGES = ['onboarding', 'adoption', 'mature', 'renewal'] as const;
 const GRADES = ['green', 'yellow', 'red'] as const;
 
 /** Names RevOps gives to components, factors and limits. */
 const NAME_PATTERN = '^[a-z][a-z0-9_]{0,39}$';
-/** As in usage rows: 1–64 chars of a-z0-9_. */
-const METRIC_PATTERN = '^[a-z0-9_.]{1,64}$';
+/** As in usage rows (src/common/metric-name.ts). */
+const METRIC_PATTERN = METRIC_NAME_PATTERN.source;
 /** Derived feature names (catalogue names or `metric.<name>.<aggregate>[.<window>]`). */
 const FEATURE_PATTERN = '^[a-z][a-zA-Z0-9_.]{0,100}$';
 
@@ -167,5 +170,6 @@ export const SCORING_CONFIG_SCHEMA = {
         usage_limit: closed({ ...alertRuleProperties, clearBelow: { type: 'number', minimum: 0, maximum: 10 } }),
       }),
     }),
-  }),
+    model: MODEL_SECTION_SCHEMA,
+  }, ['schedule', 'windows', 'limits', 'lifecycle', 'health', 'drivers', 'churn', 'valueGap', 'readiness', 'signals', 'lists', 'alerts']),
 } as const;

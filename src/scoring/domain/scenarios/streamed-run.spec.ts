@@ -1,9 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
 import type { AccountFeatures, PriorScores } from '../features.types.js';
 import { addPopulationValues, buildPopulations, mergeRunContext, runContextOf, scoreAccounts, scoreChunk, type PopulationValues, type RunContext } from '../score-accounts.js';
-import { accountFeatures, AS_OF, countMetric, peers, shippedConfig, withMetrics } from '../testing/account-features.factory.js';
+import { accountFeatures, AS_OF, countMetric, peers, fixtureConfig, withMetrics } from '../testing/account-features.factory.js';
 
-const config = shippedConfig();
+const config = fixtureConfig();
 
 /** A varied run: two segments, a metric and the milestones only some chunks have, prior scores for some accounts. */
 function run(): { accounts: AccountFeatures[]; prior: Map<number, PriorScores> } {
