@@ -27,6 +27,8 @@ export class ProductEvents1763900000500 implements MigrationInterface {
       )`);
     await q.query('CREATE INDEX product_events_identity_ts ON product_events (identity, ts)');
     await q.query('CREATE INDEX product_events_group_ts ON product_events (group_id, ts) WHERE group_id IS NOT NULL');
+    // A user's group calls decide their account; this keeps finding them cheap for long histories.
+    await q.query("CREATE INDEX product_events_group_calls ON product_events (identity, ts) WHERE type = 'group'");
 
     // One row per user or anonymous id seen: the user it belongs to (an anonymous id joins the
     // first user it is seen with) and the account that user's latest group call names.
@@ -42,7 +44,7 @@ export class ProductEvents1763900000500 implements MigrationInterface {
     await q.query('CREATE INDEX product_event_identities_account ON product_event_identities (account)');
 
     // Daily values derived from events, keyed by the account's externalId (the account may not
-    // exist yet). `written` is the value last written to usage_daily; NULL = never written.
+    // exist yet). `written` is the value last written to usage_daily; NULL = never written (as 0).
     await q.query(`
       CREATE TABLE product_event_cells (
         account text NOT NULL,
@@ -52,7 +54,16 @@ export class ProductEvents1763900000500 implements MigrationInterface {
         written double precision,
         PRIMARY KEY (account, metric, day)
       )`);
-    await q.query('CREATE INDEX product_event_cells_unwritten ON product_event_cells (account) WHERE written IS DISTINCT FROM value');
+    await q.query('CREATE INDEX product_event_cells_unwritten ON product_event_cells (account) WHERE coalesce(written, 0) <> value');
+
+    // The distinct users behind each (account, day), from which active users are counted.
+    await q.query(`
+      CREATE TABLE product_event_user_days (
+        account text NOT NULL,
+        day date NOT NULL,
+        user_key text NOT NULL,
+        PRIMARY KEY (account, day, user_key)
+      )`);
 
     // Track events per account and day, for the unattributed report.
     await q.query(`
@@ -75,6 +86,6 @@ export class ProductEvents1763900000500 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
-    await q.query('DROP TABLE product_event_rollup, product_event_account_days, product_event_cells, product_event_identities, product_events');
+    await q.query('DROP TABLE product_event_rollup, product_event_account_days, product_event_user_days, product_event_cells, product_event_identities, product_events');
   }
 }

@@ -6,6 +6,7 @@ import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
 import { ProblemDetailsFilter } from './common/problem-details.filter.js';
 import { createValidationPipe } from './common/validation.pipe.js';
+import { isEventsRequest } from './events/event-request-body.js';
 import type { Env } from './config/env.js';
 
 /** Builds the configured application; shared by main, the demo and the end-to-end tests. */
@@ -13,8 +14,9 @@ export async function createApp(env: Env, databaseUrl: string): Promise<INestApp
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(env, databaseUrl), { bufferLogs: true });
   app.useLogger(app.get(Logger));
   // Bulk JSON bodies (10,000 accounts, usage rows) are larger than the 100 kB default.
-  // CSV and NDJSON imports are not parsed here: their route streams the raw request.
-  app.useBodyParser('json', { limit: '50mb' });
+  // CSV and NDJSON imports are not parsed here: their route streams the raw request. Nor are
+  // product events: their routes read the body themselves to apply Segment's size limits.
+  app.useBodyParser('json', { limit: '50mb', type: (request) => !isEventsRequest(request) && isJsonContent(request.headers['content-type']) });
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ProblemDetailsFilter());
   app.enableShutdownHooks();
@@ -33,4 +35,9 @@ export async function createApp(env: Env, databaseUrl: string): Promise<INestApp
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
   return app;
+}
+
+/** What express.json() takes by default: application/json, with or without parameters. */
+function isJsonContent(contentType: string | undefined): boolean {
+  return /^application\/json\s*(;|$)/i.test(contentType ?? '');
 }

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { acquirePgClient } from '../database/pg-client.js';
-import type { ProductEvent } from './domain/segment-message.js';
+import type { EventType, ProductEvent } from './domain/segment-message.js';
 
 /**
  * Intake writers hold this lock shared for their one-statement transaction; the roll-up takes it
@@ -20,15 +20,17 @@ const INSERT_EVENTS_SQL = `
   FROM (SELECT pg_advisory_xact_lock_shared(${INTAKE_BARRIER_LOCK})) AS barrier,
        unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::timestamptz[], $9::json[])
          AS e(message_id, type, event, event_slug, identity, anonymous_id, group_id, ts, payload)
-  ON CONFLICT (message_id) DO NOTHING`;
+  ON CONFLICT (message_id) DO NOTHING
+  RETURNING type`;
 
 @Injectable()
 export class EventIntakeRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
-  /** Stores the events durably (committed on return); answers how many were new. */
-  async append(events: readonly ProductEvent[]): Promise<number> {
-    if (events.length === 0) return 0;
+  /** Stores the events durably (committed on return); answers how many of each type were new. */
+  async append(events: readonly ProductEvent[]): Promise<Record<EventType, number>> {
+    const stored = { track: 0, identify: 0, group: 0 };
+    if (events.length === 0) return stored;
     const columns: [string[], string[], (string | null)[], (string | null)[], string[], (string | null)[], (string | null)[], string[], string[]] = [[], [], [], [], [], [], [], [], []];
     for (const e of events) {
       columns[0].push(e.messageId);
@@ -43,8 +45,9 @@ export class EventIntakeRepository {
     }
     const { client, release } = await acquirePgClient(this.db);
     try {
-      const result = await client.query(INSERT_EVENTS_SQL, columns);
-      return result.rowCount ?? 0;
+      const result = await client.query<{ type: EventType }>(INSERT_EVENTS_SQL, columns);
+      for (const row of result.rows) stored[row.type]++;
+      return stored;
     } finally {
       release();
     }

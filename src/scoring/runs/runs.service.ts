@@ -22,6 +22,8 @@ const POLL_MS = 5_000;
 export const defaultAsOf = () => addDays(today(), -1);
 
 export type RunCompletedListener = (run: RunView) => Promise<void> | void;
+/** Runs before a run reads its inputs (e.g. to bring derived usage up to date); a failure fails the run. */
+export type BeforeFeaturesStep = (asOf: string) => Promise<void>;
 
 /**
  * The scoring-run queue: runs are rows in `scoring_runs`; any process may enqueue; whichever
@@ -36,6 +38,7 @@ export class RunsService implements OnApplicationBootstrap, BeforeApplicationShu
     (error) => this.logger.error({ err: error }, 'scoring queue failed'),
   );
   private readonly listeners: RunCompletedListener[] = [];
+  private readonly beforeFeaturesSteps: BeforeFeaturesStep[] = [];
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
@@ -58,6 +61,11 @@ export class RunsService implements OnApplicationBootstrap, BeforeApplicationShu
   /** Called after each successful run (lists, alerts and CRM sync hang off this). */
   onRunCompleted(listener: RunCompletedListener): void {
     this.listeners.push(listener);
+  }
+
+  /** Called before each run loads its features (the events roll-up hangs off this). */
+  beforeFeatures(step: BeforeFeaturesStep): void {
+    this.beforeFeaturesSteps.push(step);
   }
 
   async enqueue(asOf: string, trigger: RunTrigger, requestedBy: string | null, tick?: Date): Promise<RunView | null> {
@@ -156,6 +164,10 @@ export class RunsService implements OnApplicationBootstrap, BeforeApplicationShu
       await this.db.query('UPDATE scoring_runs SET config_version = $2 WHERE id = $1', [run.id, active.version]);
 
       let t = performance.now();
+      for (const step of this.beforeFeaturesSteps) await step(run.as_of);
+      if (this.beforeFeaturesSteps.length > 0) lap('beforeFeaturesMs', t);
+
+      t = performance.now();
       const [features, prior] = await Promise.all([this.features.load(run.as_of, active.config), this.features.prior(run.as_of)]);
       lap('featuresMs', t);
       await this.db.query('UPDATE scoring_runs SET accounts_total = $2 WHERE id = $1', [run.id, features.length]);
