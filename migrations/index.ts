@@ -5,10 +5,14 @@ import { Alerts1763900000010 } from './1763900000010-Alerts.js';
 import { CrmSync1763900000020 } from './1763900000020-CrmSync.js';
 import { Overrides1763900000030 } from './1763900000030-Overrides.js';
 import { ScoreLimitUtilisation1763900000040 } from './1763900000040-ScoreLimitUtilisation.js';
+import { AfterRunSteps1763900000100 } from './1763900000100-AfterRunSteps.js';
+import { AccountVersionAt1763900000101 } from './1763900000101-AccountVersionAt.js';
 import { ProductEvents1763900000500 } from './1763900000500-ProductEvents.js';
 
 /** Every migration, in order. Classes, not globs, so nothing loads .ts files at run time. */
 export const MIGRATIONS = [Foundation1763900000000, AccountVersionsAt1763900000001, Scoring1763900000002, Alerts1763900000010, CrmSync1763900000020, Overrides1763900000030,
   ScoreLimitUtilisation1763900000040,
+  AfterRunSteps1763900000100,
+  AccountVersionAt1763900000101,
   ProductEvents1763900000500,
 ];

@@ -122,18 +122,11 @@ export class AccountsService {
     if (errors.length > 0) throw validationProblem(`${errors.length} invalid account field(s)`, errors);
   }
 
-  /**
-   * The account as of a day. Same rule as the SQL function account_versions_at(d), written out
-   * for one account so the read stays a primary-key lookup: joined to the function, PostgreSQL
-   * sorts every account's versions first.
-   */
+  /** The account as of a day (its version by account_version_at, see migrations/1763900000101-AccountVersionAt.ts). */
   async get(externalId: string, asOf: string = today()): Promise<AccountView> {
     const rows: AccountVersionRow[] = await this.db.query(
       `SELECT ${ACCOUNT_VIEW_COLUMNS}, (SELECT count(*) FROM account_versions c WHERE c.account_id = a.id) AS versions
-       FROM accounts a JOIN LATERAL (
-         SELECT * FROM account_versions w WHERE w.account_id = a.id
-         ORDER BY (w.effective_from <= $2) DESC, CASE WHEN w.effective_from <= $2 THEN w.effective_from END DESC, w.effective_from
-         LIMIT 1) v ON true
+       FROM accounts a JOIN LATERAL account_version_at(a.id, $2::date) v ON true
        WHERE a.external_id = $1`,
       [externalId, asOf],
     );

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { toScoreView, type ScoreRow, type ScoreView } from '../scoring/score-view.js';
+import type { ScoreView } from '../scoring/score-view.js';
+import { ScoresQueryService, type RuleScoreRow } from '../scoring/scores-query.service.js';
 import {
   ALERT_RULES,
   INITIAL_STATE,
@@ -14,7 +15,7 @@ import {
 } from './domain/alert.types.js';
 import type { AlertCandidate, StateChange } from './domain/evaluate-alerts.js';
 import { capKey } from './domain/evaluate-alerts.js';
-import { queryRows } from './sql-records.js';
+import { queryRows } from '../database/sql/query-rows.js';
 
 /** Rule → how far before an alert an outcome still settles it (the rule's cooldown). */
 export type SettleLookback = Record<AlertRule, number>;
@@ -30,6 +31,28 @@ export interface AlertWrite {
 
 const key = (accountId: number, rule: AlertRule) => `${accountId}:${rule}`;
 
+const toScoredAccount = (row: RuleScoreRow): ScoredAccount => ({
+  accountId: row.account_id,
+  externalId: row.external_id,
+  segment: row.segment,
+  csmOwner: row.csm_owner,
+  salesOwner: row.sales_owner,
+  arr: row.arr,
+  currency: row.currency,
+  grade: row.grade,
+  atRisk: row.at_risk,
+  expansionCandidate: row.expansion_candidate,
+  churnRisk: row.churn_risk,
+  arrAtRisk: row.arr_at_risk,
+  upgradeReadiness: row.upgrade_readiness,
+  limitUtilisation: row.limit_utilisation,
+  recommendedPlan: row.recommended_plan,
+  expansionArr: row.expansion_arr,
+  signals: row.signals,
+  drivers: row.drivers,
+  readinessDrivers: row.readiness_drivers,
+});
+
 // The SQL list of outcome types that settle each rule, from the one definition in the domain.
 const settlingSql = (alias: string) =>
   `CASE ${ALERT_RULES.map((rule) => `WHEN ${alias}.rule = '${rule}' THEN ARRAY[${SETTLING_OUTCOMES[rule].map((t) => `'${t}'`).join(', ')}]`).join(' ')} END`;
@@ -37,6 +60,8 @@ const settlingSql = (alias: string) =>
 /** The SQL of alert evaluation: what the pure rules read, and writing back what they decided. */
 @Injectable()
 export class AlertsRepository {
+  constructor(private readonly scores: ScoresQueryService) {}
+
   /**
    * Marks the run as evaluated; false when it already was (a second evaluation is a no-op).
    * Runs scored as of a day before the latest evaluated one are backfills: recorded as skipped,
@@ -59,24 +84,13 @@ export class AlertsRepository {
   }
 
   /** The score fields the rules read, for every account the run scored. */
-  loadScores(tx: EntityManager, runId: string, asOf: string): Promise<ScoredAccount[]> {
-    return queryRows<ScoredAccount>(
-      tx,
-      `SELECT account_id AS "accountId", external_id AS "externalId", segment, csm_owner AS "csmOwner", sales_owner AS "salesOwner",
-              arr, currency, grade, at_risk AS "atRisk", expansion_candidate AS "expansionCandidate", churn_risk AS "churnRisk",
-              arr_at_risk AS "arrAtRisk", upgrade_readiness AS "upgradeReadiness",
-              limit_utilisation AS "limitUtilisation", recommended_plan AS "recommendedPlan",
-              expansion_arr AS "expansionArr", signals, drivers, readiness_drivers AS "readinessDrivers"
-       FROM account_scores WHERE as_of = $1 AND run_id = $2 ORDER BY account_id`,
-      [asOf, runId],
-    );
+  async loadScores(tx: EntityManager, runId: string, asOf: string): Promise<ScoredAccount[]> {
+    return (await this.scores.forRules(tx, runId, asOf)).map(toScoredAccount);
   }
 
-  /** Full score rows, for the snapshot each alert keeps and the webhook payload. */
-  async loadViews(tx: EntityManager, asOf: string, accountIds: number[]): Promise<Map<number, ScoreView>> {
-    if (accountIds.length === 0) return new Map();
-    const rows = await queryRows<ScoreRow>(tx, 'SELECT * FROM account_scores WHERE as_of = $1 AND account_id = ANY($2::int[])', [asOf, accountIds]);
-    return new Map(rows.map((row) => [row.account_id, toScoreView(row)]));
+  /** Full score views, for the snapshot each alert keeps and the webhook payload. */
+  loadViews(tx: EntityManager, asOf: string, accountIds: number[]): Promise<Map<number, ScoreView>> {
+    return this.scores.viewsOn(tx, asOf, accountIds);
   }
 
   /** Condition state, live alert, suppressions in force and the latest settling outcome of every (account, rule) that has any. */

@@ -6,16 +6,16 @@ import { addDays, today } from '../common/dates.js';
 import { decodeCursor, toPage, type Page } from '../common/pagination.js';
 import { notFound, ProblemException, unprocessable } from '../common/problem.js';
 import { ConfigVersionsService } from '../config-versions/config-versions.service.js';
-import type { ScoringConfig } from '../config/scoring-config/scoring-config.types.js';
+import type { ScoringConfig } from '../scoring/domain/config/scoring-config.types.js';
 import { alertsCreated } from '../observability/metrics.js';
-import { RunsService } from '../scoring/runs/runs.service.js';
+import { AfterRunSteps } from '../scoring/runs/after-run/after-run-steps.js';
 import { toAlertView } from './alert-view.js';
 import type { AlertRow } from './alert-rows.js';
 import { AlertsRepository, type AlertWrite, type SettleLookback } from './alerts.repository.js';
 import { ALERT_RULES, LIVE_STATUSES, type AlertRule, type RuleSettings } from './domain/alert.types.js';
 import { evaluateAlerts, type AlertDecision } from './domain/evaluate-alerts.js';
 import type { AlertView, ListAlertsQuery } from './dto/alerts.dto.js';
-import { queryRows } from './sql-records.js';
+import { queryRows } from '../database/sql/query-rows.js';
 import { enqueueEvents } from './webhooks/webhook-outbox.js';
 import type { AlertEvent } from './webhooks/webhook-event.types.js';
 import { WebhookDeliveryWorker } from './webhooks/webhook-delivery.worker.js';
@@ -49,14 +49,21 @@ export class AlertsService implements OnModuleInit {
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
-    private readonly runs: RunsService,
+    private readonly afterRun: AfterRunSteps,
     private readonly configs: ConfigVersionsService,
     private readonly repository: AlertsRepository,
     private readonly delivery: WebhookDeliveryWorker,
   ) {}
 
+  /** Every successful run is evaluated, exactly once (the claim in alert_evaluations makes a retry a no-op). */
   onModuleInit(): void {
-    this.runs.onRunCompleted((run) => this.evaluateRun(run).then(() => undefined));
+    this.afterRun.register({
+      name: 'alerts',
+      appliesTo: () => true,
+      run: async (run) => {
+        await this.evaluateRun(run);
+      },
+    });
   }
 
   private async configFor(version: number | null): Promise<ScoringConfig> {

@@ -5,7 +5,7 @@
  * (components, factors…) keep their order. Only key order changes, never a value.
  */
 
-import { SCORING_CONFIG_SCHEMA } from '../config/scoring-config/scoring-config.schema.js';
+import { SCORING_CONFIG_SCHEMA } from '../scoring/domain/config/scoring-config.schema.js';
 
 interface SchemaNode {
   properties?: Record<string, SchemaNode>;

@@ -7,7 +7,7 @@
  */
 
 import { parseScoringConfig, validateScoringConfig, type ConfigError } from '../config/scoring-config/scoring-config.loader.js';
-import type { ScoringConfig } from '../config/scoring-config/scoring-config.types.js';
+import type { ScoringConfig } from '../scoring/domain/config/scoring-config.types.js';
 
 /** Raw YAML bodies: the official type (RFC 9512) and the ones tools still send. */
 export const YAML_MEDIA_TYPES = ['application/yaml', 'text/yaml', 'application/x-yaml', 'text/x-yaml'] as const;

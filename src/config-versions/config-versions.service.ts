@@ -6,7 +6,7 @@ import { DataSource } from 'typeorm';
 import { ENV } from '../config/env.provider.js';
 import type { Env } from '../config/env.js';
 import { parseScoringConfig } from '../config/scoring-config/scoring-config.loader.js';
-import type { ScoringConfig } from '../config/scoring-config/scoring-config.types.js';
+import type { ScoringConfig } from '../scoring/domain/config/scoring-config.types.js';
 
 export interface ConfigVersion {
   version: number;

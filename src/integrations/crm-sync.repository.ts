@@ -1,9 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { decodeCursor, toPage, type Page } from '../common/pagination.js';
-import type { CrmName, CrmScoreFields, SyncReport, SyncStatus, SyncTrigger, SyncView } from './crm-sync.types.js';
-import { latestScoredDay } from '../scoring/scored-days.js';
+import type { CrmName, SyncReport, SyncStatus, SyncTrigger, SyncView } from './crm-sync.types.js';
+import { queryRows } from '../database/sql/query-rows.js';
+
+// Advisory-lock class of running syncs (the second key is the sync id's hash).
+const SYNC_LOCK = 7_421_020;
 
 interface SyncRow {
   id: string;
@@ -37,51 +41,75 @@ const toSyncView = (row: SyncRow): SyncView => ({
 export class CrmSyncRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
-  latestAsOf(): Promise<string | null> {
-    return latestScoredDay(this.db);
-  }
-
-  async hasScores(asOf: string): Promise<boolean> {
-    const rows: unknown[] = await this.db.query('SELECT 1 FROM account_scores WHERE as_of = $1 LIMIT 1', [asOf]);
-    return rows.length > 0;
-  }
-
   /**
-   * The field set of every account scored on asOf. CRM ids come from the account version in
-   * effect today rather than on asOf: they name the CRM record, which is where the score goes
-   * now even when the id was added or changed (a merge) after asOf.
+   * Records a sync as running and holds a lock named after it (on a connection of its own) until
+   * `release()`: a sync marked running whose lock is free was cut by a crash (failOrphaned).
+   * The lock is taken before the row exists, so no other process can see the row unlocked.
    */
-  scoreRows(asOf: string): Promise<CrmScoreFields[]> {
-    return this.db.query(
-      `SELECT s.account_id, s.external_id, v.crm_ids, s.as_of, s.config_version, s.health_score, s.grade,
-              prev.grade AS previous_grade, s.churn_risk, s.arr_at_risk, s.upgrade_readiness, s.recommended_plan,
-              s.drivers, s.at_risk
-       FROM account_scores s
-       LEFT JOIN account_versions_at(GREATEST($1::date, current_date)) v ON v.account_id = s.account_id
-       LEFT JOIN LATERAL (
-         SELECT p.grade FROM account_scores p
-         WHERE p.account_id = s.account_id AND p.as_of < s.as_of
-         ORDER BY p.as_of DESC LIMIT 1
-       ) prev ON true
-       WHERE s.as_of = $1
-       ORDER BY s.external_id`,
-      [asOf],
-    );
+  async start(sync: { crm: CrmName; asOf: string; trigger: SyncTrigger; requestedBy: string | null; runId: string | null }): Promise<{ view: SyncView; release(): Promise<void> }> {
+    const id = randomUUID();
+    const holder = this.db.createQueryRunner();
+    await holder.connect();
+    const release = async () => {
+      try {
+        await holder.query('SELECT pg_advisory_unlock($1, hashtext($2))', [SYNC_LOCK, id]);
+      } finally {
+        await holder.release();
+      }
+    };
+    try {
+      await holder.query('SELECT pg_advisory_lock($1, hashtext($2))', [SYNC_LOCK, id]);
+      const rows: SyncRow[] = await this.db.query(
+        `INSERT INTO crm_syncs (id, crm, as_of, trigger, requested_by, run_id, status) VALUES ($1, $2, $3, $4, $5, $6, 'running') RETURNING *`,
+        [id, sync.crm, sync.asOf, sync.trigger, sync.requestedBy, sync.runId],
+      );
+      return { view: toSyncView(rows[0]!), release };
+    } catch (error) {
+      await release();
+      throw error;
+    }
   }
 
-  async start(sync: { crm: CrmName; asOf: string; trigger: SyncTrigger; requestedBy: string | null; runId: string | null }): Promise<SyncView> {
-    const rows: SyncRow[] = await this.db.query(
-      `INSERT INTO crm_syncs (crm, as_of, trigger, requested_by, run_id, status) VALUES ($1, $2, $3, $4, $5, 'running') RETURNING *`,
-      [sync.crm, sync.asOf, sync.trigger, sync.requestedBy, sync.runId],
-    );
-    return toSyncView(rows[0]!);
+  /** Marks failed every sync recorded as running whose process is gone (its lock is free); answers their ids. */
+  async failOrphaned(): Promise<string[]> {
+    const running = await queryRows<{ id: string }>(this.db, `SELECT id FROM crm_syncs WHERE status = 'running'`);
+    if (running.length === 0) return [];
+    const probe = this.db.createQueryRunner();
+    await probe.connect();
+    const failed: string[] = [];
+    try {
+      for (const { id } of running) {
+        const [{ free }] = await probe.query('SELECT pg_try_advisory_lock($1, hashtext($2)) AS free', [SYNC_LOCK, id]);
+        if (!free) continue;
+        try {
+          const rows = await queryRows<{ id: string }>(
+            probe.manager,
+            `UPDATE crm_syncs SET status = 'failed', finished_at = now(),
+               error = 'interrupted: the process running it stopped before it finished; run it again'
+             WHERE id = $1 AND status = 'running' RETURNING id`,
+            [id],
+          );
+          failed.push(...rows.map((row) => row.id));
+        } finally {
+          await probe.query('SELECT pg_advisory_unlock($1, hashtext($2))', [SYNC_LOCK, id]);
+        }
+      }
+    } finally {
+      await probe.release();
+    }
+    return failed;
+  }
+
+  /** CRMs that a sync of this run has already completed (the after-run step is retried after a crash). */
+  async completedForRun(runId: string): Promise<Set<CrmName>> {
+    const rows = await queryRows<{ crm: CrmName }>(this.db, `SELECT DISTINCT crm FROM crm_syncs WHERE run_id = $1 AND status = 'completed'`, [runId]);
+    return new Set(rows.map((row) => row.crm));
   }
 
   async finish(id: string, outcome: { status: 'completed'; report: SyncReport } | { status: 'failed'; error: string; report?: SyncReport }): Promise<SyncView> {
-    const rows: SyncRow[] = await this.db.query(
-      `WITH updated AS (
-         UPDATE crm_syncs SET status = $2, report = $3, error = $4, finished_at = now() WHERE id = $1 RETURNING *
-       ) SELECT * FROM updated`,
+    const rows = await queryRows<SyncRow>(
+      this.db,
+      `UPDATE crm_syncs SET status = $2, report = $3, error = $4, finished_at = now() WHERE id = $1 RETURNING *`,
       [id, outcome.status, outcome.report ? JSON.stringify(outcome.report) : null, outcome.status === 'failed' ? outcome.error : null],
     );
     return toSyncView(rows[0]!);

@@ -1,7 +1,7 @@
-import { Injectable, Logger, type BeforeApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap, type OnModuleInit } from '@nestjs/common';
 import { ProblemException, unprocessable } from '../common/problem.js';
-import { ListsService } from '../lists/lists.service.js';
-import { RunsService } from '../scoring/runs/runs.service.js';
+import { AfterRunSteps } from '../scoring/runs/after-run/after-run-steps.js';
+import { ScoresQueryService } from '../scoring/scores-query.service.js';
 import type { RunView } from '../scoring/runs/run-view.js';
 import { CrmConnections } from './crm-connections.js';
 import { toBatches, toCrmRecords } from './crm-field-values.js';
@@ -70,68 +70,84 @@ export const crmNotConfigured = (crm: CrmName, missing: string[]) =>
   });
 
 @Injectable()
-export class CrmSyncService implements OnModuleInit, BeforeApplicationShutdown {
+export class CrmSyncService implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('CrmSync');
   /** Aborted at shutdown: a sync waiting out a Retry-After must not hold the process. */
   private readonly stopping = new AbortController();
-  /** Syncs after scheduled runs, one after another, so a slow CRM never overlaps itself. */
-  private afterRuns: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly connections: CrmConnections,
     private readonly repository: CrmSyncRepository,
-    private readonly runs: RunsService,
-    private readonly lists: ListsService,
+    private readonly afterRun: AfterRunSteps,
+    private readonly scores: ScoresQueryService,
   ) {}
 
+  /** Scheduled runs are pushed to every configured CRM by the after-run worker (durable: see docs/architecture.md). */
   onModuleInit(): void {
-    // Not awaited by the run: the run has already succeeded, and the queue should not wait on a CRM.
-    this.runs.onRunCompleted((run) => {
-      if (run.trigger === 'schedule') this.afterRuns = this.afterRuns.then(() => this.syncAfterRun(run));
+    this.afterRun.register({
+      name: 'crm-sync',
+      appliesTo: (run) => run.trigger === 'schedule',
+      run: (run, signal) => this.syncAfterRun(run, signal),
     });
+  }
+
+  /** A sync cut by a crash would otherwise stay `running` for ever. */
+  async onApplicationBootstrap(): Promise<void> {
+    await this.failOrphanedSyncs();
   }
 
   async beforeApplicationShutdown(): Promise<void> {
     this.stopping.abort(new Error('the service is shutting down'));
-    await this.afterRuns;
   }
 
-  /** After a scheduled run: every configured CRM, errors logged and never raised. */
-  async syncAfterRun(run: RunView): Promise<void> {
+  private async failOrphanedSyncs(): Promise<void> {
+    for (const id of await this.repository.failOrphaned()) this.logger.warn(`sync ${id} was cut by a stop or crash and is marked failed`);
+  }
+
+  /**
+   * After a scheduled run: every configured CRM that no sync of this run has completed yet (the
+   * step runs again after a crash). A CRM's failure is logged and recorded in its sync, never
+   * raised; a shutdown is raised, so the step runs again at the next start.
+   */
+  async syncAfterRun(run: RunView, signal?: AbortSignal): Promise<void> {
+    await this.failOrphanedSyncs();
+    const done = await this.repository.completedForRun(run.id);
     for (const crm of this.connections.configured()) {
-      if (this.stopping.signal.aborted) return;
+      if (done.has(crm)) continue;
       try {
-        const sync = await this.sync(crm, { asOf: run.asOf, trigger: 'schedule', requestedBy: 'scheduler', runId: run.id });
+        const sync = await this.sync(crm, { asOf: run.asOf, trigger: 'schedule', requestedBy: 'scheduler', runId: run.id }, signal);
         const report = sync.report!;
         this.logger.log(`${crm} sync after run ${run.id}: ${report.updated}/${report.sent} updated, ${report.failed.length} failed, ${report.skippedNoCrmId} without a ${crm} id`);
       } catch (error) {
+        if (this.stopping.signal.aborted || signal?.aborted) throw error;
         this.logger.error({ err: error }, `${crm} sync after run ${run.id} failed: ${error instanceof Error ? error.message : String(error)}`);
       }
     }
   }
 
   /** Runs one sync to the end and answers its stored record, report included. */
-  async sync(crm: CrmName, request: SyncRequest): Promise<SyncView> {
+  async sync(crm: CrmName, request: SyncRequest, stop?: AbortSignal): Promise<SyncView> {
     const missing = this.connections.missingSettings(crm);
     if (missing.length > 0) throw crmNotConfigured(crm, missing);
-    const asOf = request.asOf ?? (await this.repository.latestAsOf());
+    const asOf = request.asOf ?? (await this.scores.latestScoredDay());
     if (asOf === null) throw new ProblemException(409, 'Nothing to sync yet: no scoring run has produced scores (POST /v1/runs)', { type: '/problems/no-scores' });
-    if (request.asOf !== undefined && !(await this.repository.hasScores(asOf))) {
+    if (request.asOf !== undefined && !(await this.scores.hasScores(asOf))) {
       throw unprocessable(`No scores as of ${asOf}`, [{ path: 'asOf', message: `no scoring run has scored ${asOf}; run one first (POST /v1/runs)` }]);
     }
 
     const client = this.connections.client(crm);
     const started = performance.now();
-    const record = await this.repository.start({ crm, asOf, trigger: request.trigger, requestedBy: request.requestedBy, runId: request.runId ?? null });
+    const signal = stop ? AbortSignal.any([this.stopping.signal, stop]) : this.stopping.signal;
+    const { view: record, release } = await this.repository.start({ crm, asOf, trigger: request.trigger, requestedBy: request.requestedBy, runId: request.runId ?? null });
     try {
-      // Ranks come from the lists themselves, so the CRM shows the position a CSM sees in GET /v1/lists.
-      const [fields, ranks] = await Promise.all([this.repository.scoreRows(asOf), this.lists.ranks(asOf)]);
+      // Ranks are the lists' own (one ranking in scoring), so the CRM shows the position a CSM sees in GET /v1/lists.
+      const [fields, ranks] = await Promise.all([this.scores.forSync(asOf), this.scores.ranks(asOf)]);
       const rows: CrmScoreRow[] = fields.map((row) => ({ ...row, at_risk_rank: ranks.get(row.account_id)?.atRisk ?? null, expansion_rank: ranks.get(row.account_id)?.expansion ?? null }));
       const { records, skippedNoCrmId } = toCrmRecords(rows, crm);
       this.logger.log(`${crm} sync ${record.id}: ${records.length} of ${rows.length} accounts scored on ${asOf} have a ${crm} id`);
       let lastLog = performance.now();
       const pushed = await pushRecords(client, records, {
-        signal: this.stopping.signal,
+        signal,
         onBatch: (done, total, failed) => {
           if (done < total && performance.now() - lastLog < PROGRESS_EVERY_MS) return;
           lastLog = performance.now();
@@ -157,11 +173,13 @@ export class CrmSyncService implements OnModuleInit, BeforeApplicationShutdown {
       crmRetries.inc({ crm }, report.retries);
       return await this.repository.finish(record.id, { status: 'completed', report });
     } catch (error) {
-      const interrupted = this.stopping.signal.aborted;
+      const interrupted = signal.aborted;
       const message = interrupted ? 'interrupted: the service shut down before the sync finished' : error instanceof Error ? error.message : String(error);
       await this.repository.finish(record.id, { status: 'failed', error: message }).catch((e: unknown) => this.logger.error({ err: e }, `could not record the failure of sync ${record.id}`));
       if (interrupted) throw new ProblemException(503, `The service is shutting down: ${crm} sync ${record.id} stopped part-way and is recorded as failed; run it again`, { type: '/problems/shutting-down' });
       throw error;
+    } finally {
+      await release();
     }
   }
 }

@@ -1,4 +1,4 @@
-import type { Driver } from '../scoring/domain/features.types.js';
+import type { SyncScoreRow } from '../scoring/scores-query.service.js';
 
 export const CRM_NAMES = ['hubspot', 'salesforce'] as const;
 export type CrmName = (typeof CRM_NAMES)[number];
@@ -8,22 +8,7 @@ export const isCrmName = (value: string): value is CrmName => (CRM_NAMES as read
 export type SyncTrigger = 'schedule' | 'api' | 'cli';
 
 /** One account's stored score fields as of a day, as read for a sync (one row per scored account). */
-export interface CrmScoreFields {
-  account_id: number;
-  external_id: string;
-  crm_ids: { hubspot?: string; salesforce?: string } | null;
-  as_of: string;
-  config_version: number;
-  health_score: number;
-  grade: string;
-  previous_grade: string | null;
-  churn_risk: number;
-  arr_at_risk: number;
-  upgrade_readiness: number;
-  recommended_plan: string | null;
-  drivers: Driver[];
-  at_risk: boolean;
-}
+export type CrmScoreFields = SyncScoreRow;
 
 /** With the account's positions on that day's lists (from ListsService.ranks). */
 export interface CrmScoreRow extends CrmScoreFields {

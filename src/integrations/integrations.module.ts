@@ -1,5 +1,4 @@
 import { Module } from '@nestjs/common';
-import { ListsModule } from '../lists/lists.module.js';
 import { ScoringModule } from '../scoring/scoring.module.js';
 import { CrmConnections } from './crm-connections.js';
 import { CrmSyncRepository } from './crm-sync.repository.js';
@@ -8,7 +7,7 @@ import { IntegrationsController } from './integrations.controller.js';
 
 /** CRM sync of score fields (HubSpot companies, Salesforce accounts): on demand and after each scheduled run. */
 @Module({
-  imports: [ScoringModule, ListsModule],
+  imports: [ScoringModule],
   controllers: [IntegrationsController],
   providers: [CrmConnections, CrmSyncRepository, CrmSyncService],
   exports: [CrmSyncService],

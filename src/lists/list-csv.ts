@@ -1,5 +1,5 @@
 import { stringify } from 'csv-stringify/sync';
-import type { ListKind } from './list-definitions.js';
+import type { ListKind } from '../scoring/list-ranking.js';
 import type { ListRow } from './lists.service.js';
 
 /** Column header → value, in the order a CSM reads them. */

@@ -5,7 +5,7 @@ import { READERS } from '../auth/roles.js';
 import { Roles } from '../auth/roles.decorator.js';
 import { ListQuery } from './dto/list.query.js';
 import { listToCsv } from './list-csv.js';
-import type { ListKind } from './list-definitions.js';
+import type { ListKind } from '../scoring/list-ranking.js';
 import { ListsService, type ListPage } from './lists.service.js';
 
 @ApiTags('lists')

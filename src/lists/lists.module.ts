@@ -1,12 +1,14 @@
 import { Module } from '@nestjs/common';
 import { OverridesModule } from '../overrides/overrides.module.js';
+import { ScoringModule } from '../scoring/scoring.module.js';
+import { AccountHealthController } from './account-health.controller.js';
 import { ListsController } from './lists.controller.js';
 import { ListsService } from './lists.service.js';
 
-/** Ranked at-risk and expansion lists over the latest run (JSON and CSV). */
+/** Scores as CSMs read them, with any override beside the grade: ranked at-risk and expansion lists (JSON and CSV), an account's latest score and history. */
 @Module({
-  imports: [OverridesModule],
-  controllers: [ListsController],
+  imports: [ScoringModule, OverridesModule],
+  controllers: [ListsController, AccountHealthController],
   providers: [ListsService],
   exports: [ListsService],
 })

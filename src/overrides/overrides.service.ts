@@ -6,6 +6,7 @@ import { today } from '../common/dates.js';
 import { decodeCursor, encodeCursor, type Page } from '../common/pagination.js';
 import { notFound } from '../common/problem.js';
 import type { Grade } from '../scoring/domain/features.types.js';
+import { ScoresQueryService } from '../scoring/scores-query.service.js';
 import {
   toAuditEntry,
   toOverrideView,
@@ -31,23 +32,12 @@ type ListCursor = [string, number];
 const isListCursor = (value: unknown): value is ListCursor =>
   Array.isArray(value) && value.length === 2 && typeof value[0] === 'string' && Number.isInteger(value[1]);
 
-/**
- * The override rows with what the views show beside them: the account's name on `$1` (its
- * version on that day, as account_versions_at picks it) and its latest computed score.
- */
+/** The override rows with the account's name on `$1` (its version on that day); the latest computed score is added by withScores. */
 const VIEW_SQL = `
-  SELECT o.account_id, a.external_id, o.grade, o.reason, o.expires_on, o.set_by, o.set_by_role, o.set_at,
-         v.name, s.grade AS computed_grade, s.health_score AS computed_health, s.as_of AS computed_as_of
+  SELECT o.account_id, a.external_id, o.grade, o.reason, o.expires_on, o.set_by, o.set_by_role, o.set_at, v.name
   FROM account_overrides o
   JOIN accounts a ON a.id = o.account_id
-  LEFT JOIN LATERAL (
-    SELECT av.name FROM account_versions av WHERE av.account_id = o.account_id
-    ORDER BY (av.effective_from <= $1::date) DESC, CASE WHEN av.effective_from <= $1::date THEN av.effective_from END DESC, av.effective_from
-    LIMIT 1
-  ) v ON true
-  LEFT JOIN LATERAL (
-    SELECT sc.grade, sc.health_score, sc.as_of FROM account_scores sc WHERE sc.account_id = o.account_id ORDER BY sc.as_of DESC LIMIT 1
-  ) s ON true`;
+  LEFT JOIN LATERAL account_version_at(o.account_id, $1::date) v ON true`;
 
 /**
  * Manual grade overrides: a CSM or RevOps sets the grade an account should show, with a reason
@@ -56,7 +46,23 @@ const VIEW_SQL = `
  */
 @Injectable()
 export class OverridesService {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly scores: ScoresQueryService,
+  ) {}
+
+  /** Adds each account's latest computed score (what the override is shown against). */
+  private async withScores(rows: ReadonlyArray<Omit<OverrideRow, 'computed_grade' | 'computed_health' | 'computed_as_of'>>): Promise<OverrideRow[]> {
+    const latest = await this.scores.latestByAccount(rows.map((row) => row.account_id));
+    return rows.map((row) => {
+      const score = latest.get(row.account_id);
+      return { ...row, computed_grade: score?.grade ?? null, computed_health: score?.healthScore ?? null, computed_as_of: score?.asOf ?? null };
+    });
+  }
+
+  private async latestGrade(tx: EntityManager, accountId: number): Promise<Grade | null> {
+    return (await this.scores.latestByAccount([accountId], tx)).get(accountId)?.grade ?? null;
+  }
 
   /** Sets (or replaces) the account's override; `created` is false when one was replaced. */
   async set(externalId: string, input: OverrideInput, caller: Caller): Promise<{ override: OverrideView; created: boolean }> {
@@ -71,8 +77,8 @@ export class OverridesService {
       );
       await tx.query(
         `INSERT INTO override_audit (account_id, action, grade, reason, expires_on, computed_grade, previous, actor, actor_role)
-         VALUES ($1, 'set', $2, $3, $4, (SELECT grade FROM account_scores WHERE account_id = $1 ORDER BY as_of DESC LIMIT 1), $5, $6, $7)`,
-        [accountId, input.grade, input.reason, input.expiresOn, previous ? JSON.stringify(previous) : null, caller.name, caller.role],
+         VALUES ($1, 'set', $2, $3, $4, $5, $6, $7, $8)`,
+        [accountId, input.grade, input.reason, input.expiresOn, await this.latestGrade(tx, accountId), previous ? JSON.stringify(previous) : null, caller.name, caller.role],
       );
       return previous === null;
     });
@@ -89,8 +95,8 @@ export class OverridesService {
       await tx.query('DELETE FROM account_overrides WHERE account_id = $1', [accountId]);
       await tx.query(
         `INSERT INTO override_audit (account_id, action, computed_grade, previous, actor, actor_role)
-         VALUES ($1, 'removed', (SELECT grade FROM account_scores WHERE account_id = $1 ORDER BY as_of DESC LIMIT 1), $2, $3, $4)`,
-        [accountId, JSON.stringify(previous), caller.name, caller.role],
+         VALUES ($1, 'removed', $2, $3, $4, $5)`,
+        [accountId, await this.latestGrade(tx, accountId), JSON.stringify(previous), caller.name, caller.role],
       );
     });
   }
@@ -98,14 +104,14 @@ export class OverridesService {
   /** The account's override, expired or not (see `active`), or null; 404 for an unknown account. */
   async current(externalId: string, onDay: string): Promise<OverrideView | null> {
     await this.accountId(this.db.manager, externalId);
-    const rows: OverrideRow[] = await this.db.query(`${VIEW_SQL} WHERE a.external_id = $2`, [onDay, externalId]);
+    const rows = await this.withScores(await this.db.query(`${VIEW_SQL} WHERE a.external_id = $2`, [onDay, externalId]));
     return rows[0] ? toOverrideView(rows[0], onDay) : null;
   }
 
   /** Overrides that apply on `onDay` (or all with includeExpired), soonest expiry first. */
   async list(options: { onDay: string; includeExpired: boolean; grade?: string; limit: number; cursor?: string }): Promise<Page<OverrideView>> {
     const after = decodeCursor(options.cursor, isListCursor);
-    const rows: OverrideRow[] = await this.db.query(
+    const rows: Array<Omit<OverrideRow, 'computed_grade' | 'computed_health' | 'computed_as_of'>> = await this.db.query(
       `${VIEW_SQL}
        WHERE ($2::boolean OR o.expires_on > $1::date)
          AND ($3::text IS NULL OR o.grade = $3)
@@ -114,7 +120,7 @@ export class OverridesService {
        LIMIT $6`,
       [options.onDay, options.includeExpired, options.grade ?? null, after?.[0] ?? null, after?.[1] ?? null, options.limit + 1],
     );
-    const kept = rows.slice(0, options.limit);
+    const kept = await this.withScores(rows.slice(0, options.limit));
     const last = kept.at(-1);
     return {
       items: kept.map((row) => toOverrideView(row, options.onDay)),
@@ -138,7 +144,7 @@ export class OverridesService {
 
   /**
    * The overrides that apply on `onDay` (default today) to the given accounts, keyed the way
-   * they were asked for: internal account ids (numbers, as in account_scores.account_id) or
+   * they were asked for: internal account ids (numbers, as in score rows' account_id) or
    * externalIds. Accounts without an active override are absent from the map. One query,
    * whatever the number of ids: call it once per page of scores.
    */

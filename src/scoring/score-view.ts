@@ -1,4 +1,5 @@
-import type { AccountScore, Driver, Grade, LifecycleStage, Signal, ValueGapItem } from './domain/features.types.js';
+import { round } from './domain/format.js';
+import type { AccountFeatures, AccountScore, Driver, Grade, LifecycleStage, Signal, ValueGapItem } from './domain/features.types.js';
 
 /** The score fields the API shows exactly as the scoring domain computes them. */
 type ScoreFields = Pick<
@@ -22,7 +23,7 @@ type ScoreFields = Pick<
   | 'readinessDrivers'
 >;
 
-/** The score as the API shows it (DESIGN §4): health endpoint, history and list rows. */
+/** The score as the API shows it (README, "Health scores"): health endpoint, history and list rows. */
 export interface ScoreView extends ScoreFields {
   externalId: string;
   name: string;
@@ -39,6 +40,7 @@ export interface ScoreView extends ScoreFields {
   dataFreshness: { lastUsageDay: string | null; staleDays: number | null; stale: boolean };
 }
 
+/** One row of account_scores, as stored (the one row type of that table; see ScoresQueryService). */
 export interface ScoreRow {
   account_id: number;
   external_id: string;
@@ -110,5 +112,53 @@ export function toScoreView(row: ScoreRow): ScoreView {
     drivers: row.drivers,
     readinessDrivers: row.readiness_drivers,
     dataFreshness: { lastUsageDay: row.last_usage_day, staleDays: row.stale_days, stale: row.stale },
+  };
+}
+
+const roundOrNull = (value: number | null, digits: number) => (value === null ? null : round(value, digits));
+
+/**
+ * The row a run stores for one account: the scores at their stored precision. The one place
+ * that rounds scores, so a preview of a candidate config compares equal with a run of it.
+ */
+export function toStoredScore(run: { id: string; asOf: string; configVersion: number }, f: AccountFeatures, s: AccountScore): ScoreRow & { model_inputs: AccountScore['modelInputs'] } {
+  return {
+    account_id: f.accountId,
+    as_of: run.asOf,
+    run_id: run.id,
+    config_version: run.configVersion,
+    external_id: f.externalId,
+    name: f.name,
+    segment: f.segment,
+    plan_id: f.plan.id,
+    arr: f.arr,
+    currency: f.currency,
+    csm_owner: f.csmOwner,
+    sales_owner: f.salesOwner,
+    renewal_date: f.renewalDate,
+    lifecycle_stage: s.lifecycleStage,
+    health_score: round(s.healthScore, 1),
+    grade: s.grade,
+    components: Object.fromEntries(Object.entries(s.components).map(([k, v]) => [k, round(v, 1)])),
+    coverage: round(s.coverage, 3),
+    stale: s.stale,
+    stale_days: s.staleDays,
+    last_usage_day: f.lastUsageDay,
+    trend_d7: roundOrNull(s.trend.d7, 1),
+    trend_d30: roundOrNull(s.trend.d30, 1),
+    churn_risk: round(s.churnRisk, 4),
+    arr_at_risk: round(s.arrAtRisk, 2),
+    value_gap: round(s.valueGap, 3),
+    value_gaps: s.valueGaps,
+    upgrade_readiness: round(s.upgradeReadiness, 1),
+    limit_utilisation: roundOrNull(s.limitUtilisation, 4),
+    recommended_plan: s.recommendedPlan,
+    expansion_arr: round(s.expansionArr, 2),
+    signals: s.signals,
+    drivers: s.drivers,
+    readiness_drivers: s.readinessDrivers,
+    at_risk: s.atRisk,
+    expansion_candidate: s.expansionCandidate,
+    model_inputs: s.modelInputs,
   };
 }

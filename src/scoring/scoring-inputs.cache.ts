@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { canonicalJson } from '../config/scoring-config/scoring-config.loader.js';
-import type { ScoringConfig } from '../config/scoring-config/scoring-config.types.js';
+import type { ScoringConfig } from './domain/config/scoring-config.types.js';
 import type { AccountFeatures, PriorScores } from './domain/features.types.js';
 import { FeaturesRepository } from './features.repository.js';
 import { TtlCache } from './ttl-cache.js';

@@ -1,18 +1,34 @@
 import { Module } from '@nestjs/common';
 import { ConfigVersionsModule } from '../config-versions/config-versions.module.js';
-import { OverridesModule } from '../overrides/overrides.module.js';
-import { AccountHealthController } from './account-health.controller.js';
 import { FeaturesRepository } from './features.repository.js';
+import { AfterRunSteps } from './runs/after-run/after-run-steps.js';
+import { AfterRunRepository } from './runs/after-run/after-run.repository.js';
+import { AfterRunWorker } from './runs/after-run/after-run.worker.js';
+import { RunCompletion } from './runs/run-completion.js';
 import { RunScheduler } from './runs/run-scheduler.js';
 import { RunsController } from './runs/runs.controller.js';
+import { RunsRepository } from './runs/runs.repository.js';
 import { RunsService } from './runs/runs.service.js';
+import { ScoresQueryService } from './scores-query.service.js';
 import { ScoresRepository } from './scores.repository.js';
 import { ScoringInputsCache } from './scoring-inputs.cache.js';
 
 @Module({
-  imports: [ConfigVersionsModule, OverridesModule],
-  controllers: [RunsController, AccountHealthController],
-  providers: [FeaturesRepository, ScoringInputsCache, ScoresRepository, RunsService, RunScheduler],
-  exports: [RunsService, ScoresRepository, FeaturesRepository, ScoringInputsCache],
+  imports: [ConfigVersionsModule],
+  controllers: [RunsController],
+  providers: [
+    FeaturesRepository,
+    ScoringInputsCache,
+    ScoresRepository,
+    ScoresQueryService,
+    RunsRepository,
+    AfterRunSteps,
+    AfterRunRepository,
+    AfterRunWorker,
+    RunCompletion,
+    RunsService,
+    RunScheduler,
+  ],
+  exports: [RunsService, RunCompletion, AfterRunSteps, ScoresQueryService, FeaturesRepository, ScoringInputsCache],
 })
 export class ScoringModule {}

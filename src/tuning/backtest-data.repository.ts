@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { addDays } from '../common/dates.js';
-import type { ScoringConfig } from '../config/scoring-config/scoring-config.types.js';
+import type { ScoringConfig } from '../scoring/domain/config/scoring-config.types.js';
 import type { AccountFeatures, PriorScores } from '../scoring/domain/features.types.js';
 import { FeaturesRepository } from '../scoring/features.repository.js';
 import { CHURN_OUTCOMES, EXPANSION_OUTCOMES, type OutcomeType, type RecordedOutcome } from './domain/outcome-labels.js';

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { today } from '../common/dates.js';
 import { parseScoringConfig, validateScoringConfig } from '../config/scoring-config/scoring-config.loader.js';
-import type { ScoringConfig } from '../config/scoring-config/scoring-config.types.js';
+import type { ScoringConfig } from '../scoring/domain/config/scoring-config.types.js';
 import { configProblem } from '../config-versions/config-problem.js';
 import { ConfigVersionsService } from '../config-versions/config-versions.service.js';
 import { scoreAccounts } from '../scoring/domain/score-accounts.js';

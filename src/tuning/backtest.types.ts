@@ -1,4 +1,4 @@
-import type { ScoringConfig } from '../config/scoring-config/scoring-config.types.js';
+import type { ScoringConfig } from '../scoring/domain/config/scoring-config.types.js';
 import type { BacktestSummary, RankingSummary } from './domain/backtest-evaluation.js';
 import type { FittedCoefficient } from './domain/churn-fit.js';
 import type { WeightProposal } from './domain/component-weights.js';

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { validateScoringConfig } from '../config/scoring-config/scoring-config.loader.js';
-import type { ScoringConfig } from '../config/scoring-config/scoring-config.types.js';
+import type { ScoringConfig } from '../scoring/domain/config/scoring-config.types.js';
 import { ConfigVersionsService } from '../config-versions/config-versions.service.js';
 import { ProblemException, unprocessable } from '../common/problem.js';
 import { BacktestDataRepository, type DateSample } from './backtest-data.repository.js';

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { stringify } from 'yaml';
 import { addDays } from '../../src/common/dates.js';
 import { configChecksum } from '../../src/config/scoring-config/scoring-config.loader.js';
-import type { ScoringConfig } from '../../src/config/scoring-config/scoring-config.types.js';
+import type { ScoringConfig } from '../../src/scoring/domain/config/scoring-config.types.js';
 import { ConfigVersionsService } from '../../src/config-versions/config-versions.service.js';
 import { generateTenant } from '../../src/demo/tenant-generator.js';
 import { loadTenantViaApi } from '../../src/demo/tenant-loader.js';

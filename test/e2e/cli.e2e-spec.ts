@@ -6,7 +6,7 @@ import { parse, stringify } from 'yaml';
 import { runCli } from '../../src/cli/cli-program.js';
 import { recordingIo } from '../../src/cli/testing/recording-io.js';
 import { parseScoringConfig } from '../../src/config/scoring-config/scoring-config.loader.js';
-import type { ScoringConfig } from '../../src/config/scoring-config/scoring-config.types.js';
+import type { ScoringConfig } from '../../src/scoring/domain/config/scoring-config.types.js';
 import { generateTenant } from '../../src/demo/tenant-generator.js';
 import { loadTenantViaApi } from '../../src/demo/tenant-loader.js';
 import { ADMIN_KEY, startTestApp, type TestApp } from '../support/test-app.js';

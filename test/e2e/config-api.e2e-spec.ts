@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parse } from 'yaml';
-import type { ScoringConfig } from '../../src/config/scoring-config/scoring-config.types.js';
+import type { ScoringConfig } from '../../src/scoring/domain/config/scoring-config.types.js';
 import { accountBody, planBody } from '../support/factories.js';
 import { bearer, startTestApp, waitForRun, type TestApp } from '../support/test-app.js';
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { stringify } from 'yaml';
-import type { ScoringConfig } from '../../src/config/scoring-config/scoring-config.types.js';
+import type { ScoringConfig } from '../../src/scoring/domain/config/scoring-config.types.js';
 import { generateTenant } from '../../src/demo/tenant-generator.js';
 import { loadTenantViaApi } from '../../src/demo/tenant-loader.js';
 import { ScoringInputsCache } from '../../src/scoring/scoring-inputs.cache.js';

@@ -156,4 +156,28 @@ describe('scoring runs on a generated tenant', () => {
     expect(run.status).toBe('failed');
     expect(String(run.error)).toMatch(/interrupted/);
   });
+
+  it('pages GET /v1/runs across runs created in one millisecond without skipping or repeating any', async () => {
+    // Six runs in one millisecond (microseconds apart) before every other run, as a busy queue can make them.
+    const inserted = await t.sql<{ id: string }>(
+      `INSERT INTO scoring_runs (as_of, status, trigger, created_at, finished_at, error)
+       SELECT $1, 'failed', 'api', '2020-01-01T00:00:00.123Z'::timestamptz + make_interval(secs => n / 1e6), now(), 'fixture'
+       FROM generate_series(1, 6) n RETURNING id`,
+      [END_DAY],
+    );
+    const all = (await t.sql<{ id: string }>('SELECT id FROM scoring_runs ORDER BY created_at DESC, id DESC')).map((r) => r.id);
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: { body: { items: Array<{ id: string }>; nextCursor: string | null } } = await t.http
+        .get('/v1/runs')
+        .query({ limit: 4, ...(cursor ? { cursor } : {}) })
+        .set(bearer())
+        .expect(200);
+      seen.push(...page.body.items.map((run) => run.id));
+      cursor = page.body.nextCursor;
+    } while (cursor);
+    expect(seen).toEqual(all);
+    expect(seen.slice(-6).sort()).toEqual(inserted.map((r) => r.id).sort());
+  });
 });

@@ -3,7 +3,8 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { ListsService } from '../../lists/lists.service.js';
-import { queryRows } from '../sql-records.js';
+import { ScoresQueryService } from '../../scoring/scores-query.service.js';
+import { queryRows } from '../../database/sql/query-rows.js';
 import { enqueueEvents } from '../webhooks/webhook-outbox.js';
 import type { DigestEvent } from '../webhooks/webhook-event.types.js';
 import { WebhookDeliveryWorker } from '../webhooks/webhook-delivery.worker.js';
@@ -43,19 +44,14 @@ export class WeeklyDigestService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly lists: ListsService,
+    private readonly scores: ScoresQueryService,
     private readonly delivery: WebhookDeliveryWorker,
   ) {}
 
   async send(request: DigestRequest): Promise<DigestSummary> {
     const asOf = await this.lists.scoredDay(request.asOf);
     if (asOf === null) return { period: request.period, asOf: null, sent: [], alreadySent: [] };
-    const owners = await queryRows<{ csm_owner: string; total: number; run_id: string }>(
-      this.db,
-      `SELECT csm_owner, count(*)::int AS total, min(run_id::text) AS run_id FROM account_scores
-       WHERE as_of = $1 AND at_risk AND csm_owner IS NOT NULL ${request.csmOwner ? 'AND csm_owner = $2' : ''}
-       GROUP BY csm_owner ORDER BY csm_owner`,
-      request.csmOwner ? [asOf, request.csmOwner] : [asOf],
-    );
+    const owners = await this.scores.atRiskOwners(asOf, request.csmOwner);
 
     const summary: DigestSummary = { period: request.period, asOf, sent: [], alreadySent: [] };
     for (const owner of owners) {

@@ -42,7 +42,7 @@ export const SETTLING_OUTCOMES: Record<AlertRule, readonly OutcomeType[]> = {
   usage_limit: ['expanded'],
 };
 
-/** The score fields the rules read (one row of account_scores), typed as the domain computes them. */
+/** The score fields the rules read (one stored score per account), typed as the domain computes them. */
 export interface ScoredAccount
   extends Pick<
     AccountScore,

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { queryRows } from '../sql-records.js';
+import { queryRows } from '../../database/sql/query-rows.js';
 import { attributeOutcomes, summarise, type FiredAlert, type RecordedOutcome } from './attribution.js';
 import type { SignalsReportView } from './signals-report.dto.js';
 

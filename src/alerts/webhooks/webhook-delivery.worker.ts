@@ -6,7 +6,7 @@ import { SingleFlightLoop } from '../../common/single-flight-loop.js';
 import { ENV } from '../../config/env.provider.js';
 import type { Env } from '../../config/env.js';
 import { webhookDeliveries } from '../../observability/metrics.js';
-import { queryRows } from '../sql-records.js';
+import { queryRows } from '../../database/sql/query-rows.js';
 import { MAX_ATTEMPTS, parseRetryAfter, retryDelayMs } from './retry-backoff.js';
 import { renderBody } from './webhook-body.js';
 import type { WebhookEvent, WebhookFormat } from './webhook-event.types.js';

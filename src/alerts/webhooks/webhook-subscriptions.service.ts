@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { decodeCursor, toPage, type Page } from '../../common/pagination.js';
 import { notFound } from '../../common/problem.js';
 import type { WebhookEventType } from '../domain/alert.types.js';
-import { queryRows } from '../sql-records.js';
+import { queryRows } from '../../database/sql/query-rows.js';
 import type { CreatedWebhookView, CreateWebhookDto, DeliveriesQuery, DeliveryView, WebhookView } from './dto/webhook.dto.js';
 import { generateSecret } from './webhook-signature.js';
 

@@ -1,5 +1,5 @@
 import { loadScoringConfigFile } from '../../config/scoring-config/scoring-config.loader.js';
-import type { ScoringConfig } from '../../config/scoring-config/scoring-config.types.js';
+import type { ScoringConfig } from '../../scoring/domain/config/scoring-config.types.js';
 import { line } from '../cli-io.js';
 import { diffConfigs, formatDiff } from '../config-diff.js';
 import { EXIT_FAILED, EXIT_OK, type CommandContext } from './command-context.js';

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
 import { PageQuery } from '../../common/pagination.js';
-import type { ScoringConfig } from '../../config/scoring-config/scoring-config.types.js';
+import type { ScoringConfig } from '../../scoring/domain/config/scoring-config.types.js';
 
 const CHECKSUM_EXAMPLE = '3f1c0a9e5b7d2c4e6f8a0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d1e';
 

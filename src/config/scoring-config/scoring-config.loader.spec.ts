@@ -10,7 +10,7 @@ import {
   type ConfigError,
   type ParseScoringConfigResult,
 } from './scoring-config.loader.js';
-import type { ScoringConfig } from './scoring-config.types.js';
+import type { ScoringConfig } from '../../scoring/domain/config/scoring-config.types.js';
 
 const SHIPPED_PATH = new URL('../../../config/scoring.yaml', import.meta.url);
 const shippedText = readFileSync(SHIPPED_PATH, 'utf8');

@@ -12,10 +12,10 @@ import { Ajv, type ErrorObject } from 'ajv';
 import { parseDocument } from 'yaml';
 import { CHURN_FIXED_INPUTS } from '../../scoring/domain/churn-model.js';
 import { findDerivedFeature } from '../../scoring/domain/derived-features.js';
-import { SCORING_CONFIG_SCHEMA } from './scoring-config.schema.js';
-import type { ScoredInput, ScoringConfig } from './scoring-config.types.js';
+import { SCORING_CONFIG_SCHEMA } from '../../scoring/domain/config/scoring-config.schema.js';
+import type { ScoredInput, ScoringConfig } from '../../scoring/domain/config/scoring-config.types.js';
 
-export { SCORING_CONFIG_SCHEMA } from './scoring-config.schema.js';
+export { SCORING_CONFIG_SCHEMA } from '../../scoring/domain/config/scoring-config.schema.js';
 
 export interface ConfigError {
   /** Dotted path to the offending key, e.g. `health.components.engagement.weight`; '' for the whole document. */

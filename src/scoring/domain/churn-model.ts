@@ -3,7 +3,7 @@
  * written by hand today and fitted on outcomes later live in the same config keys.
  */
 
-import type { ScoringConfig } from '../../config/scoring-config/scoring-config.types.js';
+import type { ScoringConfig } from './config/scoring-config.types.js';
 import type { LifecycleStage } from './features.types.js';
 
 /** Inputs besides the component scores, with their scales (also documented in scoring.yaml). */

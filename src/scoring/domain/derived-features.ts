@@ -9,7 +9,7 @@
  */
 
 import { daysBetween } from '../../common/dates.js';
-import type { ScoringConfig } from '../../config/scoring-config/scoring-config.types.js';
+import type { ScoringConfig } from './config/scoring-config.types.js';
 import type { AccountFeatures, LifecycleStage, MetricAggregates } from './features.types.js';
 import { clamp, countOf, formatNumber, formatOneDecimal, formatShare, metricLabel } from './format.js';
 

@@ -5,7 +5,7 @@
  */
 
 import { daysBetween } from '../../common/dates.js';
-import type { ScoringConfig } from '../../config/scoring-config/scoring-config.types.js';
+import type { ScoringConfig } from './config/scoring-config.types.js';
 import type { Grade, Segment } from './features.types.js';
 import { round } from './format.js';
 import { blendWeighted, scoreInputs, type Blend, type FeatureValues, type InputResult, type PopulationLookup } from './scored-inputs.js';

@@ -1,4 +1,4 @@
-import type { ScoringConfig } from '../../config/scoring-config/scoring-config.types.js';
+import type { ScoringConfig } from './config/scoring-config.types.js';
 import type { AccountFeatures, LifecycleStage } from './features.types.js';
 
 /**

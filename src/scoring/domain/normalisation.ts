@@ -6,7 +6,7 @@
  */
 
 import { errorFunction, mean, quantileRankSorted, standardDeviation } from 'simple-statistics';
-import type { Better } from '../../config/scoring-config/scoring-config.types.js';
+import type { Better } from './config/scoring-config.types.js';
 import { clamp } from './format.js';
 
 /** The values one segment's accounts have for one feature, prepared once per run. */

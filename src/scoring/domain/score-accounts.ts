@@ -4,7 +4,7 @@
  * same result — so runs can be replayed, previewed and backtested.
  */
 
-import type { ScoringConfig, ScoredInput } from '../../config/scoring-config/scoring-config.types.js';
+import type { ScoringConfig, ScoredInput } from './config/scoring-config.types.js';
 import type { AccountFeatures, AccountScore, Driver, PriorScores, Segment } from './features.types.js';
 import { buildChurnModelInputs, churnProbability } from './churn-model.js';
 import { findDerivedFeature, limitUtilisations, seatsInUse, type FeatureContext } from './derived-features.js';

@@ -4,7 +4,7 @@
  * out groups without data and rescaling the rest, so missing data never counts as 0.
  */
 
-import type { ScoredInput } from '../../config/scoring-config/scoring-config.types.js';
+import type { ScoredInput } from './config/scoring-config.types.js';
 import { logZscoreScore, percentileScore, thresholdScore, type SegmentPopulation } from './normalisation.js';
 
 /** Derived feature name → value for one account; null = no data. */

@@ -4,7 +4,7 @@
  * (tiny baselines, limits without a value).
  */
 
-import type { ScoringConfig } from '../../config/scoring-config/scoring-config.types.js';
+import type { ScoringConfig } from './config/scoring-config.types.js';
 import type { AccountFeatures, Grade, Signal } from './features.types.js';
 import { describeLimit, describeTrend, limitUtilisations, metricTrend, type FeatureContext } from './derived-features.js';
 import { countOf, formatNumber, formatShare } from './format.js';

@@ -3,7 +3,7 @@
  * the ARR an upgrade to the next plan would add.
  */
 
-import type { ScoringConfig } from '../../config/scoring-config/scoring-config.types.js';
+import type { ScoringConfig } from './config/scoring-config.types.js';
 import type { AccountFeatures } from './features.types.js';
 import type { ComponentScore } from './health-score.js';
 import { round } from './format.js';

@@ -4,7 +4,7 @@
  * the value gap is the weighted mean of the gaps that apply.
  */
 
-import type { ScoringConfig } from '../../config/scoring-config/scoring-config.types.js';
+import type { ScoringConfig } from './config/scoring-config.types.js';
 import type { AccountFeatures, ValueGapItem } from './features.types.js';
 import {
   expectedMilestones,

@@ -10,7 +10,7 @@
  */
 
 import { CHURN_FIXED_INPUTS } from '../../scoring/domain/churn-model.js';
-import type { ScoringConfig } from '../../config/scoring-config/scoring-config.types.js';
+import type { ScoringConfig } from '../../scoring/domain/config/scoring-config.types.js';
 import { fitLogisticRegression, standardise, type LogisticFit } from './logistic-regression.js';
 
 /** Inputs left out of the fit, with the reason shown to the user. */

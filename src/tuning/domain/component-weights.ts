@@ -20,7 +20,7 @@
  * Weights are rounded to 3 decimals.
  */
 
-import type { ScoringConfig } from '../../config/scoring-config/scoring-config.types.js';
+import type { ScoringConfig } from '../../scoring/domain/config/scoring-config.types.js';
 import type { FittedCoefficient } from './churn-fit.js';
 
 /** Share of its weight a component keeps when its fitted coefficient has the wrong sign. */

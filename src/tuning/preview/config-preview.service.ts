@@ -1,14 +1,13 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { unprocessable } from '../../common/problem.js';
-import type { ScoringConfig } from '../../config/scoring-config/scoring-config.types.js';
-import type { AccountFeatures, AccountScore, Grade } from '../../scoring/domain/features.types.js';
+import type { ScoringConfig } from '../../scoring/domain/config/scoring-config.types.js';
+import type { AccountFeatures, AccountScore } from '../../scoring/domain/features.types.js';
 import { scoreAccounts } from '../../scoring/domain/score-accounts.js';
 import { ScoringInputsCache } from '../../scoring/scoring-inputs.cache.js';
 import { ConfigVersionsService } from '../../config-versions/config-versions.service.js';
 import { compareScores, type ComparableScore, type ScoreComparison } from './compare-scores.js';
-import { latestScoredDay } from '../../scoring/scored-days.js';
+import { toStoredScore } from '../../scoring/score-view.js';
+import { ScoresQueryService, type ComparableScoreRow } from '../../scoring/scores-query.service.js';
 
 export interface ConfigPreview extends ScoreComparison {
   asOf: string;
@@ -22,44 +21,7 @@ export interface ConfigPreview extends ScoreComparison {
   timings: { featuresMs: number; scoringMs: number; compareMs: number; totalMs: number; featuresCached: boolean };
 }
 
-interface StoredScoreRow {
-  account_id: number;
-  external_id: string;
-  name: string;
-  arr: number;
-  grade: Grade;
-  health_score: number;
-  churn_risk: number;
-  arr_at_risk: number;
-  at_risk: boolean;
-  upgrade_readiness: number;
-  expansion_arr: number;
-  expansion_candidate: boolean;
-  run_id: string;
-  config_version: number;
-}
-
-const round = (value: number, digits: number) => Math.round(value * 10 ** digits) / 10 ** digits;
-
-/** The candidate's score as a run would store it (same rounding as ScoresRepository), so equal configs compare equal. */
-function asStored(features: AccountFeatures, score: AccountScore): ComparableScore {
-  return {
-    accountId: features.accountId,
-    externalId: features.externalId,
-    name: features.name,
-    arr: features.arr,
-    grade: score.grade,
-    healthScore: round(score.healthScore, 1),
-    churnRisk: round(score.churnRisk, 4),
-    arrAtRisk: round(score.arrAtRisk, 2),
-    atRisk: score.atRisk,
-    upgradeReadiness: round(score.upgradeReadiness, 1),
-    expansionArr: round(score.expansionArr, 2),
-    expansionCandidate: score.expansionCandidate,
-  };
-}
-
-const fromRow = (row: StoredScoreRow): ComparableScore => ({
+const fromRow = (row: ComparableScoreRow): ComparableScore => ({
   accountId: row.account_id,
   externalId: row.external_id,
   name: row.name,
@@ -74,6 +36,10 @@ const fromRow = (row: StoredScoreRow): ComparableScore => ({
   expansionCandidate: row.expansion_candidate,
 });
 
+/** The candidate's score as a run would store it (the same rounding), so equal configs compare equal. */
+const asStored = (asOf: string, features: AccountFeatures, score: AccountScore): ComparableScore =>
+  fromRow(toStoredScore({ id: 'preview', asOf, configVersion: 0 }, features, score));
+
 /**
  * Scores a candidate config on one day's data and compares it with the scores stored for that
  * day. Reads only: no config version, score or run is written. Features come from SQL once per
@@ -84,7 +50,7 @@ const fromRow = (row: StoredScoreRow): ComparableScore => ({
 export class ConfigPreviewService {
   private readonly logger = new Logger('ConfigPreview');
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly scores: ScoresQueryService,
     private readonly configs: ConfigVersionsService,
     private readonly inputs: ScoringInputsCache,
   ) {}
@@ -105,7 +71,7 @@ export class ConfigPreviewService {
     const scoringMs = Math.round(performance.now() - t);
 
     t = performance.now();
-    const after = scores.map((score, index) => asStored(inputs.features[index]!, score));
+    const after = scores.map((score, index) => asStored(asOf, inputs.features[index]!, score));
     const comparison = compareScores(stored.map(fromRow), after, { limit: options.limit });
     const compareMs = Math.round(performance.now() - t);
 
@@ -127,7 +93,7 @@ export class ConfigPreviewService {
   }
 
   private async latestScoredDay(): Promise<string> {
-    const latest = await latestScoredDay(this.db);
+    const latest = await this.scores.latestScoredDay();
     if (!latest) {
       throw unprocessable('No scores are stored yet: a preview compares with a run\'s scores. Start one with POST /v1/runs.', [
         { path: 'asOf', message: 'no scored day to compare with' },
@@ -136,15 +102,10 @@ export class ConfigPreviewService {
     return latest;
   }
 
-  private async storedScores(asOf: string, requested: boolean): Promise<StoredScoreRow[]> {
-    const rows: StoredScoreRow[] = await this.db.query(
-      `SELECT account_id, external_id, name, arr, grade, health_score, churn_risk, arr_at_risk, at_risk,
-              upgrade_readiness, expansion_arr, expansion_candidate, run_id, config_version
-       FROM account_scores WHERE as_of = $1`,
-      [asOf],
-    );
+  private async storedScores(asOf: string, requested: boolean): Promise<ComparableScoreRow[]> {
+    const rows = await this.scores.comparable(asOf);
     if (rows.length === 0 && requested) {
-      const latest = await latestScoredDay(this.db);
+      const latest = await this.scores.latestScoredDay();
       throw unprocessable(`No scores are stored for ${asOf}: a preview compares with a run's scores of the same day`, [
         {
           path: 'asOf',

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { addDays } from '../../../common/dates.js';
 import { parseScoringConfig } from '../../../config/scoring-config/scoring-config.loader.js';
-import type { ScoringConfig } from '../../../config/scoring-config/scoring-config.types.js';
+import type { ScoringConfig } from '../config/scoring-config.types.js';
 import type { AccountFeatures, LimitUsage, MetricAggregates, PlanInfo } from '../features.types.js';
 
 export const AS_OF = '2026-03-02';

@@ -1,21 +1,21 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { READERS } from '../auth/roles.js';
-import { OverridesService } from '../overrides/overrides.service.js';
-import { attachOverrides, type ScoreOverride } from '../overrides/override-view.js';
 import { Roles } from '../auth/roles.decorator.js';
 import { addDays, today } from '../common/dates.js';
 import { notFound, validationProblem } from '../common/problem.js';
+import { OverridesService } from '../overrides/overrides.service.js';
+import { attachOverrides, type ScoreOverride } from '../overrides/override-view.js';
+import { toScoreView, type ScoreView } from '../scoring/score-view.js';
+import { ScoresQueryService } from '../scoring/scores-query.service.js';
 import { HistoryQuery } from './dto/history.query.js';
-import { toScoreView, type ScoreView } from './score-view.js';
-import { ScoresRepository } from './scores.repository.js';
 
 @ApiTags('health scores')
 @ApiBearerAuth()
 @Controller('v1/accounts/:externalId/health')
 export class AccountHealthController {
   constructor(
-    private readonly scores: ScoresRepository,
+    private readonly scores: ScoresQueryService,
     private readonly overrides: OverridesService,
   ) {}
 

@@ -7,7 +7,7 @@
  * factors, signals, alert rules) are snake_case keys of maps.
  */
 
-import type { LifecycleStage, Segment } from '../../scoring/domain/features.types.js';
+import type { LifecycleStage, Segment } from '../features.types.js';
 
 export type Better = 'higher' | 'lower';
 

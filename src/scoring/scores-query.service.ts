@@ -1,0 +1,246 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
+import { queryRows } from '../database/sql/query-rows.js';
+import { SqlFilter } from '../database/sql/sql-filter.js';
+import type { Grade } from './domain/features.types.js';
+import { LIST_SQL, type ListKind } from './list-ranking.js';
+import { toScoreView, type ScoreRow, type ScoreView } from './score-view.js';
+
+/** Filters of a list page. Owner filters are exact e-mail matches; all given combine with AND. */
+export interface ScoreListFilters {
+  /** The list's `owner` filter: the CSM on the at-risk list, either owner on the expansion list (a lead concerns sales and CS alike). */
+  owner?: string;
+  /** Only this CSM's accounts (e.g. a key scoped to one owner's book). */
+  csmOwner?: string;
+  /** Only this sales owner's accounts. */
+  salesOwner?: string;
+  segment?: string;
+  grade?: string;
+  plan?: string;
+  renewalWithinDays?: number;
+  minArr?: number;
+}
+
+export type ListedScoreRow = ScoreRow & { rank: number; was_listed: boolean | null };
+
+/** What the alert rules read of each score. */
+export type RuleScoreRow = Pick<
+  ScoreRow,
+  | 'account_id'
+  | 'external_id'
+  | 'segment'
+  | 'csm_owner'
+  | 'sales_owner'
+  | 'arr'
+  | 'currency'
+  | 'grade'
+  | 'at_risk'
+  | 'expansion_candidate'
+  | 'churn_risk'
+  | 'arr_at_risk'
+  | 'upgrade_readiness'
+  | 'limit_utilisation'
+  | 'recommended_plan'
+  | 'expansion_arr'
+  | 'signals'
+  | 'drivers'
+  | 'readiness_drivers'
+>;
+
+/** What a CRM receives of each score, with the CRM ids of the account today and the grade of its previous scored day. */
+export type SyncScoreRow = Pick<
+  ScoreRow,
+  'account_id' | 'external_id' | 'as_of' | 'config_version' | 'health_score' | 'grade' | 'churn_risk' | 'arr_at_risk' | 'upgrade_readiness' | 'recommended_plan' | 'drivers' | 'at_risk'
+> & { crm_ids: { hubspot?: string; salesforce?: string } | null; previous_grade: Grade | null };
+
+/** What a preview compares with a candidate's scores. */
+export type ComparableScoreRow = Pick<
+  ScoreRow,
+  | 'account_id'
+  | 'external_id'
+  | 'name'
+  | 'arr'
+  | 'grade'
+  | 'health_score'
+  | 'churn_risk'
+  | 'arr_at_risk'
+  | 'at_risk'
+  | 'upgrade_readiness'
+  | 'expansion_arr'
+  | 'expansion_candidate'
+  | 'run_id'
+  | 'config_version'
+>;
+
+export interface LatestScore {
+  grade: Grade;
+  healthScore: number;
+  asOf: string;
+}
+
+type On = DataSource | EntityManager;
+
+/**
+ * Every read of `account_scores` (writes: ScoresRepository). Lists, alerts, the digest, CRM
+ * sync, preview and overrides ask here, so "latest", ranks and the row's shape are defined once.
+ * Methods that take `on` run inside the caller's transaction when given one.
+ */
+@Injectable()
+export class ScoresQueryService {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  /** The latest day with stored scores, on or before `onOrBefore` when given; null when none. */
+  async latestScoredDay(onOrBefore?: string): Promise<string | null> {
+    const filter = new SqlFilter().where('as_of <= ?', onOrBefore);
+    const [row] = await queryRows<{ as_of: string | null }>(this.db, `SELECT max(as_of) AS as_of FROM account_scores ${filter.clause}`, filter.params);
+    return row?.as_of ?? null;
+  }
+
+  async hasScores(asOf: string): Promise<boolean> {
+    const rows = await queryRows(this.db, 'SELECT 1 FROM account_scores WHERE as_of = $1 LIMIT 1', [asOf]);
+    return rows.length > 0;
+  }
+
+  async latestFor(externalId: string): Promise<ScoreRow | null> {
+    const [row] = await queryRows<ScoreRow>(
+      this.db,
+      `SELECT s.* FROM account_scores s JOIN accounts a ON a.id = s.account_id
+       WHERE a.external_id = $1 ORDER BY s.as_of DESC LIMIT 1`,
+      [externalId],
+    );
+    return row ?? null;
+  }
+
+  history(externalId: string, from: string, to: string): Promise<ScoreRow[]> {
+    return queryRows<ScoreRow>(
+      this.db,
+      `SELECT s.* FROM account_scores s JOIN accounts a ON a.id = s.account_id
+       WHERE a.external_id = $1 AND s.as_of BETWEEN $2 AND $3 ORDER BY s.as_of`,
+      [externalId, from, to],
+    );
+  }
+
+  /** Each account's latest score (grade, health, day), for the accounts given that have one. */
+  async latestByAccount(accountIds: readonly number[], on: On = this.db): Promise<Map<number, LatestScore>> {
+    if (accountIds.length === 0) return new Map();
+    const rows = await queryRows<{ account_id: number; grade: Grade; health_score: number; as_of: string }>(
+      on,
+      `SELECT DISTINCT ON (account_id) account_id, grade, health_score, as_of FROM account_scores
+       WHERE account_id = ANY($1::int[]) ORDER BY account_id, as_of DESC`,
+      [accountIds],
+    );
+    return new Map(rows.map((row) => [row.account_id, { grade: row.grade, healthScore: row.health_score, asOf: row.as_of }]));
+  }
+
+  /**
+   * Up to `limit` rows of a ranked list after rank `afterRank`. Ranks are positions in the
+   * filtered list. `was_listed`: on the same list in the scores about a week earlier (the latest
+   * scored day 7–13 days before); null when there is no such day.
+   */
+  listPage(kind: ListKind, asOf: string, filters: ScoreListFilters, afterRank: number, limit: number): Promise<ListedScoreRow[]> {
+    const filter = new SqlFilter([asOf])
+      .always(LIST_SQL[kind].member)
+      .always('s.as_of = $1')
+      .where(kind === 'at-risk' ? 's.csm_owner = ?' : '(s.sales_owner = ? OR s.csm_owner = ?)', ...(kind === 'at-risk' ? [filters.owner] : [filters.owner, filters.owner]))
+      .where('s.csm_owner = ?', filters.csmOwner)
+      .where('s.sales_owner = ?', filters.salesOwner)
+      .where('s.segment = ?', filters.segment)
+      .where('s.grade = ?', filters.grade)
+      .where('s.plan_id = ?', filters.plan)
+      .where('s.renewal_date BETWEEN $1::date AND $1::date + ?::int', filters.renewalWithinDays)
+      .where('s.arr >= ?', filters.minArr);
+    return queryRows<ListedScoreRow>(
+      this.db,
+      `WITH ranked AS (
+         SELECT s.*, row_number() OVER (ORDER BY ${LIST_SQL[kind].order})::int AS rank
+         FROM account_scores s ${filter.clause}
+       ),
+       earlier AS (
+         SELECT max(as_of) AS as_of FROM account_scores WHERE as_of BETWEEN $1::date - 13 AND $1::date - 7
+       )
+       SELECT r.*, (SELECT ${LIST_SQL[kind].member} FROM account_scores s, earlier e
+                    WHERE s.account_id = r.account_id AND s.as_of = e.as_of) AS was_listed
+       FROM ranked r WHERE r.rank > ${filter.param(afterRank)} ORDER BY r.rank LIMIT ${filter.param(limit)}`,
+      filter.params,
+    );
+  }
+
+  /** Every listed account's rank on each list for a day (for CRM fields): 1 = first. */
+  async ranks(asOf: string): Promise<Map<number, { atRisk: number | null; expansion: number | null }>> {
+    const rows = await queryRows<{ account_id: number; at_risk_rank: number | null; expansion_rank: number | null }>(
+      this.db,
+      `SELECT s.account_id,
+         CASE WHEN ${LIST_SQL['at-risk'].member} THEN (row_number() OVER (PARTITION BY ${LIST_SQL['at-risk'].member} ORDER BY ${LIST_SQL['at-risk'].order}))::int END AS at_risk_rank,
+         CASE WHEN ${LIST_SQL.expansion.member} THEN (row_number() OVER (PARTITION BY ${LIST_SQL.expansion.member} ORDER BY ${LIST_SQL.expansion.order}))::int END AS expansion_rank
+       FROM account_scores s WHERE s.as_of = $1`,
+      [asOf],
+    );
+    return new Map(rows.map((row) => [row.account_id, { atRisk: row.at_risk_rank, expansion: row.expansion_rank }]));
+  }
+
+  /** CSMs with at-risk accounts on a day, with how many (the weekly digest's recipients). */
+  atRiskOwners(asOf: string, csmOwner?: string): Promise<Array<{ csm_owner: string; total: number; run_id: string }>> {
+    const filter = new SqlFilter([asOf]).always('as_of = $1').always('at_risk').always('csm_owner IS NOT NULL').where('csm_owner = ?', csmOwner);
+    return queryRows(
+      this.db,
+      `SELECT csm_owner, count(*)::int AS total, min(run_id::text) AS run_id FROM account_scores ${filter.clause}
+       GROUP BY csm_owner ORDER BY csm_owner`,
+      filter.params,
+    );
+  }
+
+  /** The fields the alert rules read, for every account a run scored. */
+  forRules(on: On, runId: string, asOf: string): Promise<RuleScoreRow[]> {
+    return queryRows<RuleScoreRow>(
+      on,
+      `SELECT account_id, external_id, segment, csm_owner, sales_owner, arr, currency, grade, at_risk, expansion_candidate,
+              churn_risk, arr_at_risk, upgrade_readiness, limit_utilisation, recommended_plan, expansion_arr,
+              signals, drivers, readiness_drivers
+       FROM account_scores WHERE as_of = $1 AND run_id = $2 ORDER BY account_id`,
+      [asOf, runId],
+    );
+  }
+
+  /** Full views of some accounts' scores on a day (alert snapshots and webhook payloads). */
+  async viewsOn(on: On, asOf: string, accountIds: readonly number[]): Promise<Map<number, ScoreView>> {
+    if (accountIds.length === 0) return new Map();
+    const rows = await queryRows<ScoreRow>(on, 'SELECT * FROM account_scores WHERE as_of = $1 AND account_id = ANY($2::int[])', [asOf, accountIds]);
+    return new Map(rows.map((row) => [row.account_id, toScoreView(row)]));
+  }
+
+  /**
+   * The field set of every account scored on asOf, for a CRM sync. CRM ids come from the account
+   * version in effect today rather than on asOf: they name the CRM record, which is where the
+   * score goes now even when the id was added or changed (a merge) after asOf.
+   */
+  forSync(asOf: string): Promise<SyncScoreRow[]> {
+    return queryRows<SyncScoreRow>(
+      this.db,
+      `SELECT s.account_id, s.external_id, v.crm_ids, s.as_of, s.config_version, s.health_score, s.grade,
+              prev.grade AS previous_grade, s.churn_risk, s.arr_at_risk, s.upgrade_readiness, s.recommended_plan,
+              s.drivers, s.at_risk
+       FROM account_scores s
+       LEFT JOIN account_versions_at(GREATEST($1::date, current_date)) v ON v.account_id = s.account_id
+       LEFT JOIN LATERAL (
+         SELECT p.grade FROM account_scores p
+         WHERE p.account_id = s.account_id AND p.as_of < s.as_of
+         ORDER BY p.as_of DESC LIMIT 1
+       ) prev ON true
+       WHERE s.as_of = $1
+       ORDER BY s.external_id`,
+      [asOf],
+    );
+  }
+
+  /** A day's stored scores as a preview compares them. */
+  comparable(asOf: string): Promise<ComparableScoreRow[]> {
+    return queryRows<ComparableScoreRow>(
+      this.db,
+      `SELECT account_id, external_id, name, arr, grade, health_score, churn_risk, arr_at_risk, at_risk,
+              upgrade_readiness, expansion_arr, expansion_candidate, run_id, config_version
+       FROM account_scores WHERE as_of = $1`,
+      [asOf],
+    );
+  }
+}

@@ -1,0 +1,118 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
+import { createApp } from '../../src/app.factory.js';
+import { loadEnv } from '../../src/config/env.js';
+import { generateTenant } from '../../src/demo/tenant-generator.js';
+import { loadTenantViaApi } from '../../src/demo/tenant-loader.js';
+import { HUBSPOT_PATH, startFakeCrmServer, type FakeCrmServer } from '../support/fake-crm-server.js';
+import { ADMIN_KEY } from '../support/test-app.js';
+import { createTestDatabase } from '../support/test-database.js';
+
+const END_DAY = '2026-10-31';
+const HUBSPOT_TOKEN = 'pat-na1-test-token';
+
+/**
+ * The service in a process of its own (TypeScript run through test/support/ts-esm-register.mjs),
+ * so the test can kill it with SIGKILL: nothing of it runs after the signal.
+ */
+function startService(env: Record<string, string>): { child: ChildProcess; stderr: () => string; waitFor(text: string, timeoutMs?: number): Promise<void> } {
+  const child = spawn(process.execPath, ['--import', './test/support/ts-esm-register.mjs', 'src/main.ts'], {
+    cwd: process.cwd(),
+    env: { PATH: process.env.PATH, LOG_LEVEL: 'info', PORT: '0', ADMIN_API_KEY: ADMIN_KEY, SCORING_CONFIG: 'config/scoring.yaml', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  return {
+    child,
+    stderr: () => output,
+    waitFor: async (text, timeoutMs = 40_000) => {
+      const deadline = Date.now() + timeoutMs;
+      while (!output.includes(text)) {
+        if (child.exitCode !== null) throw new Error(`the service exited (${child.exitCode}) before "${text}":\n${output.slice(-3000)}`);
+        if (Date.now() > deadline) throw new Error(`no "${text}" from the service within ${timeoutMs} ms:\n${output.slice(-3000)}`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    },
+  };
+}
+
+const exited = (child: ChildProcess) => new Promise<void>((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('exit', () => resolve())));
+
+describe('after-run work survives a kill -9 between the score commit and the alerts', () => {
+  let database: Awaited<ReturnType<typeof createTestDatabase>>;
+  let pool: pg.Pool;
+  let crm: FakeCrmServer;
+  const sql = async <T>(text: string, params?: unknown[]) => (await pool.query(text, params)).rows as T[];
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    pool = new pg.Pool({ connectionString: database.url, max: 2 });
+    crm = await startFakeCrmServer();
+    // The tenant is loaded through the API of an in-process app, closed before the crash test starts.
+    const app = await createApp(loadEnv({ LOG_LEVEL: 'silent', ADMIN_API_KEY: ADMIN_KEY, PORT: '0', SCORING_CONFIG: 'config/scoring.yaml' }), database.url);
+    await app.listen(0, '127.0.0.1');
+    const { port } = app.getHttpServer().address() as { port: number };
+    await loadTenantViaApi(`http://127.0.0.1:${port}`, ADMIN_KEY, generateTenant({ accounts: 40, days: 45, endDay: END_DAY, seed: 11 }), () => undefined);
+    await app.close();
+  });
+  afterAll(async () => {
+    await pool.end();
+    await crm.close();
+    await database.drop();
+  });
+
+  it('evaluates alerts once and syncs the CRM once after the restart; a sync cut by a crash is failed at start', async () => {
+    const runId = randomUUID();
+    await sql(`INSERT INTO scoring_runs (id, as_of, status, trigger, requested_by) VALUES ($1, $2, 'queued', 'schedule', 'scheduler')`, [runId, END_DAY]);
+    const crmEnv = { DATABASE_URL: database.url, HUBSPOT_BASE_URL: crm.url, HUBSPOT_TOKEN, SCORING_CRON: '0 0 1 1 *' };
+
+    // First life: the queued run is scored and committed, then the process stops dead.
+    const first = startService({ ...crmEnv, HS_TEST_PAUSE_AT: 'after-run-commit' });
+    await first.waitFor(`paused at after-run-commit (run ${runId})`);
+    expect(await sql(`SELECT status FROM scoring_runs WHERE id = $1`, [runId])).toEqual([{ status: 'succeeded' }]);
+    expect(Number((await sql<{ n: string }>(`SELECT count(*) AS n FROM account_scores WHERE run_id = $1`, [runId]))[0]!.n)).toBeGreaterThan(0);
+    expect(await sql(`SELECT step, status FROM after_run_steps WHERE run_id = $1 ORDER BY step`, [runId])).toEqual([
+      { step: 'alerts', status: 'pending' },
+      { step: 'crm-sync', status: 'pending' },
+    ]);
+    first.child.kill('SIGKILL');
+    await exited(first.child);
+    expect(first.child.signalCode).toBe('SIGKILL');
+    expect(await sql(`SELECT run_id FROM alert_evaluations`)).toEqual([]);
+    expect(await sql(`SELECT id FROM crm_syncs`)).toEqual([]);
+    expect(crm.requests).toHaveLength(0);
+
+    // A sync that a crashed process left running (no process holds it any more).
+    const orphan = randomUUID();
+    await sql(`INSERT INTO crm_syncs (id, crm, as_of, trigger, requested_by, status) VALUES ($1, 'hubspot', $2, 'api', 'someone', 'running')`, [orphan, END_DAY]);
+
+    // Second life: the recorded steps run, once each.
+    const second = startService(crmEnv);
+    try {
+      const deadline = Date.now() + 40_000;
+      let steps: Array<{ step: string; status: string; attempts: number }> = [];
+      while (Date.now() < deadline) {
+        steps = await sql(`SELECT step, status, attempts FROM after_run_steps WHERE run_id = $1 ORDER BY step`, [runId]);
+        if (steps.every((s) => s.status === 'done')) break;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      expect(steps).toEqual([
+        { step: 'alerts', status: 'done', attempts: 1 },
+        { step: 'crm-sync', status: 'done', attempts: 1 },
+      ]);
+      expect(await sql(`SELECT run_id, outcome FROM alert_evaluations`)).toEqual([{ run_id: runId, outcome: 'evaluated' }]);
+      expect(await sql(`SELECT crm, status, trigger FROM crm_syncs WHERE run_id = $1`, [runId])).toEqual([{ crm: 'hubspot', status: 'completed', trigger: 'schedule' }]);
+      expect(crm.requests.filter((r) => r.path === HUBSPOT_PATH).length).toBeGreaterThan(0);
+      expect(await sql(`SELECT status, error FROM crm_syncs WHERE id = $1`, [orphan])).toEqual([
+        { status: 'failed', error: 'interrupted: the process running it stopped before it finished; run it again' },
+      ]);
+    } finally {
+      second.child.kill('SIGTERM');
+      await exited(second.child);
+    }
+  });
+});

@@ -1,0 +1,3 @@
+import { register } from 'node:module';
+
+register('./ts-esm-loader.mjs', import.meta.url);
