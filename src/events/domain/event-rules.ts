@@ -1,21 +1,8 @@
 import { createHash } from 'node:crypto';
+import type { EventsConfig } from '../../scoring/domain/config/scoring-config.types.js';
 import { featureMetricOf } from './event-slug.js';
 
-/** The `events` section of config/scoring.yaml: how product events become daily usage. */
-export interface EventsConfig {
-  /** IANA time zone in which an event's day is cut (an event at 23:30 in Berlin counts for that Berlin day). */
-  timezone: string;
-  /** Segment's clock-skew correction for direct senders: timestamp = receivedAt − (sentAt − timestamp). */
-  correctClockSkew: boolean;
-  /** Metric for the distinct users with a track event per account and day. */
-  activeUsersMetric: string;
-  /** Event name → the metrics it counts toward, instead of `feature.<slug of the name>`. */
-  metrics: Record<string, string[]>;
-  /** Event name → milestone reached the first day the account sends it (`milestone.<name>` = 1). */
-  milestones: Record<string, string>;
-  /** Event names that count toward nothing (still active users). */
-  ignore: string[];
-}
+export type { EventsConfig };
 
 /** The config compiled for the roll-up: flat (event, metric) pairs that travel to SQL as arrays. */
 export interface EventRules {
