@@ -127,8 +127,10 @@ describe('product events (Segment HTTP Tracking API) into daily usage', () => {
     await t.http.post('/v1/events/identify').set(basic(ingestKey)).send({ userId: 'u-1', traits: { email: 'one@acme.example' } }).expect(200);
     await t.http.post('/v1/events/group').set(bearer(ingestKey)).send({ userId: 'u-1', groupId: 'acme', messageId: 'single-2' }).expect(200);
     const gz = gzipSync(JSON.stringify({ batch: [{ type: 'track', userId: 'u-1', event: 'Signed In', messageId: 'gz-1', timestamp: '2026-03-04T10:00:00Z' }] }));
-    const res = await t.http.post('/v1/events/batch').set(bearer(ingestKey)).set('Content-Type', 'application/json').set('Content-Encoding', 'gzip').send(gz).expect(200);
-    expect(res.body.stored).toBe(1);
+    // fetch, because supertest would serialise a Buffer sent as application/json.
+    const res = await fetch(`${t.url}/v1/events/batch`, { method: 'POST', headers: { ...bearer(ingestKey), 'Content-Type': 'application/json', 'Content-Encoding': 'gzip' }, body: gz });
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { stored: number }).stored).toBe(1);
     await rolledUp();
     expect((await storedUsage()).get('acme|logins|2026-03-04')).toBe(2);
   });
