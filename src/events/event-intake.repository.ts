@@ -14,14 +14,27 @@ export const INTAKE_BARRIER_LOCK = 7_421_140;
 
 // One statement, so its implicit transaction holds the barrier from before the first seq is
 // drawn until commit. Duplicates of a messageId (Segment retries) are skipped by the unique key.
+// The events travel as one JSON array: serialised natively in Node and parsed in C by
+// PostgreSQL, about twice as cheap for the Node process as nine escaped array literals.
 const INSERT_EVENTS_SQL = `
   INSERT INTO product_events (message_id, type, event, event_slug, identity, anonymous_id, group_id, ts, payload)
-  SELECT e.message_id, e.type, e.event, e.event_slug, e.identity, e.anonymous_id, e.group_id, e.ts, e.payload
+  SELECT e.m, e.t, e.e, e.s, e.i, e.a, e.g, e.ts, e.p
   FROM (SELECT pg_advisory_xact_lock_shared(${INTAKE_BARRIER_LOCK})) AS barrier,
-       unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::timestamptz[], $9::json[])
-         AS e(message_id, type, event, event_slug, identity, anonymous_id, group_id, ts, payload)
+       json_to_recordset($1::json) AS e(m text, t text, e text, s text, i text, a text, g text, ts timestamptz, p json)
   ON CONFLICT (message_id) DO NOTHING
   RETURNING type`;
+
+const text = (value: string | null) => (value === null ? 'null' : JSON.stringify(value));
+
+/** The batch as the JSON array INSERT_EVENTS_SQL reads; each payload is already JSON text. */
+export function eventsDocument(events: readonly ProductEvent[]): string {
+  const parts: string[] = new Array(events.length);
+  for (let i = 0; i < events.length; i++) {
+    const e = events[i]!;
+    parts[i] = `{"m":${text(e.messageId)},"t":"${e.type}","e":${text(e.event)},"s":${text(e.eventSlug)},"i":${text(e.identity)},"a":${text(e.anonymousId)},"g":${text(e.groupId)},"ts":"${e.timestamp}","p":${e.payload}}`;
+  }
+  return `[${parts.join(',')}]`;
+}
 
 @Injectable()
 export class EventIntakeRepository {
@@ -31,21 +44,9 @@ export class EventIntakeRepository {
   async append(events: readonly ProductEvent[]): Promise<Record<EventType, number>> {
     const stored = { track: 0, identify: 0, group: 0 };
     if (events.length === 0) return stored;
-    const columns: [string[], string[], (string | null)[], (string | null)[], string[], (string | null)[], (string | null)[], string[], string[]] = [[], [], [], [], [], [], [], [], []];
-    for (const e of events) {
-      columns[0].push(e.messageId);
-      columns[1].push(e.type);
-      columns[2].push(e.event);
-      columns[3].push(e.eventSlug);
-      columns[4].push(e.identity);
-      columns[5].push(e.anonymousId);
-      columns[6].push(e.groupId);
-      columns[7].push(e.timestamp);
-      columns[8].push(e.payload);
-    }
     const { client, release } = await acquirePgClient(this.db);
     try {
-      const result = await client.query<{ type: EventType }>(INSERT_EVENTS_SQL, columns);
+      const result = await client.query<{ type: EventType }>(INSERT_EVENTS_SQL, [eventsDocument(events)]);
       for (const row of result.rows) stored[row.type]++;
       return stored;
     } finally {

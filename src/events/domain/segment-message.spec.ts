@@ -95,6 +95,11 @@ describe('parseSegmentMessage', () => {
     expect(rejected({ type: 'track', event: 'x', userId: 'u', properties: [1] }).errors[0]!.path).toBe('batch[0].properties');
   });
 
+  it('rejects ids and names PostgreSQL text cannot hold', () => {
+    const errors = rejected({ type: 'track', event: 'a\u0000b', userId: 'u\u0000', messageId: 'm\u0000' }).errors.map((e) => e.path).sort();
+    expect(errors).toEqual(['batch[0].event', 'batch[0].messageId', 'batch[0].userId']);
+  });
+
   it('rejects timestamps more than a day ahead', () => {
     expect(rejected({ type: 'track', event: 'x', userId: 'u', timestamp: '2026-03-12T12:00:00Z' }).errors[0]!.message).toMatch(/ahead/);
     expect(accepted({ type: 'track', event: 'x', userId: 'u', timestamp: '2026-03-11T11:00:00Z' }).timestamp).toBe('2026-03-11T11:00:00.000Z');

@@ -71,10 +71,13 @@ function parseInstant(value: unknown): number | null {
   return Number.isFinite(ms) ? ms : null;
 }
 
+// PostgreSQL text cannot hold U+0000.
+const hasNul = (text: string) => text.includes('\u0000');
+
 /** Segment ids may be strings or numbers; an empty string is no id. */
 function idOf(value: unknown): string | null | undefined {
   if (value === undefined || value === null) return null;
-  if (typeof value === 'string') return value.length === 0 ? null : value;
+  if (typeof value === 'string') return value.length === 0 ? null : hasNul(value) ? undefined : value;
   if (typeof value === 'number' && Number.isFinite(value)) return String(value);
   return undefined;
 }
@@ -116,7 +119,7 @@ export function parseSegmentMessage(raw: unknown, options: ParseOptions): Parsed
     return { kind: 'rejected', messageId: messageIdText, errors: [{ path: path.replace(/\.$/, '') || '(body)', message: `an event may be at most 32KB; this one is ${Buffer.byteLength(payload)} bytes` }] };
   }
 
-  if (givenMessageId !== undefined && givenMessageId !== null && (typeof givenMessageId !== 'string' || givenMessageId.length > MAX_ID_LENGTH)) {
+  if (givenMessageId !== undefined && givenMessageId !== null && (typeof givenMessageId !== 'string' || givenMessageId.length > MAX_ID_LENGTH || hasNul(givenMessageId))) {
     fail('messageId', `messageId must be a string of at most ${MAX_ID_LENGTH} characters, got ${shown(givenMessageId)}`);
   }
 
@@ -133,6 +136,7 @@ export function parseSegmentMessage(raw: unknown, options: ParseOptions): Parsed
     const name = raw['event'];
     if (typeof name !== 'string' || name.trim() === '') fail('event', `a track call needs an event name (a non-empty string), got ${shown(name)}`);
     else if (name.length > MAX_ID_LENGTH) fail('event', `event may be at most ${MAX_ID_LENGTH} characters`);
+    else if (hasNul(name)) fail('event', 'event must not contain the character U+0000');
     else event = name;
     if (raw['properties'] !== undefined && raw['properties'] !== null && !isObject(raw['properties'])) fail('properties', `properties must be an object, got ${shown(raw['properties'])}`);
   }
