@@ -3,7 +3,6 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type pg from 'pg';
 import { DataSource } from 'typeorm';
 import { acquirePgClient } from '../database/pg-client.js';
-import { mergeJsonSql, UPSERT_METRICS_SQL } from '../usage/usage-sql.js';
 import type { EventRules } from './domain/event-rules.js';
 import { INTAKE_BARRIER_LOCK } from './event-intake.repository.js';
 import * as SQL from './event-rollup.sql.js';
@@ -14,6 +13,17 @@ const ROLLUP_LOCK = 7_421_141;
 export const CHUNK_EVENTS = 50_000;
 /** Cells written to usage_daily per transaction. */
 const WRITE_BATCH = 20_000;
+
+/** One derived daily value to write to usage_daily (account = externalId). */
+export interface CellRow {
+  account: string;
+  metric: string;
+  day: string;
+  value: number;
+}
+
+/** Writes cells to usage_daily with replace semantics (the usage module's write path). */
+export type CellWriter = (rows: CellRow[]) => Promise<void>;
 
 export interface RollupProgress {
   /** Events rolled up by this pass. */
@@ -38,7 +48,7 @@ export class EventRollupRepository {
    * Rolls up every event stored before the call. With `wait`, waits for a pass running in another
    * process instead of returning (what a scoring run needs: all events accepted before it started).
    */
-  async rollUp(rules: EventRules, options: { wait: boolean; onChunk?: (events: number) => void }): Promise<RollupProgress> {
+  async rollUp(rules: EventRules, write: CellWriter, options: { wait: boolean; onChunk?: (events: number) => void }): Promise<RollupProgress> {
     const { client, release } = await acquirePgClient(this.db);
     let discard = false;
     try {
@@ -48,7 +58,7 @@ export class EventRollupRepository {
         if (!rows[0]!.locked) return { events: 0, cellsWritten: 0, caughtUp: false, rebuilt: false };
       }
       try {
-        return await this.pass(client, rules, options.onChunk);
+        return await this.pass(client, rules, write, options.onChunk);
       } finally {
         await client.query('SELECT pg_advisory_unlock($1)', [ROLLUP_LOCK]);
       }
@@ -62,7 +72,7 @@ export class EventRollupRepository {
     }
   }
 
-  private async pass(client: pg.PoolClient, rules: EventRules, onChunk?: (events: number) => void): Promise<RollupProgress> {
+  private async pass(client: pg.PoolClient, rules: EventRules, write: CellWriter, onChunk?: (events: number) => void): Promise<RollupProgress> {
     const hi = await this.committedHigh(client);
     let state = (await client.query<RollupState>('SELECT watermark::text, rules_checksum FROM product_event_rollup')).rows[0]!;
     let rebuilt = false;
@@ -85,7 +95,7 @@ export class EventRollupRepository {
       watermark = next;
       onChunk?.(rolled);
     }
-    const cellsWritten = await this.writeCells(client);
+    const cellsWritten = await this.writeCells(client, write);
     return { events, cellsWritten, caughtUp: true, rebuilt };
   }
 
@@ -103,7 +113,9 @@ export class EventRollupRepository {
   private async chunk(client: pg.PoolClient, rules: EventRules, lo: string, hi: string): Promise<number> {
     const tz = rules.timezone;
     const { rowCount } = await client.query(SQL.CHUNK_SQL, [lo, hi, tz]);
-    await client.query('ANALYZE ru_new');
+    // Statistics matter for the joins of a large chunk; for the few events of a live stream the
+    // ANALYZE would cost more than any plan it could improve.
+    if ((rowCount ?? 0) > 5_000) await client.query('ANALYZE ru_new');
     await client.query(SQL.NEW_IDENTITIES_SQL);
     await client.query(SQL.LINKS_SQL);
     await client.query(SQL.TOUCHED_SQL);
@@ -129,24 +141,21 @@ export class EventRollupRepository {
   }
 
   /**
-   * Brings usage_daily in line with the cells of existing accounts, as POST /v1/usage with mode
-   * replace would, in the same transaction that records what was written: a crash between the two
-   * cannot happen. Cells of accounts created later are written on the first pass after.
+   * Brings usage_daily in line with the cells of existing accounts through the usage module's
+   * write path (replace), then records what was written. A crash in between only means the same
+   * values are written again on the next pass; a cell that changed meanwhile differs from what is
+   * recorded and is written again too. Cells of accounts created later are written on the first
+   * pass after.
    */
-  private async writeCells(client: pg.PoolClient): Promise<number> {
+  private async writeCells(client: pg.PoolClient, write: CellWriter): Promise<number> {
     let written = 0;
     for (;;) {
-      const batch = await this.transaction(client, async () => {
-        const { rows } = await client.query<{ account: string; metric: string; day: string; value: number }>(SQL.UNWRITTEN_CELLS_SQL, [WRITE_BATCH]);
-        if (rows.length === 0) return 0;
-        const columns = [rows.map((r) => r.account), rows.map((r) => r.metric), rows.map((r) => r.day), rows.map((r) => r.value)];
-        await client.query(UPSERT_METRICS_SQL, [[...new Set(columns[1] as string[])]]);
-        await client.query(mergeJsonSql('replace'), columns);
-        await client.query(SQL.MARK_WRITTEN_SQL, columns);
-        return rows.length;
-      });
-      written += batch;
-      if (batch < WRITE_BATCH) return written;
+      const { rows } = await client.query<CellRow>(SQL.UNWRITTEN_CELLS_SQL, [WRITE_BATCH]);
+      if (rows.length === 0) return written;
+      await write(rows);
+      await client.query(SQL.MARK_WRITTEN_SQL, [rows.map((r) => r.account), rows.map((r) => r.metric), rows.map((r) => r.day), rows.map((r) => r.value)]);
+      written += rows.length;
+      if (rows.length < WRITE_BATCH) return written;
     }
   }
 

@@ -27,12 +27,17 @@ export const NEW_IDENTITIES_SQL = `
   ORDER BY 1
   ON CONFLICT (identity) DO NOTHING`;
 
-/** An event with both ids links the anonymous id to the user (the first user it is seen with). */
+/**
+ * An event with both ids links the anonymous id to the user (the first user it is seen with).
+ * Only links that are new: browser SDKs send both ids on every event of a signed-in user.
+ */
 export const LINKS_SQL = `
   CREATE TEMP TABLE ru_links ON COMMIT DROP AS
-  SELECT DISTINCT ON (anonymous_id) 'a:' || anonymous_id AS identity, identity AS cluster
-  FROM ru_new WHERE identity LIKE 'u:%' AND anonymous_id IS NOT NULL
-  ORDER BY anonymous_id, seq`;
+  SELECT DISTINCT ON (n.anonymous_id) 'a:' || n.anonymous_id AS identity, n.identity AS cluster
+  FROM ru_new n
+  JOIN product_event_identities i ON i.identity = 'a:' || n.anonymous_id AND i.cluster = i.identity
+  WHERE n.identity LIKE 'u:%' AND n.anonymous_id IS NOT NULL
+  ORDER BY n.anonymous_id, n.seq`;
 
 /** Ids whose account may change in this chunk, with the account they had before it. */
 export const TOUCHED_SQL = `

@@ -2,6 +2,7 @@ import { Module, type OnModuleInit } from '@nestjs/common';
 import { ConfigVersionsModule } from '../config-versions/config-versions.module.js';
 import { RunsService } from '../scoring/runs/runs.service.js';
 import { ScoringModule } from '../scoring/scoring.module.js';
+import { UsageModule } from '../usage/usage.module.js';
 import { EventIntakeRepository } from './event-intake.repository.js';
 import { EventIntakeService } from './event-intake.service.js';
 import { EventRollupRepository } from './event-rollup.repository.js';
@@ -12,7 +13,7 @@ import { UnattributedRepository } from './unattributed.repository.js';
 
 /** Product events (Segment track / identify / group) turned into daily usage. */
 @Module({
-  imports: [ConfigVersionsModule, ScoringModule],
+  imports: [ConfigVersionsModule, ScoringModule, UsageModule],
   controllers: [EventsController],
   providers: [EventIntakeRepository, EventIntakeService, EventRollupRepository, EventRollupService, EventRulesProvider, UnattributedRepository],
   exports: [EventRollupService],

@@ -39,7 +39,7 @@ export interface ProductEvent {
   groupId: string | null;
   /** When it happened, after the clock-skew correction (ISO 8601 UTC). */
   timestamp: string;
-  /** The message as received (JSON), kept so a changed mapping can be replayed from it. */
+  /** The message as received, serialised: measured against the 32KB limit, hashed for a missing messageId. Not stored. */
   payload: string;
 }
 
