@@ -113,9 +113,9 @@ export class EventRollupRepository {
   private async chunk(client: pg.PoolClient, rules: EventRules, lo: string, hi: string): Promise<number> {
     const tz = rules.timezone;
     const { rowCount } = await client.query(SQL.CHUNK_SQL, [lo, hi, tz]);
-    // Statistics matter for the joins of a large chunk; for the few events of a live stream the
-    // ANALYZE would cost more than any plan it could improve.
-    if ((rowCount ?? 0) > 5_000) await client.query('ANALYZE ru_new');
+    // Statistics matter for the joins of a large chunk (a backlog or a rebuild); for a live
+    // stream's chunks the ANALYZE costs more than any plan it could improve.
+    if ((rowCount ?? 0) > 20_000) await client.query('ANALYZE ru_new');
     await client.query(SQL.NEW_IDENTITIES_SQL);
     await client.query(SQL.LINKS_SQL);
     await client.query(SQL.TOUCHED_SQL);
