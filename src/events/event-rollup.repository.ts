@@ -87,6 +87,7 @@ export class EventRollupRepository {
     }
     let watermark = BigInt(state.watermark);
     const high = BigInt(hi);
+    if (watermark < high) await this.refreshStatistics(client);
     let events = 0;
     while (watermark < high) {
       const next = watermark + BigInt(CHUNK_EVENTS) < high ? watermark + BigInt(CHUNK_EVENTS) : high;
@@ -97,6 +98,12 @@ export class EventRollupRepository {
     }
     const cellsWritten = await this.writeCells(client, write);
     return { events, cellsWritten, caughtUp: true, rebuilt };
+  }
+
+  private async refreshStatistics(client: pg.PoolClient): Promise<void> {
+    const { rows } = await client.query<{ relname: string }>(SQL.STALE_STATISTICS_SQL);
+    // Names from a fixed list in the query, never from input.
+    for (const { relname } of rows) await client.query(`ANALYZE ${relname}`);
   }
 
   /** The highest seq below which every event is committed (see INTAKE_BARRIER_LOCK). */

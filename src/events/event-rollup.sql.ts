@@ -246,3 +246,13 @@ export const UNATTRIBUTED_TOTAL_SQL = `
   SELECT (SELECT coalesce(sum(track_events), 0) FROM product_event_identities WHERE account IS NULL)
        + (SELECT coalesce(sum(d.events), 0) FROM product_event_account_days d
           WHERE NOT EXISTS (SELECT 1 FROM accounts a WHERE a.external_id = d.account)) AS events`;
+
+/**
+ * The roll-up's tables whose statistics are stale: the event tables grow by thousands of rows a
+ * second, faster than autovacuum re-analyses them, and with statistics from when they were small
+ * the planner scans product_events once per moved user instead of probing its index.
+ */
+export const STALE_STATISTICS_SQL = `
+  SELECT relname FROM pg_stat_user_tables
+  WHERE relname IN ('product_events', 'product_event_identities', 'product_event_cells', 'product_event_user_days', 'product_event_account_days')
+    AND n_mod_since_analyze > greatest(5000, 0.1 * n_live_tup)`;
