@@ -119,5 +119,6 @@ describe('product events survive kill -9', () => {
     } finally {
       await third.stop();
     }
-  });
+    // Three service starts (each compiles the sources): slow on a busy machine.
+  }, 180_000);
 });
