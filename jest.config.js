@@ -1,14 +1,8 @@
+import { SWC_OPTIONS } from './test/support/swc-options.mjs';
+
 // Jest runs in ESM mode (NestJS 12 is ESM-only); @swc/jest strips types and emits the
 // decorator metadata Nest's dependency injection needs. Type-checking is `tsc --noEmit`.
-const swc = ['@swc/jest', {
-  jsc: {
-    parser: { syntax: 'typescript', decorators: true },
-    target: 'es2022',
-    keepClassNames: true,
-    transform: { legacyDecorator: true, decoratorMetadata: true },
-  },
-  module: { type: 'es6' },
-}];
+const swc = ['@swc/jest', SWC_OPTIONS];
 
 const shared = {
   extensionsToTreatAsEsm: ['.ts'],
@@ -19,7 +13,7 @@ const shared = {
 
 export default {
   projects: [
-    { ...shared, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.spec.ts'] },
+    { ...shared, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/web/src/**/*.spec.ts'] },
     {
       ...shared,
       displayName: 'e2e',

@@ -7,6 +7,11 @@ import { Overrides1763900000030 } from './1763900000030-Overrides.js';
 import { ScoreLimitUtilisation1763900000040 } from './1763900000040-ScoreLimitUtilisation.js';
 import { AfterRunSteps1763900000100 } from './1763900000100-AfterRunSteps.js';
 import { AccountVersionAt1763900000101 } from './1763900000101-AccountVersionAt.js';
+import { ApiKeyOwner1763900000200 } from './1763900000200-ApiKeyOwner.js';
+import { ValueRanges1763900000201 } from './1763900000201-ValueRanges.js';
+import { WebhookAttemptLog1763900000202 } from './1763900000202-WebhookAttemptLog.js';
+import { ScoreContributions1763900000300 } from './1763900000300-ScoreContributions.js';
+import { FitJobs1763900000301 } from './1763900000301-FitJobs.js';
 import { ProductEvents1763900000500 } from './1763900000500-ProductEvents.js';
 
 /** Every migration, in order. Classes, not globs, so nothing loads .ts files at run time. */
@@ -14,5 +19,10 @@ export const MIGRATIONS = [Foundation1763900000000, AccountVersionsAt17639000000
   ScoreLimitUtilisation1763900000040,
   AfterRunSteps1763900000100,
   AccountVersionAt1763900000101,
+  ApiKeyOwner1763900000200,
+  ValueRanges1763900000201,
+  WebhookAttemptLog1763900000202,
+  ScoreContributions1763900000300,
+  FitJobs1763900000301,
   ProductEvents1763900000500,
 ];

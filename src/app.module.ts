@@ -1,8 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { LoggerModule } from 'nestjs-pino';
-import { randomUUID } from 'node:crypto';
 import { ListsModule } from './lists/lists.module.js';
 import { AlertsModule } from './alerts/alerts.module.js';
 import { IntegrationsModule } from './integrations/integrations.module.js';
@@ -28,20 +26,6 @@ export class AppModule {
       module: AppModule,
       imports: [
         EnvModule.forRoot(env),
-        LoggerModule.forRoot({
-          pinoHttp: {
-            level: env.LOG_LEVEL,
-            // A caller's X-Request-Id is kept so a request can be followed across services.
-            genReqId: (request, response) => {
-              const given = request.headers['x-request-id'];
-              const id = typeof given === 'string' && /^[\w.-]{1,128}$/.test(given) ? given : randomUUID();
-              response.setHeader('X-Request-Id', id);
-              return id;
-            },
-            redact: ['req.headers.authorization'],
-            autoLogging: { ignore: (request) => request.url === '/health' },
-          },
-        }),
         TypeOrmModule.forRoot(buildDataSourceOptions(databaseUrl)),
         ScheduleModule.forRoot(),
         AuthModule,

@@ -4,6 +4,7 @@ import { createApp } from './app.factory.js';
 import { loadEnv, type Env } from './config/env.js';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from './database/embedded-postgres.js';
 import { runMigrations } from './database/migrate.js';
+import { redactConnectionString } from './common/logging/log-redaction.js';
 
 export interface Running {
   app: INestApplication;
@@ -32,7 +33,7 @@ export async function startService(overrides: Partial<Env> = {}): Promise<Runnin
       postgresLog: (message) => (env.LOG_LEVEL === 'debug' || env.LOG_LEVEL === 'trace') && bootLog('info', `postgres: ${message}`),
     });
     databaseUrl = embedded.url;
-    bootLog('info', `embedded PostgreSQL ready at ${embedded.url} (data in ${embedded.dataDir})`);
+    bootLog('info', `embedded PostgreSQL ready at ${redactConnectionString(embedded.url)} (data in ${embedded.dataDir})`);
   }
   await runMigrations(databaseUrl, (message) => bootLog('info', message));
   if (!env.ADMIN_API_KEY) bootLog('warn', 'ADMIN_API_KEY is not set: no key can call the API. Set it in .env (see .env.example).');
@@ -43,13 +44,13 @@ export async function startService(overrides: Partial<Env> = {}): Promise<Runnin
     // Node cuts a request that takes over 5 minutes to arrive; a bulk usage import over a slow
     // link can take longer, and its stream is checked and rolled back as a whole anyway.
     (app.getHttpServer() as import('node:http').Server).requestTimeout = 60 * 60 * 1000;
-    await app.listen(env.PORT, '0.0.0.0');
+    await app.listen(env.PORT, env.HOST);
   } catch (error) {
     await embedded?.stop();
     throw error;
   }
   const address = app.getHttpServer().address() as { port: number };
-  const url = `http://localhost:${address.port}`;
+  const url = `http://${urlHost(env.HOST)}:${address.port}`;
   let closed = false;
   const close = async () => {
     if (closed) return;
@@ -58,6 +59,12 @@ export async function startService(overrides: Partial<Env> = {}): Promise<Runnin
     await embedded?.stop();
   };
   return { app, env, databaseUrl, url, close };
+}
+
+/** The address to print for a bound host: a wildcard bind is reachable on localhost. */
+function urlHost(host: string): string {
+  if (host === '0.0.0.0' || host === '::') return 'localhost';
+  return host.includes(':') ? `[${host}]` : host;
 }
 
 /** SIGINT/SIGTERM: finish in-flight requests, close the pool, stop the embedded database. */

@@ -1,4 +1,4 @@
-/** The account as the API shows it (DESIGN §4), from one row of account_versions joined to accounts. */
+/** The account as the API shows it (README, "API"), from one row of account_versions joined to accounts. */
 export interface AccountView {
   externalId: string;
   name: string;

@@ -1,12 +1,15 @@
-import { Body, Controller, Get, Param, Post, Put, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, Param, Post, Put, Query, Req, Res, UseGuards } from '@nestjs/common';
+import { AccountBookGuard } from '../auth/account-book.guard.js';
+import type { AuthedRequest } from '../auth/api-key.guard.js';
+import { bookScopeOf } from '../auth/book-scope.js';
 import { ApiBearerAuth, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { READERS, WRITERS } from '../auth/roles.js';
 import { Roles } from '../auth/roles.decorator.js';
-import { validationProblem } from '../common/problem.js';
+import { unprocessable, validationProblem } from '../common/problem.js';
 import { AccountsService } from './accounts.service.js';
 import type { AccountView } from './account-view.js';
-import { AccountFieldsDto, BulkAccountsDto, EXTERNAL_ID_PATTERN } from './dto/account.dto.js';
+import { BulkAccountsDto, EXTERNAL_ID_PATTERN, PutAccountDto } from './dto/account.dto.js';
 import { AsOfQuery, ListAccountsQuery } from './dto/list-accounts.query.js';
 
 @ApiTags('accounts')
@@ -22,9 +25,14 @@ export class AccountsController {
   @Put(':externalId')
   @Roles(...WRITERS)
   @ApiParam({ name: 'externalId', example: 'acme-001' })
-  async upsert(@Param('externalId') externalId: string, @Body() body: AccountFieldsDto, @Res({ passthrough: true }) response: Response): Promise<AccountView> {
+  async upsert(@Param('externalId') externalId: string, @Body() body: PutAccountDto, @Res({ passthrough: true }) response: Response): Promise<AccountView> {
     if (!EXTERNAL_ID_PATTERN.test(externalId)) {
       throw validationProblem('Invalid externalId', [{ path: 'externalId', message: 'externalId must be 1-128 chars of A-Za-z0-9_.:@-' }]);
+    }
+    if (body.externalId !== undefined && body.externalId !== externalId) {
+      throw unprocessable(`The body names account '${body.externalId}' but the path names '${externalId}'`, [
+        { path: 'externalId', message: `must equal the externalId in the path ('${externalId}') or be left out` },
+      ]);
     }
     const result = await this.accounts.upsertMany([{ ...body, externalId }], 'body');
     response.status(result.accountsCreated > 0 ? 201 : 200);
@@ -38,21 +46,24 @@ export class AccountsController {
     return this.accounts.upsertMany(body.accounts);
   }
 
+  /** An owned csm/sales key lists only its own book, whatever owner filter it sends. */
   @Get()
-  @Roles(...READERS, ...WRITERS)
-  list(@Query() query: ListAccountsQuery) {
-    return this.accounts.list(query);
+  @Roles(...READERS)
+  list(@Query() query: ListAccountsQuery, @Req() request: AuthedRequest) {
+    return this.accounts.list({ ...query, ...bookScopeOf(request.caller) });
   }
 
   @Get(':externalId')
-  @Roles(...READERS, ...WRITERS)
+  @Roles(...READERS)
+  @UseGuards(AccountBookGuard)
   get(@Param('externalId') externalId: string, @Query() query: AsOfQuery): Promise<AccountView> {
     return this.accounts.get(externalId, query.asOf);
   }
 
   /** Every recorded version, oldest first. */
   @Get(':externalId/versions')
-  @Roles(...READERS, ...WRITERS)
+  @Roles(...READERS)
+  @UseGuards(AccountBookGuard)
   async versions(@Param('externalId') externalId: string) {
     return { items: await this.accounts.versions(externalId), nextCursor: null };
   }

@@ -1,11 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { today } from '../common/dates.js';
 import { decodeCursor, toPage, type Page } from '../common/pagination.js';
 import { notFound, unprocessable, validationProblem } from '../common/problem.js';
 import { PlansService } from '../plans/plans.service.js';
-import { ACCOUNT_VIEW_COLUMNS, toAccountView, type AccountVersionRow, type AccountView } from './account-view.js';
+import { toAccountView, type AccountView } from './account-view.js';
+import { AccountsRepository } from './accounts.repository.js';
 import type { AccountFieldsDto } from './dto/account.dto.js';
 import type { ListAccountsQuery } from './dto/list-accounts.query.js';
 
@@ -21,7 +20,7 @@ export interface UpsertResult {
 @Injectable()
 export class AccountsService {
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly repository: AccountsRepository,
     private readonly plans: PlansService,
   ) {}
 
@@ -59,50 +58,8 @@ export class AccountsService {
         attributes: row.attributes ?? {},
       })),
     );
-    return this.db.transaction(async (tx) => {
-      const created: unknown[] = await tx.query(
-        `INSERT INTO accounts (external_id)
-         SELECT DISTINCT x.external_id FROM jsonb_to_recordset($1::jsonb) AS x(external_id text)
-         ON CONFLICT (external_id) DO NOTHING RETURNING id`,
-        [payload],
-      );
-      // Versions are applied in effective_from order so "equal to the version in effect" compares
-      // against what this same request wrote for earlier days.
-      const written: unknown[] = await tx.query(
-        `WITH input AS (
-           SELECT a.id AS account_id, x.*
-           FROM jsonb_to_recordset($1::jsonb) AS x(
-             external_id text, effective_from date, name text, segment text, plan_id text, arr numeric,
-             currency text, seats_purchased integer, contract_start date, renewal_date date, lifecycle_stage text,
-             csm_owner text, sales_owner text, crm_ids jsonb, attributes jsonb)
-           JOIN accounts a ON a.external_id = x.external_id
-         )
-         INSERT INTO account_versions (account_id, effective_from, name, segment, plan_id, arr, currency, seats_purchased,
-           contract_start, renewal_date, lifecycle_stage, csm_owner, sales_owner, crm_ids, attributes)
-         SELECT i.account_id, i.effective_from, i.name, i.segment, i.plan_id, i.arr, i.currency, i.seats_purchased,
-           i.contract_start, i.renewal_date, i.lifecycle_stage, i.csm_owner, i.sales_owner, i.crm_ids, i.attributes
-         FROM input i
-         WHERE NOT EXISTS (
-           SELECT 1 FROM account_versions v
-           WHERE v.account_id = i.account_id
-             AND v.effective_from = (SELECT max(w.effective_from) FROM account_versions w
-                                     WHERE w.account_id = i.account_id AND w.effective_from <= i.effective_from)
-             AND (v.name, v.segment, v.plan_id, v.arr, v.currency, v.seats_purchased, v.contract_start, v.renewal_date,
-                  v.lifecycle_stage, v.csm_owner, v.sales_owner, v.crm_ids, v.attributes)
-                 IS NOT DISTINCT FROM
-                 (i.name, i.segment, i.plan_id, i.arr, i.currency::char(3), i.seats_purchased, i.contract_start, i.renewal_date,
-                  i.lifecycle_stage, i.csm_owner, i.sales_owner, i.crm_ids, i.attributes))
-         ORDER BY i.account_id, i.effective_from
-         ON CONFLICT (account_id, effective_from) DO UPDATE SET
-           name = EXCLUDED.name, segment = EXCLUDED.segment, plan_id = EXCLUDED.plan_id, arr = EXCLUDED.arr,
-           currency = EXCLUDED.currency, seats_purchased = EXCLUDED.seats_purchased, contract_start = EXCLUDED.contract_start,
-           renewal_date = EXCLUDED.renewal_date, lifecycle_stage = EXCLUDED.lifecycle_stage, csm_owner = EXCLUDED.csm_owner,
-           sales_owner = EXCLUDED.sales_owner, crm_ids = EXCLUDED.crm_ids, attributes = EXCLUDED.attributes, recorded_at = now()
-         RETURNING account_id`,
-        [payload],
-      );
-      return { received: rows.length, accountsCreated: created.length, versionsWritten: written.length, unchanged: rows.length - written.length };
-    });
+    const { accountsCreated, versionsWritten } = await this.repository.writeVersions(payload);
+    return { received: rows.length, accountsCreated, versionsWritten, unchanged: rows.length - versionsWritten };
   }
 
   /** Checks across fields and items that class-validator cannot express. */
@@ -122,60 +79,29 @@ export class AccountsService {
     if (errors.length > 0) throw validationProblem(`${errors.length} invalid account field(s)`, errors);
   }
 
-  /** The account as of a day (its version by account_version_at, see migrations/1763900000101-AccountVersionAt.ts). */
+  /** The account as of a day (its version by account_version_at). */
   async get(externalId: string, asOf: string = today()): Promise<AccountView> {
-    const rows: AccountVersionRow[] = await this.db.query(
-      `SELECT ${ACCOUNT_VIEW_COLUMNS}, (SELECT count(*) FROM account_versions c WHERE c.account_id = a.id) AS versions
-       FROM accounts a JOIN LATERAL account_version_at(a.id, $2::date) v ON true
-       WHERE a.external_id = $1`,
-      [externalId, asOf],
-    );
-    if (rows.length === 0) throw notFound(`No account with externalId "${externalId}"`);
-    return toAccountView(rows[0]!);
+    const row = await this.repository.versionAt(externalId, asOf);
+    if (!row) throw notFound(`No account with externalId "${externalId}"`);
+    return toAccountView(row);
   }
 
   async versions(externalId: string): Promise<AccountView[]> {
-    const rows: AccountVersionRow[] = await this.db.query(
-      `SELECT ${ACCOUNT_VIEW_COLUMNS} FROM accounts a JOIN account_versions v ON v.account_id = a.id
-       WHERE a.external_id = $1 ORDER BY v.effective_from`,
-      [externalId],
-    );
+    const rows = await this.repository.versions(externalId);
     if (rows.length === 0) throw notFound(`No account with externalId "${externalId}"`);
     return rows.map(toAccountView);
   }
 
   async list(query: ListAccountsQuery): Promise<Page<AccountView>> {
     const after = decodeCursor(query.cursor, (value): value is string => typeof value === 'string');
-    const params: unknown[] = [query.asOf ?? today()];
-    const where: string[] = [];
-    const add = (sql: string, value: unknown) => {
-      params.push(value);
-      where.push(sql.replace('?', `$${params.length}`));
-    };
-    if (query.segment) add('v.segment = ?', query.segment);
-    if (query.plan) add('v.plan_id = ?', query.plan);
-    if (query.csmOwner) add('v.csm_owner = ?', query.csmOwner);
-    if (query.salesOwner) add('v.sales_owner = ?', query.salesOwner);
-    if (after !== undefined) add('a.external_id > ?', after);
-    params.push(query.limit + 1);
-    const rows: AccountVersionRow[] = await this.db.query(
-      `SELECT ${ACCOUNT_VIEW_COLUMNS}
-       FROM account_versions_at($1) v JOIN accounts a ON a.id = v.account_id
-       ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-       ORDER BY a.external_id LIMIT $${params.length}`,
-      params,
-    );
+    const rows = await this.repository.page(query.asOf ?? today(), query, after, query.limit + 1);
     return toPage(rows.map(toAccountView), query.limit, (account) => account.externalId);
   }
 
   /** Internal ids for external ids, and the external ids that are unknown. */
   async resolveIds(externalIds: string[]): Promise<{ ids: Map<string, number>; missing: string[] }> {
     const unique = [...new Set(externalIds)];
-    const rows: Array<{ id: number; external_id: string }> = await this.db.query(
-      'SELECT id, external_id FROM accounts WHERE external_id = ANY($1::text[])',
-      [unique],
-    );
-    const ids = new Map(rows.map((row) => [row.external_id, row.id]));
+    const ids = await this.repository.idsOf(unique);
     return { ids, missing: unique.filter((id) => !ids.has(id)) };
   }
 }

@@ -3,6 +3,8 @@ import { ApiBearerAuth, ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse,
 import type { AuthedRequest } from '../auth/api-key.guard.js';
 import { READERS } from '../auth/roles.js';
 import { Roles } from '../auth/roles.decorator.js';
+import { personOf } from '../auth/book-scope.js';
+import { notFound, ProblemException } from '../common/problem.js';
 import { AlertsService } from './alerts.service.js';
 import { AlertPage, AlertView, DismissAlertDto, ListAlertsQuery, SnoozeAlertDto } from './dto/alerts.dto.js';
 
@@ -22,16 +24,20 @@ export class AlertsController {
       'closed (settled by an outcome), held_out (holdout: recorded, never sent).',
   })
   @ApiOkResponse({ type: AlertPage })
-  list(@Query() query: ListAlertsQuery) {
-    return this.alerts.list(query);
+  list(@Query() query: ListAlertsQuery, @Req() request: AuthedRequest) {
+    return this.alerts.list(query, personOf(request.caller));
   }
 
   @Get(':id')
   @ApiOperation({ summary: 'One alert' })
   @ApiOkResponse({ type: AlertView })
   @ApiNotFoundResponse({ description: 'No such alert' })
-  get(@Param('id') id: string) {
-    return this.alerts.get(id);
+  async get(@Param('id') id: string, @Req() request: AuthedRequest) {
+    const alert = await this.alerts.get(id);
+    const person = personOf(request.caller);
+    // An owned csm/sales key sees its own alerts only; others' answer as if they did not exist.
+    if (person !== null && alert.recipient.toLowerCase() !== person) throw notFound(`No alert ${id}`);
+    return alert;
   }
 
   @Post(':id/snooze')
@@ -41,7 +47,8 @@ export class AlertsController {
   @ApiNotFoundResponse({ description: 'No such alert' })
   @ApiConflictResponse({ description: 'The alert is no longer open, deferred or snoozed' })
   @ApiUnprocessableEntityResponse({ description: '`until` is not after today' })
-  snooze(@Param('id') id: string, @Body() body: SnoozeAlertDto, @Req() request: AuthedRequest) {
+  async snooze(@Param('id') id: string, @Body() body: SnoozeAlertDto, @Req() request: AuthedRequest) {
+    await this.mayAct(id, request, 'snooze');
     return this.alerts.snooze(id, body.until, body.reason ?? null, request.caller?.name ?? 'unknown');
   }
 
@@ -51,7 +58,21 @@ export class AlertsController {
   @ApiOkResponse({ type: AlertView })
   @ApiNotFoundResponse({ description: 'No such alert' })
   @ApiConflictResponse({ description: 'The alert is no longer open, deferred or snoozed' })
-  dismiss(@Param('id') id: string, @Body() body: DismissAlertDto, @Req() request: AuthedRequest) {
+  async dismiss(@Param('id') id: string, @Body() body: DismissAlertDto, @Req() request: AuthedRequest) {
+    await this.mayAct(id, request, 'dismiss');
     return this.alerts.dismiss(id, body.reason ?? null, request.caller?.name ?? 'unknown');
+  }
+
+  /** Only the alert's recipient (an owned csm/sales key) or a revops/admin key may snooze or dismiss it. */
+  private async mayAct(id: string, request: AuthedRequest, action: 'snooze' | 'dismiss'): Promise<void> {
+    const role = request.caller?.role;
+    if (role === 'admin' || role === 'revops') return;
+    const alert = await this.alerts.get(id);
+    const person = personOf(request.caller);
+    if (person !== null && alert.recipient.toLowerCase() === person) return;
+    if (person !== null) throw notFound(`No alert ${id}`);
+    throw new ProblemException(403, `Only the alert's recipient or a revops or admin key may ${action} it; this ${role} key names no owner (create keys with an owner e-mail)`, {
+      type: '/problems/forbidden',
+    });
   }
 }

@@ -10,6 +10,7 @@ import { WeeklyDigestScheduler } from './digest/weekly-digest.scheduler.js';
 import { WeeklyDigestService } from './digest/weekly-digest.service.js';
 import { SignalsReportController } from './reports/signals-report.controller.js';
 import { SignalsReportService } from './reports/signals-report.service.js';
+import { WebhookDeadLettersMetric } from './webhooks/webhook-dead-letters.metric.js';
 import { WebhookDeliveryWorker } from './webhooks/webhook-delivery.worker.js';
 import { WebhookSubscriptionsService } from './webhooks/webhook-subscriptions.service.js';
 import { WebhooksController } from './webhooks/webhooks.controller.js';
@@ -23,6 +24,7 @@ import { WebhooksController } from './webhooks/webhooks.controller.js';
     AlertsService,
     WebhookSubscriptionsService,
     WebhookDeliveryWorker,
+    WebhookDeadLettersMetric,
     WeeklyDigestService,
     WeeklyDigestScheduler,
     SignalsReportService,

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import type { ScoreView } from '../scoring/score-view.js';
-import { ScoresQueryService, type RuleScoreRow } from '../scoring/scores-query.service.js';
+import { ScoresQueryService } from '../scoring/scores-query.service.js';
 import {
   ALERT_RULES,
   INITIAL_STATE,
@@ -16,6 +17,9 @@ import {
 import type { AlertCandidate, StateChange } from './domain/evaluate-alerts.js';
 import { capKey } from './domain/evaluate-alerts.js';
 import { queryRows } from '../database/sql/query-rows.js';
+import { SqlFilter } from '../database/sql/sql-filter.js';
+import { pastCursor, microsecondKey, type TimeCursor } from '../database/sql/time-cursor.js';
+import type { AlertRow } from './alert-rows.js';
 
 /** Rule → how far before an alert an outcome still settles it (the rule's cooldown). */
 export type SettleLookback = Record<AlertRule, number>;
@@ -29,38 +33,45 @@ export interface AlertWrite {
   eventId: string | null;
 }
 
+const EVALUATION_LOCK = 7_421_010;
+
 const key = (accountId: number, rule: AlertRule) => `${accountId}:${rule}`;
 
-const toScoredAccount = (row: RuleScoreRow): ScoredAccount => ({
-  accountId: row.account_id,
-  externalId: row.external_id,
-  segment: row.segment,
-  csmOwner: row.csm_owner,
-  salesOwner: row.sales_owner,
-  arr: row.arr,
-  currency: row.currency,
-  grade: row.grade,
-  atRisk: row.at_risk,
-  expansionCandidate: row.expansion_candidate,
-  churnRisk: row.churn_risk,
-  arrAtRisk: row.arr_at_risk,
-  upgradeReadiness: row.upgrade_readiness,
-  limitUtilisation: row.limit_utilisation,
-  recommendedPlan: row.recommended_plan,
-  expansionArr: row.expansion_arr,
-  signals: row.signals,
-  drivers: row.drivers,
-  readinessDrivers: row.readiness_drivers,
-});
 
 // The SQL list of outcome types that settle each rule, from the one definition in the domain.
 const settlingSql = (alias: string) =>
   `CASE ${ALERT_RULES.map((rule) => `WHEN ${alias}.rule = '${rule}' THEN ARRAY[${SETTLING_OUTCOMES[rule].map((t) => `'${t}'`).join(', ')}]`).join(' ')} END`;
 
-/** The SQL of alert evaluation: what the pure rules read, and writing back what they decided. */
+const ALERT_SELECT = `SELECT a.*, acc.external_id, ${microsecondKey('a.created_at')} AS created_key
+  FROM alerts a JOIN accounts acc ON acc.id = a.account_id`;
+
+export interface AlertFilters {
+  status?: AlertStatus;
+  rule?: AlertRule;
+  recipient?: string;
+  /** Only alerts addressed to this person, case-insensitively (an owned csm/sales key's own); lower case. */
+  forRecipient?: string;
+  /** Account externalId. */
+  account?: string;
+  from?: string;
+  to?: string;
+  /** Only alerts about this CSM's / sales owner's accounts (as the alert's snapshot names them), e.g. for a key scoped to one book. */
+  csmOwner?: string;
+  salesOwner?: string;
+}
+
+/** The SQL of alerts: what the pure rules read, writing back what they decided, and the alerts' life cycle. */
 @Injectable()
 export class AlertsRepository {
-  constructor(private readonly scores: ScoresQueryService) {}
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly scores: ScoresQueryService,
+  ) {}
+
+  /** Until the transaction ends: evaluations of different runs never interleave, whichever processes run them. */
+  async lockEvaluations(tx: EntityManager): Promise<void> {
+    await tx.query('SELECT pg_advisory_xact_lock($1)', [EVALUATION_LOCK]);
+  }
 
   /**
    * Marks the run as evaluated; false when it already was (a second evaluation is a no-op).
@@ -84,8 +95,8 @@ export class AlertsRepository {
   }
 
   /** The score fields the rules read, for every account the run scored. */
-  async loadScores(tx: EntityManager, runId: string, asOf: string): Promise<ScoredAccount[]> {
-    return (await this.scores.forRules(tx, runId, asOf)).map(toScoredAccount);
+  loadScores(tx: EntityManager, runId: string, asOf: string): Promise<ScoredAccount[]> {
+    return this.scores.ofRun(tx, runId, asOf);
   }
 
   /** Full score views, for the snapshot each alert keeps and the webhook payload. */
@@ -242,5 +253,42 @@ export class AlertsRepository {
       [JSON.stringify(rows)],
     );
   }
-}
 
+  /** Newest first; the cursor keeps microseconds. */
+  page(filters: AlertFilters, after: TimeCursor | undefined, limit: number): Promise<AlertRow[]> {
+    const filter = new SqlFilter()
+      .where('a.status = ?', filters.status)
+      .where('a.rule = ?', filters.rule)
+      .where('a.recipient = ?', filters.recipient)
+      .where('lower(a.recipient) = ?', filters.forRecipient)
+      .where('acc.external_id = ?', filters.account)
+      .where('a.as_of >= ?', filters.from)
+      .where('a.as_of <= ?', filters.to)
+      .where("a.snapshot->>'csmOwner' = ?", filters.csmOwner)
+      .where("a.snapshot->>'salesOwner' = ?", filters.salesOwner);
+    pastCursor(filter, after, { column: 'a.created_at', id: 'a.id', idType: 'uuid' });
+    return queryRows<AlertRow>(this.db, `${ALERT_SELECT} ${filter.clause} ORDER BY a.created_at DESC, a.id DESC LIMIT ${filter.param(limit)}`, filter.params);
+  }
+
+  /** One alert, locked for the caller's transaction when `lock`. */
+  async alert(on: DataSource | EntityManager, id: string, lock = false): Promise<AlertRow | null> {
+    const [row] = await queryRows<AlertRow>(on, `${ALERT_SELECT} WHERE a.id = $1 ${lock ? 'FOR UPDATE OF a' : ''}`, [id]);
+    return row ?? null;
+  }
+
+  async setStatus(tx: EntityManager, id: string, change: { status: 'snoozed' | 'dismissed'; snoozedUntil: string | null; reason: string | null; by: string }): Promise<void> {
+    await tx.query(
+      `UPDATE alerts SET status = $2, snoozed_until = $3, status_reason = $4, status_by = $5, updated_at = now() WHERE id = $1`,
+      [id, change.status, change.snoozedUntil, change.reason, change.by],
+    );
+  }
+
+  /** A suppression for the alert's account and rule; the episode counts as dealt with (the rules stop retrying it; a snooze brings it back on its day). */
+  async suppress(tx: EntityManager, alert: Pick<AlertRow, 'id' | 'account_id' | 'rule'>, suppression: { kind: Suppression['kind']; until: string; reason: string | null; by: string }): Promise<void> {
+    await tx.query(
+      `INSERT INTO alert_suppressions (account_id, rule, kind, until, alert_id, reason, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+      [alert.account_id, alert.rule, suppression.kind, suppression.until, alert.id, suppression.reason, suppression.by],
+    );
+    await tx.query(`UPDATE alert_conditions SET notified = true, updated_at = now() WHERE account_id = $1 AND rule = $2`, [alert.account_id, alert.rule]);
+  }
+}

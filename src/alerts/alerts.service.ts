@@ -3,7 +3,8 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
 import { addDays, today } from '../common/dates.js';
-import { decodeCursor, toPage, type Page } from '../common/pagination.js';
+import { toPage, type Page } from '../common/pagination.js';
+import { decodeTimeCursor, type TimeCursor } from '../database/sql/time-cursor.js';
 import { notFound, ProblemException, unprocessable } from '../common/problem.js';
 import { ConfigVersionsService } from '../config-versions/config-versions.service.js';
 import type { ScoringConfig } from '../scoring/domain/config/scoring-config.types.js';
@@ -15,13 +16,9 @@ import { AlertsRepository, type AlertWrite, type SettleLookback } from './alerts
 import { ALERT_RULES, LIVE_STATUSES, type AlertRule, type RuleSettings } from './domain/alert.types.js';
 import { evaluateAlerts, type AlertDecision } from './domain/evaluate-alerts.js';
 import type { AlertView, ListAlertsQuery } from './dto/alerts.dto.js';
-import { queryRows } from '../database/sql/query-rows.js';
 import { enqueueEvents } from './webhooks/webhook-outbox.js';
 import type { AlertEvent } from './webhooks/webhook-event.types.js';
 import { WebhookDeliveryWorker } from './webhooks/webhook-delivery.worker.js';
-
-// Evaluations of different runs never interleave, whichever processes run them.
-const EVALUATION_LOCK = 7_421_010;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -34,10 +31,6 @@ export interface EvaluationSummary {
 
 export const settleLookback = (rules: ScoringConfig['alerts']['rules']): SettleLookback =>
   Object.fromEntries(ALERT_RULES.map((rule) => [rule, rules[rule].cooldownDays])) as SettleLookback;
-
-const ALERT_SELECT = `SELECT a.*, acc.external_id,
-    to_char(a.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS created_key
-  FROM alerts a JOIN accounts acc ON acc.id = a.account_id`;
 
 /**
  * Turns each successful run into alerts (rules in src/alerts/domain), records them with their
@@ -79,7 +72,7 @@ export class AlertsService implements OnModuleInit {
     const lookback = settleLookback(config.alerts.rules);
 
     const summary = await this.db.transaction(async (tx): Promise<EvaluationSummary> => {
-      await tx.query('SELECT pg_advisory_xact_lock($1)', [EVALUATION_LOCK]);
+      await this.repository.lockEvaluations(tx);
       const claim = await this.repository.claimEvaluation(tx, run.id, run.asOf);
       if (claim === 'already') return { runId: run.id, asOf: run.asOf, outcome: 'already evaluated', counts: {} };
       if (claim === 'backfill') return { runId: run.id, asOf: run.asOf, outcome: 'skipped: older than the latest evaluated run', counts: {} };
@@ -151,33 +144,12 @@ export class AlertsService implements OnModuleInit {
     return queued;
   }
 
-  async list(query: ListAlertsQuery): Promise<Page<AlertView>> {
+  /** `forRecipient`: only alerts addressed to this person (an owned csm/sales key's own), case-insensitively. */
+  async list(query: ListAlertsQuery, forRecipient: string | null = null): Promise<Page<AlertView>> {
     // Outcomes arrive through their own API; settling is applied when alerts are read as well as at each run.
     await this.closeSettledNow();
-    const after = decodeCursor(query.cursor, (v): v is [string, string] => Array.isArray(v) && v.length === 2 && v.every((x) => typeof x === 'string'));
-    const params: unknown[] = [];
-    const where: string[] = [];
-    const add = (sql: string, value: unknown) => {
-      params.push(value);
-      where.push(sql.replaceAll('?', `$${params.length}`));
-    };
-    if (query.status) add('a.status = ?', query.status);
-    if (query.rule) add('a.rule = ?', query.rule);
-    if (query.recipient) add('a.recipient = ?', query.recipient);
-    if (query.account) add('acc.external_id = ?', query.account);
-    if (query.from) add('a.as_of >= ?', query.from);
-    if (query.to) add('a.as_of <= ?', query.to);
-    if (after) {
-      params.push(after[0], after[1]);
-      where.push(`(a.created_at, a.id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
-    }
-    params.push(query.limit + 1);
-    const rows = await queryRows<AlertRow>(
-      this.db,
-      `${ALERT_SELECT} ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY a.created_at DESC, a.id DESC LIMIT $${params.length}`,
-      params,
-    );
-    const page = toPage(rows, query.limit, (row) => [row.created_key, row.id]);
+    const rows = await this.repository.page({ ...query, forRecipient: forRecipient ?? undefined }, decodeTimeCursor(query.cursor), query.limit + 1);
+    const page = toPage(rows, query.limit, (row) => [row.created_key, row.id] satisfies TimeCursor);
     return { items: page.items.map(toAlertView), nextCursor: page.nextCursor };
   }
 
@@ -191,10 +163,7 @@ export class AlertsService implements OnModuleInit {
     if (until <= today()) throw unprocessable('A snooze must end after today', [{ path: 'until', message: `until must be after ${today()}` }]);
     await this.closeSettledNow();
     return this.changeStatus(id, { kind: 'snooze', reason, by }, async (tx) => {
-      await tx.query(
-        `UPDATE alerts SET status = 'snoozed', snoozed_until = $2, status_reason = $3, status_by = $4, updated_at = now() WHERE id = $1`,
-        [id, until, reason, by],
-      );
+      await this.repository.setStatus(tx, id, { status: 'snoozed', snoozedUntil: until, reason, by });
       return until;
     });
   }
@@ -204,10 +173,7 @@ export class AlertsService implements OnModuleInit {
     const { config } = await this.configs.active();
     await this.closeSettledNow();
     return this.changeStatus(id, { kind: 'dismiss', reason, by }, async (tx, alert) => {
-      await tx.query(
-        `UPDATE alerts SET status = 'dismissed', snoozed_until = NULL, status_reason = $2, status_by = $3, updated_at = now() WHERE id = $1`,
-        [id, reason, by],
-      );
+      await this.repository.setStatus(tx, id, { status: 'dismissed', snoozedUntil: null, reason, by });
       return addDays(today(), config.alerts.rules[alert.rule].dismissDays);
     });
   }
@@ -227,19 +193,14 @@ export class AlertsService implements OnModuleInit {
         });
       }
       const until = await update(tx, alert);
-      await tx.query(
-        `INSERT INTO alert_suppressions (account_id, rule, kind, until, alert_id, reason, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-        [alert.account_id, alert.rule, kind, until, id, reason, by],
-      );
-      // The episode has been dealt with: the rules stop retrying it (a snooze brings it back on its day).
-      await tx.query(`UPDATE alert_conditions SET notified = true, updated_at = now() WHERE account_id = $1 AND rule = $2`, [alert.account_id, alert.rule]);
+      await this.repository.suppress(tx, alert, { kind, until, reason, by });
       return toAlertView(await this.row(tx, id));
     });
   }
 
   private async row(on: DataSource | EntityManager, id: string, lock = false): Promise<AlertRow> {
     if (!UUID.test(id)) throw notFound(`No alert ${id}`);
-    const [row] = await queryRows<AlertRow>(on, `${ALERT_SELECT} WHERE a.id = $1 ${lock ? 'FOR UPDATE OF a' : ''}`, [id]);
+    const row = await this.repository.alert(on, id, lock);
     if (!row) throw notFound(`No alert ${id}`);
     return row;
   }

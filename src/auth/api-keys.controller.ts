@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiProperty, ApiTags } from '@nestjs/swagger';
-import { IsIn, IsString, Length } from 'class-validator';
+import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { IsEmail, IsIn, IsOptional, IsString, Length } from 'class-validator';
 import { ApiKeysService } from './api-keys.service.js';
 import { ROLES, type Role } from './roles.js';
 
@@ -12,6 +12,13 @@ class CreateApiKeyDto {
   @ApiProperty({ enum: ROLES, example: 'ingest' })
   @IsIn(ROLES)
   role: Role;
+
+  @ApiPropertyOptional({
+    example: 'dana@vendor.example',
+    description: 'E-mail of the person the key belongs to. An owned csm key sees only accounts whose csmOwner is this address, an owned sales key only those whose salesOwner is.',
+  })
+  @IsOptional() @IsEmail({}, { message: 'owner must be an e-mail address' }) @Length(3, 200)
+  owner?: string;
 }
 
 @ApiTags('api-keys')
@@ -23,8 +30,8 @@ export class ApiKeysController {
   /** Admin only. The key is in this response once and never again (only its hash is stored). */
   @Post()
   async create(@Body() body: CreateApiKeyDto) {
-    const { key, record } = await this.keys.create(body.name, body.role);
-    return { id: record.id, name: record.name, role: record.role, key, createdAt: record.createdAt };
+    const { key, record } = await this.keys.create(body.name, body.role, body.owner ?? null);
+    return { id: record.id, name: record.name, role: record.role, owner: record.owner, key, createdAt: record.createdAt };
   }
 
   @Get()

@@ -1,18 +1,17 @@
-import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
+import { Inject, Injectable } from '@nestjs/common';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { IsNull, Repository } from 'typeorm';
 import { notFound } from '../common/problem.js';
 import { ENV } from '../config/env.provider.js';
-import { Inject } from '@nestjs/common';
 import type { Env } from '../config/env.js';
-import { ApiKey } from './api-key.entity.js';
+import { ApiKeysRepository, type ApiKey } from './api-keys.repository.js';
 import type { Role } from './roles.js';
 
 export interface Caller {
   keyId: string | null;
   name: string;
   role: Role;
+  /** The key owner's e-mail (lower-cased), or null for keys tied to no person. */
+  owner: string | null;
 }
 
 const hash = (key: string) => createHash('sha256').update(key).digest('hex');
@@ -20,31 +19,30 @@ const hash = (key: string) => createHash('sha256').update(key).digest('hex');
 @Injectable()
 export class ApiKeysService {
   constructor(
-    @InjectRepository(ApiKey) private readonly keys: Repository<ApiKey>,
+    private readonly keys: ApiKeysRepository,
     @Inject(ENV) private readonly env: Env,
   ) {}
 
-  async create(name: string, role: Role): Promise<{ key: string; record: ApiKey }> {
+  async create(name: string, role: Role, owner: string | null = null): Promise<{ key: string; record: ApiKey }> {
     const key = `hs_${randomBytes(24).toString('base64url')}`;
-    const record = await this.keys.save(this.keys.create({ name, role, keyHash: hash(key), keyPrefix: key.slice(0, 7), revokedAt: null }));
+    const record = await this.keys.insert({ name, role, owner: owner?.toLowerCase() ?? null, keyHash: hash(key), keyPrefix: key.slice(0, 7) });
     return { key, record };
   }
 
   list(): Promise<ApiKey[]> {
-    return this.keys.find({ order: { createdAt: 'ASC' } });
+    return this.keys.list();
   }
 
   async revoke(id: string): Promise<void> {
-    const result = await this.keys.update({ id, revokedAt: IsNull() }, { revokedAt: new Date() });
-    if (!result.affected) throw notFound(`No active API key ${id}`);
+    if (!(await this.keys.revoke(id))) throw notFound(`No active API key ${id}`);
   }
 
   async authenticate(key: string): Promise<Caller | null> {
     const admin = this.env.ADMIN_API_KEY;
     if (admin && key.length === admin.length && timingSafeEqual(Buffer.from(key), Buffer.from(admin))) {
-      return { keyId: null, name: 'admin (ADMIN_API_KEY)', role: 'admin' };
+      return { keyId: null, name: 'admin (ADMIN_API_KEY)', role: 'admin', owner: null };
     }
-    const found = await this.keys.findOne({ where: { keyHash: hash(key), revokedAt: IsNull() } });
-    return found ? { keyId: found.id, name: found.name, role: found.role } : null;
+    const found = await this.keys.activeByHash(hash(key));
+    return found ? { keyId: found.id, name: found.name, role: found.role, owner: found.owner } : null;
   }
 }

@@ -27,13 +27,13 @@ describe('runCli argument parsing', () => {
   it('passes fit, import, score and config options', async () => {
     const { handlers, calls } = stubs();
     const io = recordingIo();
-    await runCli(['fit', '--as-of', '2026-06-01,2026-07-01', '--l2', '0.5', '--holdout-from', '2026-07-01', '--out', 'cand.yaml'], io, handlers);
+    await runCli(['fit', '--as-of', '2026-06-01,2026-07-01', '--target', 'churn', '--l1-ratio', '0.5', '--holdout-from', '2026-07-01', '--out', 'cand.yaml'], io, handlers);
     await runCli(['import', 'usage.csv', '--mode', 'add'], io, handlers);
     await runCli(['score', '--as-of', '2026-06-30'], io, handlers);
     await runCli(['config', 'validate', 'scoring.yaml'], io, handlers);
     await runCli(['config', 'diff', 'scoring.yaml'], io, handlers);
     expect(calls).toEqual([
-      { command: 'fit', args: [{ asOf: ['2026-06-01', '2026-07-01'], l2: 0.5, holdoutFrom: '2026-07-01', out: 'cand.yaml' }] },
+      { command: 'fit', args: [{ asOf: ['2026-06-01', '2026-07-01'], target: 'churn', l1Ratio: 0.5, holdoutFrom: '2026-07-01', out: 'cand.yaml' }] },
       { command: 'import', args: ['usage.csv', { mode: 'add' }] },
       { command: 'score', args: [{ asOf: '2026-06-30' }] },
       { command: 'configValidate', args: ['scoring.yaml'] },
@@ -55,7 +55,8 @@ describe('runCli argument parsing', () => {
     expect(await runCli(['backtest'], io, handlers)).toBe(2);
     expect(io.errors()).toMatch(/required option '--as-of <dates>' not specified/);
     expect(await runCli(['import', 'u.csv', '--mode', 'merge'], io, handlers)).toBe(2);
-    expect(await runCli(['fit', '--as-of', '2026-06-01', '--l2', '-1'], io, handlers)).toBe(2);
+    expect(await runCli(['fit', '--as-of', '2026-06-01', '--l1-ratio', '2'], io, handlers)).toBe(2);
+    expect(await runCli(['fit', '--as-of', '2026-06-01', '--target', 'upsell'], io, handlers)).toBe(2);
     expect(await runCli(['nonsense'], io, handlers)).toBe(2);
     expect(calls).toEqual([]);
   });

@@ -93,10 +93,11 @@ export function buildProgram(io: CliIo, handlers: CommandHandlers, setExitCode: 
     .action((options: Parameters<typeof backtestCommand>[0], command: Command) => run(() => handlers.backtest(options, context(command))));
 
   sub(program, 'fit')
-    .description('fit churn coefficients and component weights on outcomes; prints the candidate beside the active config (never activates it)')
+    .description('fit learned churn and expansion models on every metric and recorded outcomes; reports them out of time against the active config (never activates them)')
     .requiredOption('--as-of <dates>', DATES_HELP, parseDateList)
-    .option('--horizon <days>', 'churn horizon in days (7–365; default 90)', integerParser(7, 365))
-    .option('--l2 <lambda>', 'L2 penalty on standardised inputs (0–100; default 0.01)', numberParser(0, 100))
+    .addOption(new Option('--target <target>', 'which model to fit').choices(['churn', 'expansion', 'both']).default('both'))
+    .option('--horizon <days>', 'outcome horizon in days (7–365; default 90)', integerParser(7, 365))
+    .option('--l1-ratio <alpha>', 'elastic-net mixing: 1 = lasso (default), 0 = ridge', numberParser(0, 1))
     .option('--holdout-from <date>', 'out-of-time check: fit before this date, test from it (default: the last third of the dates)', parseDay)
     .option('--k <n>', 'list length for precision@k (default 20)', integerParser(1, 10_000))
     .option('--out <file>', 'write the candidate config here (.yaml, or .json)')

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { cloneConfig } from '../scoring/domain/testing/account-features.factory.js';
+import { shippedConfig } from '../config/scoring-config/testing/shipped-config.js';
 import { orderLikeSchema } from './config-key-order.js';
 
 /** Sorts keys by length then alphabetically at every level, as PostgreSQL's jsonb stores them. */
@@ -11,7 +11,7 @@ function jsonbOrder(value: unknown): unknown {
 }
 
 describe('orderLikeSchema', () => {
-  const shipped = cloneConfig();
+  const shipped = shippedConfig();
   const scrambled = jsonbOrder(shipped) as typeof shipped;
 
   it('restores the schema order of sections and settings without changing any value', () => {

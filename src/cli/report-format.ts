@@ -3,13 +3,16 @@
  * answer; these tables pick what a person compares: AUC, lift, precision@k, calibration.
  */
 
-import type { BacktestReport, FitReport } from '../tuning/backtest.types.js';
+import type { BacktestReport } from '../tuning/backtest.types.js';
 import type { RankingSummary } from '../tuning/domain/backtest-evaluation.js';
+import type { FitJobView } from '../tuning/fit-jobs/fit-job-view.js';
+import type { ModelFitReport, TargetReport } from '../tuning/model-fit.types.js';
 
 // The CLI prints what the API answers: the server's own response types, imported for types only.
 export type RankingFigures = Pick<RankingSummary, 'auc' | 'liftTopDecile' | 'precisionAtK' | 'k' | 'count' | 'positives'> & { brier?: number | null };
 export type BacktestAnswer = BacktestReport;
-export type FitAnswer = FitReport;
+export type FitAnswer = ModelFitReport;
+export type FitJobAnswer = FitJobView;
 
 const fixed = (value: number | null | undefined, digits = 3) => (value === null || value === undefined ? 'n/a' : value.toFixed(digits));
 
@@ -51,43 +54,50 @@ export function formatBacktest(answer: BacktestAnswer): string[] {
 }
 
 export function formatFit(answer: FitAnswer): string[] {
-  const { candidate, active } = answer.backtest;
-  const k = candidate.churn.k;
   const lines = [
-    `Fit on config version ${answer.basedOn.configVersion}: ${answer.model.rows} account-dates (${answer.asOf.join(', ')}), ` +
-      `${answer.model.positives} churned within ${answer.horizonDays} days; l2 ${answer.l2}, ${answer.model.iterations} Newton steps${answer.model.converged ? '' : ' (NOT converged)'}`,
-    '',
-    'Churn model (raw = on the config scale; std = per standard deviation):',
-    ...table([
-      ['  input', 'current', 'fitted', 'std'],
-      ['  intercept', String(answer.intercept.current), String(answer.intercept.value), ''],
-      ...answer.coefficients.map((c) => [`  ${c.input}`, String(c.current), String(c.value), c.fitted ? fixed(c.standardised, 3) : 'kept']),
-    ]),
-    '',
-    'Component weights:',
-    ...table([
-      ['  component', 'current', 'proposed', 'note'],
-      ...answer.weights.map((w) => [`  ${w.component}`, String(w.current), String(w.proposed), w.note ?? '']),
-    ], [3]),
-    '',
-    'Backtest, same dates:',
-    ...table([
-      RANKING_HEADER(k),
-      rankingRow('churn, active', active.churn),
-      rankingRow('churn, candidate', candidate.churn),
-      rankingRow('expansion, active', active.expansion),
-      rankingRow('expansion, candidate', candidate.expansion),
-    ]),
+    `Fit on config version ${answer.basedOn.configVersion}: ${answer.asOf.length} date(s) ${answer.asOf.join(', ')}, horizon ${answer.horizonDays} days, ` +
+      `elastic-net α ${answer.l1Ratio}, ${answer.seconds.toFixed(1)} s`,
   ];
-  if (answer.outOfTime) {
-    lines.push(
-      '',
-      `Out of time: fitted on ${answer.outOfTime.fitOn.join(', ')}; tested on ${answer.outOfTime.testOn.join(', ')}`,
-      ...table([RANKING_HEADER(answer.outOfTime.candidate.k), rankingRow('churn, active', answer.outOfTime.active), rankingRow('churn, candidate', answer.outOfTime.candidate)]),
-    );
-  }
-  lines.push('', 'The candidate is not active. Review it, then apply it with PUT /v1/config.');
+  for (const report of [answer.churn, answer.expansion]) if (report !== null) lines.push('', ...formatTarget(report, answer.k));
+  lines.push('', 'The candidate is not active. Preview it (POST /v1/config/preview), then apply it with PUT /v1/config.');
   return [...lines, ...formatWarnings(answer.warnings)];
+}
+
+function formatTarget(report: TargetReport, k: number): string[] {
+  const title = report.target === 'churn' ? 'Churn model' : 'Expansion model (drives upgrade readiness)';
+  const lines = [
+    `${title}: ${report.rows} account-dates, ${report.positives} positive; ${report.candidates} candidate inputs, ${report.groups.length} group(s) kept; penalty λ ${report.penalty.lambda.toPrecision(3)} chosen over ${report.penalty.folds.length} time-split fold(s)`,
+    ...table(
+      [
+        ['  group', 'std coef', 'importance', 'members'],
+        ...report.groups.map((group) => [`  ${group.name}`, fixed(group.standardised), `${Math.round(group.importance * 100)}%`, group.members.map((member) => member.feature).join(', ')]),
+      ],
+      [3],
+    ),
+    `  dropped: ${report.dropped.length} candidate input(s)`,
+  ];
+  if (report.outOfTime !== null) {
+    const oot = report.outOfTime;
+    lines.push(
+      `  Out of time: fitted on ${oot.fitOn.join(', ')}; tested on ${oot.testOn.join(', ')}`,
+      ...table([
+        ['  ', 'AUC', 'lift@10%', `precision@${k}`, 'Brier', 'positives'],
+        ['  candidate', fixed(oot.candidate.auc), fixed(oot.candidate.liftTopDecile, 2), fixed(oot.candidate.precisionAtK), fixed(oot.candidate.brier), `${oot.candidate.positives} / ${oot.candidate.count}`],
+        ['  active config', fixed(oot.active.auc), fixed(oot.active.liftTopDecile, 2), fixed(oot.active.precisionAtK), fixed(oot.active.brier), `${oot.active.positives} / ${oot.active.count}`],
+        [`  best single input (${oot.bestSingleInput.input})`, fixed(oot.bestSingleInput.auc), fixed(oot.bestSingleInput.liftTopDecile, 2), fixed(oot.bestSingleInput.precisionAtK), 'n/a', `${oot.bestSingleInput.positives} / ${oot.bestSingleInput.count}`],
+      ]),
+    );
+    if (oot.candidate.calibration !== null) {
+      lines.push(
+        '  Calibration out of time (candidate):',
+        ...table([
+          ['    probability', 'accounts', 'predicted', 'observed'],
+          ...oot.candidate.calibration.filter((bucket) => bucket.count > 0).map((bucket) => [`    ${bucket.from.toFixed(1)}–${bucket.to.toFixed(1)}`, String(bucket.count), fixed(bucket.meanPredicted), fixed(bucket.observedRate)]),
+        ]),
+      );
+    }
+  }
+  return [...lines, ...report.warnings.map((warning) => `  ! ${warning}`)];
 }
 
 function formatWarnings(warnings: readonly string[]): string[] {

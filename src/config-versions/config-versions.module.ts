@@ -1,12 +1,13 @@
 import { Module, RequestMethod, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
 import { ConfigController } from './config.controller.js';
+import { ConfigVersionsRepository } from './config-versions.repository.js';
 import { ConfigVersionsService } from './config-versions.service.js';
 import { yamlBodyParser } from './yaml-body.middleware.js';
 
 /** Scoring config versions and the config API. */
 @Module({
   controllers: [ConfigController],
-  providers: [ConfigVersionsService],
+  providers: [ConfigVersionsRepository, ConfigVersionsService],
   exports: [ConfigVersionsService],
 })
 export class ConfigVersionsModule implements NestModule {

@@ -3,20 +3,13 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { DataSource } from 'typeorm';
+import { ConfigVersionsRepository, type ConfigVersion } from './config-versions.repository.js';
 import { ENV } from '../config/env.provider.js';
 import type { Env } from '../config/env.js';
 import { parseScoringConfig } from '../config/scoring-config/scoring-config.loader.js';
 import type { ScoringConfig } from '../scoring/domain/config/scoring-config.types.js';
 
-export interface ConfigVersion {
-  version: number;
-  checksum: string;
-  config: ScoringConfig;
-  source: 'file' | 'api' | 'cli';
-  author: string;
-  comment: string | null;
-  createdAt: string;
-}
+export type { ConfigVersion };
 
 export type ConfigVersionSummary = Omit<ConfigVersion, 'config'> & { active: boolean };
 
@@ -26,29 +19,6 @@ export type ReplaceResult =
   | { outcome: 'stale'; active: ConfigVersion | null };
 
 export type ConfigActivatedListener = (version: ConfigVersion) => Promise<void> | void;
-
-interface ConfigVersionRow {
-  version: number;
-  checksum: string;
-  config: ScoringConfig;
-  source: ConfigVersion['source'];
-  author: string;
-  comment: string | null;
-  created_at: Date;
-}
-
-const toVersion = (row: ConfigVersionRow): ConfigVersion => ({
-  version: row.version,
-  checksum: row.checksum,
-  config: row.config,
-  source: row.source,
-  author: row.author,
-  comment: row.comment,
-  createdAt: row.created_at.toISOString(),
-});
-
-// Same value in every process: seeding from the file happens once however many start together.
-const SEED_LOCK = 7_421_002;
 
 export class ScoringConfigFileError extends Error {
   override name = 'ScoringConfigFileError';
@@ -67,6 +37,7 @@ export class ConfigVersionsService implements OnModuleInit {
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
+    private readonly versions: ConfigVersionsRepository,
     @Inject(ENV) private readonly env: Env,
   ) {}
 
@@ -85,39 +56,34 @@ export class ConfigVersionsService implements OnModuleInit {
       throw new ScoringConfigFileError(`The scoring config ${file} is invalid:\n${lines}`);
     }
     return this.db.transaction(async (tx) => {
-      await tx.query('SELECT pg_advisory_xact_lock($1)', [SEED_LOCK]);
-      const [lastFromFile]: Array<{ checksum: string }> = await tx.query(
-        `SELECT checksum FROM config_versions WHERE source = 'file' ORDER BY version DESC LIMIT 1`,
-      );
-      if (lastFromFile?.checksum === parsed.checksum) return null;
-      const [row]: ConfigVersionRow[] = await tx.query(
-        `INSERT INTO config_versions (checksum, config, source, author, comment)
-         VALUES ($1, $2, 'file', $3, $4) RETURNING *`,
-        [parsed.checksum, JSON.stringify(parsed.config), `file:${this.env.SCORING_CONFIG}`, lastFromFile ? 'file changed' : 'initial version from file'],
-      );
-      this.logger.log(`scoring config version ${row!.version} loaded from ${file} (checksum ${parsed.checksum.slice(0, 12)})`);
-      return toVersion(row!);
+      await this.versions.lockActivation(tx);
+      const lastFromFile = await this.versions.lastFromFileChecksum(tx);
+      if (lastFromFile === parsed.checksum) return null;
+      const version = await this.versions.insert(tx, {
+        checksum: parsed.checksum,
+        config: parsed.config,
+        source: 'file',
+        author: `file:${this.env.SCORING_CONFIG}`,
+        comment: lastFromFile !== null ? 'file changed' : 'initial version from file',
+      });
+      this.logger.log(`scoring config version ${version.version} loaded from ${file} (checksum ${parsed.checksum.slice(0, 12)})`);
+      return version;
     });
   }
 
   async active(): Promise<ConfigVersion> {
-    const [row]: ConfigVersionRow[] = await this.db.query('SELECT * FROM config_versions ORDER BY version DESC LIMIT 1');
-    if (!row) throw new Error('No scoring config version is stored; the service seeds one from SCORING_CONFIG at start');
-    return toVersion(row);
+    const active = await this.versions.active();
+    if (!active) throw new Error('No scoring config version is stored; the service seeds one from SCORING_CONFIG at start');
+    return active;
   }
 
-  async get(version: number): Promise<ConfigVersion | null> {
-    const [row]: ConfigVersionRow[] = await this.db.query('SELECT * FROM config_versions WHERE version = $1', [version]);
-    return row ? toVersion(row) : null;
+  get(version: number): Promise<ConfigVersion | null> {
+    return this.versions.get(version);
   }
 
   /** Stores an already validated config as the new active version. */
-  async activate(config: ScoringConfig, checksum: string, source: 'api' | 'cli', author: string, comment: string | null): Promise<ConfigVersion> {
-    const [row]: ConfigVersionRow[] = await this.db.query(
-      `INSERT INTO config_versions (checksum, config, source, author, comment) VALUES ($1, $2, $3, $4, $5) RETURNING *`,
-      [checksum, JSON.stringify(config), source, author, comment],
-    );
-    return toVersion(row!);
+  activate(config: ScoringConfig, checksum: string, source: 'api' | 'cli', author: string, comment: string | null): Promise<ConfigVersion> {
+    return this.versions.insert(this.db, { checksum, config, source, author, comment });
   }
 
   /**
@@ -131,18 +97,14 @@ export class ConfigVersionsService implements OnModuleInit {
     options: { source: 'api' | 'cli'; author: string; comment: string | null; ifMatch?: readonly string[] },
   ): Promise<ReplaceResult> {
     const result = await this.db.transaction(async (tx): Promise<ReplaceResult> => {
-      await tx.query('SELECT pg_advisory_xact_lock($1)', [SEED_LOCK]);
-      const [activeRow]: ConfigVersionRow[] = await tx.query('SELECT * FROM config_versions ORDER BY version DESC LIMIT 1');
-      const active = activeRow ? toVersion(activeRow) : null;
+      await this.versions.lockActivation(tx);
+      const active = await this.versions.active(tx);
       if (options.ifMatch !== undefined && !options.ifMatch.includes('*') && !options.ifMatch.includes(active?.checksum ?? '')) {
         return { outcome: 'stale', active };
       }
       if (active?.checksum === candidate.checksum) return { outcome: 'unchanged', version: active, previous: active };
-      const [row]: ConfigVersionRow[] = await tx.query(
-        `INSERT INTO config_versions (checksum, config, source, author, comment) VALUES ($1, $2, $3, $4, $5) RETURNING *`,
-        [candidate.checksum, JSON.stringify(candidate.config), options.source, options.author, options.comment],
-      );
-      return { outcome: 'created', version: toVersion(row!), previous: active };
+      const version = await this.versions.insert(tx, { ...candidate, source: options.source, author: options.author, comment: options.comment });
+      return { outcome: 'created', version, previous: active };
     });
     if (result.outcome === 'created') {
       this.logger.log(
@@ -167,28 +129,16 @@ export class ConfigVersionsService implements OnModuleInit {
 
   /** History without bodies, newest first; `beforeVersion` is the keyset cursor. */
   async page(limit: number, beforeVersion?: number): Promise<{ items: ConfigVersionSummary[]; hasMore: boolean; activeVersion: number | null }> {
-    const rows: ConfigVersionRow[] = await this.db.query(
-      `SELECT version, checksum, source, author, comment, created_at, NULL::jsonb AS config FROM config_versions
-       ${beforeVersion === undefined ? '' : 'WHERE version < $2'} ORDER BY version DESC LIMIT $1`,
-      beforeVersion === undefined ? [limit + 1] : [limit + 1, beforeVersion],
-    );
-    const [newest]: Array<{ version: number | null }> = await this.db.query('SELECT max(version) AS version FROM config_versions');
-    const activeVersion = newest?.version ?? null;
+    const rows = await this.versions.page(limit + 1, beforeVersion);
+    const activeVersion = await this.versions.activeVersion();
     return {
-      items: rows.slice(0, limit).map((row) => {
-        const { config: _config, ...view } = toVersion(row);
-        return { ...view, active: view.version === activeVersion };
-      }),
+      items: rows.slice(0, limit).map((view) => ({ ...view, active: view.version === activeVersion })),
       hasMore: rows.length > limit,
       activeVersion,
     };
   }
 
-  async list(): Promise<Array<Omit<ConfigVersion, 'config'>>> {
-    const rows: ConfigVersionRow[] = await this.db.query('SELECT * FROM config_versions ORDER BY version DESC');
-    return rows.map((row) => {
-      const { config: _config, ...view } = toVersion(row);
-      return view;
-    });
+  list(): Promise<Array<Omit<ConfigVersion, 'config'>>> {
+    return this.versions.all();
   }
 }

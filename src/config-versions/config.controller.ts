@@ -15,7 +15,7 @@ import {
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import type { AuthedRequest } from '../auth/api-key.guard.js';
-import { READERS } from '../auth/roles.js';
+import { OPERATORS } from '../auth/roles.js';
 import { Roles } from '../auth/roles.decorator.js';
 import { decodeCursor, encodeCursor } from '../common/pagination.js';
 import { notFound, ProblemException, validationProblem } from '../common/problem.js';
@@ -43,7 +43,7 @@ export class ConfigController {
   constructor(private readonly configs: ConfigVersionsService) {}
 
   @Get()
-  @Roles(...READERS)
+  @Roles(...OPERATORS)
   @ApiOperation({
     summary: 'The active scoring config',
     description:
@@ -119,7 +119,7 @@ export class ConfigController {
   }
 
   @Get('versions')
-  @Roles(...READERS)
+  @Roles(...OPERATORS)
   @ApiOperation({ summary: 'Config version history, newest first, without bodies', description: 'Cursor pagination (`limit`, `cursor`, `nextCursor`).' })
   @ApiOkResponse({ type: ConfigVersionsPageDto })
   async versions(@Query() query: ConfigVersionsQuery): Promise<ConfigVersionsPageDto> {
@@ -130,7 +130,7 @@ export class ConfigController {
   }
 
   @Get('versions/:version')
-  @Roles(...READERS)
+  @Roles(...OPERATORS)
   @ApiOperation({ summary: 'One stored config version with its body', description: 'JSON, or YAML with `Accept: application/yaml` (as GET /v1/config).' })
   @ApiParam({ name: 'version', example: 1 })
   @ApiProduces('application/json', 'application/yaml')
@@ -150,7 +150,7 @@ export class ConfigController {
   }
 
   @Get('schema')
-  @Roles(...READERS)
+  @Roles(...OPERATORS)
   @ApiOperation({
     summary: 'JSON Schema of the scoring config',
     description: 'Draft-07, as `application/schema+json`. PUT also checks what a schema cannot express (names that must exist, yellow below green, cron syntax…).',

@@ -4,10 +4,17 @@ import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength,
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
-/** Process settings (DESIGN §3). Everything RevOps tunes lives in config/scoring.yaml instead. */
+/** Process settings (README, "Settings"). Everything RevOps tunes lives in config/scoring.yaml instead. */
 export class Env {
   @Type(() => Number) @IsInt() @Min(0) @Max(65535)
   PORT = 3000;
+
+  /**
+   * Interface to listen on. Loopback by default, so a demo on a laptop is not served to the
+   * network; set 0.0.0.0 (or a specific address) in production behind the load balancer.
+   */
+  @IsString() @MinLength(1)
+  HOST = '127.0.0.1';
 
   @IsOptional() @Matches(/^postgres(ql)?:\/\//, { message: 'DATABASE_URL must be a postgres:// URL' })
   DATABASE_URL?: string;
@@ -32,6 +39,14 @@ export class Env {
 
   @Type(() => Number) @IsInt() @Min(1)
   WEBHOOK_RETRY_BASE_MS = 30000;
+
+  /**
+   * Webhook URLs may target loopback and private networks only when this is true (receivers on
+   * the same network as the service); otherwise such URLs are refused so an API key cannot make
+   * the server call internal services.
+   */
+  @IsIn(['true', 'false'])
+  WEBHOOK_ALLOW_PRIVATE_HOSTS: 'true' | 'false' = 'false';
 
   @IsOptional() @IsUrl({ require_tld: false })
   HUBSPOT_BASE_URL?: string;

@@ -1,14 +1,17 @@
 import pg from 'pg';
 import type { DataSourceOptions } from 'typeorm';
 import { MIGRATIONS } from '../../migrations/index.js';
-import { ENTITIES } from './entities.js';
 
-/** The one place the TypeORM options are built, for the app, the CLI and the tests. */
+/**
+ * The one place the TypeORM options are built, for the app, the CLI and the tests. TypeORM is
+ * the pool, the transactions and the migration runner; there are no entities: each module's
+ * repositories own its tables' SQL (see docs/architecture.md, "Database access").
+ */
 export function buildDataSourceOptions(url: string): DataSourceOptions {
   return {
     type: 'postgres',
     url,
-    entities: ENTITIES,
+    entities: [],
     migrations: MIGRATIONS,
     migrationsTableName: 'typeorm_migrations',
     migrationsTransactionMode: 'each',

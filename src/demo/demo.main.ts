@@ -21,6 +21,7 @@ import { eventPlan, sentAsEvents, tenantEventBatches } from './tenant-events.js'
 /** Only for a local demo: anyone who reads this file knows it. */
 export const DEMO_ADMIN_KEY = 'demo-admin-key-change-me';
 const DEMO_CSM_KEY_NAME = 'demo csm';
+const DEMO_REVOPS_KEY_NAME = 'demo revops';
 
 const USAGE = 'Usage: npm run demo -- [--accounts 300] [--days 180] [--seed N] [--end-day YYYY-MM-DD (default: yesterday)] [--events (defaults then 100 accounts, 60 days)]';
 
@@ -88,6 +89,11 @@ function printGuide(baseUrl: string, adminKey: string, csmKey: string, tenant: D
   say(`  # then, as that CSM, the at-risk list of their book`);
   say(`  curl -s -H "Authorization: Bearer ${csmKey}" "${baseUrl}/v1/lists/at-risk?owner=${encodeURIComponent(csm)}&limit=10"`);
   say();
+}
+
+function demoCsmOwner(tenant: DemoTenant): string {
+  const declining = firstOf(tenant, 'declining') ?? tenant.accounts[0]!.externalId;
+  return tenant.accounts.find((account) => account.externalId === declining)?.csmOwner ?? tenant.accounts[0]!.csmOwner;
 }
 
 function printFailure(error: unknown): void {
@@ -162,12 +168,21 @@ try {
   }
 
   const revoked = await revokeApiKeysNamed(running.url, adminKey, DEMO_CSM_KEY_NAME);
-  const csm = await createApiKey(running.url, adminKey, DEMO_CSM_KEY_NAME, 'csm');
+  // The CSM key names its owner, so the console opens on that CSM's own book.
+  const csmOwner = demoCsmOwner(tenant);
+  const csm = await createApiKey(running.url, adminKey, DEMO_CSM_KEY_NAME, 'csm', csmOwner);
   if (revoked > 0) say(`  (revoked ${revoked} earlier demo csm key${revoked > 1 ? 's' : ''})`);
+  await revokeApiKeysNamed(running.url, adminKey, DEMO_REVOPS_KEY_NAME);
+  const revops = await createApiKey(running.url, adminKey, DEMO_REVOPS_KEY_NAME, 'revops');
 
   printGuide(running.url, adminKey, csm.key, tenant);
   await printScoringSummary(running.url, adminKey, tenant.options.endDay, say);
   say();
+  say('──────────────────────────────────────────────────────────────────────────────');
+  say(` Web console: ${running.url}/`);
+  say(`   sign in as the CSM ${csmOwner} (their own book) with: ${csm.key}`);
+  say(`   or as RevOps (config, backtest, runs) with:            ${revops.key}`);
+  say('──────────────────────────────────────────────────────────────────────────────');
   say('Serving until Ctrl-C.');
 } catch (error) {
   printFailure(error);

@@ -5,6 +5,7 @@
  */
 import { usageCsvChunks, type CsvProgress } from './usage-csv.js';
 import type { DemoAccount, DemoTenant } from './tenant.types.js';
+import type { UsageWriteResult } from '../usage/usage.types.js';
 
 export type LoadLog = (line: string) => void;
 
@@ -19,16 +20,8 @@ export interface LoadOptions {
   skipUsageMetric?: (metric: string) => boolean;
 }
 
-/** The usage import's answer (DESIGN §4); more fields may come. */
-export interface UsageImportResult {
-  rowsReceived: number;
-  rowsWritten: number;
-  accounts?: number;
-  metrics?: number;
-  fromDay?: string | null;
-  toDay?: string | null;
-  [field: string]: unknown;
-}
+/** The usage import's answer (README, "API"); more fields may come. */
+export type UsageImportResult = UsageWriteResult & { [field: string]: unknown };
 
 export interface LoadSummary {
   plans: number;
@@ -111,8 +104,8 @@ export async function loadTenantViaApi(
 }
 
 /** Creates an API key (`POST /v1/api-keys`); the key itself is only in this answer. */
-export async function createApiKey(baseUrl: string, adminKey: string, name: string, role: string): Promise<{ id: string; key: string }> {
-  return (await apiClient(baseUrl, adminKey).json('POST', '/v1/api-keys', { name, role })) as { id: string; key: string };
+export async function createApiKey(baseUrl: string, adminKey: string, name: string, role: string, owner?: string): Promise<{ id: string; key: string }> {
+  return (await apiClient(baseUrl, adminKey).json('POST', '/v1/api-keys', { name, role, ...(owner ? { owner } : {}) })) as { id: string; key: string };
 }
 
 /** Revokes every key called `name`, so repeated demo runs do not pile up keys. */

@@ -1,6 +1,6 @@
 /**
  * Shapes of the demo tenant. Plans, accounts and outcomes are exactly the request bodies of the
- * public API (DESIGN §4), so the loader sends them as they are.
+ * public API (README, "API"), so the loader sends them as they are.
  */
 
 import type { OutcomeType } from '../outcomes/dto/outcome.dto.js';

@@ -2,7 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { decodeCursor, toPage, type Page } from '../common/pagination.js';
+import { toPage, type Page } from '../common/pagination.js';
+import { SqlFilter } from '../database/sql/sql-filter.js';
+import { decodeTimeCursor, microsecondKey, pastCursor, type TimeCursor } from '../database/sql/time-cursor.js';
 import type { CrmName, SyncReport, SyncStatus, SyncTrigger, SyncView } from './crm-sync.types.js';
 import { queryRows } from '../database/sql/query-rows.js';
 
@@ -121,13 +123,14 @@ export class CrmSyncRepository {
   }
 
   async list(crm: CrmName, limit: number, cursor?: string): Promise<Page<SyncView>> {
-    const after = decodeCursor(cursor, (v): v is [string, string] => Array.isArray(v) && v.length === 2 && v.every((x) => typeof x === 'string'));
-    const rows: SyncRow[] = await this.db.query(
-      // Milliseconds, as the cursor carries them (a JS Date drops the microseconds).
-      `SELECT * FROM crm_syncs WHERE crm = $1 ${after ? `AND (date_trunc('milliseconds', started_at), id) < ($3::timestamptz, $4::uuid)` : ''}
-       ORDER BY date_trunc('milliseconds', started_at) DESC, id DESC LIMIT $2`,
-      after ? [crm, limit + 1, after[0], after[1]] : [crm, limit + 1],
+    const filter = pastCursor(new SqlFilter([crm]).always('crm = $1'), decodeTimeCursor(cursor), { column: 'started_at', id: 'id', idType: 'uuid' });
+    const rows = await queryRows<SyncRow & { started_key: string }>(
+      this.db,
+      `SELECT *, ${microsecondKey('started_at')} AS started_key FROM crm_syncs ${filter.clause}
+       ORDER BY started_at DESC, id DESC LIMIT ${filter.param(limit + 1)}`,
+      filter.params,
     );
-    return toPage(rows.map(toSyncView), limit, (sync) => [sync.startedAt, sync.id]);
+    const page = toPage(rows, limit, (row) => [row.started_key, row.id] satisfies TimeCursor);
+    return { items: page.items.map(toSyncView), nextCursor: page.nextCursor };
   }
 }

@@ -17,7 +17,7 @@ export interface CrmScoreRow extends CrmScoreFields {
 }
 
 /**
- * The field set every CRM receives (DESIGN §4), in CRM-neutral form. Each CRM's mapper renames
+ * The field set every CRM receives (README, "CRM sync"; docs/crm-fields.md), in CRM-neutral form. Each CRM's mapper renames
  * the keys (see crm-field-map.ts) and encodes the values the way that CRM's API wants them.
  */
 export interface CrmFieldValues {

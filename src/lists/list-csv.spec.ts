@@ -63,4 +63,23 @@ describe('list CSV', () => {
     expect(neutraliseFormula(-4.2)).toBe(-4.2);
     expect(neutraliseFormula('Acme')).toBe('Acme');
   });
+
+  it('neutralises formulas after leading white space and in full-width form', () => {
+    expect(neutraliseFormula(' =1+1')).toBe("' =1+1");
+    expect(neutraliseFormula('\n=1+1')).toBe("'\n=1+1");
+    expect(neutraliseFormula('\uFF1D1+1')).toBe("'\uFF1D1+1");
+    expect(neutraliseFormula('\u3000\uFF0BA1')).toBe("'\u3000\uFF0BA1");
+    expect(neutraliseFormula('-')).toBe("'-");
+    expect(neutraliseFormula('Acme - Europe')).toBe('Acme - Europe');
+  });
+
+  it('quotes a cell with a bare LF or CR or edge spaces, so one row stays one CSV record', () => {
+    const names = ['\n=1+1', '\r=2+2', 'Acme\rBeta', ' padded ', 'tab\tend\t', 'x\r\ny'];
+    const rows = names.map((name, i) => row({ rank: i + 1, externalId: `a${i}`, name }));
+    const records: string[][] = parse(listToCsv('at-risk', rows), { relax_column_count: false });
+    expect(records).toHaveLength(names.length + 1);
+    const nameAt = records[0]!.indexOf('name');
+    expect(records.slice(1).map((r) => r[nameAt])).toEqual(names.map((name) => neutraliseFormula(name)));
+    for (const record of records.slice(1)) expect(record[nameAt]).not.toMatch(/^[=+\-@]/);
+  });
 });

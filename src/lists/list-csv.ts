@@ -36,12 +36,23 @@ const driversColumn = (kind: ListKind): [string, (row: ListRow) => string] => [
 ];
 
 /**
- * A spreadsheet would run a cell starting with = + - @ as a formula; names and driver texts come
- * from customers' data, so such text cells get a leading apostrophe. Numbers are left alone.
+ * A spreadsheet would run a cell starting with = + - @ (or their full-width forms ＝ ＋ － ＠,
+ * which some spreadsheets fold to ASCII) as a formula, also after leading spaces or a tab/CR;
+ * names and driver texts come from customers' data, so such text cells get a leading apostrophe.
+ * Numbers are left alone.
  */
+const FORMULA_START = /^[\s\u3000]*[=+\-@\uFF1D\uFF0B\uFF0D\uFF20]|^[\t\r\n]/;
+
 export function neutraliseFormula(value: string | number | boolean | null): string | number | boolean | null {
-  return typeof value === 'string' && /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  return typeof value === 'string' && FORMULA_START.test(value) ? `'${value}` : value;
 }
+
+/**
+ * Cells that must be quoted beyond csv-stringify's own rule (which only looks for the delimiter,
+ * the quote and the whole record delimiter, so a bare LF or CR went out unquoted and split the
+ * record): any CR or LF, and leading or trailing white space, which readers may trim.
+ */
+const MUST_QUOTE = [/[\r\n",]/, /^\s/, /\s$/];
 
 /** RFC 4180: CRLF line ends, quotes where needed, a header row; the same rows and order as the JSON. */
 export function listToCsv(kind: ListKind, rows: ListRow[]): string {
@@ -52,6 +63,7 @@ export function listToCsv(kind: ListKind, rows: ListRow[]): string {
       header: true,
       columns: columns.map(([name]) => name),
       record_delimiter: 'windows',
+      quoted_match: MUST_QUOTE,
       cast: { boolean: (value) => (value ? 'true' : 'false') },
     },
   );

@@ -1,4 +1,6 @@
-import { Controller, Get, Headers, Query, Res } from '@nestjs/common';
+import { Controller, Get, Headers, Query, Req, Res } from '@nestjs/common';
+import type { AuthedRequest } from '../auth/api-key.guard.js';
+import { bookScopeOf } from '../auth/book-scope.js';
 import { ApiBearerAuth, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { READERS } from '../auth/roles.js';
@@ -18,21 +20,22 @@ export class ListsController {
   @Get('at-risk')
   @Roles(...READERS)
   @ApiProduces('application/json', 'text/csv')
-  atRisk(@Query() query: ListQuery, @Headers('accept') accept: string | undefined, @Res({ passthrough: true }) response: Response) {
-    return this.respond('at-risk', query, accept, response);
+  atRisk(@Query() query: ListQuery, @Headers('accept') accept: string | undefined, @Req() request: AuthedRequest, @Res({ passthrough: true }) response: Response) {
+    return this.respond('at-risk', query, accept, request, response);
   }
 
   /** Accounts over the readiness threshold, ranked by expansion ARR × readiness. */
   @Get('expansion')
   @Roles(...READERS)
   @ApiProduces('application/json', 'text/csv')
-  expansion(@Query() query: ListQuery, @Headers('accept') accept: string | undefined, @Res({ passthrough: true }) response: Response) {
-    return this.respond('expansion', query, accept, response);
+  expansion(@Query() query: ListQuery, @Headers('accept') accept: string | undefined, @Req() request: AuthedRequest, @Res({ passthrough: true }) response: Response) {
+    return this.respond('expansion', query, accept, request, response);
   }
 
-  private async respond(kind: ListKind, query: ListQuery, accept: string | undefined, response: Response): Promise<ListPage | string> {
+  /** An owned csm/sales key gets only its own book, on top of any filter it sends. */
+  private async respond(kind: ListKind, query: ListQuery, accept: string | undefined, request: AuthedRequest, response: Response): Promise<ListPage | string> {
     const { limit, cursor, format, ...filters } = query;
-    const page = await this.lists.list(kind, filters, { limit, cursor });
+    const page = await this.lists.list(kind, { ...filters, ...bookScopeOf(request.caller) }, { limit, cursor });
     const wantsCsv = format === 'csv' || (format === undefined && /\btext\/csv\b/.test(accept ?? ''));
     if (!wantsCsv) return page;
     response.setHeader('Content-Type', 'text/csv; charset=utf-8');

@@ -6,17 +6,8 @@ import type { ListKind } from '../scoring/list-ranking.js';
 import { toScoreView, type ScoreView } from '../scoring/score-view.js';
 import { ScoresQueryService, type ScoreListFilters } from '../scoring/scores-query.service.js';
 
-export interface ListFilters {
-  /** The CSM owner on the at-risk list; either owner on the expansion list. */
-  owner?: string;
-  /** Only accounts of this CSM / sales owner (e.g. a key scoped to one owner's book). */
-  csmOwner?: string;
-  salesOwner?: string;
-  segment?: string;
-  grade?: string;
-  plan?: string;
-  renewalWithinDays?: number;
-  minArr?: number;
+/** A list's filters (see ScoreListFilters for the owner filters), and the day: the latest scored on or before `asOf`. */
+export interface ListFilters extends ScoreListFilters {
   asOf?: string;
 }
 
@@ -59,17 +50,7 @@ export class ListsService {
     const asOf = cursor?.asOf ?? (await this.scoredDay(filters.asOf));
     if (!asOf) return { items: [], nextCursor: null, asOf: null, runId: null };
 
-    const scoreFilters: ScoreListFilters = {
-      segment: filters.segment,
-      grade: filters.grade,
-      plan: filters.plan,
-      renewalWithinDays: filters.renewalWithinDays,
-      minArr: filters.minArr,
-      owner: filters.owner,
-      csmOwner: filters.csmOwner,
-      salesOwner: filters.salesOwner,
-    };
-    const rows = await this.scores.listPage(kind, asOf, scoreFilters, cursor?.rank ?? 0, page.limit + 1);
+    const rows = await this.scores.listPage(kind, asOf, filters, cursor?.rank ?? 0, page.limit + 1);
     const views = rows.slice(0, page.limit).map((row) => {
       const view = toScoreView(row);
       // On the at-risk list the reasons for being there come first: what pulls the score down.

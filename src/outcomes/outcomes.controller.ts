@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { READERS, WRITERS } from '../auth/roles.js';
+import { OPERATORS, WRITERS } from '../auth/roles.js';
 import { Roles } from '../auth/roles.decorator.js';
 import { ListOutcomesQuery, OutcomesDto } from './dto/outcome.dto.js';
 import { OutcomesService } from './outcomes.service.js';
@@ -19,7 +19,7 @@ export class OutcomesController {
   }
 
   @Get()
-  @Roles(...READERS, ...WRITERS)
+  @Roles(...OPERATORS)
   list(@Query() query: ListOutcomesQuery) {
     return this.outcomes.list(query);
   }

@@ -1,10 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { AccountsService } from '../accounts/accounts.service.js';
 import { decodeCursor, toPage, type Page } from '../common/pagination.js';
 import { unprocessable, validationProblem, type FieldError } from '../common/problem.js';
 import type { ListOutcomesQuery, OutcomeDto } from './dto/outcome.dto.js';
+import { OutcomesRepository } from './outcomes.repository.js';
 
 export interface OutcomeView {
   id: number;
@@ -14,16 +13,6 @@ export interface OutcomeView {
   arrChange: number;
   note: string | null;
   recordedAt: string;
-}
-
-interface OutcomeRow {
-  id: number;
-  external_id: string;
-  type: string;
-  occurred_on: string;
-  arr_change: number;
-  note: string | null;
-  recorded_at: Date;
 }
 
 /** Sign rules a CRM export gets wrong most often: a churn recorded as positive ARR. */
@@ -42,7 +31,7 @@ export function outcomeSignErrors(outcomes: OutcomeDto[]): FieldError[] {
 @Injectable()
 export class OutcomesService {
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly repository: OutcomesRepository,
     private readonly accounts: AccountsService,
   ) {}
 
@@ -62,37 +51,13 @@ export class OutcomesService {
     const payload = JSON.stringify(
       [...latest.values()].map((o) => ({ account_id: ids.get(o.account), type: o.type, occurred_on: o.occurredOn, arr_change: o.arrChange, note: o.note ?? null })),
     );
-    const written: unknown[] = await this.db.query(
-      `INSERT INTO outcomes (account_id, type, occurred_on, arr_change, note)
-       SELECT x.account_id, x.type, x.occurred_on, x.arr_change, x.note
-       FROM jsonb_to_recordset($1::jsonb) AS x(account_id integer, type text, occurred_on date, arr_change numeric, note text)
-       ON CONFLICT (account_id, type, occurred_on) DO UPDATE SET arr_change = EXCLUDED.arr_change, note = EXCLUDED.note, recorded_at = now()
-       RETURNING id`,
-      [payload],
-    );
-    return { received: outcomes.length, written: written.length };
+    const written = await this.repository.upsert(payload);
+    return { received: outcomes.length, written };
   }
 
   async list(query: ListOutcomesQuery): Promise<Page<OutcomeView>> {
     const after = decodeCursor(query.cursor, (value): value is number => typeof value === 'number');
-    const params: unknown[] = [];
-    const where: string[] = [];
-    const add = (sql: string, value: unknown) => {
-      params.push(value);
-      where.push(sql.replace('?', `$${params.length}`));
-    };
-    if (query.account) add('a.external_id = ?', query.account);
-    if (query.type) add('o.type = ?', query.type);
-    if (query.from) add('o.occurred_on >= ?', query.from);
-    if (query.to) add('o.occurred_on <= ?', query.to);
-    if (after !== undefined) add('o.id > ?', after);
-    params.push(query.limit + 1);
-    const rows: OutcomeRow[] = await this.db.query(
-      `SELECT o.id, a.external_id, o.type, o.occurred_on, o.arr_change, o.note, o.recorded_at
-       FROM outcomes o JOIN accounts a ON a.id = o.account_id
-       ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY o.id LIMIT $${params.length}`,
-      params,
-    );
+    const rows = await this.repository.page(query, after, query.limit + 1);
     const views = rows.map((row) => ({
       id: row.id,
       account: row.external_id,

@@ -1,4 +1,5 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Put, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Put, Query, Req, Res, UseGuards } from '@nestjs/common';
+import { AccountBookGuard } from '../auth/account-book.guard.js';
 import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { AuthedRequest } from '../auth/api-key.guard.js';
@@ -16,6 +17,7 @@ import { OverridesService } from './overrides.service.js';
 @ApiTags('overrides')
 @ApiBearerAuth()
 @Controller('v1/accounts/:externalId/override')
+@UseGuards(AccountBookGuard)
 export class AccountOverrideController {
   constructor(private readonly overrides: OverridesService) {}
 

@@ -1,4 +1,6 @@
-import { Controller, Get, Query } from '@nestjs/common';
+import { Controller, Get, Query, Req } from '@nestjs/common';
+import type { AuthedRequest } from '../auth/api-key.guard.js';
+import { bookScopeOf } from '../auth/book-scope.js';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { READERS } from '../auth/roles.js';
 import { Roles } from '../auth/roles.decorator.js';
@@ -20,7 +22,7 @@ export class OverridesController {
     description: 'Today, or on `onDay`; soonest expiry first. `includeExpired=true` adds expired ones (`active: false`). Cursor pagination.',
   })
   @ApiOkResponse({ type: OverridesPageDto })
-  async list(@Query() query: ListOverridesQuery): Promise<OverridesPageDto> {
+  async list(@Query() query: ListOverridesQuery, @Req() request: AuthedRequest): Promise<OverridesPageDto> {
     const onDay = query.onDay ?? today();
     const page = await this.overrides.list({
       onDay,
@@ -28,6 +30,7 @@ export class OverridesController {
       grade: query.grade,
       limit: query.limit,
       cursor: query.cursor,
+      ...bookScopeOf(request.caller),
     });
     return { ...page, onDay };
   }

@@ -1,8 +1,9 @@
-import { Body, Controller, Get, Param, Put, Res } from '@nestjs/common';
+import { Body, Controller, Get, Param, Put, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { READERS, WRITERS } from '../auth/roles.js';
 import { Roles } from '../auth/roles.decorator.js';
+import { PageQuery, type Page } from '../common/pagination.js';
 import { validationProblem } from '../common/problem.js';
 import { PLAN_ID_PATTERN, PlanDto } from './dto/plan.dto.js';
 import { PlansService, type PlanView } from './plans.service.js';
@@ -26,7 +27,7 @@ export class PlansController {
 
   @Get()
   @Roles(...READERS, ...WRITERS)
-  async list(): Promise<{ items: PlanView[]; nextCursor: null }> {
-    return { items: await this.plans.list(), nextCursor: null };
+  async list(@Query() query: PageQuery): Promise<Page<PlanView>> {
+    return this.plans.list(query.limit, query.cursor);
   }
 }

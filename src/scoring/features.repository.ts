@@ -2,8 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { addDays, daysBetween } from '../common/dates.js';
+import { USAGE_VALUE } from '../common/value-ranges.js';
 import type { ScoringConfig } from './domain/config/scoring-config.types.js';
 import type { AccountFeatures, LifecycleStage, MetricAggregates, PlanInfo, PriorScores, Segment, Grade } from './domain/features.types.js';
+import { FEATURE_METRIC_PREFIX } from '../common/metric-name.js';
+import { PlansService } from '../plans/plans.service.js';
 
 interface AccountRow {
   account_id: number;
@@ -34,19 +37,25 @@ interface AggregateRow {
   previous_mean: number | null;
   last_day: string;
   last_value: number | null;
+  /** Largest value in the whole scan window: above the accepted range, the account is set aside. */
+  scan_max: number;
   [limitColumn: `lim_${string}`]: number | null;
 }
 
-interface PlanRow {
-  id: string;
-  name: string;
-  rank: number;
-  price_per_seat: number | null;
-  annual_price: number | null;
-  limits: Record<string, number>;
-  features: string[];
-  next_plan: string | null;
+/** An account a run could not score because of its own data, and why (named on the run). */
+export interface InvalidAccount {
+  accountId: number;
+  externalId: string;
+  reason: string;
 }
+
+/** Features of the accounts that can be scored, and the accounts set aside for invalid data. */
+export interface LoadedFeatures {
+  features: AccountFeatures[];
+  invalid: InvalidAccount[];
+}
+
+const isOverflow = (error: unknown) => (error as { code?: string } | null)?.code === '22003';
 
 /** Memory for the features aggregation (see inMemory); the benchmark's bare scan uses the same. */
 export const AGGREGATION_WORK_MEM = '128MB';
@@ -61,9 +70,22 @@ const limitColumn = (aggregate: 'max' | 'sum', days: number) => `lim_${aggregate
  */
 @Injectable()
 export class FeaturesRepository {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly planList: PlansService,
+  ) {}
 
   async load(asOf: string, config: ScoringConfig): Promise<AccountFeatures[]> {
+    return (await this.loadChecked(asOf, config)).features;
+  }
+
+  /**
+   * One account's data must never fail a run: usage stored before values were range-checked
+   * (above 10^15, NaN, Infinity) could overflow the aggregates. Such accounts are set aside and
+   * named; the others are scored. An overflow aborts the grouped pass before any row comes back,
+   * so only then are the culprits looked for (one more scan) and the pass redone without them.
+   */
+  async loadChecked(asOf: string, config: ScoringConfig): Promise<LoadedFeatures> {
     const { recentDays, previousDays } = config.windows;
     const limitWindows = uniqueLimitWindows(config);
     const scanDays = Math.max(recentDays + previousDays, ...limitWindows.map((w) => w.days));
@@ -71,9 +93,7 @@ export class FeaturesRepository {
     const previousStart = addDays(asOf, -(recentDays + previousDays)); // exclusive
     const scanStart = addDays(asOf, -scanDays); // exclusive
 
-    const [accounts, plans, aggregates, milestones] = await Promise.all([
-      this.accounts(asOf),
-      this.plans(),
+    const aggregate = (excluded: number[]) =>
       this.inMemory((tx) => tx.query(
         `SELECT a.*, m.name AS metric
          FROM (
@@ -89,25 +109,57 @@ export class FeaturesRepository {
              max(day) AS last_day,
              -- The value on the latest day: arrays compare element by element, so the max of
              -- [day number, value] is the latest day's pair, without sorting each group.
-             (max(ARRAY[(day - DATE '2000-01-01')::float8, value]))[2] AS last_value
+             (max(ARRAY[(day - DATE '2000-01-01')::float8, value]))[2] AS last_value,
+             max(value) AS scan_max
              ${limitWindows.map((w) => `, ${w.aggregate}(value) FILTER (WHERE day > $1::date - ${w.days}) AS ${limitColumn(w.aggregate, w.days)}`).join('')}
            FROM usage_daily
-           WHERE day > $2 AND day <= $1
+           WHERE day > $2 AND day <= $1 ${excluded.length > 0 ? 'AND account_id <> ALL($5::int[])' : ''}
            GROUP BY account_id, metric_id
          ) a
          JOIN metrics m ON m.id = a.metric_id`,
-        [asOf, scanStart, recentStart, previousStart],
-      )) as Promise<AggregateRow[]>,
-      this.milestones(asOf),
-    ]);
+        [asOf, scanStart, recentStart, previousStart, ...(excluded.length > 0 ? [excluded] : [])],
+      )) as Promise<AggregateRow[]>;
+    const aggregateSafely = async (): Promise<{ rows: AggregateRow[]; excluded: number[] }> => {
+      try {
+        return { rows: await aggregate([]), excluded: [] };
+      } catch (error) {
+        if (!isOverflow(error)) throw error;
+        const excluded = await this.accountsWithValuesOutOfRange(scanStart, asOf);
+        return { rows: await aggregate(excluded), excluded };
+      }
+    };
 
-    const aggregatesByAccount = groupBy(aggregates, (row) => row.account_id);
+    const [accounts, plans, aggregated, milestones] = await Promise.all([this.accounts(asOf), this.plans(), aggregateSafely(), this.milestones(asOf)]);
+
+    const outOfRange = new Set(aggregated.excluded);
+    for (const row of aggregated.rows) if (!(row.scan_max <= USAGE_VALUE.max)) outOfRange.add(row.account_id);
+    const aggregatesByAccount = groupBy(aggregated.rows, (row) => row.account_id);
     const milestonesByAccount = groupBy(milestones, (row) => row.account_id);
-    return accounts.flatMap((account) => {
+    const features: AccountFeatures[] = [];
+    const invalid: InvalidAccount[] = [];
+    for (const account of accounts) {
+      if (outOfRange.has(account.account_id)) {
+        invalid.push({
+          accountId: account.account_id,
+          externalId: account.external_id,
+          reason: `usage values above ${USAGE_VALUE.max} (or not a number) between ${addDays(scanStart, 1)} and ${asOf}; correct them with POST /v1/usage (mode replace)`,
+        });
+        continue;
+      }
       const plan = plans.get(account.plan_id);
-      if (!plan) return [];
-      return [buildFeatures(asOf, account, plan, plans, aggregatesByAccount.get(account.account_id) ?? [], milestonesByAccount.get(account.account_id) ?? [], config)];
-    });
+      if (!plan) continue;
+      features.push(buildFeatures(asOf, account, plan, plans, aggregatesByAccount.get(account.account_id) ?? [], milestonesByAccount.get(account.account_id) ?? [], config));
+    }
+    return { features, invalid };
+  }
+
+  /** Only after an overflow: the accounts holding the values that caused it. */
+  private async accountsWithValuesOutOfRange(scanStart: string, asOf: string): Promise<number[]> {
+    const rows: Array<{ account_id: number }> = await this.db.query(
+      `SELECT DISTINCT account_id FROM usage_daily WHERE day > $1 AND day <= $2 AND NOT (value <= $3)`,
+      [scanStart, asOf, USAGE_VALUE.max],
+    );
+    return rows.map((row) => row.account_id);
   }
 
   /**
@@ -137,22 +189,7 @@ export class FeaturesRepository {
   }
 
   private async plans(): Promise<Map<string, PlanInfo>> {
-    const rows: PlanRow[] = await this.db.query('SELECT id, name, rank, price_per_seat, annual_price, limits, features, next_plan FROM plans');
-    return new Map(
-      rows.map((row) => [
-        row.id,
-        {
-          id: row.id,
-          name: row.name,
-          rank: row.rank,
-          pricePerSeat: row.price_per_seat,
-          annualPrice: row.annual_price,
-          limits: row.limits,
-          features: row.features,
-          nextPlan: row.next_plan,
-        },
-      ]),
-    );
+    return new Map((await this.planList.all()).map((plan) => [plan.id, plan]));
   }
 
   /** First day each milestone was reached, on or before asOf: one primary-key probe per account and milestone metric. */
@@ -269,8 +306,8 @@ function buildFeatures(
     lastUsageDay,
     metrics,
     featuresUsed: Object.entries(metrics)
-      .filter(([name, aggregate]) => name.startsWith('feature.') && aggregate.recentSum > 0)
-      .map(([name]) => name.slice('feature.'.length))
+      .filter(([name, aggregate]) => name.startsWith(FEATURE_METRIC_PREFIX) && aggregate.recentSum > 0)
+      .map(([name]) => name.slice(FEATURE_METRIC_PREFIX.length))
       .sort(),
     milestones: Object.fromEntries(milestones.map((row) => [row.milestone, row.first_day])),
     limits: Object.entries(config.limits).map(([limitName, window]) => {

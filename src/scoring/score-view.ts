@@ -1,5 +1,5 @@
 import { round } from './domain/format.js';
-import type { AccountFeatures, AccountScore, Driver, Grade, LifecycleStage, Signal, ValueGapItem } from './domain/features.types.js';
+import type { AccountFeatures, AccountScore, Driver, Grade, LifecycleStage, ScoreContributions, Signal, ValueGapItem } from './domain/features.types.js';
 
 /** The score fields the API shows exactly as the scoring domain computes them. */
 type ScoreFields = Pick<
@@ -38,6 +38,8 @@ export interface ScoreView extends ScoreFields {
   runId: string;
   configVersion: number;
   dataFreshness: { lastUsageDay: string | null; staleDays: number | null; stale: boolean };
+  /** Drivers of a learned churn model (config `model.churn`), largest first; empty without one. */
+  churnDrivers?: Driver[];
 }
 
 /** One row of account_scores, as stored (the one row type of that table; see ScoresQueryService). */
@@ -73,6 +75,9 @@ export interface ScoreRow {
   signals: Signal[];
   drivers: Driver[];
   readiness_drivers: Driver[];
+  /** Absent on rows read by queries that do not select them. */
+  churn_drivers?: Driver[];
+  contributions?: ScoreContributions;
   last_usage_day: string | null;
   stale_days: number | null;
   stale: boolean;
@@ -112,6 +117,7 @@ export function toScoreView(row: ScoreRow): ScoreView {
     drivers: row.drivers,
     readinessDrivers: row.readiness_drivers,
     dataFreshness: { lastUsageDay: row.last_usage_day, staleDays: row.stale_days, stale: row.stale },
+    churnDrivers: row.churn_drivers ?? [],
   };
 }
 
@@ -157,6 +163,8 @@ export function toStoredScore(run: { id: string; asOf: string; configVersion: nu
     signals: s.signals,
     drivers: s.drivers,
     readiness_drivers: s.readinessDrivers,
+    churn_drivers: s.churnDrivers ?? [],
+    contributions: s.contributions ?? {},
     at_risk: s.atRisk,
     expansion_candidate: s.expansionCandidate,
     model_inputs: s.modelInputs,

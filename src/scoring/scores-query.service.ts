@@ -24,29 +24,8 @@ export interface ScoreListFilters {
 
 export type ListedScoreRow = ScoreRow & { rank: number; was_listed: boolean | null };
 
-/** What the alert rules read of each score. */
-export type RuleScoreRow = Pick<
-  ScoreRow,
-  | 'account_id'
-  | 'external_id'
-  | 'segment'
-  | 'csm_owner'
-  | 'sales_owner'
-  | 'arr'
-  | 'currency'
-  | 'grade'
-  | 'at_risk'
-  | 'expansion_candidate'
-  | 'churn_risk'
-  | 'arr_at_risk'
-  | 'upgrade_readiness'
-  | 'limit_utilisation'
-  | 'recommended_plan'
-  | 'expansion_arr'
-  | 'signals'
-  | 'drivers'
-  | 'readiness_drivers'
->;
+/** A score as the API shows it, with the account's internal id and list flags (what the alert rules read). */
+export type AccountScoreView = ScoreView & { accountId: number; atRisk: boolean; expansionCandidate: boolean };
 
 /** What a CRM receives of each score, with the CRM ids of the account today and the grade of its previous scored day. */
 export type SyncScoreRow = Pick<
@@ -112,6 +91,17 @@ export class ScoresQueryService {
     return row ?? null;
   }
 
+  /** The latest score of the account on or before `day` (strictly before when `strict`), for GET …/health/changes. */
+  async atOrBefore(externalId: string, day: string, strict = false): Promise<ScoreRow | null> {
+    const [row] = await queryRows<ScoreRow>(
+      this.db,
+      `SELECT s.* FROM account_scores s JOIN accounts a ON a.id = s.account_id
+       WHERE a.external_id = $1 AND s.as_of ${strict ? '<' : '<='} $2 ORDER BY s.as_of DESC LIMIT 1`,
+      [externalId, day],
+    );
+    return row ?? null;
+  }
+
   history(externalId: string, from: string, to: string): Promise<ScoreRow[]> {
     return queryRows<ScoreRow>(
       this.db,
@@ -143,8 +133,9 @@ export class ScoresQueryService {
       .always(LIST_SQL[kind].member)
       .always('s.as_of = $1')
       .where(kind === 'at-risk' ? 's.csm_owner = ?' : '(s.sales_owner = ? OR s.csm_owner = ?)', ...(kind === 'at-risk' ? [filters.owner] : [filters.owner, filters.owner]))
-      .where('s.csm_owner = ?', filters.csmOwner)
-      .where('s.sales_owner = ?', filters.salesOwner)
+      // Scope filters come from keys, which store owners lower-cased; accounts may not.
+      .where('lower(s.csm_owner) = ?', filters.csmOwner)
+      .where('lower(s.sales_owner) = ?', filters.salesOwner)
       .where('s.segment = ?', filters.segment)
       .where('s.grade = ?', filters.grade)
       .where('s.plan_id = ?', filters.plan)
@@ -181,7 +172,7 @@ export class ScoresQueryService {
 
   /** CSMs with at-risk accounts on a day, with how many (the weekly digest's recipients). */
   atRiskOwners(asOf: string, csmOwner?: string): Promise<Array<{ csm_owner: string; total: number; run_id: string }>> {
-    const filter = new SqlFilter([asOf]).always('as_of = $1').always('at_risk').always('csm_owner IS NOT NULL').where('csm_owner = ?', csmOwner);
+    const filter = new SqlFilter([asOf]).always('as_of = $1').always('at_risk').always('csm_owner IS NOT NULL').where('lower(csm_owner) = lower(?)', csmOwner);
     return queryRows(
       this.db,
       `SELECT csm_owner, count(*)::int AS total, min(run_id::text) AS run_id FROM account_scores ${filter.clause}
@@ -190,16 +181,10 @@ export class ScoresQueryService {
     );
   }
 
-  /** The fields the alert rules read, for every account a run scored. */
-  forRules(on: On, runId: string, asOf: string): Promise<RuleScoreRow[]> {
-    return queryRows<RuleScoreRow>(
-      on,
-      `SELECT account_id, external_id, segment, csm_owner, sales_owner, arr, currency, grade, at_risk, expansion_candidate,
-              churn_risk, arr_at_risk, upgrade_readiness, limit_utilisation, recommended_plan, expansion_arr,
-              signals, drivers, readiness_drivers
-       FROM account_scores WHERE as_of = $1 AND run_id = $2 ORDER BY account_id`,
-      [asOf, runId],
-    );
+  /** Every score a run stored, by account id. */
+  async ofRun(on: On, runId: string, asOf: string): Promise<AccountScoreView[]> {
+    const rows = await queryRows<ScoreRow>(on, 'SELECT * FROM account_scores WHERE as_of = $1 AND run_id = $2 ORDER BY account_id', [asOf, runId]);
+    return rows.map((row) => ({ ...toScoreView(row), accountId: row.account_id, atRisk: row.at_risk, expansionCandidate: row.expansion_candidate }));
   }
 
   /** Full views of some accounts' scores on a day (alert snapshots and webhook payloads). */

@@ -35,10 +35,13 @@ export class ScoringInputsCache {
    * separates callers whose data must not be shared (e.g. the stored run a preview compares with).
    */
   get(asOf: string, config: ScoringConfig, variant = ''): Promise<{ value: ScoringInputs; hit: boolean }> {
-    return this.cache.get(inputsKey(asOf, config, variant), async () => {
-      const [features, prior] = await Promise.all([this.features.load(asOf, config), this.features.prior(asOf)]);
-      return { features, prior };
-    });
+    return this.cache.get(inputsKey(asOf, config, variant), () => this.load(asOf, config));
+  }
+
+  /** The same, read afresh and not kept (a backtest's many dates would only evict the entries previews reuse). */
+  async load(asOf: string, config: ScoringConfig): Promise<ScoringInputs> {
+    const [features, prior] = await Promise.all([this.features.load(asOf, config), this.features.prior(asOf)]);
+    return { features, prior };
   }
 
   /**

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ConfigVersionsModule } from '../config-versions/config-versions.module.js';
+import { PlansModule } from '../plans/plans.module.js';
 import { FeaturesRepository } from './features.repository.js';
 import { AfterRunSteps } from './runs/after-run/after-run-steps.js';
 import { AfterRunRepository } from './runs/after-run/after-run.repository.js';
@@ -14,7 +15,7 @@ import { ScoresRepository } from './scores.repository.js';
 import { ScoringInputsCache } from './scoring-inputs.cache.js';
 
 @Module({
-  imports: [ConfigVersionsModule],
+  imports: [ConfigVersionsModule, PlansModule],
   controllers: [RunsController],
   providers: [
     FeaturesRepository,
@@ -29,6 +30,6 @@ import { ScoringInputsCache } from './scoring-inputs.cache.js';
     RunsService,
     RunScheduler,
   ],
-  exports: [RunsService, RunCompletion, AfterRunSteps, ScoresQueryService, FeaturesRepository, ScoringInputsCache],
+  exports: [RunsService, RunCompletion, AfterRunSteps, ScoresQueryService, ScoringInputsCache],
 })
 export class ScoringModule {}

@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { addDays } from '../common/dates.js';
 import type { ScoringConfig } from '../scoring/domain/config/scoring-config.types.js';
 import type { AccountFeatures, PriorScores } from '../scoring/domain/features.types.js';
-import { FeaturesRepository } from '../scoring/features.repository.js';
+import { ScoringInputsCache } from '../scoring/scoring-inputs.cache.js';
 import { CHURN_OUTCOMES, EXPANSION_OUTCOMES, type OutcomeType, type RecordedOutcome } from './domain/outcome-labels.js';
 
 /** Everything the scoring domain needs to replay one as-of date. */
@@ -22,13 +22,13 @@ export interface DateSample {
 @Injectable()
 export class BacktestDataRepository {
   constructor(
-    private readonly features: FeaturesRepository,
+    private readonly inputs: ScoringInputsCache,
     @InjectDataSource() private readonly db: DataSource,
   ) {}
 
   async sample(asOf: string, config: ScoringConfig): Promise<DateSample> {
-    const [accounts, prior] = await Promise.all([this.features.load(asOf, config), this.features.prior(asOf)]);
-    return { asOf, accounts, prior };
+    const { features, prior } = await this.inputs.load(asOf, config);
+    return { asOf, accounts: features, prior };
   }
 
   /** Churn and expansion outcomes that can label some date: after the first and within the horizon of the last. */

@@ -6,7 +6,9 @@ import { BacktestDataRepository } from './backtest-data.repository.js';
 import { BacktestController } from './backtest.controller.js';
 import { BacktestService } from './backtest.service.js';
 import { ConfigFitController } from './config-fit.controller.js';
-import { ConfigFitService } from './config-fit.service.js';
+import { FitJobsRepository } from './fit-jobs/fit-jobs.repository.js';
+import { FitJobsService } from './fit-jobs/fit-jobs.service.js';
+import { ModelFitService } from './model-fit.service.js';
 import { ConfigPreviewController } from './preview/config-preview.controller.js';
 import { ConfigPreviewService } from './preview/config-preview.service.js';
 
@@ -17,7 +19,7 @@ import { ConfigPreviewService } from './preview/config-preview.service.js';
 @Module({
   imports: [ScoringModule, ConfigVersionsModule],
   controllers: [BacktestController, ConfigFitController, ConfigPreviewController],
-  providers: [BacktestDataRepository, BacktestService, ConfigFitService, ConfigPreviewService],
+  providers: [BacktestDataRepository, BacktestService, ModelFitService, FitJobsRepository, FitJobsService, ConfigPreviewService],
 })
 export class TuningModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {

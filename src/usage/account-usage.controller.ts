@@ -1,6 +1,7 @@
-import { Controller, Get, Param, Query } from '@nestjs/common';
+import { Controller, Get, Param, Query, UseGuards } from '@nestjs/common';
+import { AccountBookGuard } from '../auth/account-book.guard.js';
 import { ApiBearerAuth, ApiParam, ApiTags } from '@nestjs/swagger';
-import { READERS, WRITERS } from '../auth/roles.js';
+import { READERS } from '../auth/roles.js';
 import { Roles } from '../auth/roles.decorator.js';
 import { validationProblem } from '../common/problem.js';
 import { UsageSeriesQueryDto } from './dto/usage-series-query.dto.js';
@@ -16,7 +17,8 @@ export class AccountUsageController {
 
   /** The stored daily series of one account, ordered by metric then day: to check what a feed delivered. */
   @Get()
-  @Roles(...READERS, ...WRITERS)
+  @Roles(...READERS)
+  @UseGuards(AccountBookGuard)
   @ApiParam({ name: 'externalId', example: 'acme-corp' })
   series(@Param('externalId') externalId: string, @Query() query: UsageSeriesQueryDto): Promise<UsageSeries> {
     if (query.from !== undefined && query.to !== undefined && query.from > query.to) {

@@ -1,3 +1,4 @@
+import { USAGE_VALUE } from '../common/value-ranges.js';
 import { Injectable, Logger } from '@nestjs/common';
 import type { IncomingMessage } from 'node:http';
 import { performance } from 'node:perf_hooks';
@@ -170,8 +171,8 @@ export class UsageImportService {
     await client.query(CREATE_GROUPS_SQL);
     const summary = (await client.query<Summary>(GROUPS_SUMMARY_SQL)).rows[0]!;
     if (Number(summary.problems) > 0 || (source.ndjson?.badLines ?? 0) > 0) {
-      const { errors, badLines } = await this.lineErrors(client, source.ndjson);
-      throw lineErrorsProblem(errors, badLines);
+      const { errors, badLines, outOfRangeOnly } = await this.lineErrors(client, source.ndjson);
+      throw lineErrorsProblem(errors, badLines, outOfRangeOnly);
     }
 
     const unknown = (await client.query<{ account: string; first_line: string; total: number }>(UNKNOWN_STAGED_ACCOUNTS_SQL, [MAX_LISTED_ACCOUNTS])).rows;
@@ -192,7 +193,7 @@ export class UsageImportService {
     try {
       rowsWritten = await this.merge(client, mode, summary.from_day!, summary.to_day!);
     } catch (error) {
-      if (isNumericOverflow(error)) throw unprocessable('Adding these values to the stored ones exceeds the largest number a value can hold; nothing was written.');
+      if (isNumericOverflow(error)) throw unprocessable(`Adding these values to the stored ones exceeds the largest usage value (${USAGE_VALUE.max}); nothing was written.`, [{ path: 'value', message: `a stored value may be at most ${USAGE_VALUE.max}` }]);
       throw error;
     }
     const mergeMs = lap();
@@ -236,13 +237,18 @@ export class UsageImportService {
   }
 
   /** SQL-found problems and (NDJSON) shape problems found in Node, merged in file order. */
-  private async lineErrors(client: pg.PoolClient, ndjson: NdjsonUsageConverter | undefined): Promise<{ errors: FieldError[]; badLines: number }> {
-    const rows = (await client.query<{ line: string; message: string; bad_lines: string }>(LINE_ERRORS_SQL, [MAX_LISTED_ERRORS])).rows;
+  private async lineErrors(
+    client: pg.PoolClient,
+    ndjson: NdjsonUsageConverter | undefined,
+  ): Promise<{ errors: FieldError[]; badLines: number; outOfRangeOnly: boolean }> {
+    const rows = (await client.query<{ line: string; message: string; bad_lines: string; malformed_lines: string }>(LINE_ERRORS_SQL, [MAX_LISTED_ERRORS])).rows;
     const fromSql = rows.map((row) => ({ path: `line ${row.line}`, message: row.message }));
     const lineOf = (error: FieldError) => Number(error.path.slice('line '.length));
     return {
       errors: [...(ndjson?.errors ?? []), ...fromSql].sort((a, b) => lineOf(a) - lineOf(b)).slice(0, MAX_LISTED_ERRORS),
       badLines: Number(rows[0]?.bad_lines ?? 0) + (ndjson?.badLines ?? 0),
+      // Every bad line is well formed and only out of range: the file is understood, its values refused.
+      outOfRangeOnly: rows.length > 0 && Number(rows[0]!.malformed_lines) === 0 && (ndjson?.badLines ?? 0) === 0,
     };
   }
 }

@@ -6,7 +6,7 @@ export interface UnknownAccount {
   path: string;
 }
 
-/** 422: usage is never guessed onto accounts that do not exist (DESIGN §4). */
+/** 422: usage is never guessed onto accounts that do not exist (README, "API"). */
 export function unknownAccountsProblem(listed: UnknownAccount[], total: number): ProblemException {
   const names = listed.map((u) => u.account).join(', ');
   const more = total > listed.length ? ` and ${total - listed.length} more` : '';
@@ -16,9 +16,19 @@ export function unknownAccountsProblem(listed: UnknownAccount[], total: number):
   );
 }
 
-/** 400 for a file with bad lines; `badLines` counts them all, `errors` lists the first few. */
-export function lineErrorsProblem(errors: FieldError[], badLines: number): ProblemException {
+/**
+ * 400 for a file with bad lines, 422 when every bad line is well formed but out of range;
+ * `badLines` counts them all, `errors` lists the first few.
+ */
+export function lineErrorsProblem(errors: FieldError[], badLines: number, outOfRangeOnly = false): ProblemException {
   const shown = errors.length < badLines ? `; the first ${errors.length} problems are listed` : '';
+  if (outOfRangeOnly) {
+    return new ProblemException(422, `${badLines} line(s) of the file hold values outside the accepted range${shown}. Nothing was written.`, {
+      type: '/problems/out-of-range',
+      title: 'Value out of range',
+      errors,
+    });
+  }
   return validationProblem(`${badLines} line(s) of the file are invalid${shown}. Nothing was written.`, errors);
 }
 
@@ -28,6 +38,7 @@ export function fileProblem(detail: string, errors: FieldError[] = []): ProblemE
 
 interface PgErrorLike {
   code?: string;
+  constraint?: string;
   message: string;
   where?: string;
 }
@@ -51,7 +62,7 @@ export function copyFailureProblem(error: unknown): ProblemException | null {
   return fileProblem(`The file could not be read as CSV at line ${line}.`, [{ path: `line ${line}`, message }]);
 }
 
-/** float8 overflow when add-mode sums exceed ~1.8e308. */
+/** Add-mode sums beyond the accepted usage value (the table's range check) or float8 itself. */
 export function isNumericOverflow(error: unknown): boolean {
-  return isPgError(error) && error.code === '22003';
+  return isPgError(error) && (error.code === '22003' || (error.code === '23514' && error.constraint === 'usage_daily_value_range'));
 }

@@ -1,5 +1,7 @@
 import type { UsageColumn } from './usage-csv-header.js';
 import type { UsageMode } from './usage.types.js';
+import { USAGE_VALUE } from '../common/value-ranges.js';
+import { METRIC_NAME_CHARS, METRIC_NAME_MAX_LENGTH, METRIC_NAME_RULE } from '../common/metric-name.js';
 
 /*
  * SQL for usage writes. Everything is set-based: one statement per step whatever the row count.
@@ -32,13 +34,19 @@ export const COPY_NDJSON_SQL = `COPY ${STAGING_TABLE} (line, account, metric, da
 // No bounded repetition ({1,64}) in regexes: PostgreSQL expands it into a large automaton and
 // the check then costs ~3 µs a row, more than the whole COPY.
 const accountOk = (t: string) => `coalesce(${t}.account <> '', false)`;
-const metricOk = (t: string) => `coalesce(length(${t}.metric) BETWEEN 1 AND 64 AND ${t}.metric !~ '[^a-z0-9_.]', false)`;
+const metricOk = (t: string) => `coalesce(length(${t}.metric) BETWEEN 1 AND ${METRIC_NAME_MAX_LENGTH} AND ${t}.metric !~ '[^${METRIC_NAME_CHARS}]', false)`;
 // The shape first: the date parser alone would also accept ' 026-03-01', '20260301' or 'today'.
 const dayOk = (t: string) =>
   `coalesce(${t}.day ~ '^[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]$' AND pg_input_is_valid(${t}.day, 'date'), false)`;
-// NaN sorts above Infinity in PostgreSQL, so "< Infinity" also rules out NaN.
-const valueOk = (t: string) =>
-  `CASE WHEN pg_input_is_valid(${t}.value, 'float8') THEN ${t}.value::float8 >= 0 AND ${t}.value::float8 < 'Infinity'::float8 ELSE false END`;
+// A value is written as a JSON number, so CSV and NDJSON accept exactly what the JSON API does:
+// PostgreSQL's float8 input alone would also take '0x10', ' 1e2 ', '.5', 'Infinity' and 'NaN'.
+const JSON_NUMBER = `'^-?(0|[1-9][0-9]*)([.][0-9]+)?([eE][-+]?[0-9]+)?$'`;
+const numberOk = (t: string) =>
+  `CASE WHEN ${t}.value ~ ${JSON_NUMBER} AND pg_input_is_valid(${t}.value, 'float8') THEN ${t}.value::float8 >= 0 ELSE false END`;
+// The range is the API's (README "Accepted values"): a larger value could overflow a run's
+// aggregates. Checked apart so a file whose only fault is range answers 422, like JSON.
+const inRange = (t: string) => `CASE WHEN ${numberOk(t)} THEN ${t}.value::float8 <= ${USAGE_VALUE.max} ELSE true END`;
+const valueOk = (t: string) => `(${numberOk(t)} AND ${inRange(t)})`;
 
 const got = (column: string) => `CASE WHEN s.${column} IS NULL THEN 'nothing' ELSE format('%L', left(s.${column}, 80)) END`;
 
@@ -75,13 +83,15 @@ const ROW_OK = `(${accountOk('s')} AND ${metricOk('s')} AND ${dayOk('s')} AND ${
 /** Only when something is wrong: how many lines are bad, and every problem of the first ones, in file order. */
 export const LINE_ERRORS_SQL = `
   WITH bad AS MATERIALIZED (SELECT s.* FROM ${STAGING_TABLE} s WHERE NOT ${ROW_OK})
-  SELECT s.line::bigint AS line, e.message, (SELECT count(*) FROM bad)::bigint AS bad_lines
+  SELECT s.line::bigint AS line, e.message, (SELECT count(*) FROM bad)::bigint AS bad_lines,
+         (SELECT count(*) FROM bad b WHERE NOT (${accountOk('b')} AND ${metricOk('b')} AND ${dayOk('b')} AND ${numberOk('b')}))::bigint AS malformed_lines
   FROM bad s
   CROSS JOIN LATERAL (VALUES
     (1, CASE WHEN NOT ${accountOk('s')} THEN 'account is required (the account externalId)' END),
-    (2, CASE WHEN NOT ${metricOk('s')} THEN 'metric must be 1-64 chars of a-z0-9_., got ' || ${got('metric')} END),
+    (2, CASE WHEN NOT ${metricOk('s')} THEN 'metric must be ${METRIC_NAME_RULE}, got ' || ${got('metric')} END),
     (3, CASE WHEN NOT ${dayOk('s')} THEN 'day must be a calendar date written YYYY-MM-DD, got ' || ${got('day')} END),
-    (4, CASE WHEN NOT ${valueOk('s')} THEN 'value must be a finite number >= 0, got ' || ${got('value')} END)
+    (4, CASE WHEN NOT ${numberOk('s')} THEN 'value must be a finite number >= 0, got ' || ${got('value')} END),
+    (5, CASE WHEN NOT ${inRange('s')} THEN 'value must be at most ${USAGE_VALUE.max}, got ' || ${got('value')} END)
   ) AS e(check_order, message)
   WHERE e.message IS NOT NULL
   ORDER BY s.line, e.check_order

@@ -1,3 +1,4 @@
+import { USAGE_VALUE } from '../common/value-ranges.js';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { notFound, unprocessable } from '../common/problem.js';
@@ -67,7 +68,7 @@ export class UsageService {
         const merged = await client.query(mergeJsonSql(mode), [columns.accounts, columns.metrics, columns.days, columns.values]);
         return merged.rowCount ?? 0;
       } catch (error) {
-        if (isNumericOverflow(error)) throw unprocessable('Adding these values to the stored ones exceeds the largest number a value can hold; nothing was written.');
+        if (isNumericOverflow(error)) throw unprocessable(`Adding these values to the stored ones exceeds the largest usage value (${USAGE_VALUE.max}); nothing was written.`, [{ path: 'value', message: `a stored value may be at most ${USAGE_VALUE.max}` }]);
         throw error;
       }
     });

@@ -10,7 +10,7 @@ export interface UsageRow {
   value: number;
 }
 
-/** What every usage write or import answers (DESIGN §4). */
+/** What every usage write or import answers (README, "API"). */
 export interface UsageWriteResult {
   rowsReceived: number;
   /**

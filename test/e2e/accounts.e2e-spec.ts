@@ -9,8 +9,8 @@ describe('accounts', () => {
 
   beforeAll(async () => {
     t = await startTestApp();
-    await t.http.put('/v1/plans/growth').set(bearer()).send(planBody()).expect(201);
     await t.http.put('/v1/plans/scale').set(bearer()).send(planBody({ name: 'Scale', rank: 3, nextPlan: null })).expect(201);
+    await t.http.put('/v1/plans/growth').set(bearer()).send(planBody({ nextPlan: 'scale' })).expect(201);
   });
   afterAll(() => t.close());
 

@@ -12,6 +12,9 @@ import { createTestDatabase } from '../support/test-database.js';
 
 const END_DAY = '2026-10-31';
 const HUBSPOT_TOKEN = 'pat-na1-test-token';
+// Deadlines, not timings: a child process compiles the sources at start, which a machine busy
+// with other test files can make slow.
+const WAIT_MS = 150_000;
 
 /**
  * The service in a process of its own (TypeScript run through test/support/ts-esm-register.mjs),
@@ -29,7 +32,7 @@ function startService(env: Record<string, string>): { child: ChildProcess; stder
   return {
     child,
     stderr: () => output,
-    waitFor: async (text, timeoutMs = 40_000) => {
+    waitFor: async (text, timeoutMs = WAIT_MS) => {
       const deadline = Date.now() + timeoutMs;
       while (!output.includes(text)) {
         if (child.exitCode !== null) throw new Error(`the service exited (${child.exitCode}) before "${text}":\n${output.slice(-3000)}`);
@@ -58,7 +61,7 @@ describe('after-run work survives a kill -9 between the score commit and the ale
     const { port } = app.getHttpServer().address() as { port: number };
     await loadTenantViaApi(`http://127.0.0.1:${port}`, ADMIN_KEY, generateTenant({ accounts: 40, days: 45, endDay: END_DAY, seed: 11 }), () => undefined);
     await app.close();
-  });
+  }, WAIT_MS);
   afterAll(async () => {
     await pool.end();
     await crm.close();
@@ -93,7 +96,7 @@ describe('after-run work survives a kill -9 between the score commit and the ale
     // Second life: the recorded steps run, once each.
     const second = startService(crmEnv);
     try {
-      const deadline = Date.now() + 40_000;
+      const deadline = Date.now() + WAIT_MS;
       let steps: Array<{ step: string; status: string; attempts: number }> = [];
       while (Date.now() < deadline) {
         steps = await sql(`SELECT step, status, attempts FROM after_run_steps WHERE run_id = $1 ORDER BY step`, [runId]);
@@ -114,5 +117,5 @@ describe('after-run work survives a kill -9 between the score commit and the ale
       second.child.kill('SIGTERM');
       await exited(second.child);
     }
-  });
+  }, 4 * WAIT_MS);
 });

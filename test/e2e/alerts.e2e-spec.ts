@@ -216,10 +216,24 @@ describe('alerts from scoring runs', () => {
     await t.http.get('/v1/alerts?status=sleeping').set(bearer()).expect(400);
     await t.http.get('/v1/alerts?from=yesterday').set(bearer()).expect(400);
 
-    const csm = await createApiKey(t.url, ADMIN_KEY, 'csm-dana', 'csm');
+    // Only the recipient (a csm key owned by them) or revops/admin may snooze or dismiss an alert.
+    const csm = await createApiKey(t.url, ADMIN_KEY, 'csm-unowned', 'csm');
     const ingest = await createApiKey(t.url, ADMIN_KEY, 'feed', 'ingest');
+    const mk = async (name: string, role: string, owner: string) =>
+      (await t.http.post('/v1/api-keys').set(bearer()).send({ name, role, owner }).expect(201)).body.key as string;
+    const recipient = await mk('recipient', 'csm', alert!.recipient);
+    const colleague = await mk('colleague', 'csm', 'someone.else@vendor.example');
+    const seller = await mk('seller', 'sales', 'sam@vendor.example');
     await t.http.get('/v1/alerts').set(bearer(csm.key)).expect(200);
-    await t.http.post(`/v1/alerts/${alert!.id}/snooze`).set(bearer(csm.key)).send({ until: '2030-01-01' }).expect(200);
+    await t.http.post(`/v1/alerts/${alert!.id}/snooze`).set(bearer(csm.key)).send({ until: '2030-01-01' }).expect(403);
+    await t.http.post(`/v1/alerts/${alert!.id}/snooze`).set(bearer(seller)).send({ until: '2030-01-01' }).expect(404);
+    await t.http.post(`/v1/alerts/${alert!.id}/dismiss`).set(bearer(colleague)).send({}).expect(404);
+    await t.http.get(`/v1/alerts/${alert!.id}`).set(bearer(colleague)).expect(404);
+    expect((await t.http.get('/v1/alerts').set(bearer(colleague)).expect(200)).body.items).toEqual([]);
+    const own = (await t.http.get('/v1/alerts').set(bearer(recipient)).expect(200)).body.items as Array<{ recipient: string }>;
+    expect(own.length).toBeGreaterThan(0);
+    expect(own.every((a) => a.recipient.toLowerCase() === alert!.recipient.toLowerCase())).toBe(true);
+    await t.http.post(`/v1/alerts/${alert!.id}/snooze`).set(bearer(recipient)).send({ until: '2030-01-01' }).expect(200);
     await t.http.get('/v1/alerts').set(bearer(ingest.key)).expect(403);
   });
 

@@ -51,4 +51,32 @@ describe('API keys and roles', () => {
     const res = await t.http.post('/v1/api-keys').set(bearer()).send({ name: 'x', role: 'owner' }).expect(400);
     expect(res.body.errors).toEqual([expect.objectContaining({ path: 'role' })]);
   });
+
+  it('ties a key to its owner and answers GET /v1/me for any role', async () => {
+    const created = await t.http
+      .post('/v1/api-keys')
+      .set(bearer())
+      .send({ name: 'Dana (CSM)', role: 'csm', owner: 'Dana@Vendor.example' })
+      .expect(201);
+    expect(created.body.owner).toBe('dana@vendor.example');
+    const me = await t.http.get('/v1/me').set(bearer(created.body.key)).expect(200);
+    expect(me.body).toEqual({ keyId: created.body.id, name: 'Dana (CSM)', role: 'csm', owner: 'dana@vendor.example' });
+
+    const feed = await t.http.post('/v1/api-keys').set(bearer()).send({ name: 'feed', role: 'ingest' }).expect(201);
+    expect(feed.body.owner).toBeNull();
+    const feedMe = await t.http.get('/v1/me').set(bearer(feed.body.key)).expect(200);
+    expect(feedMe.body).toEqual({ keyId: feed.body.id, name: 'feed', role: 'ingest', owner: null });
+
+    const admin = await t.http.get('/v1/me').set(bearer()).expect(200);
+    expect(admin.body).toEqual({ keyId: null, name: 'admin (ADMIN_API_KEY)', role: 'admin', owner: null });
+    await t.http.get('/v1/me').expect(401);
+
+    const listed = await t.http.get('/v1/api-keys').set(bearer()).expect(200);
+    expect(listed.body.items.find((k: { id: string }) => k.id === created.body.id).owner).toBe('dana@vendor.example');
+  });
+
+  it('rejects an owner that is not an e-mail address, naming the field', async () => {
+    const res = await t.http.post('/v1/api-keys').set(bearer()).send({ name: 'x', role: 'csm', owner: 'dana' }).expect(400);
+    expect(res.body.errors).toEqual([expect.objectContaining({ path: 'owner' })]);
+  });
 });

@@ -6,6 +6,7 @@ import type { ScoringConfig } from '../../src/scoring/domain/config/scoring-conf
 import { ConfigVersionsService } from '../../src/config-versions/config-versions.service.js';
 import { generateTenant } from '../../src/demo/tenant-generator.js';
 import { loadTenantViaApi } from '../../src/demo/tenant-loader.js';
+import { fitAndWait } from '../support/fit-jobs.js';
 import { ADMIN_KEY, bearer, startTestApp, waitForRun, type TestApp } from '../support/test-app.js';
 
 // 150 days ending 2026-10-31 start on 2026-06-04. The generator's churned accounts leave between
@@ -38,17 +39,6 @@ interface BacktestBody extends Summary {
   horizonDays: number;
   warnings: string[];
 }
-interface FitBody {
-  candidate: ScoringConfig;
-  basedOn: { configVersion: number };
-  model: { rows: number; positives: number; converged: boolean };
-  coefficients: Array<{ input: string; value: number; standardised: number | null; fitted: boolean }>;
-  weights: Array<{ component: string; current: number; proposed: number }>;
-  backtest: { candidate: Summary; active: Summary };
-  outOfTime: { fitOn: string[]; testOn: string[]; candidate: Ranking; active: Ranking } | null;
-  warnings: string[];
-}
-
 /** The shipped config with every churn sign flipped: risk now rises with engagement. */
 function flippedChurn(config: ScoringConfig): ScoringConfig {
   const bad = structuredClone(config);
@@ -139,64 +129,52 @@ describe('backtest and fit on a generated tenant', () => {
     figures['bad'] = { churn: pick(body.churn) };
   });
 
-  it('fits a candidate from the bad active config that beats it, without changing any config or score', async () => {
+  it('fits a learned churn model as a job that beats a bad active config out of time, without changing any config or score', async () => {
     const configs = t.app.get(ConfigVersionsService);
     const bad = flippedChurn(shipped);
     const activated = await configs.activate(bad, configChecksum(bad), 'api', 'e2e', 'deliberately bad churn model');
     const before = await snapshot();
 
-    const res = await t.http.post('/v1/config/fit').set(bearer()).send({ asOf: DATES, horizonDays: HORIZON }).expect(200);
-    const fit = res.body as FitBody;
-    expect(await snapshot()).toEqual(before);
+    const job = await fitAndWait(t, { asOf: DATES, horizonDays: HORIZON, target: 'churn' });
+    expect(job.status).toBe('succeeded');
+    const fit = job.report!;
+    expect(await snapshot()).toEqual({ ...before, runs: before.runs });
     expect((await configs.active()).version).toBe(activated.version);
-
     expect(fit.basedOn.configVersion).toBe(activated.version);
-    expect(fit.model).toMatchObject({ rows: activeBacktest.accounts, positives: activeBacktest.positives.churn, converged: true });
-    expect(fit.backtest.active.churn.auc).toBeLessThan(0.5);
-    expect(fit.backtest.candidate.churn.auc).toBeGreaterThan(fit.backtest.active.churn.auc! + 0.2);
-    expect(fit.backtest.candidate.churn.auc).toBeGreaterThan(0.5);
-    // The fitted signs make sense: engagement protects.
-    const engagement = fit.coefficients.find((c) => c.input === 'engagement')!;
-    expect(engagement.fitted).toBe(true);
-    expect(engagement.value).toBeLessThan(0);
-    expect(fit.coefficients.map((c) => c.input)).not.toContain('health');
-    // Weights keep the current total.
-    const total = (key: 'current' | 'proposed') => fit.weights.reduce((sum, w) => sum + w[key], 0);
-    expect(total('proposed')).toBeCloseTo(total('current'), 2);
+    expect(fit.expansion).toBeNull();
+    const churn = fit.churn!;
+    expect(churn.rows).toBe(activeBacktest.accounts);
+    expect(churn.positives).toBe(activeBacktest.positives.churn);
 
-    // Out-of-time: fitted on the first three dates, tested on the last two.
-    expect(fit.outOfTime).not.toBeNull();
-    expect(fit.outOfTime!.fitOn).toEqual(DATES.slice(0, 3));
-    expect(fit.outOfTime!.testOn).toEqual(DATES.slice(3));
-    expect(fit.outOfTime!.candidate.auc).toBeGreaterThan(fit.outOfTime!.active.auc!);
+    // Out of time: the whole procedure on the first three dates, judged on the last two.
+    const oot = churn.outOfTime!;
+    expect(oot.fitOn).toEqual(DATES.slice(0, 3));
+    expect(oot.testOn).toEqual(DATES.slice(3));
+    expect(oot.active.auc!).toBeLessThan(0.5);
+    expect(oot.candidate.auc!).toBeGreaterThan(oot.active.auc! + 0.2);
+    expect(churn.warnings.some((warning) => /not better out of time than the active config/.test(warning))).toBe(false);
+    expect(fit.candidate.model!.churn!.groups).toEqual(Object.fromEntries(churn.groups.map((group) => [group.name, expect.objectContaining({ members: group.members.map((member) => member.input) })])));
 
-    // The candidate, sent back as YAML text, backtests to the same figures.
+    // The candidate, sent back as YAML text, replays: its learned model scores the churn risk.
     const replay = await backtest({ config: stringify(fit.candidate), asOf: DATES, horizonDays: HORIZON }).expect(200);
-    expect(replay.body.churn).toEqual(fit.backtest.candidate.churn);
     expect(replay.body.candidate).toBe(true);
+    expect(replay.body.churn.auc).toBeGreaterThan(0.5);
 
-    figures['fit'] = {
-      candidate: pick(fit.backtest.candidate.churn),
-      activeBad: pick(fit.backtest.active.churn),
-      outOfTime: fit.outOfTime,
-      coefficients: fit.coefficients.map((c) => `${c.input} ${c.value} (std ${c.standardised})`),
-      intercept: fit.candidate.churn.intercept,
-      weights: fit.weights.map((w) => `${w.component} ${w.current} → ${w.proposed}`),
-      warnings: fit.warnings,
-    };
-    // The shipped config's own fit, for comparison in the closing note.
+    figures['fit'] = { outOfTime: { candidate: pick(oot.candidate), active: pick(oot.active), bestSingleInput: pick(oot.bestSingleInput) }, groups: churn.groups.map((group) => `${group.name} ${group.standardised}`), warnings: churn.warnings };
     await configs.activate(shipped, configChecksum(shipped), 'api', 'e2e', 'restore shipped');
   });
 
-  it('honours holdoutFrom and a heavier penalty', async () => {
-    const res = await t.http.post('/v1/config/fit').set(bearer()).send({ asOf: DATES, horizonDays: HORIZON, holdoutFrom: DATES[2], l2: 5 }).expect(200);
-    const fit = res.body as FitBody;
-    expect(fit.outOfTime!.fitOn).toEqual(DATES.slice(0, 2));
-    expect(fit.outOfTime!.testOn).toEqual(DATES.slice(2));
-    const light = await t.http.post('/v1/config/fit').set(bearer()).send({ asOf: DATES, horizonDays: HORIZON }).expect(200); // default l2
-    const norm = (body: FitBody) => Math.hypot(...body.coefficients.filter((c) => c.fitted).map((c) => c.standardised!));
-    expect(norm(fit)).toBeLessThan(norm(light.body as FitBody));
-    figures['fitFromShipped'] = { candidate: pick((light.body as FitBody).backtest.candidate.churn), active: pick((light.body as FitBody).backtest.active.churn), outOfTime: (light.body as FitBody).outOfTime };
+  it('on a tenant where the metrics say nothing beyond the shipped config, does not do worse than it out of time; honours holdoutFrom and l1Ratio', async () => {
+    const lasso = await fitAndWait(t, { asOf: DATES, horizonDays: HORIZON, holdoutFrom: DATES[2], target: 'both' });
+    const report = lasso.report!;
+    expect(report.churn!.outOfTime!.fitOn).toEqual(DATES.slice(0, 2));
+    expect(report.churn!.outOfTime!.testOn).toEqual(DATES.slice(2));
+    const churn = report.churn!.outOfTime!;
+    expect(churn.candidate.auc!).toBeGreaterThanOrEqual(churn.active.auc! - 0.01);
+    const ridge = await fitAndWait(t, { asOf: DATES, horizonDays: HORIZON, target: 'churn', l1Ratio: 0 });
+    // Ridge keeps every group (shrunk), the lasso drops some.
+    expect(ridge.report!.churn!.groups.length).toBeGreaterThanOrEqual(report.churn!.groups.length);
+    figures['fitFromShipped'] = { churn: { candidate: pick(churn.candidate), active: pick(churn.active) }, expansion: report.expansion?.outOfTime ? { candidate: pick(report.expansion.outOfTime.candidate), active: pick(report.expansion.outOfTime.active) } : null };
   });
 
   it('warns about future dates and horizons past the last outcome instead of failing', async () => {
@@ -232,10 +210,12 @@ describe('backtest and fit on a generated tenant', () => {
     await t.http.post('/v1/config/fit').set(bearer()).send({ asOf: DATES, holdoutFrom: 'soon' }).expect(400);
   });
 
-  it('answers 422 when there is nothing to fit', async () => {
+  it('fails the fit job with the 422 problem when there is nothing to fit', async () => {
     // Before any churn: no positive within 7 days of the first day of data.
-    const res = await t.http.post('/v1/config/fit').set(bearer()).send({ asOf: ['2026-06-10'], horizonDays: 7 }).expect(422);
-    expect(res.body.detail).toMatch(/Cannot fit the churn model/);
+    const job = await fitAndWait(t, { asOf: ['2026-06-10'], horizonDays: 7, target: 'churn' });
+    expect(job.status).toBe('failed');
+    expect(job.error).toMatchObject({ status: 422 });
+    expect(job.error!.detail).toMatch(/Cannot fit the churn model/);
   });
 
   it('covers the accounts a run on that date scores, and its AUC matches a pairwise count of the stored risks', async () => {
@@ -272,6 +252,6 @@ describe('backtest and fit on a generated tenant', () => {
   });
 });
 
-function pick(ranking: Ranking & { brier?: number }) {
+function pick(ranking: Ranking & { brier?: number | null }) {
   return { auc: ranking.auc, liftTopDecile: ranking.liftTopDecile, precisionAtK: ranking.precisionAtK, positives: ranking.positives, count: ranking.count, brier: ranking.brier };
 }

@@ -123,11 +123,14 @@ describe('command line against a running service', () => {
   it('fit --out: writes a candidate that validates, diffs and backtests, and activates nothing', async () => {
     const before = await configVersions();
     const out = path.join(dir, 'candidate.yaml');
-    const fit = await cli('fit', '--as-of', DATES, '--horizon', '45', '--out', out);
+    const fit = await cli('fit', '--as-of', DATES, '--horizon', '45', '--target', 'churn', '--out', out);
     expect(fit.code).toBe(0);
-    expect(fit.out).toMatch(/^Churn model/m);
-    expect(fit.out).toMatch(/^churn, candidate/m);
+    expect(fit.out).toMatch(/^Churn model: /m);
+    expect(fit.out).toMatch(/^ {2}candidate /m);
+    expect(fit.out).toMatch(/^ {2}active config /m);
     expect(fit.out).toMatch(/Out of time: fitted on 2026-09-01; tested on 2026-09-15/);
+    // Progress as lines when stderr is not a terminal.
+    expect(fit.err).toMatch(/^fit: \d+ of \d+/m);
     expect(fit.err).toMatch(/candidate written to/);
     expect(await configVersions()).toEqual(before);
 
@@ -140,7 +143,7 @@ describe('command line against a running service', () => {
 
     expect((await cli('config', 'validate', out)).code).toBe(0);
     const diff = await cli('config', 'diff', out);
-    expect(diff.out).toMatch(/~ churn\.intercept: /);
+    expect(diff.out).toMatch(/^\s*\+ model: /m);
     const replay = await cli('backtest', '--as-of', DATES, '--horizon', '45', '--config', out);
     expect(replay.out).toMatch(/^Backtest of candidate config/m);
   });

@@ -43,7 +43,7 @@ describe('config API', () => {
   afterAll(() => t.close());
 
   it('serves the seeded file version as JSON with version, checksum, author and an ETag', async () => {
-    const res = await t.http.get('/v1/config').set(bearer(keys.csm)).expect(200).expect('Content-Type', /application\/json/);
+    const res = await t.http.get('/v1/config').set(bearer(keys.revops)).expect(200).expect('Content-Type', /application\/json/);
     expect(res.body).toMatchObject({ version: 1, source: 'file', author: 'file:config/scoring.yaml', comment: 'initial version from file' });
     expect(res.body.checksum).toMatch(/^[0-9a-f]{64}$/);
     expect(res.body.createdAt).toMatch(/^\d{4}-\d{2}-\d{2}T/);
@@ -54,7 +54,7 @@ describe('config API', () => {
 
   it('serves YAML with Accept: application/yaml that parses back to the same config', async () => {
     const { checksum } = await active();
-    const res = await t.http.get('/v1/config').set(bearer(keys.sales)).set('Accept', 'application/yaml').expect(200).expect('Content-Type', /application\/yaml/);
+    const res = await t.http.get('/v1/config').set(bearer(keys.revops)).set('Accept', 'application/yaml').expect(200).expect('Content-Type', /application\/yaml/);
     expect(res.text).toMatch(/^# .*\n# version: 1\n# checksum: [0-9a-f]{64}\n/);
     expect(res.text).toContain(`# checksum: ${checksum}`);
     expect(parse(res.text)).toEqual(FILE_CONFIG);
@@ -208,7 +208,7 @@ describe('config API', () => {
 
   it('lists versions newest first without bodies, pages them, and serves one with its body', async () => {
     const { version: newest } = await active();
-    const all = await t.http.get('/v1/config/versions').set(bearer(keys.csm)).expect(200);
+    const all = await t.http.get('/v1/config/versions').set(bearer(keys.revops)).expect(200);
     expect(all.body.items.map((v: { version: number }) => v.version)).toEqual(Array.from({ length: newest }, (_, i) => newest - i));
     expect(all.body.items[0]).toMatchObject({ active: true, source: 'api' });
     expect(all.body.items.at(-1)).toMatchObject({ version: 1, active: false, source: 'file' });
@@ -219,7 +219,7 @@ describe('config API', () => {
     const second = await t.http.get(`/v1/config/versions?limit=2&cursor=${first.body.nextCursor}`).set(bearer()).expect(200);
     expect([...first.body.items, ...second.body.items].map((v: { version: number }) => v.version)).toEqual([newest, newest - 1, newest - 2, newest - 3]);
 
-    const one = await t.http.get('/v1/config/versions/1').set(bearer(keys.sales)).expect(200);
+    const one = await t.http.get('/v1/config/versions/1').set(bearer(keys.revops)).expect(200);
     expect(one.body).toMatchObject({ version: 1, source: 'file' });
     expect(one.body.config).toEqual(FILE_CONFIG);
     const yamlOne = await t.http.get('/v1/config/versions/1').set(bearer()).set('Accept', 'application/yaml').expect(200);
@@ -230,7 +230,7 @@ describe('config API', () => {
   });
 
   it('publishes the JSON Schema, which the active config satisfies', async () => {
-    const res = await t.http.get('/v1/config/schema').set(bearer(keys.csm)).expect(200).expect('Content-Type', /application\/schema\+json/);
+    const res = await t.http.get('/v1/config/schema').set(bearer(keys.revops)).expect(200).expect('Content-Type', /application\/schema\+json/);
     const schema = JSON.parse(res.text) as Record<string, unknown>;
     expect(schema['$schema']).toBe('http://json-schema.org/draft-07/schema#');
     expect(schema).toHaveProperty('properties.health.properties.components');
@@ -239,7 +239,7 @@ describe('config API', () => {
     expect(validate(variant((c) => (c.health.components['engagement']!.weight = -1)))).toBe(false);
   });
 
-  it('lets csm and sales keys read but only revops and admin write', async () => {
+  it('is read and written by revops and admin keys only', async () => {
     const count = await versionCount();
     const changed = variant((c) => (c.health.grades.green = 80));
     const forbidden = await t.http.put('/v1/config').set(bearer(keys.csm)).send(changed).expect(403);
@@ -247,7 +247,9 @@ describe('config API', () => {
     await t.http.put('/v1/config').set(bearer(keys.sales)).set('Content-Type', 'application/yaml').send('x: 1').expect(403);
     await t.http.get('/v1/config').set(bearer(keys.ingest)).expect(403);
     await t.http.get('/v1/config').expect(401);
-    await t.http.get('/v1/config/versions').set(bearer(keys.sales)).expect(200);
+    await t.http.get('/v1/config/versions').set(bearer(keys.sales)).expect(403);
+    await t.http.get('/v1/config').set(bearer(keys.csm)).expect(403);
+    await t.http.get('/v1/config/versions').set(bearer(keys.revops)).expect(200);
     expect(await versionCount()).toBe(count);
   });
 

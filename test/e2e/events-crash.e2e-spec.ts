@@ -65,11 +65,11 @@ describe('product events survive kill -9', () => {
   });
 
   it('loses no acknowledged event and counts none twice across kills during the burst and during the roll-up', async () => {
-    const env = { DATABASE_URL: database.url, ADMIN_API_KEY: ADMIN_KEY };
+    const env = { DATABASE_URL: database.url, ADMIN_API_KEY: ADMIN_KEY, SCORING_CONFIG: 'config/scoring.yaml', SCORING_CRON: '0 0 1 1 *', LOG_LEVEL: 'warn' };
 
     // First life: a burst, four requests in flight, killed once half of it is acknowledged.
-    const first = startServiceProcess(env);
-    const base = await first.url();
+    const first = await startServiceProcess(env);
+    const base = first.url;
     const acknowledged: number[] = [];
     let next = 0;
     const sender = async () => {
@@ -89,8 +89,8 @@ describe('product events survive kill -9', () => {
 
     // Second life: the sender retries everything (as Segment does for unanswered requests);
     // killed again as soon as the roll-up has started on the backlog.
-    const second = startServiceProcess(env);
-    const base2 = await second.url();
+    const second = await startServiceProcess(env);
+    const base2 = second.url;
     for (const request of requests) expect((await post(base2, request)).status).toBe(200);
     const watermark = async () => Number((await sql<{ w: string }>(`SELECT watermark AS w FROM product_event_rollup`))[0]!.w);
     const before = await watermark();
@@ -99,9 +99,8 @@ describe('product events survive kill -9', () => {
     await second.kill9();
 
     // Third life: it catches up; usage equals an independent count of the whole burst.
-    const third = startServiceProcess(env);
+    const third = await startServiceProcess(env);
     try {
-      await third.url();
       const caughtUp = Date.now() + 30_000;
       for (;;) {
         const [state] = await sql<{ done: boolean }>(
@@ -117,7 +116,8 @@ describe('product events survive kill -9', () => {
       const expected = [...referenceUsage(requests.flatMap((r) => r.batch), RULES, new Set(ACCOUNTS)).entries()].sort(([a], [b]) => a.localeCompare(b));
       expect(await storedUsage()).toEqual(expected);
     } finally {
-      await third.stop();
+      third.child.kill('SIGTERM');
+      await new Promise((resolve) => (third.child.exitCode !== null ? resolve(null) : third.child.once('exit', resolve)));
     }
     // Three service starts (each compiles the sources): slow on a busy machine.
   }, 180_000);

@@ -97,6 +97,29 @@ describe('ranked lists', () => {
     expect(viaAccept.text).toBe(csv.text);
   });
 
+  it('keeps one JSON row one CSV record when names carry line breaks, edge spaces or formulas', async () => {
+    const json0 = await get('/v1/lists/at-risk', { limit: 6 });
+    const hostile = ['\n=1+1', '\r=2+2', ' \uFF1DSUM(A1)', 'Acme\r\nEurope, "West"', ' padded ', '@cmd'];
+    for (const [i, row] of json0.items.entries()) {
+      await t.sql('UPDATE account_scores SET name = $1 WHERE external_id = $2', [hostile[i], row.externalId]);
+    }
+    const json = await get('/v1/lists/at-risk', { limit: 6 });
+    const csv = await t.http.get('/v1/lists/at-risk?limit=6&format=csv').set(bearer()).expect(200);
+    const records: Array<Record<string, string>> = parse(csv.text, { columns: true });
+    expect(records).toHaveLength(json.items.length);
+    const text = (v: unknown) => (v === null || v === undefined ? '' : String(v));
+    for (const [i, item] of (json.items as unknown as Array<Record<string, unknown>>).entries()) {
+      const record = records[i]!;
+      for (const field of ['rank', 'externalId', 'segment', 'plan', 'arr', 'currency', 'csmOwner', 'salesOwner', 'grade', 'churnRisk', 'arrAtRisk', 'newOnList', 'asOf']) {
+        expect(record[field]).toBe(text(item[field]));
+      }
+      const name = String(item.name);
+      // Text a spreadsheet would run carries one leading apostrophe, and nothing else changes.
+      expect(record.name).toBe(/^[\s\u3000]*[=+\-@\uFF1D\uFF0B\uFF0D\uFF20]/.test(name) ? `'${name}` : name);
+      expect(record.name).not.toMatch(/^\s*[=+\-@\uFF1D]/);
+    }
+  });
+
   it('shows an active manual override beside the computed grade without moving the row', async () => {
     const before = await get('/v1/lists/at-risk', { limit: 1000 });
     const target = before.items[1]!;

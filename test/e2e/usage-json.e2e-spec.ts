@@ -196,7 +196,7 @@ describe('POST /v1/usage (JSON rows) and GET /v1/accounts/:externalId/usage', ()
     expect(n).toBe(50_000);
   });
 
-  it('lets an ingest key write and read, a csm key read but not write', async () => {
+  it('lets an ingest key write but not read, a csm key read but not write', async () => {
     const ingest = (await t.http.post('/v1/api-keys').set(bearer()).send({ name: 'feed', role: 'ingest' }).expect(201)).body.key as string;
     const csm = (await t.http.post('/v1/api-keys').set(bearer()).send({ name: 'csm', role: 'csm' }).expect(201)).body.key as string;
     const row = { account: 'acme', metric: 'nps', day: '2026-03-11', value: 9 };
@@ -209,7 +209,8 @@ describe('POST /v1/usage (JSON rows) and GET /v1/accounts/:externalId/usage', ()
     await post({ rows: [row] }, ingest).expect(200);
     const read = await t.http.get('/v1/accounts/acme/usage?metric=nps').set(bearer(csm)).expect(200);
     expect(read.body.items).toEqual([{ metric: 'nps', day: '2026-03-11', value: 9 }]);
-    await t.http.get('/v1/accounts/acme/usage?metric=nps').set(bearer(ingest)).expect(200);
+    // Feeds write; reading accounts' data is for the people who act on it.
+    await t.http.get('/v1/accounts/acme/usage?metric=nps').set(bearer(ingest)).expect(403);
     await t.http.post('/v1/usage').send({ rows: [row] }).expect(401);
   });
 

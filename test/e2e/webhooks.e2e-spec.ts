@@ -44,8 +44,13 @@ describe('webhook subscriptions and deliveries', () => {
     receivers.push(started);
     return started;
   };
-  const deliveries = async (subscriptionId: string): Promise<Delivery[]> =>
-    (await t.http.get(`/v1/webhooks/${subscriptionId}/deliveries`).set(bearer()).expect(200)).body.items as Delivery[];
+  // Each attempt is logged in_flight from before its POST until its result is recorded; the
+  // assertions read the log once no attempt is in flight.
+  const deliveries = (subscriptionId: string): Promise<Delivery[]> =>
+    eventually(async () => {
+      const items = (await t.http.get(`/v1/webhooks/${subscriptionId}/deliveries`).set(bearer()).expect(200)).body.items as Delivery[];
+      return items.some((d) => d.outcome === 'in_flight') ? undefined : items;
+    }, 'no attempt in flight');
   const alertFor = async (externalId: string, asOf: string) => {
     await seedAlertAccounts(t, [externalId]);
     await t.app.get(AlertsService).evaluateRun(await insertRun(t, asOf, [atRisk(externalId)]));
@@ -182,6 +187,28 @@ describe('webhook subscriptions and deliveries', () => {
     expect(listed.body.items.find((s: { id: string }) => s.id === sub.id)).toMatchObject({ pending: 0, dead: 1 });
     const dead = await t.http.get(`/v1/webhooks/${sub.id}/deliveries?outcome=dead`).set(bearer()).expect(200);
     expect(dead.body.items).toHaveLength(1);
+    const deadLetters = async () => {
+      const metrics = await t.http.get('/metrics').set(bearer()).expect(200);
+      return Number(new RegExp(`webhook_dead_letters\\{subscription_id="${sub.id}"\\} (\\d+)`).exec(metrics.text)?.[1]);
+    };
+    expect(await deadLetters()).toBe(1);
+
+    // The receiver is back: the dead event is re-driven with a fresh set of attempts and the same id.
+    r.respond = () => 200;
+    await t.http.post(`/v1/webhooks/${sub.id}/redeliver`).set(bearer()).send({}).expect(400);
+    await t.http.post(`/v1/webhooks/${sub.id}/redeliver`).set(bearer()).send({ eventId: log[0]!.eventId, deadSince: '2026-01-01T00:00:00Z' }).expect(400);
+    await t.http.post(`/v1/webhooks/00000000-0000-0000-0000-000000000000/redeliver`).set(bearer()).send({ deadSince: '2026-01-01T00:00:00Z' }).expect(404);
+    const since = new Date(Date.now() - 3_600_000).toISOString();
+    const redriven = await t.http.post(`/v1/webhooks/${sub.id}/redeliver`).set(bearer()).send({ deadSince: since }).expect(202);
+    expect(redriven.body).toEqual({ requeued: 1, eventIds: [log[0]!.eventId] });
+    await r.waitFor((rs) => rs.some((x) => x.status === 200), 'the redelivery');
+    expect(new Set(r.requests.map((x) => header(x, 'x-event-id')))).toEqual(new Set([log[0]!.eventId]));
+    expect((await deliveries(sub.id))[0]).toMatchObject({ attempt: 1, outcome: 'delivered', statusCode: 200 });
+    expect(await deadLetters()).toBe(0);
+    // Nothing dead is left: asking again queues nothing; one delivered event may be sent again on purpose.
+    expect((await t.http.post(`/v1/webhooks/${sub.id}/redeliver`).set(bearer()).send({ deadSince: since }).expect(202)).body.requeued).toBe(0);
+    expect((await t.http.post(`/v1/webhooks/${sub.id}/redeliver`).set(bearer()).send({ eventId: log[0]!.eventId }).expect(202)).body.requeued).toBe(1);
+    await r.waitFor((rs) => rs.filter((x) => x.status === 200).length === 2, 'the second, requested delivery');
     await t.http.delete(`/v1/webhooks/${sub.id}`).set(bearer()).expect(204);
   });
 

@@ -5,7 +5,7 @@ export const planBody = (overrides: Record<string, unknown> = {}) => ({
   pricePerSeat: 30,
   limits: { seats: 50, api_calls: 100000 },
   features: ['reports', 'automations'],
-  nextPlan: 'scale',
+  nextPlan: null,
   ...overrides,
 });
 

@@ -23,7 +23,14 @@ export interface TestApp {
 /** The real application on its own fresh database. `auth` adds the admin key header. */
 export async function startTestApp(overrides: Partial<Env> = {}): Promise<TestApp> {
   const database = await createTestDatabase();
-  const env = Object.assign(loadEnv({ LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent', ADMIN_API_KEY: ADMIN_KEY, PORT: '0', SCORING_CONFIG: 'config/scoring.yaml' }), overrides);
+  const env = Object.assign(loadEnv({
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    ADMIN_API_KEY: ADMIN_KEY,
+    PORT: '0',
+    SCORING_CONFIG: 'config/scoring.yaml',
+    // Test receivers listen on loopback.
+    WEBHOOK_ALLOW_PRIVATE_HOSTS: 'true',
+  }), overrides);
   const pool = new pg.Pool({ connectionString: database.url, max: 2 });
   const listen = async () => {
     const created = await createApp(env, database.url);

@@ -16,6 +16,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { IsDay } from '../../common/is-day.validator.js';
+import { COUNT, InRange, MONEY } from '../../common/value-ranges.js';
 import { PLAN_ID_PATTERN } from '../../plans/dto/plan.dto.js';
 
 export const SEGMENTS = ['self_serve', 'sales_assisted'] as const;
@@ -46,16 +47,16 @@ export class AccountFieldsDto {
   @IsString() @Matches(PLAN_ID_PATTERN, { message: 'plan must be a plan id (1-64 chars of A-Za-z0-9_.-)' })
   plan: string;
 
-  @ApiProperty({ example: 36000, description: 'Annual recurring revenue in `currency`' })
-  @IsNumber({ allowNaN: false, allowInfinity: false }) @Min(0)
+  @ApiProperty({ example: 36000, minimum: 0, maximum: MONEY.max, description: 'Annual recurring revenue in `currency`, at most 2 decimals' })
+  @IsNumber({ allowNaN: false, allowInfinity: false }) @InRange(MONEY)
   arr: number;
 
   @ApiProperty({ example: 'USD', description: 'ISO 4217 code' })
   @Matches(/^[A-Z]{3}$/, { message: 'currency must be a 3-letter ISO 4217 code such as USD' })
   currency: string;
 
-  @ApiProperty({ example: 50 })
-  @IsInt() @Min(0)
+  @ApiProperty({ example: 50, minimum: 0, maximum: COUNT.max })
+  @IsInt() @InRange(COUNT)
   seatsPurchased: number;
 
   @ApiProperty({ example: '2025-03-01' })
@@ -89,6 +90,13 @@ export class AccountFieldsDto {
   @ApiPropertyOptional({ example: '2026-11-01', description: 'Day this version takes effect (default today)' })
   @IsOptional() @IsDay()
   effectiveFrom?: string;
+}
+
+/** PUT body: the fields, and the externalId when sent back as GET returns it (it must then match the path). */
+export class PutAccountDto extends AccountFieldsDto {
+  @ApiPropertyOptional({ example: 'acme-001', description: 'May be sent back as GET returns it; must then equal the externalId in the path' })
+  @IsOptional() @IsString()
+  externalId?: string;
 }
 
 export class BulkAccountDto extends AccountFieldsDto {

@@ -1,4 +1,6 @@
 import { Body, Controller, HttpCode, Post, Req } from '@nestjs/common';
+import { bookScopeOf } from '../../auth/book-scope.js';
+import { ProblemException } from '../../common/problem.js';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
 import type { AuthedRequest } from '../../auth/api-key.guard.js';
@@ -40,18 +42,27 @@ export class DigestsController {
 
   @Post('weekly')
   @HttpCode(200)
-  @Roles('revops')
+  @Roles('revops', 'csm')
   @ApiOperation({
     summary: 'Send the weekly at-risk digest now',
-    description: 'Each CSM (or the one named) gets their at-risk list as a `digest.at_risk_weekly` event. On-demand sends always go out; the Monday cron sends one per CSM per week.',
+    description:
+      'Each CSM (or the one named) gets their at-risk list as a `digest.at_risk_weekly` event. On-demand sends always go out; the Monday cron sends one per CSM per week. ' +
+      'A csm key with an owner sends its own digest only (csmOwner is its owner); a csm key without one may not send digests.',
   })
   @ApiOkResponse({ type: DigestSummaryView })
   send(@Body() body: SendDigestDto, @Req() request: AuthedRequest) {
+    const scope = bookScopeOf(request.caller);
+    if (request.caller?.role === 'csm' && scope.csmOwner === undefined) {
+      throw new ProblemException(403, 'A csm key without an owner may not send digests; ask for a key with your e-mail as owner', { type: '/problems/forbidden' });
+    }
+    if (scope.csmOwner !== undefined && body.csmOwner !== undefined && body.csmOwner.toLowerCase() !== scope.csmOwner) {
+      throw new ProblemException(403, `This key may send only its owner's digest (${scope.csmOwner})`, { type: '/problems/forbidden' });
+    }
     return this.digests.send({
       trigger: 'api',
       period: isoWeekOf(new Date(), 'UTC'),
       asOf: body.asOf,
-      csmOwner: body.csmOwner,
+      csmOwner: scope.csmOwner ?? body.csmOwner,
       requestedBy: request.caller?.name ?? null,
     });
   }

@@ -1,8 +1,7 @@
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
-import { CronJob } from 'cron';
 import { ConfigVersionsService } from '../../config-versions/config-versions.service.js';
-import { tickOf } from '../../scoring/runs/run-scheduler.js';
+import { startCronOccurrences } from '../../scoring/runs/cron-occurrences.js';
 import { isoWeekOf } from './iso-week.js';
 import { WeeklyDigestService } from './weekly-digest.service.js';
 
@@ -20,20 +19,15 @@ export class WeeklyDigestScheduler implements OnApplicationBootstrap {
   async onApplicationBootstrap(): Promise<void> {
     const { config } = await this.configs.active();
     const { weeklyDigest, timezone } = config.schedule;
-    const job = CronJob.from({
-      cronTime: weeklyDigest,
-      timeZone: timezone,
-      onTick: () => {
-        this.fire(new Date(), timezone).catch((error: unknown) => this.logger.error({ err: error }, 'weekly digest failed'));
-      },
-      start: true,
+    const job = startCronOccurrences(weeklyDigest, timezone, (scheduled) => {
+      this.fire(scheduled, timezone).catch((error: unknown) => this.logger.error({ err: error }, 'weekly digest failed'));
     });
     this.registry.addCronJob('weekly-digest', job);
     this.logger.log(`weekly at-risk digest scheduled by "${weeklyDigest}" (${timezone}); next at ${job.nextDate().toISO()}`);
   }
 
-  /** One tick: the week is the tick's, so a late-firing process still competes for the same key. */
-  fire(at: Date, timeZone: string) {
-    return this.digests.send({ trigger: 'schedule', period: isoWeekOf(tickOf(at), timeZone), requestedBy: 'scheduler' });
+  /** One occurrence: the week is its scheduled time's, so a late-firing process still competes for the same key. */
+  fire(scheduled: Date, timeZone: string) {
+    return this.digests.send({ trigger: 'schedule', period: isoWeekOf(scheduled, timeZone), requestedBy: 'scheduler' });
   }
 }

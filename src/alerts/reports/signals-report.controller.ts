@@ -1,6 +1,6 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { READERS } from '../../auth/roles.js';
+import { OPERATORS } from '../../auth/roles.js';
 import { Roles } from '../../auth/roles.decorator.js';
 import { SignalsReportQuery, SignalsReportView } from './signals-report.dto.js';
 import { SignalsReportService } from './signals-report.service.js';
@@ -12,7 +12,7 @@ export class SignalsReportController {
   constructor(private readonly reports: SignalsReportService) {}
 
   @Get('signals')
-  @Roles(...READERS)
+  @Roles(...OPERATORS)
   @ApiOperation({
     summary: 'What the alerts led to',
     description:

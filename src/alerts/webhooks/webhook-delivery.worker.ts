@@ -11,6 +11,7 @@ import { MAX_ATTEMPTS, parseRetryAfter, retryDelayMs } from './retry-backoff.js'
 import { renderBody } from './webhook-body.js';
 import type { WebhookEvent, WebhookFormat } from './webhook-event.types.js';
 import { signBody } from './webhook-signature.js';
+import { privateTargetProblem } from './webhook-target.js';
 
 const POLL_MS = 1_000;
 // POSTs in flight per process. Slots refill as soon as one finishes, so one slow receiver
@@ -23,6 +24,8 @@ const ERROR_SNIPPET = 300;
 
 interface ClaimedDelivery {
   id: number;
+  /** The delivery-log row written for this attempt (outcome in_flight until the result is known). */
+  log_id: number;
   event_id: string;
   event_type: string;
   payload: WebhookEvent;
@@ -105,6 +108,11 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, BeforeAppl
     }
   }
 
+  /**
+   * Claims due rows, counts the attempt and writes its log row (in_flight) in one statement,
+   * before anything is sent: a crash during the POST leaves that row behind. A row whose lease
+   * ran out had such an attempt; its in_flight log rows are closed as interrupted here.
+   */
   private claim(limit: number): Promise<ClaimedDelivery[]> {
     return queryRows<ClaimedDelivery>(
       this.db,
@@ -113,12 +121,26 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, BeforeAppl
          WHERE status = 'pending' AND next_attempt_at <= now() AND (locked_until IS NULL OR locked_until < now())
          ORDER BY next_attempt_at, id LIMIT $1
          FOR UPDATE SKIP LOCKED
+       ),
+       claimed AS (
+         UPDATE webhook_outbox o
+         SET attempts = o.attempts + 1, locked_until = now() + make_interval(secs => $2), locked_by = $3
+         FROM due, webhook_subscriptions s
+         WHERE o.id = due.id AND s.id = o.subscription_id
+         RETURNING o.id, o.subscription_id, o.event_id, o.event_type, o.payload, o.attempts, s.url, s.secret, s.format
+       ),
+       interrupted AS (
+         UPDATE webhook_deliveries d
+         SET outcome = 'interrupted', error = 'the process sending it stopped before the result was recorded'
+         FROM due WHERE d.outbox_id = due.id AND d.outcome = 'in_flight'
+       ),
+       logged AS (
+         INSERT INTO webhook_deliveries (outbox_id, subscription_id, event_id, event_type, attempt, outcome)
+         SELECT id, subscription_id, event_id, event_type, attempts, 'in_flight' FROM claimed
+         RETURNING id AS log_id, outbox_id
        )
-       UPDATE webhook_outbox o
-       SET attempts = o.attempts + 1, locked_until = now() + make_interval(secs => $2), locked_by = $3
-       FROM due, webhook_subscriptions s
-       WHERE o.id = due.id AND s.id = o.subscription_id
-       RETURNING o.id, o.event_id, o.event_type, o.payload, o.attempts, s.url, s.secret, s.format`,
+       SELECT c.id, l.log_id, c.event_id, c.event_type, c.payload, c.attempts, c.url, c.secret, c.format
+       FROM claimed c JOIN logged l ON l.outbox_id = c.id`,
       [limit, LEASE_SECONDS, this.worker],
     );
   }
@@ -142,6 +164,9 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, BeforeAppl
     const started = performance.now();
     const durationMs = () => Math.round(performance.now() - started);
     try {
+      // Checked again at each attempt: a name may have been pointed at an internal address since.
+      const refused = this.env.WEBHOOK_ALLOW_PRIVATE_HOSTS === 'true' ? null : await privateTargetProblem(row.url);
+      if (refused) return { ok: false, statusCode: null, error: `refused: ${refused}`, retryAfterMs: null, durationMs: durationMs() };
       const response = await fetch(row.url, {
         method: 'POST',
         headers: {
@@ -177,12 +202,12 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, BeforeAppl
       `WITH done AS (
          UPDATE webhook_outbox SET status = 'delivered', delivered_at = now(), locked_until = NULL, last_status = $3, last_error = NULL
          WHERE id = $1 AND attempts = $2 AND status = 'pending'
-         RETURNING id, subscription_id, event_id, event_type, attempts
+         RETURNING id
        )
-       INSERT INTO webhook_deliveries (outbox_id, subscription_id, event_id, event_type, attempt, outcome, status_code, duration_ms)
-       SELECT id, subscription_id, event_id, event_type, attempts, 'delivered', $3, $4 FROM done
-       RETURNING id`,
-      [row.id, row.attempts, result.statusCode, result.durationMs],
+       UPDATE webhook_deliveries d SET outcome = 'delivered', status_code = $3, duration_ms = $4, error = NULL
+       FROM done WHERE d.id = $5 AND d.outbox_id = done.id
+       RETURNING d.id`,
+      [row.id, row.attempts, result.statusCode, result.durationMs, row.log_id],
     );
     if (done.length > 0) webhookDeliveries.inc({ outcome: 'delivered', event_type: row.event_type });
   }
@@ -197,12 +222,13 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, BeforeAppl
              next_attempt_at = now() + make_interval(secs => $6::double precision / 1000),
              locked_until = NULL, last_status = $3, last_error = $4
          WHERE id = $1 AND attempts = $2 AND status = 'pending'
-         RETURNING id, subscription_id, event_id, event_type, attempts, status
+         RETURNING id, status
        )
-       INSERT INTO webhook_deliveries (outbox_id, subscription_id, event_id, event_type, attempt, outcome, status_code, error, duration_ms)
-       SELECT id, subscription_id, event_id, event_type, attempts, CASE WHEN status = 'dead' THEN 'dead' ELSE 'retry' END, $3, $4, $7 FROM done
-       RETURNING outcome`,
-      [row.id, row.attempts, result.statusCode, result.error, MAX_ATTEMPTS, delayMs, result.durationMs],
+       UPDATE webhook_deliveries d
+       SET outcome = CASE WHEN done.status = 'dead' THEN 'dead' ELSE 'retry' END, status_code = $3, error = $4, duration_ms = $7
+       FROM done WHERE d.id = $8 AND d.outbox_id = done.id
+       RETURNING d.outcome`,
+      [row.id, row.attempts, result.statusCode, result.error, MAX_ATTEMPTS, delayMs, result.durationMs, row.log_id],
     );
     const outcome = done[0]?.outcome;
     if (!outcome) return;

@@ -1,7 +1,7 @@
 import type { ScoreView } from '../../scoring/score-view.js';
 import type { AlertRule, WebhookEventType } from '../domain/alert.types.js';
 
-/** What a receiver gets for an alert (DESIGN §4): `X-Event-Id` carries the same `id`. */
+/** What a receiver gets for an alert (README, "Alerts and webhooks"): `X-Event-Id` carries the same `id`. */
 export interface AlertEvent {
   id: string;
   type: 'alert.at_risk' | 'alert.expansion_lead' | 'alert.usage_limit';

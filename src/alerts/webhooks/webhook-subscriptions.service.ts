@@ -1,11 +1,16 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { decodeCursor, toPage, type Page } from '../../common/pagination.js';
-import { notFound } from '../../common/problem.js';
+import { notFound, ProblemException, unprocessable, validationProblem } from '../../common/problem.js';
+import { ENV } from '../../config/env.provider.js';
+import type { Env } from '../../config/env.js';
+import { privateTargetProblem } from './webhook-target.js';
 import type { WebhookEventType } from '../domain/alert.types.js';
 import { queryRows } from '../../database/sql/query-rows.js';
-import type { CreatedWebhookView, CreateWebhookDto, DeliveriesQuery, DeliveryView, WebhookView } from './dto/webhook.dto.js';
+import { SqlFilter } from '../../database/sql/sql-filter.js';
+import { decodeTimeCursor, microsecondKey, pastCursor, type TimeCursor } from '../../database/sql/time-cursor.js';
+import type { CreatedWebhookView, CreateWebhookDto, DeliveriesQuery, DeliveryView, RedeliverDto, RedeliverView, WebhookView } from './dto/webhook.dto.js';
 import { generateSecret } from './webhook-signature.js';
 
 interface SubscriptionRow {
@@ -29,7 +34,7 @@ interface DeliveryRow {
   outcome: DeliveryView['outcome'];
   status_code: number | null;
   error: string | null;
-  duration_ms: number;
+  duration_ms: number | null;
   attempted_at: Date;
 }
 
@@ -51,9 +56,16 @@ const COUNTS = `(SELECT count(*)::int FROM webhook_outbox o WHERE o.subscription
 
 @Injectable()
 export class WebhookSubscriptionsService {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    @Inject(ENV) private readonly env: Env,
+  ) {}
 
   async create(body: CreateWebhookDto, createdBy: string): Promise<CreatedWebhookView> {
+    if (this.env.WEBHOOK_ALLOW_PRIVATE_HOSTS !== 'true') {
+      const problem = await privateTargetProblem(body.url);
+      if (problem) throw unprocessable(`The webhook URL is not allowed: ${problem}`, [{ path: 'url', message: `${problem}; set WEBHOOK_ALLOW_PRIVATE_HOSTS=true to allow receivers on private networks` }]);
+    }
     const secret = body.secret ?? generateSecret();
     const [row] = await queryRows<SubscriptionRow>(
       this.db,
@@ -65,17 +77,15 @@ export class WebhookSubscriptionsService {
   }
 
   async list(limit: number, cursor?: string): Promise<Page<WebhookView>> {
-    const after = decodeCursor(cursor, (v): v is [string, string] => Array.isArray(v) && v.length === 2 && v.every((x) => typeof x === 'string'));
+    const filter = pastCursor(new SqlFilter().always('s.deleted_at IS NULL'), decodeTimeCursor(cursor), { column: 's.created_at', id: 's.id', idType: 'uuid', order: 'oldestFirst' });
     const rows = await queryRows<SubscriptionRow>(
       this.db,
-      `SELECT s.id, s.url, s.events, s.format, s.created_by, s.created_at,
-              to_char(s.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS created_key, ${COUNTS}
-       FROM webhook_subscriptions s
-       WHERE s.deleted_at IS NULL ${after ? 'AND (s.created_at, s.id) > ($2::timestamptz, $3::uuid)' : ''}
-       ORDER BY s.created_at, s.id LIMIT $1`,
-      after ? [limit + 1, after[0], after[1]] : [limit + 1],
+      `SELECT s.id, s.url, s.events, s.format, s.created_by, s.created_at, ${microsecondKey('s.created_at')} AS created_key, ${COUNTS}
+       FROM webhook_subscriptions s ${filter.clause}
+       ORDER BY s.created_at, s.id LIMIT ${filter.param(limit + 1)}`,
+      filter.params,
     );
-    const page = toPage(rows, limit, (row) => [row.created_key, row.id]);
+    const page = toPage(rows, limit, (row) => [row.created_key!, row.id] satisfies TimeCursor);
     return { items: page.items.map(toView), nextCursor: page.nextCursor };
   }
 
@@ -89,26 +99,60 @@ export class WebhookSubscriptionsService {
     });
   }
 
+  /**
+   * Queues dead (or, for one named event, delivered) events of a subscription again with a fresh
+   * set of attempts: after a long receiver outage nothing is lost for good. The same X-Event-Id
+   * is sent, so receivers that de-duplicate stay correct. Idempotent: an event already pending is
+   * left alone.
+   */
+  async redeliver(id: string, body: RedeliverDto): Promise<RedeliverView> {
+    if ((body.eventId === undefined) === (body.deadSince === undefined)) {
+      throw validationProblem('Give eventId (one event) or deadSince (every dead event since then), not both', [
+        { path: body.eventId === undefined ? 'eventId' : 'deadSince', message: 'give exactly one of eventId and deadSince' },
+      ]);
+    }
+    if (!UUID.test(id)) throw notFound(`No webhook subscription ${id}`);
+    const [subscription] = await queryRows<{ id: string }>(this.db, 'SELECT id FROM webhook_subscriptions WHERE id = $1 AND deleted_at IS NULL', [id]);
+    if (!subscription) throw notFound(`No webhook subscription ${id}`);
+    if (body.eventId !== undefined) {
+      const [event] = await queryRows<{ status: string }>(this.db, 'SELECT status FROM webhook_outbox WHERE subscription_id = $1 AND event_id = $2', [id, body.eventId]);
+      if (!event) throw notFound(`Subscription ${id} has no event ${body.eventId}`);
+      if (event.status === 'pending') return { requeued: 0, eventIds: [] };
+      if (event.status === 'cancelled') throw new ProblemException(409, `Event ${body.eventId} was cancelled with its subscription`, { type: '/problems/conflict' });
+    }
+    const requeued = await queryRows<{ event_id: string }>(
+      this.db,
+      `UPDATE webhook_outbox
+       SET status = 'pending', attempts = 0, next_attempt_at = now(), locked_until = NULL, locked_by = NULL, delivered_at = NULL
+       WHERE subscription_id = $1 AND ${body.eventId !== undefined ? `event_id = $2 AND status IN ('dead', 'delivered')` : `status = 'dead' AND created_at >= $2`}
+       RETURNING event_id`,
+      [id, body.eventId ?? body.deadSince],
+    );
+    return { requeued: requeued.length, eventIds: requeued.slice(0, 1000).map((row) => row.event_id) };
+  }
+
+  /** Dead letters per live subscription, for the metrics endpoint. */
+  deadCounts(): Promise<Array<{ subscription_id: string; dead: number }>> {
+    return queryRows(
+      this.db,
+      `SELECT s.id AS subscription_id, count(o.id)::int AS dead
+       FROM webhook_subscriptions s LEFT JOIN webhook_outbox o ON o.subscription_id = s.id AND o.status = 'dead'
+       WHERE s.deleted_at IS NULL GROUP BY s.id`,
+      [],
+    );
+  }
+
   async deliveries(id: string, query: DeliveriesQuery): Promise<Page<DeliveryView>> {
     if (!UUID.test(id)) throw notFound(`No webhook subscription ${id}`);
     const [exists] = await queryRows<{ id: string }>(this.db, 'SELECT id FROM webhook_subscriptions WHERE id = $1', [id]);
     if (!exists) throw notFound(`No webhook subscription ${id}`);
     const after = decodeCursor(query.cursor, (v): v is number => Number.isInteger(v));
-    const params: unknown[] = [id, query.limit + 1];
-    const where = ['subscription_id = $1'];
-    if (after !== undefined) {
-      params.push(after);
-      where.push(`id < $${params.length}`);
-    }
-    if (query.outcome) {
-      params.push(query.outcome);
-      where.push(`outcome = $${params.length}`);
-    }
+    const filter = new SqlFilter([id]).always('subscription_id = $1').where('id < ?', after).where('outcome = ?', query.outcome);
     const rows = await queryRows<DeliveryRow>(
       this.db,
       `SELECT id, event_id, event_type, attempt, outcome, status_code, error, duration_ms, attempted_at
-       FROM webhook_deliveries WHERE ${where.join(' AND ')} ORDER BY id DESC LIMIT $2`,
-      params,
+       FROM webhook_deliveries ${filter.clause} ORDER BY id DESC LIMIT ${filter.param(query.limit + 1)}`,
+      filter.params,
     );
     const views = rows.map(
       (row): DeliveryView => ({

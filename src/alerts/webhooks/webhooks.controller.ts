@@ -1,9 +1,10 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { AuthedRequest } from '../../auth/api-key.guard.js';
 import { Roles } from '../../auth/roles.decorator.js';
 import { PageQuery } from '../../common/pagination.js';
-import { CreatedWebhookView, CreateWebhookDto, DeliveriesQuery, DeliveryPage, WebhookPage } from './dto/webhook.dto.js';
+import { CreatedWebhookView, CreateWebhookDto, DeliveriesQuery, DeliveryPage, RedeliverDto, RedeliverView, WebhookPage } from './dto/webhook.dto.js';
+import { WebhookDeliveryWorker } from './webhook-delivery.worker.js';
 import { WebhookSubscriptionsService } from './webhook-subscriptions.service.js';
 
 @ApiTags('webhooks')
@@ -11,7 +12,10 @@ import { WebhookSubscriptionsService } from './webhook-subscriptions.service.js'
 @Controller('v1/webhooks')
 @Roles('revops')
 export class WebhooksController {
-  constructor(private readonly subscriptions: WebhookSubscriptionsService) {}
+  constructor(
+    private readonly subscriptions: WebhookSubscriptionsService,
+    private readonly worker: WebhookDeliveryWorker,
+  ) {}
 
   @Post()
   @ApiOperation({
@@ -40,6 +44,22 @@ export class WebhooksController {
   @ApiNotFoundResponse({ description: 'No such subscription' })
   remove(@Param('id') id: string): Promise<void> {
     return this.subscriptions.remove(id);
+  }
+
+  @Post(':id/redeliver')
+  @HttpCode(202)
+  @ApiOperation({
+    summary: 'Send dead events again',
+    description:
+      '`{eventId}` queues one dead or delivered event again; `{deadSince}` queues every dead event of the subscription created since then. ' +
+      'Each gets a fresh set of attempts and keeps its X-Event-Id. An event already pending is left as it is.',
+  })
+  @ApiAcceptedResponse({ type: RedeliverView })
+  @ApiNotFoundResponse({ description: 'No such subscription or event' })
+  async redeliver(@Param('id') id: string, @Body() body: RedeliverDto): Promise<RedeliverView> {
+    const result = await this.subscriptions.redeliver(id, body);
+    if (result.requeued > 0) this.worker.kick();
+    return result;
   }
 
   @Get(':id/deliveries')

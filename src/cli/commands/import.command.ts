@@ -4,15 +4,8 @@ import { line } from '../cli-io.js';
 import { importContentType } from '../cli-options.js';
 import { createProgress, formatCount, formatBytes } from '../progress.js';
 import { EXIT_OK, EXIT_USAGE, type CommandContext } from './command-context.js';
+import type { UsageWriteResult } from '../../usage/usage.types.js';
 
-interface ImportResult {
-  rowsReceived: number;
-  rowsWritten: number;
-  accounts?: number;
-  metrics?: number;
-  fromDay?: string | null;
-  toDay?: string | null;
-}
 
 /**
  * `import <file.csv|file.ndjson> [--mode replace|add]`: streams the file to POST /v1/usage/import
@@ -40,9 +33,9 @@ export async function importCommand(file: string, options: { mode?: 'replace' | 
     progress.stop();
     line(io.err, 'import: file sent; the service is checking and storing it…');
   }
-  let result: ImportResult;
+  let result: UsageWriteResult;
   try {
-    result = await api().upload<ImportResult>(`/v1/usage/import?mode=${mode}`, chunks(), contentType);
+    result = await api().upload<UsageWriteResult>(`/v1/usage/import?mode=${mode}`, chunks(), contentType);
   } finally {
     if (sent < size) progress.stop();
   }

@@ -9,6 +9,7 @@ interface RunAnswer {
   configVersion: number | null;
   accountsTotal: number | null;
   accountsScored: number;
+  invalidAccounts?: Array<{ externalId: string; reason: string }>;
   startedAt: string | null;
   finishedAt: string | null;
   error: string | null;
@@ -54,5 +55,6 @@ export async function scoreCommand(options: ScoreOptions, { io, api }: CommandCo
     const seconds = run.startedAt && run.finishedAt ? ` in ${((Date.parse(run.finishedAt) - Date.parse(run.startedAt)) / 1000).toFixed(1)} s` : '';
     line(io.out, `Run ${run.id} as of ${run.asOf} succeeded: ${run.accountsScored} accounts scored with config version ${run.configVersion ?? '?'}${seconds}.`);
   }
+  for (const account of run.invalidAccounts ?? []) line(io.err, `warning: account ${account.externalId} was not scored: ${account.reason}`);
   return EXIT_OK;
 }

@@ -9,7 +9,9 @@ import {
   SCORING_CONFIG_SCHEMA,
   type ConfigError,
   type ParseScoringConfigResult,
+  validateScoringConfig,
 } from './scoring-config.loader.js';
+import { FIXTURE_CONFIG } from '../../scoring/domain/testing/fixture-config.js';
 import type { ScoringConfig } from '../../scoring/domain/config/scoring-config.types.js';
 
 const SHIPPED_PATH = new URL('../../../config/scoring.yaml', import.meta.url);
@@ -64,6 +66,12 @@ describe('the shipped config/scoring.yaml', () => {
       if (!above.startsWith('#') && !inCommentedList && !above.startsWith('- ')) uncommented.push(`${index + 1}: ${line.trim()}`);
     });
     expect(uncommented).toEqual([]);
+  });
+});
+
+describe('the domain specs\' fixture config', () => {
+  it('is a valid config (it passes the checks a RevOps change passes)', () => {
+    expect(validateScoringConfig(structuredClone(FIXTURE_CONFIG))).toMatchObject({ ok: true });
   });
 });
 
@@ -232,6 +240,17 @@ describe('invalid configs', () => {
     const errors = errorsOf(parseScoringConfig('windows:\n  recentDays: [28\n', 'yaml'));
     expect(errors[0].path).toBe('');
     expect(errors[0].message).toMatch(/^invalid YAML: .*line \d+/);
+  });
+
+  it('refuses a YAML alias bomb instead of expanding it', () => {
+    let text = 'a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n';
+    let previous = 'a';
+    for (const name of 'bcdefghi') {
+      text += `${name}: &${name} [${Array(9).fill(`*${previous}`).join(', ')}]\n`;
+      previous = name;
+    }
+    const errors = errorsOf(parseScoringConfig(text, 'yaml'));
+    expect(errors).toEqual([{ path: '', message: expect.stringMatching(/^invalid YAML: .*alias/i) }]);
   });
 
   it('rejects a key given twice in YAML', () => {

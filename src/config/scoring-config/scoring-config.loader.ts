@@ -12,6 +12,7 @@ import { Ajv, type ErrorObject } from 'ajv';
 import { parseDocument } from 'yaml';
 import { CHURN_FIXED_INPUTS } from '../../scoring/domain/churn-model.js';
 import { findDerivedFeature } from '../../scoring/domain/derived-features.js';
+import { modelSemanticErrors } from './model-config.checks.js';
 import { SCORING_CONFIG_SCHEMA } from '../../scoring/domain/config/scoring-config.schema.js';
 import type { EventsConfig, ScoredInput, ScoringConfig } from '../../scoring/domain/config/scoring-config.types.js';
 
@@ -94,7 +95,12 @@ function parseYaml(text: string): Parsed {
       errors: document.errors.map((error) => ({ path: '', message: `invalid YAML: ${error.message.split('\n')[0].replace(/:$/, '')}` })),
     };
   }
-  return { ok: true, value: document.toJS({ maxAliasCount: 100 }) };
+  try {
+    return { ok: true, value: document.toJS({ maxAliasCount: 100 }) };
+  } catch (error) {
+    // An alias bomb (anchors nested to expand into millions of nodes) is refused while expanding.
+    return { ok: false, errors: [{ path: '', message: `invalid YAML: ${error instanceof Error ? error.message : String(error)}` }] };
+  }
 }
 
 function parseJson(text: string): Parsed {
@@ -341,6 +347,7 @@ export function semanticErrors(config: ScoringConfig): ConfigError[] {
       message: `must be below signals.usage_limit_near.utilisation (${config.signals.usage_limit_near.utilisation})`,
     });
   }
+  errors.push(...modelSemanticErrors(config));
   if (config.events) eventsErrors(config.events, errors);
   return errors;
 }

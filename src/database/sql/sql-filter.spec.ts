@@ -3,7 +3,7 @@ import { SqlFilter } from './sql-filter.js';
 
 describe('SqlFilter', () => {
   it('numbers parameters after the fixed ones and skips filters without a value', () => {
-    const filter = new SqlFilter(['2026-10-31']).always('s.as_of = $1').where('s.segment = ?', 'smb').where('s.plan_id = ?', undefined).where('(s.sales_owner = ? OR s.csm_owner = ?)', 'a@x', 'a@x');
+    const filter = new SqlFilter(['2026-10-31']).always('s.as_of = $1').where('s.segment = ?', 'smb').where('s.plan_id = ?', undefined).where('s.grade = ?', '').where('s.arr >= ?', null).where('(s.sales_owner = ? OR s.csm_owner = ?)', 'a@x', 'a@x');
     expect(filter.clause).toBe('WHERE s.as_of = $1 AND s.segment = $2 AND (s.sales_owner = $3 OR s.csm_owner = $4)');
     expect(filter.params).toEqual(['2026-10-31', 'smb', 'a@x', 'a@x']);
     expect(filter.param(11)).toBe('$5');

@@ -13,9 +13,9 @@ export class SqlFilter {
     this.values = [...fixed];
   }
 
-  /** Adds `sql` when a value is given; `undefined` skips the filter. */
+  /** Adds `sql` when its values are given: `undefined`, `null` or `''` (an empty query parameter) skips the filter. */
   where(sql: string, ...values: unknown[]): this {
-    if (values.some((value) => value === undefined)) return this;
+    if (values.some((value) => value === undefined || value === null || value === '')) return this;
     let next = 0;
     const placed = sql.replace(/\?/g, () => {
       if (next >= values.length) throw new Error(`SqlFilter: more ? than values in "${sql}"`);

@@ -23,10 +23,15 @@ const isTimeCursor = (value: unknown): value is TimeCursor =>
 export const decodeTimeCursor = (cursor: string | undefined): TimeCursor | undefined => decodeCursor(cursor, isTimeCursor);
 
 /**
- * Adds "strictly after the cursor row" for `ORDER BY column DESC, id DESC` to the filter.
- * `idType` is the id column's SQL type (uuid, bigint…).
+ * Adds "strictly past the cursor row" to the filter, for `ORDER BY column DESC, id DESC`
+ * (`newestFirst`, the default) or `ORDER BY column, id`. `idType` is the id column's SQL type.
  */
-export function beforeCursor(filter: SqlFilter, cursor: TimeCursor | undefined, column: string, idColumn: string, idType: 'uuid' | 'bigint' | 'integer'): SqlFilter {
+export function pastCursor(
+  filter: SqlFilter,
+  cursor: TimeCursor | undefined,
+  on: { column: string; id: string; idType: 'uuid' | 'bigint' | 'integer'; order?: 'newestFirst' | 'oldestFirst' },
+): SqlFilter {
   if (cursor === undefined) return filter;
-  return filter.where(`(${column}, ${idColumn}) < (?::timestamptz, ?::${idType})`, cursor[0], cursor[1]);
+  const comparison = on.order === 'oldestFirst' ? '>' : '<';
+  return filter.where(`(${on.column}, ${on.id}) ${comparison} (?::timestamptz, ?::${on.idType})`, cursor[0], cursor[1]);
 }

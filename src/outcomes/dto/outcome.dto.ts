@@ -3,6 +3,7 @@ import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsIn, IsNumber, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
 import { IsDay } from '../../common/is-day.validator.js';
 import { PageQuery } from '../../common/pagination.js';
+import { InRange, SIGNED_MONEY } from '../../common/value-ranges.js';
 
 export const OUTCOME_TYPES = ['churned', 'renewed', 'expanded', 'contracted'] as const;
 export type OutcomeType = (typeof OUTCOME_TYPES)[number];
@@ -21,7 +22,7 @@ export class OutcomeDto {
   occurredOn: string;
 
   @ApiProperty({ example: 12000, description: 'ARR change: ≤ 0 for churned/contracted, ≥ 0 for expanded, any for renewed' })
-  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @IsNumber({ allowNaN: false, allowInfinity: false }) @InRange(SIGNED_MONEY)
   arrChange: number;
 
   @ApiPropertyOptional({ example: 'Upgraded to Scale after the Q3 review' })

@@ -1,9 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
 import { DERIVED_FEATURE_NAMES, findDerivedFeature, type FeatureContext } from './derived-features.js';
 import type { AccountFeatures } from './features.types.js';
-import { accountFeatures, countMetric, limitUsage, recentTotal, shippedConfig, surveyMetric, withMetrics } from './testing/account-features.factory.js';
+import { accountFeatures, countMetric, limitUsage, recentTotal, fixtureConfig, surveyMetric, withMetrics } from './testing/account-features.factory.js';
 
-const config = shippedConfig();
+const config = fixtureConfig();
 
 function context(account: AccountFeatures, overrides: Partial<FeatureContext> = {}): FeatureContext {
   return {

@@ -12,6 +12,7 @@ import { daysBetween } from '../../common/dates.js';
 import type { ScoringConfig } from './config/scoring-config.types.js';
 import type { AccountFeatures, LifecycleStage, MetricAggregates } from './features.types.js';
 import { clamp, countOf, formatNumber, formatOneDecimal, formatShare, metricLabel } from './format.js';
+import { METRIC_NAME_PATTERN } from '../../common/metric-name.js';
 
 export interface FeatureContext {
   windows: ScoringConfig['windows'];
@@ -307,7 +308,6 @@ const BY_NAME = new Map(CATALOGUE.map((feature) => [feature.name, feature]));
 /** The named catalogue entries (generic `metric.*` features are resolved on demand). */
 export const DERIVED_FEATURE_NAMES: readonly string[] = CATALOGUE.map((feature) => feature.name);
 
-const METRIC_NAME = /^[a-z0-9_.]{1,64}$/;
 type WindowAggregate = 'sum' | 'activeDays' | 'max' | 'mean';
 type WindowName = 'recent' | 'previous';
 
@@ -331,7 +331,7 @@ function windowPhrase(window: WindowName, ctx: FeatureContext): string {
 
 function genericMetricFeature(name: string): DerivedFeature | null {
   const trend = /^metric\.(.+)\.trend$/.exec(name);
-  if (trend !== null && METRIC_NAME.test(trend[1])) {
+  if (trend !== null && METRIC_NAME_PATTERN.test(trend[1])) {
     const metric = trend[1];
     return named(
       name,
@@ -341,7 +341,7 @@ function genericMetricFeature(name: string): DerivedFeature | null {
     );
   }
   const last = /^metric\.(.+)\.last$/.exec(name);
-  if (last !== null && METRIC_NAME.test(last[1])) {
+  if (last !== null && METRIC_NAME_PATTERN.test(last[1])) {
     const metric = last[1];
     return named(
       name,
@@ -353,7 +353,7 @@ function genericMetricFeature(name: string): DerivedFeature | null {
     );
   }
   const windowed = /^metric\.(.+)\.(sum|activeDays|max|mean)\.(recent|previous)$/.exec(name);
-  if (windowed !== null && METRIC_NAME.test(windowed[1])) {
+  if (windowed !== null && METRIC_NAME_PATTERN.test(windowed[1])) {
     const metric = windowed[1];
     const aggregate = windowed[2] as WindowAggregate;
     const window = windowed[3] as WindowName;

@@ -11,12 +11,12 @@ import {
   limitUsage,
   peers,
   recentTotal,
-  shippedConfig,
+  fixtureConfig,
   surveyMetric,
   withMetrics,
 } from './testing/account-features.factory.js';
 
-const config = shippedConfig();
+const config = fixtureConfig();
 const neutral = config.drivers.neutralScore;
 
 // A varied run: both segments, declines, growth, missing survey, stale, young accounts.

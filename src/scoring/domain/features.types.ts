@@ -107,12 +107,26 @@ export interface Signal {
   text: string;
 }
 
+/** Per learned model: calibrated log-odds, the segment baseline's, and each group's contribution (baseline + Σ = logit). */
+export interface ModelContributions {
+  logit: number;
+  baselineLogit: number;
+  terms: Record<string, number>;
+}
+
+export interface ScoreContributions {
+  churn?: ModelContributions;
+  expansion?: ModelContributions;
+}
+
 export interface Driver {
   /** Component or readiness factor, e.g. `engagement`, `readiness.limit_pressure`. */
   factor: string;
   direction: 'positive' | 'negative';
   /** Exact contribution in score points (weight share × component score for health). */
   impact: number;
+  /** Learned models only: the exact log-odds contribution against the segment baseline. */
+  logOdds?: number;
   text: string;
 }
 
@@ -147,8 +161,15 @@ export interface AccountScore {
   signals: Signal[];
   /** Health drivers, top first. */
   drivers: Driver[];
-  /** Readiness drivers, top first (for the expansion list). */
+  /** Readiness drivers, top first (for the expansion list); a learned expansion model's terms when the config has one. */
   readinessDrivers: Driver[];
+  /** Churn drivers of a learned churn model (config `model.churn`), largest first; empty without one. */
+  churnDrivers?: Driver[];
+  /**
+   * Exact log-odds contributions of each learned model's groups, kept with the score so two days
+   * can be compared term by term (GET …/health/changes). Empty without learned models.
+   */
+  contributions?: ScoreContributions;
   /** On the at-risk / expansion list by the config's thresholds. */
   atRisk: boolean;
   expansionCandidate: boolean;

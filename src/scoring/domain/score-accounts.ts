@@ -11,12 +11,15 @@ import { findDerivedFeature, limitUtilisations, seatsInUse, type FeatureContext 
 import { buildDrivers, type DriverSource } from './drivers.js';
 import { countOf, round } from './format.js';
 import { computeHealth, dataFreshness, scoreComponents, type DataFreshness } from './health-score.js';
+import { evaluateModel, modelDrivers, modelRawInputs, storedContributions, type StoredContributions } from './learned-model.js';
 import { deriveLifecycleStage } from './lifecycle-stage.js';
+import type { ModelFeatureEnv } from './model-features.js';
 import { buildPopulation, type SegmentPopulation } from './normalisation.js';
 import type { FeatureValues, InputResult } from './scored-inputs.js';
 import { detectSignals } from './signals.js';
 import { computeReadiness, estimateExpansion, scoreReadinessFactors } from './upgrade-readiness.js';
 import { computeValueGap } from './value-gap.js';
+import { FEATURE_METRIC_PREFIX } from '../../common/metric-name.js';
 
 export interface ScoreAccountsInput {
   /** The run's date (YYYY-MM-DD); features are already point-in-time for it. */
@@ -47,7 +50,7 @@ function prepareAccounts(input: ScoreAccountsInput): PreparedAccount[] {
   const { config, accounts } = input;
   const knownMetrics = new Set(accounts.flatMap((account) => Object.keys(account.metrics)));
   const hasMilestoneData = accounts.some((account) => Object.keys(account.milestones).length > 0);
-  const hasFeatureData = [...knownMetrics].some((metric) => metric.startsWith('feature.'));
+  const hasFeatureData = [...knownMetrics].some((metric) => metric.startsWith(FEATURE_METRIC_PREFIX));
   const featureNames = [...new Set(configuredInputs(config).map((scored) => scored.feature))];
   return accounts.map((account) => {
     const ctx: FeatureContext = {
@@ -100,7 +103,7 @@ function scoreAccount(
   prepared: PreparedAccount,
   input: ScoreAccountsInput,
   populations: Map<Segment, Map<string, SegmentPopulation>>,
-): AccountScore {
+): ScoredAccount {
   const { config, asOf } = input;
   const { account, ctx, values } = prepared;
   const segmentPopulation = populations.get(account.segment);
@@ -132,9 +135,35 @@ function scoreAccount(
     },
     config.churn,
   );
-  const churnRisk = round(churnProbability(config.churn, modelInputs), 4);
+  // A learned model (config `model` section) replaces the hand-written churn model and readiness blend.
+  const env: ModelFeatureEnv = {
+    account,
+    ctx,
+    components: Object.fromEntries(components.map((component) => [component.name, component.score])),
+    healthScore: health.score,
+    valueGap: valueGap.valueGap,
+  };
+  const contributions: { churn?: StoredContributions; expansion?: StoredContributions } = {};
+  let churnRisk = round(churnProbability(config.churn, modelInputs), 4);
+  let churnDrivers: Driver[] = [];
+  const churnModel = config.model?.churn;
+  if (churnModel !== undefined) {
+    const evaluation = evaluateModel(churnModel, modelRawInputs(churnModel, env), account.segment);
+    churnRisk = round(evaluation.probability, 4);
+    churnDrivers = modelDrivers(evaluation, { scale: 100, what: 'churn risk', higherIsWorse: true, env });
+    contributions.churn = storedContributions(evaluation);
+  }
 
-  const readiness = computeReadiness(scoreReadinessFactors(config.readiness, values, population, components));
+  const blendedReadiness = computeReadiness(scoreReadinessFactors(config.readiness, values, population, components));
+  let readiness = { score: blendedReadiness.score };
+  let learnedReadinessDrivers: Driver[] | null = null;
+  const expansionModel = config.model?.expansion;
+  if (expansionModel !== undefined) {
+    const evaluation = evaluateModel(expansionModel, modelRawInputs(expansionModel, env), account.segment);
+    readiness = { score: round(evaluation.probability * 100, 1) };
+    learnedReadinessDrivers = modelDrivers(evaluation, { scale: 100, what: 'upgrade readiness', higherIsWorse: false, env });
+    contributions.expansion = storedContributions(evaluation);
+  }
   const expansion = estimateExpansion(account, seatsInUse(account, ctx), config.readiness.expansion);
 
   const atRisk = churnRisk >= config.lists.atRisk.minChurnRisk || config.lists.atRisk.grades.includes(health.grade);
@@ -161,16 +190,16 @@ function scoreAccount(
     score: part.score,
     inputs: components.find((component) => component.name === part.name)?.inputs ?? [],
   }));
-  const readinessSources: DriverSource[] = readiness.blend.parts.map((part) => ({
+  const readinessSources: DriverSource[] = blendedReadiness.blend.parts.map((part) => ({
     factor: `readiness.${part.name}`,
     share: part.share,
     score: part.score,
-    inputs: readiness.factors.find((factor) => factor.name === part.name)?.inputs ?? [],
+    inputs: blendedReadiness.factors.find((factor) => factor.name === part.name)?.inputs ?? [],
   }));
   const stale = staleDriver(freshness, account);
   const drivers = [...(stale === null ? [] : [stale]), ...buildDrivers(componentSources, health.score, neutral, describe)];
 
-  return {
+  const score: AccountScore = {
     accountId: account.accountId,
     healthScore: health.score,
     grade: health.grade,
@@ -192,11 +221,14 @@ function scoreAccount(
     expansionArr: expansion.expansionArr,
     signals,
     drivers,
-    readinessDrivers: buildDrivers(readinessSources, readiness.score, neutral, describe),
+    readinessDrivers: learnedReadinessDrivers ?? buildDrivers(readinessSources, readiness.score, neutral, describe),
+    churnDrivers,
+    contributions,
     atRisk,
     expansionCandidate,
     modelInputs,
   };
+  return { score, env };
 }
 
 /**
@@ -205,6 +237,17 @@ function scoreAccount(
  * Output order follows `accounts`.
  */
 export function scoreAccounts(input: ScoreAccountsInput): AccountScore[] {
+  return scoreAccountsWithEnv(input).map(({ score }) => score);
+}
+
+/** A score with what learned-model features read for that account (a fit derives its candidates from it). */
+export interface ScoredAccount {
+  score: AccountScore;
+  env: ModelFeatureEnv;
+}
+
+/** As scoreAccounts, keeping each account's model-feature environment. */
+export function scoreAccountsWithEnv(input: ScoreAccountsInput): ScoredAccount[] {
   const prepared = prepareAccounts(input);
   const populations = segmentPopulations(input.config, prepared);
   return prepared.map((account) => scoreAccount(account, input, populations));

@@ -1,19 +1,17 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
-import { CronJob } from 'cron';
 import { ENV } from '../../config/env.provider.js';
 import type { Env } from '../../config/env.js';
 import { ConfigVersionsService } from '../../config-versions/config-versions.service.js';
-import { defaultAsOf, RunsService } from './runs.service.js';
+import { addDays, today } from '../../common/dates.js';
+import { startCronOccurrences } from './cron-occurrences.js';
+import { RunsService } from './runs.service.js';
 
 /**
- * The nominal time of a cron tick: the fire time rounded to the second. Every process fires
- * within milliseconds of the same second, so all of them compute the same tick and the unique
- * index on scoring_runs.tick lets exactly one insert win.
+ * Every process fires the cron; each names the run by the occurrence's scheduled time (never the
+ * clock at firing, which a busy process reads late), so all of them insert the same tick and the
+ * unique index on scoring_runs.tick lets exactly one win. The as-of day follows from that time too.
  */
-export function tickOf(fireTime: Date): Date {
-  return new Date(Math.round(fireTime.getTime() / 1000) * 1000);
-}
 
 @Injectable()
 export class RunScheduler implements OnApplicationBootstrap {
@@ -29,13 +27,10 @@ export class RunScheduler implements OnApplicationBootstrap {
   async onApplicationBootstrap(): Promise<void> {
     const { config } = await this.configs.active();
     const expression = this.env.SCORING_CRON ?? config.schedule.scoring;
-    const job = CronJob.from({
-      cronTime: expression,
-      timeZone: config.schedule.timezone,
-      onTick: () => {
-        this.runs.enqueue(defaultAsOf(), 'schedule', 'scheduler', tickOf(new Date())).catch((error: unknown) => this.logger.error({ err: error }, 'could not queue the scheduled run'));
-      },
-      start: true,
+    const job = startCronOccurrences(expression, config.schedule.timezone, (scheduled) => {
+      this.runs
+        .enqueue(addDays(today(scheduled), -1), 'schedule', 'scheduler', scheduled)
+        .catch((error: unknown) => this.logger.error({ err: error }, 'could not queue the scheduled run'));
     });
     this.registry.addCronJob('scoring-run', job);
     this.logger.log(`scoring runs scheduled by "${expression}" (${config.schedule.timezone}); next at ${job.nextDate().toISO()}`);

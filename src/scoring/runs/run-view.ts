@@ -10,6 +10,8 @@ export interface RunView {
   configVersion: number | null;
   accountsTotal: number | null;
   accountsScored: number;
+  /** Accounts not scored because of their own data (e.g. usage values out of range), and why. */
+  invalidAccounts: Array<{ externalId: string; reason: string }>;
   timings: Record<string, number>;
   createdAt: string;
   startedAt: string | null;
@@ -26,6 +28,7 @@ export interface RunRow {
   config_version: number | null;
   accounts_total: number | null;
   accounts_scored: number;
+  invalid_accounts?: Array<{ externalId: string; reason: string }>;
   timings: Record<string, number>;
   created_at: Date;
   started_at: Date | null;
@@ -42,6 +45,7 @@ export const toRunView = (row: RunRow): RunView => ({
   configVersion: row.config_version,
   accountsTotal: row.accounts_total,
   accountsScored: row.accounts_scored,
+  invalidAccounts: row.invalid_accounts ?? [],
   timings: row.timings,
   createdAt: row.created_at.toISOString(),
   startedAt: row.started_at?.toISOString() ?? null,

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { AuthedRequest } from '../../auth/api-key.guard.js';
-import { READERS } from '../../auth/roles.js';
+import { OPERATORS } from '../../auth/roles.js';
 import { Roles } from '../../auth/roles.decorator.js';
 import { today } from '../../common/dates.js';
 import { PageQuery } from '../../common/pagination.js';
@@ -27,13 +27,13 @@ export class RunsController {
   }
 
   @Get()
-  @Roles(...READERS)
+  @Roles(...OPERATORS)
   list(@Query() query: PageQuery) {
     return this.runs.list(query.limit, query.cursor);
   }
 
   @Get(':id')
-  @Roles(...READERS)
+  @Roles(...OPERATORS)
   async get(@Param('id', new ParseUUIDPipe()) id: string): Promise<RunView> {
     const run = await this.runs.get(id);
     if (!run) throw notFound(`No scoring run ${id}`);

@@ -4,7 +4,7 @@ import { DataSource, type EntityManager, type QueryRunner } from 'typeorm';
 import { toPage, type Page } from '../../common/pagination.js';
 import { queryRows } from '../../database/sql/query-rows.js';
 import { SqlFilter } from '../../database/sql/sql-filter.js';
-import { beforeCursor, microsecondKey, type TimeCursor } from '../../database/sql/time-cursor.js';
+import { pastCursor, microsecondKey, type TimeCursor } from '../../database/sql/time-cursor.js';
 import { toRunView, type RunRow, type RunTrigger, type RunView } from './run-view.js';
 
 const RUN_SELECT = `SELECT r.*, ${microsecondKey('r.created_at')} AS created_key FROM scoring_runs r`;
@@ -32,7 +32,7 @@ export class RunsRepository {
 
   /** Newest first; the cursor keeps microseconds, so runs created in one millisecond are neither skipped nor repeated. */
   async list(limit: number, after: TimeCursor | undefined): Promise<Page<RunView>> {
-    const filter = beforeCursor(new SqlFilter(), after, 'r.created_at', 'r.id', 'uuid');
+    const filter = pastCursor(new SqlFilter(), after, { column: 'r.created_at', id: 'r.id', idType: 'uuid' });
     const rows = await queryRows<RunRow & { created_key: string }>(
       this.db,
       `${RUN_SELECT} ${filter.clause} ORDER BY r.created_at DESC, r.id DESC LIMIT ${filter.param(limit + 1)}`,
@@ -69,8 +69,9 @@ export class RunsRepository {
     await this.db.query('UPDATE scoring_runs SET config_version = $2 WHERE id = $1', [id, version]);
   }
 
-  async setAccountsTotal(id: string, total: number): Promise<void> {
-    await this.db.query('UPDATE scoring_runs SET accounts_total = $2 WHERE id = $1', [id, total]);
+  /** Accounts in the run's population, and those left unscored because their data is invalid (reported on the run). */
+  async setAccountsTotal(id: string, total: number, invalid: Array<{ externalId: string; reason: string }> = []): Promise<void> {
+    await this.db.query('UPDATE scoring_runs SET accounts_total = $2, invalid_accounts = $3 WHERE id = $1', [id, total, JSON.stringify(invalid)]);
   }
 
   /**

@@ -4,6 +4,7 @@ import { hostname } from 'node:os';
 import { DataSource } from 'typeorm';
 import { addDays, today } from '../../common/dates.js';
 import type { Page } from '../../common/pagination.js';
+import { withSessionLock } from '../../database/sql/session-lock.js';
 import { decodeTimeCursor } from '../../database/sql/time-cursor.js';
 import { SingleFlightLoop } from '../../common/single-flight-loop.js';
 import { ConfigVersionsService } from '../../config-versions/config-versions.service.js';
@@ -101,22 +102,12 @@ export class RunsService implements OnApplicationBootstrap, BeforeApplicationShu
   }
 
   private async drain(): Promise<void> {
-    const lockHolder = this.db.createQueryRunner();
-    await lockHolder.connect();
-    try {
-      const [{ locked }] = await lockHolder.query('SELECT pg_try_advisory_lock($1) AS locked', [WORKER_LOCK]);
-      if (!locked) return;
-      try {
-        for (const id of await this.runs.failOrphaned(lockHolder)) this.logger.warn(`run ${id} was interrupted by a stop or crash and is marked failed`);
-        for (let run = await this.runs.claim(lockHolder, this.worker); run && !this.loop.stopping; run = await this.runs.claim(lockHolder, this.worker)) {
-          await this.execute(run);
-        }
-      } finally {
-        await lockHolder.query('SELECT pg_advisory_unlock($1)', [WORKER_LOCK]);
+    await withSessionLock(this.db, WORKER_LOCK, async (lockHolder) => {
+      for (const id of await this.runs.failOrphaned(lockHolder)) this.logger.warn(`run ${id} was interrupted by a stop or crash and is marked failed`);
+      for (let run = await this.runs.claim(lockHolder, this.worker); run && !this.loop.stopping; run = await this.runs.claim(lockHolder, this.worker)) {
+        await this.execute(run);
       }
-    } finally {
-      await lockHolder.release();
-    }
+    });
   }
 
   private async execute(run: RunRow): Promise<void> {
@@ -132,9 +123,10 @@ export class RunsService implements OnApplicationBootstrap, BeforeApplicationShu
       if (this.beforeFeaturesSteps.length > 0) lap('beforeFeaturesMs', t);
 
       t = performance.now();
-      const [features, prior] = await Promise.all([this.features.load(run.as_of, active.config), this.features.prior(run.as_of)]);
+      const [{ features, invalid }, prior] = await Promise.all([this.features.loadChecked(run.as_of, active.config), this.features.prior(run.as_of)]);
       lap('featuresMs', t);
-      await this.runs.setAccountsTotal(run.id, features.length);
+      await this.runs.setAccountsTotal(run.id, features.length + invalid.length, invalid.map(({ externalId, reason }) => ({ externalId, reason })));
+      for (const account of invalid) this.logger.warn(`run ${run.id}: account ${account.externalId} not scored: ${account.reason}`);
       this.logger.log(`run ${run.id}: features for ${features.length} accounts as of ${run.as_of} in ${timings.featuresMs} ms`);
 
       t = performance.now();

@@ -2,10 +2,11 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsOptional, IsString, Length, Matches, registerDecorator, ValidateNested } from 'class-validator';
 import { IsDay } from '../../common/is-day.validator.js';
-import { METRIC_PATTERN } from '../../common/record-of-numbers.validator.js';
+import { METRIC_NAME_PATTERN, METRIC_NAME_RULE } from '../../common/metric-name.js';
+import { InRange, USAGE_VALUE } from '../../common/value-ranges.js';
 import { MAX_JSON_ROWS, USAGE_MODES, type UsageMode } from '../usage.types.js';
 
-/** One check and one message for a value (IsNumber + Min would report a missing value twice). */
+/** One check and one message for the type (IsNumber + Min would report a missing value twice); InRange says the bounds. */
 function IsUsageValue(): PropertyDecorator {
   return (target, propertyName) =>
     registerDecorator({
@@ -22,16 +23,16 @@ export class UsageRowDto {
   @IsString() @Length(1, 200)
   account: string;
 
-  @ApiProperty({ example: 'active_users', pattern: METRIC_PATTERN.source, description: '1-64 chars of a-z0-9_.; new names are registered on first use' })
-  @IsString() @Matches(METRIC_PATTERN, { message: '$property must be 1-64 chars of a-z0-9_.' })
+  @ApiProperty({ example: 'active_users', pattern: METRIC_NAME_PATTERN.source, description: `${METRIC_NAME_RULE}; new names are registered on first use` })
+  @IsString() @Matches(METRIC_NAME_PATTERN, { message: `$property must be ${METRIC_NAME_RULE}` })
   metric: string;
 
   @ApiProperty({ example: '2026-03-02', description: 'Calendar day YYYY-MM-DD (UTC)' })
   @IsDay()
   day: string;
 
-  @ApiProperty({ example: 42, minimum: 0, description: 'Finite number >= 0' })
-  @IsUsageValue()
+  @ApiProperty({ example: 42, minimum: 0, maximum: USAGE_VALUE.max, description: `Finite number from 0 to ${USAGE_VALUE.max}` })
+  @IsUsageValue() @InRange(USAGE_VALUE)
   value: number;
 }
 

@@ -1,9 +1,11 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsIn, IsOptional, IsString, IsUrl, MaxLength, MinLength } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsIn, IsISO8601, IsOptional, IsString, IsUrl, IsUUID, MaxLength, MinLength } from 'class-validator';
 import { PageQuery } from '../../../common/pagination.js';
 import { WEBHOOK_EVENT_TYPES, type WebhookEventType } from '../../domain/alert.types.js';
 
 export const WEBHOOK_FORMATS = ['json', 'slack'] as const;
+export const DELIVERY_OUTCOMES = ['in_flight', 'delivered', 'retry', 'dead', 'interrupted'] as const;
+export type DeliveryOutcome = (typeof DELIVERY_OUTCOMES)[number];
 
 export class CreateWebhookDto {
   @ApiProperty({ example: 'https://hooks.example.com/health-signals', description: 'http(s) URL that receives POSTs' })
@@ -51,10 +53,14 @@ export class DeliveryView {
   @ApiProperty({ format: 'uuid', description: 'Same as the X-Event-Id header; the same on every retry' }) eventId: string;
   @ApiProperty({ enum: WEBHOOK_EVENT_TYPES }) eventType: string;
   @ApiProperty({ description: '1 for the first try' }) attempt: number;
-  @ApiProperty({ enum: ['delivered', 'retry', 'dead'] }) outcome: 'delivered' | 'retry' | 'dead';
+  @ApiProperty({
+    enum: DELIVERY_OUTCOMES,
+    description: 'in_flight: being sent now; interrupted: the sending process stopped before the result was recorded (the event is sent again)',
+  })
+  outcome: DeliveryOutcome;
   @ApiProperty({ nullable: true, type: Number }) statusCode: number | null;
   @ApiProperty({ nullable: true, type: String }) error: string | null;
-  @ApiProperty() durationMs: number;
+  @ApiProperty({ nullable: true, type: Number, description: 'null while in flight or when interrupted' }) durationMs: number | null;
   @ApiProperty({ format: 'date-time' }) attemptedAt: string;
 }
 
@@ -64,7 +70,22 @@ export class DeliveryPage {
 }
 
 export class DeliveriesQuery extends PageQuery {
-  @ApiPropertyOptional({ enum: ['delivered', 'retry', 'dead'] })
-  @IsOptional() @IsIn(['delivered', 'retry', 'dead'])
-  outcome?: 'delivered' | 'retry' | 'dead';
+  @ApiPropertyOptional({ enum: DELIVERY_OUTCOMES })
+  @IsOptional() @IsIn(DELIVERY_OUTCOMES)
+  outcome?: DeliveryOutcome;
+}
+
+export class RedeliverDto {
+  @ApiPropertyOptional({ format: 'uuid', description: 'One event (its X-Event-Id), dead or delivered, to send again' })
+  @IsOptional() @IsUUID()
+  eventId?: string;
+
+  @ApiPropertyOptional({ format: 'date-time', example: '2026-11-20T00:00:00Z', description: 'Every dead event of the subscription created at or after this time' })
+  @IsOptional() @IsISO8601({ strict: true })
+  deadSince?: string;
+}
+
+export class RedeliverView {
+  @ApiProperty({ description: 'Events queued again (with a fresh set of attempts)' }) requeued: number;
+  @ApiProperty({ type: [String], description: 'Their event ids (at most 1000 listed)' }) eventIds: string[];
 }

@@ -5,13 +5,16 @@
  * yellow < green, cron syntax…) live in the loader's semantic checks.
  */
 
+import { METRIC_NAME_PATTERN } from '../../../common/metric-name.js';
+import { MODEL_SECTION_SCHEMA } from './model-config.schema.js';
+
 const STAGES = ['onboarding', 'adoption', 'mature', 'renewal'] as const;
 const GRADES = ['green', 'yellow', 'red'] as const;
 
 /** Names RevOps gives to components, factors and limits. */
 const NAME_PATTERN = '^[a-z][a-z0-9_]{0,39}$';
-/** As in usage rows: 1–64 chars of a-z0-9_. */
-const METRIC_PATTERN = '^[a-z0-9_.]{1,64}$';
+/** As in usage rows (src/common/metric-name.ts). */
+const METRIC_PATTERN = METRIC_NAME_PATTERN.source;
 /** Derived feature names (catalogue names or `metric.<name>.<aggregate>[.<window>]`). */
 const FEATURE_PATTERN = '^[a-z][a-zA-Z0-9_.]{0,100}$';
 
@@ -29,11 +32,6 @@ function closed(properties: Record<string, object>, required: string[] = Object.
     required,
     additionalProperties: false,
   };
-}
-
-/** A closed object whose keys are all required but the `optional` ones. */
-function closedWithOptional(optional: readonly string[], properties: Record<string, object>): object {
-  return closed(properties, Object.keys(properties).filter((key) => !optional.includes(key)));
 }
 
 function perStage(valueSchema: object, description: string): object {
@@ -120,7 +118,7 @@ export const SCORING_CONFIG_SCHEMA = {
   $schema: 'http://json-schema.org/draft-07/schema#',
   $id: 'https://health-signals.local/schemas/scoring-config.json',
   title: 'Health Signals scoring configuration',
-  ...closedWithOptional(['events'], {
+  ...closed({
     schedule: closed({ scoring: cron, weeklyDigest: cron, timezone: { type: 'string', minLength: 1, maxLength: 64 } }),
     windows: closed({ recentDays: days, previousDays: days, staleAfterDays: days }),
     limits: namedMap(
@@ -199,5 +197,6 @@ export const SCORING_CONFIG_SCHEMA = {
       }),
     }),
     events,
-  }),
+    model: MODEL_SECTION_SCHEMA,
+  }, ['schedule', 'windows', 'limits', 'lifecycle', 'health', 'drivers', 'churn', 'valueGap', 'readiness', 'signals', 'lists', 'alerts']),
 } as const;

@@ -8,6 +8,7 @@
  */
 
 import type { LifecycleStage, Segment } from '../features.types.js';
+import type { ModelSection } from './model-config.types.js';
 
 export type Better = 'higher' | 'lower';
 
@@ -156,6 +157,8 @@ export interface ScoringConfig {
       usage_limit: AlertRuleBase;
     };
   };
+  /** Learned models (written by POST /v1/config/fit, editable by hand); absent = the hand-written models above. */
+  model?: ModelSection;
   /** How product events (Segment track / identify / group) become daily usage; defaults apply when absent. */
   events?: EventsConfig;
 }

@@ -1,10 +1,10 @@
 import { describe, expect, it } from '@jest/globals';
 import { scoreAccounts } from '../score-accounts.js';
-import { accountFeatures, AS_OF, countMetric, peers, scoreOf, shippedConfig, withMetrics } from '../testing/account-features.factory.js';
+import { accountFeatures, AS_OF, countMetric, peers, scoreOf, fixtureConfig, withMetrics } from '../testing/account-features.factory.js';
 
 // Same account twice: one steady at 30 active users on 20 days per window, one whose
 // recent window dropped to 372 user-days against 600 before.
-const config = shippedConfig();
+const config = fixtureConfig();
 const previousUserDays = 30 * 20;
 const recentUserDays = 18.6 * 20;
 const expectedDropPct = Math.round((1 - recentUserDays / previousUserDays) * 100);

@@ -2,9 +2,9 @@ import { describe, expect, it } from '@jest/globals';
 import { segmentComponentWeights } from '../health-score.js';
 import { scoreAccounts } from '../score-accounts.js';
 import type { AccountFeatures } from '../features.types.js';
-import { accountFeatures, AS_OF, peers, scoreOf, shippedConfig, withMetrics } from '../testing/account-features.factory.js';
+import { accountFeatures, AS_OF, peers, scoreOf, fixtureConfig, withMetrics } from '../testing/account-features.factory.js';
 
-const config = shippedConfig();
+const config = fixtureConfig();
 const weights = segmentComponentWeights(config.health, 'self_serve');
 const totalWeight = Object.values(weights).reduce((sum, weight) => sum + weight, 0);
 

@@ -9,11 +9,11 @@ import {
   peers,
   recentTotal,
   scoreOf,
-  shippedConfig,
+  fixtureConfig,
   withMetrics,
 } from '../testing/account-features.factory.js';
 
-const config = shippedConfig();
+const config = fixtureConfig();
 
 const roomy = accountFeatures({ accountId: 1, limits: [limitUsage('seats', 20, 50), limitUsage('api_calls', 30_000, 100_000)] });
 const nearing = accountFeatures({ accountId: 2, limits: [limitUsage('seats', 47, 50), limitUsage('api_calls', 104_000, 100_000)] });

@@ -1,9 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
 import type { Segment } from '../features.types.js';
 import { scoreAccounts } from '../score-accounts.js';
-import { accountFeatures, AS_OF, cloneConfig, countMetric, peers, scoreOf, shippedConfig, surveyMetric, withMetrics } from '../testing/account-features.factory.js';
+import { accountFeatures, AS_OF, cloneConfig, countMetric, peers, scoreOf, fixtureConfig, surveyMetric, withMetrics } from '../testing/account-features.factory.js';
 
-const config = shippedConfig();
+const config = fixtureConfig();
 
 // The same account in both segments, each with an identical peer group, so every
 // within-segment normalisation gives the same component scores; only the weights differ.

@@ -1,8 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import { scoreAccounts } from '../score-accounts.js';
-import { accountFeatures, addDays, AS_OF, peers, scoreOf, shippedConfig } from '../testing/account-features.factory.js';
+import { accountFeatures, addDays, AS_OF, peers, scoreOf, fixtureConfig } from '../testing/account-features.factory.js';
 
-const config = shippedConfig();
+const config = fixtureConfig();
 const staleAfter = config.windows.staleAfterDays;
 
 // The default account is healthy (green); only the date of its last usage row changes.

@@ -1,9 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
 import { thresholdScore } from '../normalisation.js';
 import { scoreAccounts } from '../score-accounts.js';
-import { accountFeatures, addDays, AS_OF, limitUsage, peers, scoreOf, shippedConfig } from '../testing/account-features.factory.js';
+import { accountFeatures, addDays, AS_OF, limitUsage, peers, scoreOf, fixtureConfig } from '../testing/account-features.factory.js';
 
-const config = shippedConfig();
+const config = fixtureConfig();
 const gaps = config.valueGap.gaps;
 
 // 50 days in, 10 of 50 seats assigned, one of eight included features used, no milestone yet.

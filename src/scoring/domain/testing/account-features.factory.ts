@@ -3,11 +3,10 @@
  * spec states only what its scenario changes.
  */
 
-import { readFileSync } from 'node:fs';
 import { addDays } from '../../../common/dates.js';
-import { parseScoringConfig } from '../../../config/scoring-config/scoring-config.loader.js';
 import type { ScoringConfig } from '../config/scoring-config.types.js';
 import type { AccountFeatures, LimitUsage, MetricAggregates, PlanInfo } from '../features.types.js';
+import { FIXTURE_CONFIG } from './fixture-config.js';
 
 export const AS_OF = '2026-03-02';
 export const RECENT_DAYS = 28;
@@ -15,15 +14,13 @@ export const PREVIOUS_DAYS = 28;
 
 export { addDays };
 
-/** The shipped `config/scoring.yaml`, parsed; fails the test run loudly if it is invalid. */
-export function shippedConfig(): ScoringConfig {
-  const result = parseScoringConfig(readFileSync(new URL('../../../../config/scoring.yaml', import.meta.url), 'utf8'), 'yaml');
-  if (!result.ok) throw new Error(`config/scoring.yaml is invalid: ${JSON.stringify(result.errors)}`);
-  return result.config;
+/** The domain specs' config (a fixture, not the shipped config/scoring.yaml), as a copy the test may change freely. */
+export function fixtureConfig(): ScoringConfig {
+  return structuredClone(FIXTURE_CONFIG);
 }
 
 /** A deep copy the test may change freely. */
-export function cloneConfig(config: ScoringConfig = shippedConfig()): ScoringConfig {
+export function cloneConfig(config: ScoringConfig = FIXTURE_CONFIG): ScoringConfig {
   return structuredClone(config);
 }
 

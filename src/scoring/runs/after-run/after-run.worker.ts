@@ -2,6 +2,7 @@ import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationB
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { SingleFlightLoop } from '../../../common/single-flight-loop.js';
+import { withSessionLock } from '../../../database/sql/session-lock.js';
 import { RunsRepository } from '../runs.repository.js';
 import { AfterRunSteps, type AfterRunStep } from './after-run-steps.js';
 import { AfterRunRepository } from './after-run.repository.js';
@@ -49,22 +50,12 @@ export class AfterRunWorker implements OnApplicationBootstrap, BeforeApplication
   }
 
   private async drain(): Promise<void> {
-    const lockHolder = this.db.createQueryRunner();
-    await lockHolder.connect();
-    try {
-      const [{ locked }] = await lockHolder.query('SELECT pg_try_advisory_lock($1) AS locked', [AFTER_RUN_LOCK]);
-      if (!locked) return;
-      try {
-        for (const open of await this.repository.reopenInterrupted(lockHolder)) {
-          this.logger.warn(`${open.step} after run ${open.run_id} was interrupted (attempt ${open.attempts}); it runs again`);
-        }
-        await Promise.all(this.steps.all().map((step) => this.drainStep(step)));
-      } finally {
-        await lockHolder.query('SELECT pg_advisory_unlock($1)', [AFTER_RUN_LOCK]);
+    await withSessionLock(this.db, AFTER_RUN_LOCK, async (lockHolder) => {
+      for (const open of await this.repository.reopenInterrupted(lockHolder)) {
+        this.logger.warn(`${open.step} after run ${open.run_id} was interrupted (attempt ${open.attempts}); it runs again`);
       }
-    } finally {
-      await lockHolder.release();
-    }
+      await Promise.all(this.steps.all().map((step) => this.drainStep(step)));
+    });
   }
 
   private async drainStep(step: AfterRunStep): Promise<void> {

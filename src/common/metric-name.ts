@@ -1,0 +1,20 @@
+/**
+ * The one rule for metric names: 1–64 characters of a–z, 0–9, `_` and `.`. Usage rows, plan
+ * limits, the scoring config and derived feature names all check against it (JSON Schema and
+ * SQL included), so a name one part accepts is never refused by another.
+ */
+export const METRIC_NAME_MAX_LENGTH = 64;
+/** The allowed characters, as a regex character-class body (also valid in PostgreSQL regexes). */
+export const METRIC_NAME_CHARS = 'a-z0-9_.';
+export const METRIC_NAME_PATTERN = new RegExp(`^[${METRIC_NAME_CHARS}]{1,${METRIC_NAME_MAX_LENGTH}}$`);
+/** The rule in words, for error messages and API docs. */
+export const METRIC_NAME_RULE = `1-${METRIC_NAME_MAX_LENGTH} chars of ${METRIC_NAME_CHARS}`;
+
+/**
+ * Plan features are used through the usage metric `feature.<name>`, so a feature name is a
+ * metric name with room left for the prefix.
+ */
+export const FEATURE_METRIC_PREFIX = 'feature.';
+export const FEATURE_NAME_MAX_LENGTH = METRIC_NAME_MAX_LENGTH - FEATURE_METRIC_PREFIX.length;
+export const FEATURE_NAME_PATTERN = new RegExp(`^[${METRIC_NAME_CHARS}]{1,${FEATURE_NAME_MAX_LENGTH}}$`);
+export const FEATURE_NAME_RULE = `1-${FEATURE_NAME_MAX_LENGTH} chars of ${METRIC_NAME_CHARS} (used as the metric ${FEATURE_METRIC_PREFIX}<name>)`;

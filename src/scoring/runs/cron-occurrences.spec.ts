@@ -1,0 +1,34 @@
+import { describe, expect, it } from '@jest/globals';
+import { startCronOccurrences } from './cron-occurrences.js';
+
+const blockEventLoop = (ms: number) => {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    // busy: what validating a very large request body does to a process
+  }
+};
+
+describe('cron occurrences', () => {
+  it('names the occurrence by its scheduled time even when the event loop fires it seconds late', async () => {
+    const fired: Array<{ scheduled: Date; firedAt: number }> = [];
+    let armed: Date | null = null;
+    const job = startCronOccurrences('* * * * * *', 'UTC', (scheduled) => fired.push({ scheduled, firedAt: Date.now() }));
+    try {
+      armed = job.nextDate().toJSDate();
+      // Block through the armed occurrence and two more: the timer can only run afterwards.
+      blockEventLoop(Math.max(0, armed.getTime() - Date.now()) + 2_300);
+      await new Promise<void>((resolve) => {
+        const poll = setInterval(() => fired.length >= 2 && (clearInterval(poll), resolve()), 20);
+      });
+    } finally {
+      await job.stop();
+    }
+    const [late, next] = fired;
+    // The late firing names the occurrence it was armed for, not "now" (over two seconds later),
+    // so a busy process elects the same tick as its peers.
+    expect(late!.scheduled).toEqual(armed);
+    expect(late!.firedAt - late!.scheduled.getTime()).toBeGreaterThanOrEqual(2_000);
+    expect(next!.scheduled.getTime()).toBeGreaterThan(late!.scheduled.getTime());
+    for (const { scheduled } of fired) expect(scheduled.getUTCMilliseconds()).toBe(0);
+  });
+});

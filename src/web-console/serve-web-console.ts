@@ -1,0 +1,35 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { INestApplication } from '@nestjs/common';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { NextFunction, Request, Response } from 'express';
+import { isApiPath, webConsoleDir } from './web-console-paths.js';
+
+const NOT_BUILT = `<!doctype html><html lang="en"><meta charset="utf-8"><title>Health Signals</title>
+<body style="font-family:system-ui;max-width:40rem;margin:3rem auto;line-height:1.5">
+<h1>Health Signals</h1><p>The web console has not been built. Run <code>npm run build</code> and restart the service.</p>
+<p>The API is served at <a href="/docs">/docs</a>.</p></body></html>`;
+
+/**
+ * Serves the web console (built by `npm run build` into dist/web) at `/` from the API's own
+ * process. Hashed assets are cached for a year; any other non-API GET gets index.html so the
+ * console's own routes (/at-risk?owner=…) survive a reload. The API paths are never shadowed.
+ */
+export function serveWebConsole(nestApp: INestApplication, dir = webConsoleDir(fileURLToPath(import.meta.url))): void {
+  const app = nestApp as NestExpressApplication;
+  const index = path.join(dir, 'index.html');
+  const built = existsSync(index);
+  if (built) {
+    app.useStaticAssets(path.join(dir, 'assets'), { prefix: '/assets/', index: false, immutable: true, maxAge: '365d' });
+    app.useStaticAssets(dir, { index: false, maxAge: '1h' });
+  }
+  app.use((request: Request, response: Response, next: NextFunction) => {
+    if ((request.method !== 'GET' && request.method !== 'HEAD') || isApiPath(request.path)) return next();
+    // A missing asset (an old page asking for a file replaced by a rebuild) is a 404, not the page.
+    if (request.path.startsWith('/assets/')) return response.status(404).type('text/plain').send('Not found');
+    response.setHeader('Cache-Control', 'no-cache');
+    // Read per request (it is tiny): a rebuild while the service runs is picked up.
+    response.type('html').send(built && existsSync(index) ? readFileSync(index, 'utf8') : NOT_BUILT);
+  });
+}

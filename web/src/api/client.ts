@@ -1,0 +1,76 @@
+import createClient from 'openapi-fetch';
+import { toApiError } from './problem';
+import type { paths } from './schema.gen';
+import { SESSION_ENDED, session } from './session';
+
+/** The API client, typed from the service's own OpenAPI document (see `npm run openapi`). */
+export const api = createClient<paths>({ baseUrl: '' });
+
+api.use({
+  onRequest({ request }) {
+    const key = session.key();
+    if (key && !request.headers.has('Authorization')) request.headers.set('Authorization', `Bearer ${key}`);
+    return request;
+  },
+  onResponse({ request, response }) {
+    // A key that worked before and is refused now was revoked or has expired: end the session.
+    if (response.status === 401 && session.key() && request.headers.get('Authorization') === `Bearer ${session.key()}`) {
+      window.dispatchEvent(new Event(SESSION_ENDED));
+    }
+    return response;
+  },
+});
+
+interface FetchResult {
+  data?: unknown;
+  error?: unknown;
+  response: Response;
+}
+
+/** The answer's body, or an ApiError carrying the problem+json title, detail and errors. */
+export async function ok<R extends FetchResult>(call: Promise<R>): Promise<NonNullable<R['data']>> {
+  const { data, error, response } = await call;
+  if (!response.ok) throw toApiError(response.status, error);
+  return data as NonNullable<R['data']>;
+}
+
+/**
+ * For answers the OpenAPI document does not describe yet (no response schema on the route):
+ * the console names the shape it reads in views.ts.
+ */
+export async function okAs<V>(call: Promise<FetchResult>): Promise<V> {
+  const { data, error, response } = await call;
+  if (!response.ok) throw toApiError(response.status, error);
+  return data as V;
+}
+
+/** A file download (CSV) with the key in a header, never in a URL. */
+export async function download(url: string, filename: string): Promise<void> {
+  const response = await fetch(url, { headers: { Authorization: `Bearer ${session.key()}` } });
+  if (!response.ok) throw toApiError(response.status, await response.json().catch(() => undefined));
+  const href = URL.createObjectURL(await response.blob());
+  const link = document.createElement('a');
+  link.href = href;
+  link.download = filename;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(href), 10_000);
+}
+
+/**
+ * For routes the OpenAPI document of this build may not have yet (added by a newer service):
+ * same key, same problem handling, the shape named by the caller.
+ */
+export async function requestUntyped<V>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<{ status: number; data: V }> {
+  const key = session.key();
+  const response = await fetch(path, {
+    method,
+    headers: { ...(key ? { Authorization: `Bearer ${key}` } : {}), ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const data = await response.json().catch(() => undefined);
+  if (response.status === 401 && key) window.dispatchEvent(new Event(SESSION_ENDED));
+  if (!response.ok) throw toApiError(response.status, data);
+  return { status: response.status, data: data as V };
+}

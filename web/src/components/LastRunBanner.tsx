@@ -1,0 +1,24 @@
+import { useEffect, useState } from 'react';
+import { Link, useLocation } from 'react-router';
+import { api, okAs } from '../api/client';
+import type { Page, RunView } from '../api/views';
+import { dateTime } from '../format';
+
+/** The lists show the last good run; when the newest run failed, say so above them. */
+export function LastRunBanner() {
+  const [failed, setFailed] = useState<RunView | null>(null);
+  const onRuns = useLocation().pathname === '/runs';
+  useEffect(() => {
+    okAs<Page<RunView>>(api.GET('/v1/runs', { params: { query: { limit: 1 } } })).then(
+      (page) => setFailed(page.items[0]?.status === 'failed' ? page.items[0] : null),
+      () => setFailed(null),
+    );
+  }, []);
+  if (!failed) return null;
+  return (
+    <div className="banner" role="alert">
+      <strong>The last scoring run failed</strong> (as of {failed.asOf}, {dateTime(failed.finishedAt)}): {failed.error ?? 'no reason recorded'}. The figures below come from the last run that succeeded.{' '}
+      {!onRuns && <Link to="/runs">See runs</Link>}
+    </div>
+  );
+}
