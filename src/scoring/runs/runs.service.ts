@@ -44,6 +44,9 @@ interface RunJob {
   add: (name: string, since: number) => void;
 }
 
+/** Runs before a run reads its inputs (e.g. to bring derived usage up to date); a failure fails the run. */
+export type BeforeFeaturesStep = (asOf: string) => Promise<void>;
+
 /**
  * The scoring-run queue: runs are rows in `scoring_runs`; any process may enqueue; whichever
  * process holds the worker lock executes them one at a time, oldest first.
@@ -56,6 +59,7 @@ export class RunsService implements OnApplicationBootstrap, BeforeApplicationShu
     () => this.drain(),
     (error) => this.logger.error({ err: error }, 'scoring queue failed'),
   );
+  private readonly beforeFeaturesSteps: BeforeFeaturesStep[] = [];
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
@@ -78,6 +82,11 @@ export class RunsService implements OnApplicationBootstrap, BeforeApplicationShu
   /** Before the pool closes: let the current run finish (its writes are one transaction either way). */
   async beforeApplicationShutdown(): Promise<void> {
     await this.loop.stop();
+  }
+
+  /** Called before each run loads its features (the events roll-up hangs off this). */
+  beforeFeatures(step: BeforeFeaturesStep): void {
+    this.beforeFeaturesSteps.push(step);
   }
 
   async enqueue(asOf: string, trigger: RunTrigger, requestedBy: string | null, tick?: Date): Promise<RunView | null> {
@@ -132,7 +141,11 @@ export class RunsService implements OnApplicationBootstrap, BeforeApplicationShu
       await this.runs.setConfigVersion(run.id, active.version);
       const job: RunJob = { id: run.id, asOf: run.as_of, configVersion: active.version, config: active.config, started, timings, add };
 
-      const t = performance.now();
+      let t = performance.now();
+      for (const step of this.beforeFeaturesSteps) await step(run.as_of);
+      if (this.beforeFeaturesSteps.length > 0) add('beforeFeaturesMs', t);
+
+      t = performance.now();
       const ids = await this.features.runAccountIds(run.as_of);
       add('featuresMs', t);
       const ranges = accountRanges(ids, this.env.RUN_CHUNK_ACCOUNTS);
