@@ -13,6 +13,9 @@ import { WebhookAttemptLog1763900000202 } from './1763900000202-WebhookAttemptLo
 import { ScoreContributions1763900000300 } from './1763900000300-ScoreContributions.js';
 import { FitJobs1763900000301 } from './1763900000301-FitJobs.js';
 import { ScoreContributionsOptional1763900000302 } from './1763900000302-ScoreContributionsOptional.js';
+import { UsageRollups1763900000400 } from './1763900000400-UsageRollups.js';
+import { RunShards1763900000401 } from './1763900000401-RunShards.js';
+import { ProductEvents1763900000500 } from './1763900000500-ProductEvents.js';
 
 /** Every migration, in order. Classes, not globs, so nothing loads .ts files at run time. */
 export const MIGRATIONS = [Foundation1763900000000, AccountVersionsAt1763900000001, Scoring1763900000002, Alerts1763900000010, CrmSync1763900000020, Overrides1763900000030,
@@ -25,4 +28,7 @@ export const MIGRATIONS = [Foundation1763900000000, AccountVersionsAt17639000000
   ScoreContributions1763900000300,
   FitJobs1763900000301,
   ScoreContributionsOptional1763900000302,
+  UsageRollups1763900000400,
+  RunShards1763900000401,
+  ProductEvents1763900000500,
 ];
