@@ -90,8 +90,6 @@ export async function insertRun(t: TestApp, asOf: string, rows: readonly ScoreFi
       at_risk: row.atRisk ?? churnRisk >= 0.5,
       expansion_candidate: row.expansionCandidate ?? false,
       model_inputs: {},
-      churn_drivers: [],
-      contributions: {},
     };
   });
   await t.sql(
