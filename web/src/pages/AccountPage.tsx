@@ -84,6 +84,8 @@ function Header({ score, account }: { score: ScoreView; account: AccountView }) 
 }
 
 function TrendSection({ externalId }: { externalId: string }) {
+  const { me } = useSession();
+  const readsConfig = me?.role === 'revops' || me?.role === 'admin';
   const [range, setRange] = useState<(typeof RANGES)[number]>(90);
   const to = todayUtc();
   const history = useAsync(
@@ -134,7 +136,7 @@ function TrendSection({ externalId }: { externalId: string }) {
               {versionChanges.map((c, i) => (
                 <span key={c.day}>
                   {i > 0 && ', '}
-                  {c.day} <Link to={`/config?diff=${c.from}..${c.to}`}>v{c.from} → v{c.to} (diff)</Link>
+                  {c.day} {readsConfig ? <Link to={`/config?diff=${c.from}..${c.to}`}>v{c.from} → v{c.to} (diff)</Link> : `v${c.from} → v${c.to}`}
                 </span>
               ))}
             </p>
@@ -311,17 +313,33 @@ function FreshnessSection({ score }: { score: ScoreView }) {
 
 interface LimitSetting { metric: string; aggregate: 'max' | 'sum'; windowDays: number }
 
+/**
+ * Which metric each plan limit watches comes from the config's `limits`, which only revops can
+ * read. For other roles, the default vocabulary's convention stands in: `seats` is watched on
+ * `seats_used` (peak per day), a limit named like a metric (`api_calls`) is a monthly total.
+ */
+function guessLimits(plan: PlanView | undefined, metrics: string[]): Record<string, LimitSetting> {
+  const guessed: Record<string, LimitSetting> = {};
+  for (const key of Object.keys(plan?.limits ?? {})) {
+    if (metrics.includes(`${key}_used`)) guessed[key] = { metric: `${key}_used`, aggregate: 'max', windowDays: 1 };
+    else if (metrics.includes(key)) guessed[key] = { metric: key, aggregate: 'sum', windowDays: 30 };
+  }
+  return guessed;
+}
+
 function UsageSection({ externalId, account }: { externalId: string; account: AccountView }) {
   const to = todayUtc();
   const from = addDays(to, -120);
   const usage = useAsync(() => okAs<UsageSeries>(api.GET('/v1/accounts/{externalId}/usage', { params: { path: { externalId }, query: { from, to } } })), [externalId]);
   const plans = useAsync(() => okAs<{ items: PlanView[] }>(api.GET('/v1/plans')), []);
-  const config = useAsync(() => ok(api.GET('/v1/config', { params: { query: {} } })), []);
+  const { me } = useSession();
+  const readsConfig = me?.role === 'revops' || me?.role === 'admin';
+  const config = useAsync(() => (readsConfig ? ok(api.GET('/v1/config', { params: { query: {} } })) : Promise.resolve(undefined)), [readsConfig]);
   const metrics = useMemo(() => [...new Set((usage.data?.items ?? []).map((p) => p.metric))].sort(), [usage.data]);
   const [chosen, setChosen] = useState<string>('');
   const metric = chosen || (metrics.includes('active_users') ? 'active_users' : (metrics[0] ?? ''));
-  const limits = ((config.data as { config?: { limits?: Record<string, LimitSetting> } } | undefined)?.config?.limits ?? {}) as Record<string, LimitSetting>;
   const plan = plans.data?.items.find((p) => p.id === account.plan);
+  const limits = ((config.data as { config?: { limits?: Record<string, LimitSetting> } } | undefined)?.config?.limits ?? guessLimits(plan, metrics)) as Record<string, LimitSetting>;
   const limitEntry = Object.entries(limits).find(([, l]) => l.metric === metric);
   const limitValue = limitEntry && plan ? plan.limits[limitEntry[0]] : undefined;
   const rolling = limitEntry?.[1].aggregate === 'sum' ? limitEntry[1].windowDays : null;
