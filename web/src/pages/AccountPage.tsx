@@ -10,6 +10,7 @@ import { useSession } from '../session-context';
 import { AlertList } from './AlertsPage';
 
 const RANGES = [90, 180, 365] as const;
+const COMPACT = new Intl.NumberFormat('en-US', { notation: 'compact' });
 
 export default function AccountPage() {
   const { externalId = '' } = useParams();
@@ -347,7 +348,9 @@ function UsageSection({ externalId, account }: { externalId: string; account: Ac
     const series = (usage.data?.items ?? []).filter((p) => p.metric === metric).sort((a, b) => a.day.localeCompare(b.day));
     return series.map((p) => {
       const windowStart = rolling ? addDays(p.day, -rolling + 1) : p.day;
-      const total = rolling ? series.filter((q) => q.day >= windowStart && q.day <= p.day).reduce((sum, q) => sum + q.value, 0) : undefined;
+      // A total needs its whole window inside the fetched range, or it would ramp up from zero.
+      const complete = rolling !== null && series.length > 0 && windowStart >= series[0]!.day;
+      const total = complete ? series.filter((q) => q.day >= windowStart && q.day <= p.day).reduce((sum, q) => sum + q.value, 0) : undefined;
       return { day: p.day, value: p.value, ...(rolling ? { total } : {}) };
     });
   }, [usage.data, metric, rolling]);
@@ -376,13 +379,13 @@ function UsageSection({ externalId, account }: { externalId: string; account: Ac
               <LineChart data={points} margin={{ top: 16, right: 16, bottom: 0, left: 0 }}>
                 <CartesianGrid stroke="#e6eaf0" />
                 <XAxis dataKey="day" tick={{ fontSize: 11 }} minTickGap={24} />
-                <YAxis tick={{ fontSize: 11 }} />
+                <YAxis tick={{ fontSize: 11 }} tickFormatter={(v: number) => COMPACT.format(v)} />
                 <Tooltip />
                 <Legend />
                 <Line type="monotone" dataKey="value" name={`${metric} per day`} stroke="#1f5fbf" dot={false} isAnimationActive={false} />
                 {rolling && <Line type="monotone" dataKey="total" name={`${rolling}-day total`} stroke="#7a5200" strokeDasharray="2 2" dot={false} isAnimationActive={false} />}
-                {limitValue !== undefined && <ReferenceLine y={limitValue} stroke="#b3261e" strokeDasharray="6 3" label={{ value: `plan limit ${integer(limitValue)}`, position: 'insideTopRight', fontSize: 11, fill: '#b3261e' }} />}
-                {metric === 'seats_used' && <ReferenceLine y={account.seatsPurchased} stroke="#1e6b3a" strokeDasharray="2 4" label={{ value: `seats bought ${account.seatsPurchased}`, position: 'insideBottomRight', fontSize: 11, fill: '#1e6b3a' }} />}
+                {limitValue !== undefined && <ReferenceLine y={limitValue} ifOverflow="extendDomain" stroke="#b3261e" strokeDasharray="6 3" label={{ value: `plan limit ${integer(limitValue)}`, position: 'insideTopRight', fontSize: 11, fill: '#b3261e' }} />}
+                {metric === 'seats_used' && <ReferenceLine y={account.seatsPurchased} ifOverflow="extendDomain" stroke="#1e6b3a" strokeDasharray="2 4" label={{ value: `seats bought ${account.seatsPurchased}`, position: 'insideBottomRight', fontSize: 11, fill: '#1e6b3a' }} />}
               </LineChart>
             </ResponsiveContainer>
           </div>
