@@ -10,6 +10,7 @@ import { ProblemException, unprocessable, type FieldError } from '../common/prob
 import { withPgTransaction } from '../database/pg-client.js';
 import { rowsIngested } from '../observability/metrics.js';
 import type { ImportFormat } from './import-format.js';
+import { CsvRecordLines } from './csv-record-lines.js';
 import { LineTooLongError, NdjsonUsageConverter, readLineBatches } from './ndjson-usage.js';
 import { prependChunk, readFirstLine } from './stream-head.js';
 import { parseUsageCsvHeader, USAGE_COLUMNS } from './usage-csv-header.js';
@@ -29,6 +30,7 @@ import {
   UNKNOWN_STAGED_ACCOUNTS_SQL,
   UPSERT_STAGED_METRICS_SQL,
 } from './usage-sql.js';
+import { USAGE_WRITE_LOCK } from './usage-rollups.js';
 import { MAX_LISTED_ACCOUNTS, MAX_LISTED_ERRORS, type UsageMode, type UsageWriteResult } from './usage.types.js';
 
 /** The header must show up within this many bytes; a file without line breaks is not CSV. */
@@ -68,6 +70,8 @@ interface CopySource {
   sql: string;
   chunks: AsyncIterable<Buffer | string>;
   ndjson?: NdjsonUsageConverter;
+  /** CSV: the file line of each staged record (records and lines differ after a quoted line break). */
+  lines?: CsvRecordLines;
 }
 
 /**
@@ -129,7 +133,8 @@ export class UsageImportService {
     if (head.firstLine === null) throw fileProblem(`No line break in the first ${MAX_HEADER_BYTES} bytes; expected a header line ${USAGE_COLUMNS.join(',')}.`);
     const header = parseUsageCsvHeader(head.firstLine);
     if (header.errors) throw fileProblem('The header line does not name the columns account, metric, day, value.', header.errors);
-    return { sql: copyCsvSql(header.columns), chunks: prependChunk(head.head, chunks) };
+    const lines = new CsvRecordLines();
+    return { sql: copyCsvSql(header.columns), chunks: lines.track(prependChunk(head.head, chunks)), lines };
   }
 
   private ndjsonSource(chunks: AsyncIterableIterator<Buffer>): CopySource {
@@ -171,14 +176,14 @@ export class UsageImportService {
     await client.query(CREATE_GROUPS_SQL);
     const summary = (await client.query<Summary>(GROUPS_SUMMARY_SQL)).rows[0]!;
     if (Number(summary.problems) > 0 || (source.ndjson?.badLines ?? 0) > 0) {
-      const { errors, badLines, outOfRangeOnly } = await this.lineErrors(client, source.ndjson);
+      const { errors, badLines, outOfRangeOnly } = await this.lineErrors(client, source);
       throw lineErrorsProblem(errors, badLines, outOfRangeOnly);
     }
 
     const unknown = (await client.query<{ account: string; first_line: string; total: number }>(UNKNOWN_STAGED_ACCOUNTS_SQL, [MAX_LISTED_ACCOUNTS])).rows;
     if (unknown.length > 0) {
       throw unknownAccountsProblem(
-        unknown.map((row) => ({ account: row.account, path: `line ${row.first_line}` })),
+        unknown.map((row) => ({ account: row.account, path: `line ${fileLine(source, Number(row.first_line))}` })),
         unknown[0]!.total,
       );
     }
@@ -191,6 +196,9 @@ export class UsageImportService {
 
     let rowsWritten: number;
     try {
+      // From here to commit one usage writer at a time: the weekly rollups are rebuilt from
+      // usage_daily by its triggers and must see every committed write (see usage-rollups.ts).
+      await client.query('SELECT pg_advisory_xact_lock($1)', [USAGE_WRITE_LOCK]);
       rowsWritten = await this.merge(client, mode, summary.from_day!, summary.to_day!);
     } catch (error) {
       if (isNumericOverflow(error)) throw unprocessable(`Adding these values to the stored ones exceeds the largest usage value (${USAGE_VALUE.max}); nothing was written.`, [{ path: 'value', message: `a stored value may be at most ${USAGE_VALUE.max}` }]);
@@ -237,12 +245,10 @@ export class UsageImportService {
   }
 
   /** SQL-found problems and (NDJSON) shape problems found in Node, merged in file order. */
-  private async lineErrors(
-    client: pg.PoolClient,
-    ndjson: NdjsonUsageConverter | undefined,
-  ): Promise<{ errors: FieldError[]; badLines: number; outOfRangeOnly: boolean }> {
+  private async lineErrors(client: pg.PoolClient, source: CopySource): Promise<{ errors: FieldError[]; badLines: number; outOfRangeOnly: boolean }> {
+    const { ndjson } = source;
     const rows = (await client.query<{ line: string; message: string; bad_lines: string; malformed_lines: string }>(LINE_ERRORS_SQL, [MAX_LISTED_ERRORS])).rows;
-    const fromSql = rows.map((row) => ({ path: `line ${row.line}`, message: row.message }));
+    const fromSql = rows.map((row) => ({ path: `line ${fileLine(source, Number(row.line))}`, message: row.message }));
     const lineOf = (error: FieldError) => Number(error.path.slice('line '.length));
     return {
       errors: [...(ndjson?.errors ?? []), ...fromSql].sort((a, b) => lineOf(a) - lineOf(b)).slice(0, MAX_LISTED_ERRORS),
@@ -261,5 +267,8 @@ async function* countBytes(chunks: AsyncIterator<Buffer>, add: (n: number) => vo
     yield next.value;
   }
 }
+
+/** A staged row's number (the record number for CSV, the line for NDJSON) as the file's line. */
+const fileLine = (source: CopySource, staged: number) => source.lines?.lineOf(staged) ?? staged;
 
 const secondsSince = (start: number) => (performance.now() - start) / 1000;

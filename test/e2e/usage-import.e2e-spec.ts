@@ -131,7 +131,9 @@ describe('POST /v1/usage/import (streamed CSV and NDJSON)', () => {
            SELECT a.id, m.id, '2026-04-02', 99 FROM accounts a, metrics m WHERE a.external_id = 'initech' AND m.name = 'race'`,
         );
         const importing = upload('account,metric,day,value\ninitech,race,2026-04-01,1\ninitech,race,2026-04-02,2\ninitech,race,2026-04-03,3\n').then((res) => res);
-        await waitFor(async () => (await t.sql("SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%INSERT INTO usage_daily%'")).length > 0);
+        // The import waits for the other writer: on the usage write lock (which that writer's
+        // insert took through the rollup trigger) or on its uncommitted row.
+        await waitFor(async () => (await t.sql("SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND (query LIKE '%INSERT INTO usage_daily%' OR query LIKE '%pg_advisory_xact_lock%')")).length > 0);
         await other.query('COMMIT');
         const res = await importing;
         expect(res.status).toBe(200);
@@ -218,6 +220,12 @@ describe('POST /v1/usage/import (streamed CSV and NDJSON)', () => {
 
     it('rejects an unterminated quote, naming the line where the file ends inside it', async () => {
       await expectLineError('account,metric,day,value\nacme,logins,2026-03-01,1\n"acme,logins,2026-03-02,1\nacme,logins,2026-03-03,1\n', 5, /unterminated CSV quoted field.*never closed/);
+    });
+
+    it('names the file line of a bad row after a quoted field that spans lines', async () => {
+      // The first data record spans lines 2-3 (a quoted account id with a line break), so the bad
+      // value on the next record is on line 4 of the file, not record 3.
+      await expectLineError('account,metric,day,value\n"ac\nme",logins,2026-03-01,1\nacme,logins,2026-03-02,x\n', 4, /^value must be a finite number >= 0, got 'x'$/);
     });
 
     it('rejects an empty file and a file with only a header', async () => {
