@@ -12,6 +12,9 @@ import { ValueRanges1763900000201 } from './1763900000201-ValueRanges.js';
 import { WebhookAttemptLog1763900000202 } from './1763900000202-WebhookAttemptLog.js';
 import { ScoreContributions1763900000300 } from './1763900000300-ScoreContributions.js';
 import { FitJobs1763900000301 } from './1763900000301-FitJobs.js';
+import { UsageRollups1763900000400 } from './1763900000400-UsageRollups.js';
+import { RunShards1763900000401 } from './1763900000401-RunShards.js';
+import { ProductEvents1763900000500 } from './1763900000500-ProductEvents.js';
 
 /** Every migration, in order. Classes, not globs, so nothing loads .ts files at run time. */
 export const MIGRATIONS = [Foundation1763900000000, AccountVersionsAt1763900000001, Scoring1763900000002, Alerts1763900000010, CrmSync1763900000020, Overrides1763900000030,
@@ -23,4 +26,7 @@ export const MIGRATIONS = [Foundation1763900000000, AccountVersionsAt17639000000
   WebhookAttemptLog1763900000202,
   ScoreContributions1763900000300,
   FitJobs1763900000301,
+  UsageRollups1763900000400,
+  RunShards1763900000401,
+  ProductEvents1763900000500,
 ];

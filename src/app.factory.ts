@@ -9,6 +9,7 @@ import { PinoNestLogger } from './common/logging/pino-nest-logger.js';
 import { ProblemDetailsFilter } from './common/problem-details.filter.js';
 import { answerClientErrorsAsProblems, jsonBodyGuard, urlAndMediaTypeGuard } from './common/request-guards.js';
 import { createValidationPipe } from './common/validation.pipe.js';
+import { isEventsRequest } from './events/event-request-body.js';
 import type { Env } from './config/env.js';
 import { buildOpenApiDocument } from './openapi/openapi-document.js';
 import { serveWebConsole } from './web-console/serve-web-console.js';
@@ -21,9 +22,10 @@ export async function createApp(env: Env, databaseUrl: string, options: { logTo?
   // First, so requests refused by the guards below are logged too.
   app.use(createHttpLogger(logger, env));
   // Bulk JSON bodies (10,000 accounts, usage rows) are larger than the 100 kB default.
-  // CSV and NDJSON imports are not parsed here: their route streams the raw request.
+  // CSV and NDJSON imports are not parsed here: their route streams the raw request. Nor are
+  // product events: their routes read the body themselves to apply Segment's size limits.
   app.use(urlAndMediaTypeGuard);
-  app.useBodyParser('json', { limit: '50mb' });
+  app.useBodyParser('json', { limit: '50mb', type: (request) => !isEventsRequest(request) && isJsonContent(request.headers['content-type']) });
   app.use(jsonBodyGuard);
   answerClientErrorsAsProblems(app.getHttpServer());
   app.useGlobalPipes(createValidationPipe());
@@ -34,4 +36,9 @@ export async function createApp(env: Env, databaseUrl: string, options: { logTo?
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
   serveWebConsole(app);
   return app;
+}
+
+/** What express.json() takes by default: application/json, with or without parameters. */
+function isJsonContent(contentType: string | undefined): boolean {
+  return /^application\/json\s*(;|$)/i.test(contentType ?? '');
 }

@@ -17,6 +17,7 @@ import { OutcomesModule } from './outcomes/outcomes.module.js';
 import { PlansModule } from './plans/plans.module.js';
 import { ScoringModule } from './scoring/scoring.module.js';
 import { UsageModule } from './usage/usage.module.js';
+import { EventsModule } from './events/events.module.js';
 
 @Module({})
 export class AppModule {
@@ -40,6 +41,7 @@ export class AppModule {
         IntegrationsModule,
         TuningModule,
         OverridesModule,
+        EventsModule,
       ],
     };
   }

@@ -44,13 +44,15 @@ export async function startService(overrides: Partial<Env> = {}): Promise<Runnin
     // Node cuts a request that takes over 5 minutes to arrive; a bulk usage import over a slow
     // link can take longer, and its stream is checked and rolled back as a whole anyway.
     (app.getHttpServer() as import('node:http').Server).requestTimeout = 60 * 60 * 1000;
-    await app.listen(env.PORT, env.HOST);
+    // A worker-only process starts every background worker (runs, shards, after-run steps,
+    // webhooks) but serves no HTTP: an operator adds such processes to share large runs.
+    if (env.WORKER_ONLY === 'true') await app.init();
+    else await app.listen(env.PORT, env.HOST);
   } catch (error) {
     await embedded?.stop();
     throw error;
   }
-  const address = app.getHttpServer().address() as { port: number };
-  const url = `http://${urlHost(env.HOST)}:${address.port}`;
+  const url = env.WORKER_ONLY === 'true' ? '' : `http://${urlHost(env.HOST)}:${(app.getHttpServer().address() as { port: number }).port}`;
   let closed = false;
   const close = async () => {
     if (closed) return;

@@ -3,7 +3,8 @@ import { bootLog, closeOnSignals, startService } from './bootstrap.js';
 try {
   const running = await startService();
   closeOnSignals(running);
-  bootLog('info', `Health Signals listening on ${running.url} (API docs: ${running.url}/docs)`);
+  if (running.env.WORKER_ONLY === 'true') bootLog('info', 'Health Signals worker running (WORKER_ONLY=true: no HTTP server)');
+  else bootLog('info', `Health Signals listening on ${running.url} (API docs: ${running.url}/docs)`);
 } catch (error) {
   bootLog('error', error instanceof Error ? error.message : String(error));
   process.exit(1);

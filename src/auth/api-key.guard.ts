@@ -3,7 +3,7 @@ import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import { ProblemException } from '../common/problem.js';
 import { ApiKeysService, type Caller } from './api-keys.service.js';
-import { PUBLIC_KEY, ROLES_KEY } from './roles.decorator.js';
+import { PUBLIC_KEY, ROLES_KEY, WRITE_KEY_AUTH } from './roles.decorator.js';
 import type { Role } from './roles.js';
 
 export type AuthedRequest = Request & { caller?: Caller };
@@ -21,11 +21,13 @@ export class ApiKeyGuard implements CanActivate {
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return true;
 
     const request = context.switchToHttp().getRequest<AuthedRequest>();
-    const match = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '');
-    if (!match) {
-      throw new ProblemException(401, 'Send an API key as "Authorization: Bearer <key>"', { type: '/problems/unauthenticated' });
+    const writeKey = this.reflector.getAllAndOverride<boolean>(WRITE_KEY_AUTH, targets) ?? false;
+    const key = bearerKey(request.headers.authorization) ?? (writeKey ? basicUserKey(request.headers.authorization) : null);
+    if (!key) {
+      const how = writeKey ? '"Authorization: Bearer <key>" or as the Basic auth user name (a Segment write key)' : '"Authorization: Bearer <key>"';
+      throw new ProblemException(401, `Send an API key as ${how}`, { type: '/problems/unauthenticated' });
     }
-    const caller = await this.keys.authenticate(match[1]!);
+    const caller = await this.keys.authenticate(key);
     if (!caller) throw new ProblemException(401, 'The API key is unknown or revoked', { type: '/problems/unauthenticated' });
     request.caller = caller;
 
@@ -35,4 +37,19 @@ export class ApiKeyGuard implements CanActivate {
       type: '/problems/forbidden',
     });
   }
+}
+
+function bearerKey(header: string | undefined): string | null {
+  return /^Bearer\s+(\S+)$/i.exec(header ?? '')?.[1] ?? null;
+}
+
+/** `Basic base64(key:)`: the key is the user name; a client that puts it in the password instead is accepted too. */
+function basicUserKey(header: string | undefined): string | null {
+  const encoded = /^Basic\s+(\S+)$/i.exec(header ?? '')?.[1];
+  if (!encoded) return null;
+  const decoded = Buffer.from(encoded, 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  const user = colon < 0 ? decoded : decoded.slice(0, colon);
+  const password = colon < 0 ? '' : decoded.slice(colon + 1);
+  return user || password || null;
 }

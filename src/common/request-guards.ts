@@ -13,8 +13,11 @@ import { problemTitle } from './problem.js';
 /** Deeper than any request body the API defines (the scoring config nests about 6 levels). */
 export const MAX_JSON_DEPTH = 32;
 
-/** Routes that read non-JSON bodies themselves and answer 415 for anything else. */
-const OWN_MEDIA_TYPES = [/^\/v1\/usage\/import\/?$/, /^\/v1\/config\/?$/, /^\/v1\/config\/preview\/?$/];
+/**
+ * Routes that read their bodies themselves and answer 415 for what they do not take (product
+ * events also come as text/plain from browser SDKs, which avoid a CORS preflight that way).
+ */
+const OWN_MEDIA_TYPES = [/^\/v1\/usage\/import\/?$/, /^\/v1\/config\/?$/, /^\/v1\/config\/preview\/?$/, /^\/v1\/events\//];
 
 function sendProblem(response: Response, status: number, type: string, detail: string, errors?: Array<{ path: string; message: string }>): void {
   response

@@ -40,6 +40,18 @@ export class Env {
   @Type(() => Number) @IsInt() @Min(1)
   WEBHOOK_RETRY_BASE_MS = 30000;
 
+  /** Accounts a scoring run holds in memory at once; larger runs stream in chunks of this many (docs/scaling.md). */
+  @Type(() => Number) @IsInt() @Min(1)
+  RUN_CHUNK_ACCOUNTS = 25000;
+
+  /** Shards of large runs this process scores at once (each holds one chunk of accounts in memory). */
+  @Type(() => Number) @IsInt() @Min(1) @Max(64)
+  WORKER_CONCURRENCY = 1;
+
+  /** `true`: no HTTP server, only the background workers (runs, shards, after-run steps, webhooks); add such processes to score large runs faster. */
+  @IsIn(['true', 'false'])
+  WORKER_ONLY: 'true' | 'false' = 'false';
+
   /**
    * Webhook URLs may target loopback and private networks only when this is true (receivers on
    * the same network as the service); otherwise such URLs are refused so an API key cannot make

@@ -1,30 +1,38 @@
 /**
  * `npm run demo`: starts the service (embedded PostgreSQL under DATA_DIR), loads a generated demo
  * tenant through the public API, prints where to look, and keeps serving until Ctrl-C.
- * Options: --accounts N (300), --days N (180), --seed N, --end-day YYYY-MM-DD (yesterday).
+ * Options: --accounts N (300), --days N (180), --seed N, --end-day YYYY-MM-DD (yesterday),
+ * --events (usage that events can express is sent as Segment track/group calls to
+ * /v1/events/batch instead of usage rows; defaults then 100 accounts × 60 days).
  */
 import { parseArgs } from 'node:util';
 import { bootLog, closeOnSignals, startService, type Running } from '../bootstrap.js';
 import { addDays, today } from '../common/dates.js';
 import type { Env } from '../config/env.js';
 import { printScoringSummary } from './scoring-summary.js';
-import { DEFAULT_SEED, generateTenant, TenantOptionsError, type DemoTenant, type StoryName } from './tenant-generator.js';
-import { ApiRequestError, createApiKey, loadTenantViaApi, revokeApiKeysNamed } from './tenant-loader.js';
+import { DEFAULT_SEED, generateTenant, TenantOptionsError, type StoryName } from './tenant-generator.js';
+import type { DemoTenant } from './tenant.types.js';
+import { ApiRequestError, apiClient, createApiKey, loadTenantViaApi, revokeApiKeysNamed } from './tenant-loader.js';
+import { compileEventRules, EMPTY_EVENTS_CONFIG, type EventsConfig } from '../events/domain/event-rules.js';
+import { FEATURE_TRAITS } from './demo-catalog.js';
+import { sendEventBatches } from './events-loader.js';
+import { eventPlan, sentAsEvents, tenantEventBatches } from './tenant-events.js';
 
 /** Only for a local demo: anyone who reads this file knows it. */
 export const DEMO_ADMIN_KEY = 'demo-admin-key-change-me';
 const DEMO_CSM_KEY_NAME = 'demo csm';
 const DEMO_REVOPS_KEY_NAME = 'demo revops';
 
-const USAGE = 'Usage: npm run demo -- [--accounts 300] [--days 180] [--seed N] [--end-day YYYY-MM-DD (default: yesterday)]';
+const USAGE = 'Usage: npm run demo -- [--accounts 300] [--days 180] [--seed N] [--end-day YYYY-MM-DD (default: yesterday)] [--events (defaults then 100 accounts, 60 days)]';
 
 const say = (line = '') => process.stdout.write(`${line}\n`);
 
-function parseOptions(): { accounts: number; days: number; seed: number; endDay: string } {
+function parseOptions(): { accounts: number; days: number; seed: number; endDay: string; events: boolean } {
   const { values } = parseArgs({
     options: {
-      accounts: { type: 'string', default: '300' },
-      days: { type: 'string', default: '180' },
+      accounts: { type: 'string' },
+      days: { type: 'string' },
+      events: { type: 'boolean', default: false },
       seed: { type: 'string', default: String(DEFAULT_SEED) },
       'end-day': { type: 'string', default: addDays(today(), -1) },
       help: { type: 'boolean', short: 'h', default: false },
@@ -35,7 +43,15 @@ function parseOptions(): { accounts: number; days: number; seed: number; endDay:
     say(USAGE);
     process.exit(0);
   }
-  return { accounts: Number(values.accounts), days: Number(values.days), seed: Number(values.seed), endDay: values['end-day'] };
+  // Events mode sends every login and feature use as an event: millions for the full tenant.
+  const events = values.events;
+  return {
+    accounts: Number(values.accounts ?? (events ? 100 : 300)),
+    days: Number(values.days ?? (events ? 60 : 180)),
+    seed: Number(values.seed),
+    endDay: values['end-day'],
+    events,
+  };
 }
 
 function firstOf(tenant: DemoTenant, story: StoryName): string | undefined {
@@ -107,11 +123,28 @@ function printFailure(error: unknown): void {
   bootLog('error', `demo: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
 }
 
+/** Usage rows for what events cannot express, then the rest as Segment batches to /v1/events/batch. */
+async function loadTenantAsEvents(baseUrl: string, adminKey: string, tenant: DemoTenant): Promise<void> {
+  const active = (await apiClient(baseUrl, adminKey).json('GET', '/v1/config')) as { config?: { events?: EventsConfig }; events?: EventsConfig };
+  const rules = compileEventRules(active.config?.events ?? active.events ?? EMPTY_EVENTS_CONFIG);
+  const metrics = ['active_users', 'logins', 'paywall_hits', 'support_tickets', 'api_calls', ...Object.keys(FEATURE_TRAITS).map((name) => `feature.${name}`)];
+  const plan = eventPlan(rules, metrics);
+  const asEvents = metrics.filter((metric) => sentAsEvents(metric, plan, rules));
+  say(`  events mode: ${asEvents.join(', ')} and milestones come from events; the other metrics are usage rows`);
+  const summary = await loadTenantViaApi(baseUrl, adminKey, tenant, (line) => say(`  ${line}`), { skipUsageMetric: (metric) => sentAsEvents(metric, plan, rules) });
+  say(`  accounts and usage rows loaded in ${summary.seconds.toFixed(1)} s`);
+  const sent = await sendEventBatches(baseUrl, adminKey, tenantEventBatches(tenant, rules, plan), (line) => say(`  ${line}`));
+  say(
+    `  events: ${sent.events.toLocaleString('en')} sent in ${sent.seconds.toFixed(1)} s (${Math.round(sent.events / Math.max(sent.seconds, 0.001)).toLocaleString('en')}/s): ` +
+      `${sent.stored.toLocaleString('en')} stored, ${sent.duplicates.toLocaleString('en')} duplicates (already sent), ${sent.rejected} rejected. The scoring run rolls them up first.`,
+  );
+}
+
 let running: Running | undefined;
 try {
   const options = parseOptions();
   // Generate first: bad options fail fast, before a database is started.
-  const tenant = generateTenant(options);
+  const tenant = generateTenant({ accounts: options.accounts, days: options.days, seed: options.seed, endDay: options.endDay });
 
   const overrides: Partial<Env> = {};
   if (!process.env['ADMIN_API_KEY']) {
@@ -127,8 +160,12 @@ try {
   const storyCounts = Object.values(tenant.stories).reduce<Record<string, number>>((counts, story) => ({ ...counts, [story]: (counts[story] ?? 0) + 1 }), {});
   say(`Loading demo tenant into ${running.url}: ${tenant.accounts.length} accounts (${Object.entries(storyCounts).map(([story, n]) => `${n} ${story}`).join(', ')})`);
 
-  const summary = await loadTenantViaApi(running.url, adminKey, tenant, (line) => say(`  ${line}`));
-  say(`Loaded in ${summary.seconds.toFixed(1)} s.`);
+  if (options.events) {
+    await loadTenantAsEvents(running.url, adminKey, tenant);
+  } else {
+    const summary = await loadTenantViaApi(running.url, adminKey, tenant, (line) => say(`  ${line}`));
+    say(`Loaded in ${summary.seconds.toFixed(1)} s.`);
+  }
 
   const revoked = await revokeApiKeysNamed(running.url, adminKey, DEMO_CSM_KEY_NAME);
   // The CSM key names its owner, so the console opens on that CSM's own book.

@@ -16,6 +16,8 @@ export interface LoadOptions {
   outcomeBatch?: number;
   /** Minimum milliseconds between usage progress lines. */
   progressEveryMs?: number;
+  /** Metrics not imported as usage rows (sent as product events instead). */
+  skipUsageMetric?: (metric: string) => boolean;
 }
 
 /** The usage import's answer (README, "API"); more fields may come. */
@@ -70,6 +72,7 @@ export async function loadTenantViaApi(
   let sent: CsvProgress = { rows: 0, accounts: 0, bytes: 0 };
   const progressEveryMs = options.progressEveryMs ?? 2000;
   const usage = (await api.csv('/v1/usage/import?mode=replace', usageCsvChunks(tenant, {
+    skipMetric: options.skipUsageMetric,
     onProgress: (progress) => {
       sent = { ...progress };
       const now = performance.now();

@@ -21,6 +21,8 @@ export interface CsvChunkOptions {
   chunkChars?: number;
   /** Called after each chunk is produced, with running totals. */
   onProgress?: (progress: CsvProgress) => void;
+  /** Metrics left out (the demo's events mode sends them as product events instead). */
+  skipMetric?: (metric: string) => boolean;
 }
 
 /**
@@ -36,6 +38,7 @@ export function* usageCsvChunks(tenant: DemoTenant, options: CsvChunkOptions = {
   for (let index = 0; index < tenant.profiles.length; index++) {
     const usage = accountUsage(tenant, index);
     for (const { metric, values } of usage.series) {
+      if (options.skipMetric?.(metric)) continue;
       const prefix = `${usage.externalId},${metric},`;
       for (let t = 0; t < values.length; t++) {
         const value = values[t]!;
@@ -45,6 +48,7 @@ export function* usageCsvChunks(tenant: DemoTenant, options: CsvChunkOptions = {
       }
     }
     for (const row of usage.milestones) {
+      if (options.skipMetric?.(row.metric)) continue;
       chunk += `${row.account},${row.metric},${row.day},${row.value}\n`;
       progress.rows++;
     }

@@ -57,6 +57,12 @@ describe('list CSV', () => {
     expect(records[0]!.drivers).toBe('47 of 50 seats used');
   });
 
+  it('explains at-risk rows with a learned churn model’s drivers when the score has them', () => {
+    const churnDrivers = [{ factor: 'posts_group', direction: 'negative' as const, impact: 9, logOdds: 0.6, text: 'posts in 28 days: 3, was 41 — adds 9 points of churn risk' }];
+    const records: Array<Record<string, string>> = parse(listToCsv('at-risk', [row({ churnDrivers })]), { columns: true });
+    expect(records[0]!.drivers).toBe('posts in 28 days: 3, was 41 — adds 9 points of churn risk');
+  });
+
   it('neutralises text a spreadsheet would run as a formula, but not numbers', () => {
     expect(neutraliseFormula('=HYPERLINK("x")')).toBe('\'=HYPERLINK("x")');
     expect(neutraliseFormula('@SUM(A1)')).toBe("'@SUM(A1)");

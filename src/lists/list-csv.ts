@@ -29,10 +29,13 @@ const COLUMNS: Array<[string, (row: ListRow) => string | number | boolean | null
   ['asOf', (r) => r.asOf],
 ];
 
-/** The three reasons a row is on its list: health drivers for at-risk, readiness drivers for expansion. */
+/**
+ * The three reasons a row is on its list: for at-risk, a learned churn model's drivers when the
+ * score has them (they explain the risk itself), else the health drivers; readiness drivers for expansion.
+ */
 const driversColumn = (kind: ListKind): [string, (row: ListRow) => string] => [
   'drivers',
-  (r) => (kind === 'at-risk' ? r.drivers : r.readinessDrivers).slice(0, 3).map((d) => d.text).join('; '),
+  (r) => (kind === 'at-risk' ? (r.churnDrivers !== undefined && r.churnDrivers.length > 0 ? r.churnDrivers : r.drivers) : r.readinessDrivers).slice(0, 3).map((d) => d.text).join('; '),
 ];
 
 /**

@@ -4,6 +4,8 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { addDays, daysBetween } from '../common/dates.js';
 import { USAGE_VALUE } from '../common/value-ranges.js';
 import type { ScoringConfig } from './domain/config/scoring-config.types.js';
+import { weeksRead, windowParts, type PartialWeek, type WindowParts } from './domain/window-parts.js';
+import type { RunContext } from './domain/score-accounts.js';
 import type { AccountFeatures, LifecycleStage, MetricAggregates, PlanInfo, PriorScores, Segment, Grade } from './domain/features.types.js';
 import { FEATURE_METRIC_PREFIX } from '../common/metric-name.js';
 import { PlansService } from '../plans/plans.service.js';
@@ -42,6 +44,14 @@ interface AggregateRow {
   [limitColumn: `lim_${string}`]: number | null;
 }
 
+/** Account ids from..to, inclusive: one chunk or shard of a run. */
+export interface AccountRange {
+  from: number;
+  to: number;
+}
+
+const ALL_ACCOUNTS: AccountRange = { from: 0, to: 2_147_483_647 };
+
 /** An account a run could not score because of its own data, and why (named on the run). */
 export interface InvalidAccount {
   accountId: number;
@@ -65,8 +75,9 @@ const limitColumn = (aggregate: 'max' | 'sum', days: number) => `lim_${aggregate
 
 /**
  * Builds every scored account's features for an as-of day straight from SQL: one grouped pass
- * over the usage rows of the scan window (aggregates for the recent and previous windows and
- * for each plan-limit window), plus index probes for milestones. Nothing dated after asOf is read.
+ * over the rolling 7-day usage rollups that tile the scan window (aggregates for the recent and
+ * previous windows and for each plan-limit window, 8–10 rollup rows per account and metric with
+ * the default config), plus index probes for milestones. Nothing dated after asOf is read.
  */
 @Injectable()
 export class FeaturesRepository {
@@ -75,8 +86,9 @@ export class FeaturesRepository {
     private readonly planList: PlansService,
   ) {}
 
-  async load(asOf: string, config: ScoringConfig): Promise<AccountFeatures[]> {
-    return (await this.loadChecked(asOf, config)).features;
+  /** Every account of the run as of asOf, or those in `range` (account ids, inclusive) for one chunk or shard. */
+  async load(asOf: string, config: ScoringConfig, range: AccountRange = ALL_ACCOUNTS): Promise<AccountFeatures[]> {
+    return (await this.loadChecked(asOf, config, range)).features;
   }
 
   /**
@@ -85,51 +97,23 @@ export class FeaturesRepository {
    * named; the others are scored. An overflow aborts the grouped pass before any row comes back,
    * so only then are the culprits looked for (one more scan) and the pass redone without them.
    */
-  async loadChecked(asOf: string, config: ScoringConfig): Promise<LoadedFeatures> {
-    const { recentDays, previousDays } = config.windows;
-    const limitWindows = uniqueLimitWindows(config);
-    const scanDays = Math.max(recentDays + previousDays, ...limitWindows.map((w) => w.days));
-    const recentStart = addDays(asOf, -recentDays); // exclusive
-    const previousStart = addDays(asOf, -(recentDays + previousDays)); // exclusive
-    const scanStart = addDays(asOf, -scanDays); // exclusive
-
-    const aggregate = (excluded: number[]) =>
-      this.inMemory((tx) => tx.query(
-        `SELECT a.*, m.name AS metric
-         FROM (
-           SELECT account_id, metric_id,
-             sum(value) FILTER (WHERE day > $3) AS recent_sum,
-             count(*) FILTER (WHERE day > $3 AND value > 0)::int AS recent_active_days,
-             max(value) FILTER (WHERE day > $3) AS recent_max,
-             avg(value) FILTER (WHERE day > $3) AS recent_mean,
-             sum(value) FILTER (WHERE day <= $3 AND day > $4) AS previous_sum,
-             count(*) FILTER (WHERE day <= $3 AND day > $4 AND value > 0)::int AS previous_active_days,
-             max(value) FILTER (WHERE day <= $3 AND day > $4) AS previous_max,
-             avg(value) FILTER (WHERE day <= $3 AND day > $4) AS previous_mean,
-             max(day) AS last_day,
-             -- The value on the latest day: arrays compare element by element, so the max of
-             -- [day number, value] is the latest day's pair, without sorting each group.
-             (max(ARRAY[(day - DATE '2000-01-01')::float8, value]))[2] AS last_value,
-             max(value) AS scan_max
-             ${limitWindows.map((w) => `, ${w.aggregate}(value) FILTER (WHERE day > $1::date - ${w.days}) AS ${limitColumn(w.aggregate, w.days)}`).join('')}
-           FROM usage_daily
-           WHERE day > $2 AND day <= $1 ${excluded.length > 0 ? 'AND account_id <> ALL($5::int[])' : ''}
-           GROUP BY account_id, metric_id
-         ) a
-         JOIN metrics m ON m.id = a.metric_id`,
-        [asOf, scanStart, recentStart, previousStart, ...(excluded.length > 0 ? [excluded] : [])],
-      )) as Promise<AggregateRow[]>;
+  async loadChecked(asOf: string, config: ScoringConfig, range: AccountRange = ALL_ACCOUNTS): Promise<LoadedFeatures> {
+    const scanStart = addDays(asOf, -scanDaysOf(config)); // exclusive
+    const aggregate = (excluded: number[]) => {
+      const sql = windowAggregatesSql(asOf, config, range, excluded);
+      return this.inMemory((tx) => tx.query(sql.text, sql.params)) as Promise<AggregateRow[]>;
+    };
     const aggregateSafely = async (): Promise<{ rows: AggregateRow[]; excluded: number[] }> => {
       try {
         return { rows: await aggregate([]), excluded: [] };
       } catch (error) {
         if (!isOverflow(error)) throw error;
-        const excluded = await this.accountsWithValuesOutOfRange(scanStart, asOf);
+        const excluded = await this.accountsWithValuesOutOfRange(scanStart, asOf, range);
         return { rows: await aggregate(excluded), excluded };
       }
     };
 
-    const [accounts, plans, aggregated, milestones] = await Promise.all([this.accounts(asOf), this.plans(), aggregateSafely(), this.milestones(asOf)]);
+    const [accounts, plans, aggregated, milestones] = await Promise.all([this.accounts(asOf, range), this.plans(), aggregateSafely(), this.milestones(asOf, range)]);
 
     const outOfRange = new Set(aggregated.excluded);
     for (const row of aggregated.rows) if (!(row.scan_max <= USAGE_VALUE.max)) outOfRange.add(row.account_id);
@@ -154,10 +138,10 @@ export class FeaturesRepository {
   }
 
   /** Only after an overflow: the accounts holding the values that caused it. */
-  private async accountsWithValuesOutOfRange(scanStart: string, asOf: string): Promise<number[]> {
+  private async accountsWithValuesOutOfRange(scanStart: string, asOf: string, range: AccountRange): Promise<number[]> {
     const rows: Array<{ account_id: number }> = await this.db.query(
-      `SELECT DISTINCT account_id FROM usage_daily WHERE day > $1 AND day <= $2 AND NOT (value <= $3)`,
-      [scanStart, asOf, USAGE_VALUE.max],
+      `SELECT DISTINCT account_id FROM usage_daily WHERE day > $1 AND day <= $2 AND NOT (value <= $3) AND account_id BETWEEN $4 AND $5`,
+      [scanStart, asOf, USAGE_VALUE.max, range.from, range.to],
     );
     return rows.map((row) => row.account_id);
   }
@@ -173,8 +157,51 @@ export class FeaturesRepository {
     });
   }
 
-  /** Accounts as they were on asOf: started on or before it, not churned on or before it. */
-  private accounts(asOf: string): Promise<AccountRow[]> {
+  /** The ids of the accounts a run as of asOf scores, ascending (to cut the run into account ranges). */
+  async runAccountIds(asOf: string): Promise<number[]> {
+    const rows: Array<{ account_id: number }> = await this.db.query(
+      `SELECT v.account_id FROM account_versions_at($1) v
+       WHERE v.contract_start <= $1
+         AND v.account_id NOT IN (SELECT o.account_id FROM outcomes o WHERE o.type = 'churned' AND o.occurred_on <= $1)
+       ORDER BY v.account_id`,
+      [asOf],
+    );
+    return rows.map((row) => row.account_id);
+  }
+
+  /**
+   * What runContextOf would find over every account of the run (the metrics sent in the scan
+   * window, whether any milestone was reached), read from SQL so that a run streamed in chunks
+   * knows it before its first chunk.
+   */
+  async runContext(asOf: string, config: ScoringConfig, accountIds: readonly number[]): Promise<RunContext> {
+    const scan = windowParts(asOf, scanDaysOf(config));
+    // A metric is known when some account has a row in the scan window: any row of a week
+    // inside it, or a daily value on one of the days of a cut week that are inside it.
+    const cut = scan.partialWeeks.map((p, i) => {
+      const present = Array.from({ length: p.toDay - p.fromDay + 1 }, (_, d) => `r.day_values[${p.fromDay + d}] IS NOT NULL`).join(' OR ');
+      return `(r.week_start = $${i + 3}::date AND (${present}))`;
+    });
+    const [metrics, milestones] = await Promise.all([
+      this.db.query(
+        `SELECT m.name FROM metrics m
+         WHERE EXISTS (
+           SELECT 1 FROM usage_weekly r JOIN unnest($1::int[]) AS a(id) ON a.id = r.account_id
+           WHERE r.metric_id = m.id AND (r.week_start = ANY($2::date[]) ${cut.map((c) => `OR ${c}`).join(' ')}))`,
+        [accountIds, scan.fullWeeks, ...scan.partialWeeks.map((p) => p.week)],
+      ) as Promise<Array<{ name: string }>>,
+      this.db.query(
+        `SELECT 1 FROM unnest($2::int[]) AS a(id)
+         CROSS JOIN (SELECT id FROM metrics WHERE name LIKE 'milestone.%') m
+         WHERE EXISTS (SELECT 1 FROM usage_daily u WHERE u.account_id = a.id AND u.metric_id = m.id AND u.day <= $1 AND u.value > 0)
+         LIMIT 1`,
+        [asOf, accountIds],
+      ) as Promise<unknown[]>,
+    ]);
+    return { knownMetrics: new Set(metrics.map((row) => row.name)), hasMilestoneData: milestones.length > 0 };
+  }
+
+  private accounts(asOf: string, range: AccountRange): Promise<AccountRow[]> {
     return this.db.query(
       `SELECT v.account_id, a.external_id, v.name, v.segment, v.plan_id, v.arr, v.currency, v.seats_purchased,
               v.contract_start, v.renewal_date, v.lifecycle_stage, v.csm_owner, v.sales_owner
@@ -183,8 +210,9 @@ export class FeaturesRepository {
          -- NOT IN over a small set plans as one hashed lookup whatever the table statistics say;
          -- right after a bulk load NOT EXISTS was planned as a nested loop, quadratic in accounts.
          AND v.account_id NOT IN (SELECT o.account_id FROM outcomes o WHERE o.type = 'churned' AND o.occurred_on <= $1)
+         AND v.account_id BETWEEN $2 AND $3
        ORDER BY v.account_id`,
-      [asOf],
+      [asOf, range.from, range.to],
     );
   }
 
@@ -193,7 +221,7 @@ export class FeaturesRepository {
   }
 
   /** First day each milestone was reached, on or before asOf: one primary-key probe per account and milestone metric. */
-  private milestones(asOf: string): Promise<Array<{ account_id: number; milestone: string; first_day: string }>> {
+  private milestones(asOf: string, range: AccountRange): Promise<Array<{ account_id: number; milestone: string; first_day: string }>> {
     return this.db.query(
       `SELECT a.id AS account_id, substr(m.name, 11) AS milestone, f.first_day
        FROM accounts a
@@ -202,28 +230,29 @@ export class FeaturesRepository {
          SELECT min(u.day) AS first_day FROM usage_daily u
          WHERE u.account_id = a.id AND u.metric_id = m.id AND u.day <= $1 AND u.value > 0
        ) f
-       WHERE f.first_day IS NOT NULL`,
-      [asOf],
+       WHERE f.first_day IS NOT NULL AND a.id BETWEEN $2 AND $3`,
+      [asOf, range.from, range.to],
     );
   }
 
   /** Health, value gap and grade from earlier runs, for trend and "widening" signals. */
-  async prior(asOf: string): Promise<Map<number, PriorScores>> {
+  async prior(asOf: string, range: AccountRange = ALL_ACCOUNTS): Promise<Map<number, PriorScores>> {
     const nearest = (target: string, tolerance: number) =>
       this.db.query(
         `SELECT DISTINCT ON (account_id) account_id, health_score
          FROM account_scores WHERE as_of BETWEEN $1::date - $2::int AND $1::date + $2::int AND as_of < $3
+           AND account_id BETWEEN $4 AND $5
          ORDER BY account_id, abs(as_of - $1::date), as_of DESC`,
-        [target, tolerance, asOf],
+        [target, tolerance, asOf, range.from, range.to],
       ) as Promise<Array<{ account_id: number; health_score: number }>>;
     const [d7, d30, previous] = await Promise.all([
       nearest(addDays(asOf, -7), 3),
       nearest(addDays(asOf, -30), 7),
       this.db.query(
         `SELECT DISTINCT ON (account_id) account_id, value_gap, grade
-         FROM account_scores WHERE as_of < $1 AND as_of >= $1::date - 45
+         FROM account_scores WHERE as_of < $1 AND as_of >= $1::date - 45 AND account_id BETWEEN $2 AND $3
          ORDER BY account_id, as_of DESC`,
-        [asOf],
+        [asOf, range.from, range.to],
       ) as Promise<Array<{ account_id: number; value_gap: number; grade: Grade }>>,
     ]);
     const prior = new Map<number, PriorScores>();
@@ -240,6 +269,106 @@ export class FeaturesRepository {
     for (const row of previous) Object.assign(entry(row.account_id), { previousValueGap: row.value_gap, previousGrade: row.grade });
     return prior;
   }
+}
+
+/**
+ * The grouped query over usage_weekly. Each window (recent, previous, the scan window and each
+ * limit window) is read from the weeks it covers whole (their aggregates) and the weeks its ends
+ * cut (their daily values, day by day; see windowParts). Only the figures the features use are
+ * computed (the per-row cost of a grouped query is its aggregates). The results equal a GROUP BY
+ * over the raw rows of each window (exactly, for values whose sums are exact in floating point,
+ * such as counts). Nothing dated after asOf is read: days after it in asOf's week are left out.
+ */
+export function windowAggregatesSql(asOf: string, config: ScoringConfig, range: AccountRange = ALL_ACCOUNTS, excluded: readonly number[] = []): { text: string; params: unknown[] } {
+  const { recentDays, previousDays } = config.windows;
+  const limitWindows = uniqueLimitWindows(config);
+  const windows = [
+    { name: 'scan', parts: windowParts(asOf, scanDaysOf(config)) },
+    { name: 'recent', parts: windowParts(asOf, recentDays) },
+    { name: 'previous', parts: windowParts(addDays(asOf, -recentDays), previousDays) },
+    ...limitWindows.map((w) => ({ name: limitColumn(w.aggregate, w.days), parts: windowParts(asOf, w.days) })),
+  ];
+  const weeks = weeksRead(windows.map((w) => w.parts)) ?? { from: asOf, to: asOf };
+  const params: unknown[] = [weeks.from, weeks.to, range.from, range.to, excluded];
+  const literal = (value: unknown) => `$${params.push(value)}`;
+  const inner: string[] = [];
+  const days = (p: PartialWeek) => Array.from({ length: p.toDay - p.fromDay + 1 }, (_, i) => p.fromDay + i);
+  const v = (day: number) => `r.day_values[${day}]`;
+  /**
+   * One figure of a window: `whole` aggregates the weeks inside it, `cut(p)` the days of a cut
+   * week, each under its own FILTER; `combine` joins the parts' columns into the figure.
+   */
+  const figure = (name: string, parts: WindowParts, whole: string, cut: (p: PartialWeek) => string, combine: (columns: string[]) => string) => {
+    const columns: string[] = [];
+    if (parts.fullWeeks.length > 0) {
+      columns.push(`${name}_w`);
+      inner.push(`${whole} FILTER (WHERE r.week_start = ANY(${literal(parts.fullWeeks)}::date[])) AS ${name}_w`);
+    }
+    parts.partialWeeks.forEach((p, i) => {
+      columns.push(`${name}_p${i}`);
+      inner.push(`${cut(p)} FILTER (WHERE r.week_start = ${literal(p.week)}::date) AS ${name}_p${i}`);
+    });
+    return `${combine(columns.map((c) => `w.${c}`))} AS ${name}`;
+  };
+  const addCounts = (columns: string[]) => (columns.length === 0 ? '0' : `(${columns.map((c) => `coalesce(${c}, 0)`).join(' + ')})::int`);
+  const larger = (columns: string[]) => (columns.length === 0 ? 'NULL::float8' : columns.length === 1 ? columns[0]! : `greatest(${columns.join(', ')})`);
+  // NULL when no part has a row, as a SQL sum over no rows.
+  const addSums = (columns: string[]) => (columns.length === 0 ? 'NULL::float8' : `CASE WHEN ${columns.map((c) => `${c} IS NOT NULL`).join(' OR ')} THEN ${columns.map((c) => `coalesce(${c}, 0)`).join(' + ')} END`);
+  const rowsOf = (name: string, parts: WindowParts) =>
+    figure(`${name}_rows`, parts, 'sum(r.row_days)', (p) => `sum(${days(p).map((d) => `(${v(d)} IS NOT NULL)::int`).join(' + ')})`, addCounts);
+  // Sums of day values: a day without a row adds nothing, a cut week without any row gives NULL.
+  const daySum = (p: PartialWeek) => `sum(${days(p).length === 1 ? v(p.fromDay) : `CASE WHEN ${days(p).map((d) => `${v(d)} IS NOT NULL`).join(' OR ')} THEN ${days(p).map((d) => `coalesce(${v(d)}, 0)`).join(' + ')} END`})`;
+  const dayMax = (p: PartialWeek) => `max(${days(p).length === 1 ? v(p.fromDay) : `greatest(${days(p).map(v).join(', ')})`})`;
+  const outer: string[] = [];
+  for (const { name, parts } of windows) {
+    if (name === 'scan') {
+      outer.push(rowsOf(name, parts));
+      outer.push(figure('scan_max', parts, 'max(r.max_value)', dayMax, larger));
+      // The latest day with a row and its value, as [day number, value]: arrays compare element by element.
+      const latestOfCut = (p: PartialWeek) =>
+        `max(CASE ${days(p)
+          .reverse()
+          .map((d) => `WHEN ${v(d)} IS NOT NULL THEN ARRAY[(r.week_start - DATE '2000-01-01' + ${d - 1})::float8, ${v(d)}]`)
+          .join(' ')} END)`;
+      outer.push(figure('scan_last', parts, `max(ARRAY[(r.last_day - DATE '2000-01-01')::float8, r.last_value])`, latestOfCut, larger));
+    } else if (name === 'recent' || name === 'previous') {
+      outer.push(rowsOf(name, parts));
+      outer.push(figure(`${name}_active_days`, parts, 'sum(r.active_days)', (p) => `sum(${days(p).map((d) => `coalesce((${v(d)} > 0)::int, 0)`).join(' + ')})`, addCounts));
+      outer.push(figure(`${name}_sum`, parts, 'sum(r.sum_value)', daySum, addSums));
+      outer.push(figure(`${name}_max`, parts, 'max(r.max_value)', dayMax, larger));
+    } else if (name.startsWith('lim_max_')) {
+      outer.push(figure(`${name}_value`, parts, 'max(r.max_value)', dayMax, larger));
+    } else {
+      outer.push(figure(`${name}_value`, parts, 'sum(r.sum_value)', daySum, addSums));
+    }
+  }
+  const mean = (name: string) => `CASE WHEN w.${name}_rows > 0 THEN w.${name}_sum / w.${name}_rows END`;
+  const text = `
+    SELECT w.account_id, m.name AS metric,
+           w.recent_sum, w.recent_active_days, w.recent_max, ${mean('recent')} AS recent_mean,
+           w.previous_sum, w.previous_active_days, w.previous_max, ${mean('previous')} AS previous_mean,
+           DATE '2000-01-01' + w.scan_last[1]::int AS last_day, w.scan_last[2] AS last_value, w.scan_max
+           ${limitWindows.map((lw) => `, w.${limitColumn(lw.aggregate, lw.days)}_value AS ${limitColumn(lw.aggregate, lw.days)}`).join('')}
+    FROM (
+      SELECT w.account_id, w.metric_id,
+             ${outer.join(',\n             ')}
+      FROM (
+        SELECT r.account_id, r.metric_id,
+               ${inner.join(',\n               ')}
+        FROM usage_weekly r
+        WHERE r.week_start BETWEEN $1 AND $2 AND r.account_id BETWEEN $3 AND $4 AND r.account_id <> ALL($5::int[])
+        GROUP BY r.account_id, r.metric_id
+      ) w
+    ) w
+    JOIN metrics m ON m.id = w.metric_id
+    -- Only metrics with a row in the scan window, as a GROUP BY over its raw rows would give.
+    WHERE w.scan_rows > 0`;
+  return { text, params };
+}
+
+/** The days a run reads: the recent and previous windows or the longest limit window, whichever is longer. */
+export function scanDaysOf(config: ScoringConfig): number {
+  return Math.max(config.windows.recentDays + config.windows.previousDays, ...uniqueLimitWindows(config).map((w) => w.days));
 }
 
 function uniqueLimitWindows(config: ScoringConfig): Array<{ aggregate: 'max' | 'sum'; days: number }> {

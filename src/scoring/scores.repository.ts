@@ -16,7 +16,23 @@ export class ScoresRepository {
     scored: Array<{ features: AccountFeatures; score: AccountScore }>,
     onBatch: (written: number) => void,
   ): Promise<void> {
-    await tx.query('DELETE FROM account_scores WHERE as_of = $1', [run.asOf]);
+    await this.deleteDay(tx, run.asOf);
+    await this.insert(tx, run, scored, onBatch);
+  }
+
+  /** Deletes one day's scores, of every account or of the accounts in `range` (ids, inclusive). */
+  async deleteDay(tx: EntityManager, asOf: string, range?: { from: number; to: number }): Promise<void> {
+    if (range) await tx.query('DELETE FROM account_scores WHERE as_of = $1 AND account_id BETWEEN $2 AND $3', [asOf, range.from, range.to]);
+    else await tx.query('DELETE FROM account_scores WHERE as_of = $1', [asOf]);
+  }
+
+  /** Inserts scores (none of them stored yet for the day) in batches, inside the caller's transaction. */
+  async insert(
+    tx: EntityManager,
+    run: { id: string; asOf: string; configVersion: number },
+    scored: Array<{ features: AccountFeatures; score: AccountScore }>,
+    onBatch: (written: number) => void,
+  ): Promise<void> {
     for (let start = 0; start < scored.length; start += SCORE_BATCH_SIZE) {
       const batch = scored.slice(start, start + SCORE_BATCH_SIZE).map(({ features, score }) => toStoredScore(run, features, score));
       await tx.query(

@@ -9,7 +9,9 @@ import { RunCompletion } from './runs/run-completion.js';
 import { RunScheduler } from './runs/run-scheduler.js';
 import { RunsController } from './runs/runs.controller.js';
 import { RunsRepository } from './runs/runs.repository.js';
+import { RunShardsRepository } from './runs/run-shards.repository.js';
 import { RunsService } from './runs/runs.service.js';
+import { ShardWorker } from './runs/shard.worker.js';
 import { ScoresQueryService } from './scores-query.service.js';
 import { ScoresRepository } from './scores.repository.js';
 import { ScoringInputsCache } from './scoring-inputs.cache.js';
@@ -27,6 +29,8 @@ import { ScoringInputsCache } from './scoring-inputs.cache.js';
     AfterRunRepository,
     AfterRunWorker,
     RunCompletion,
+    RunShardsRepository,
+    ShardWorker,
     RunsService,
     RunScheduler,
   ],

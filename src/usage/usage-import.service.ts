@@ -30,6 +30,7 @@ import {
   UNKNOWN_STAGED_ACCOUNTS_SQL,
   UPSERT_STAGED_METRICS_SQL,
 } from './usage-sql.js';
+import { USAGE_WRITE_LOCK } from './usage-rollups.js';
 import { MAX_LISTED_ACCOUNTS, MAX_LISTED_ERRORS, type UsageMode, type UsageWriteResult } from './usage.types.js';
 
 /** The header must show up within this many bytes; a file without line breaks is not CSV. */
@@ -195,6 +196,9 @@ export class UsageImportService {
 
     let rowsWritten: number;
     try {
+      // From here to commit one usage writer at a time: the weekly rollups are rebuilt from
+      // usage_daily by its triggers and must see every committed write (see usage-rollups.ts).
+      await client.query('SELECT pg_advisory_xact_lock($1)', [USAGE_WRITE_LOCK]);
       rowsWritten = await this.merge(client, mode, summary.from_day!, summary.to_day!);
     } catch (error) {
       if (isNumericOverflow(error)) throw unprocessable(`Adding these values to the stored ones exceeds the largest usage value (${USAGE_VALUE.max}); nothing was written.`, [{ path: 'value', message: `a stored value may be at most ${USAGE_VALUE.max}` }]);

@@ -5,6 +5,7 @@ import { notFound, unprocessable } from '../common/problem.js';
 import { withPgTransaction } from '../database/pg-client.js';
 import { rowsIngested } from '../observability/metrics.js';
 import { isNumericOverflow, unknownAccountsProblem } from './usage-problems.js';
+import { USAGE_WRITE_LOCK } from './usage-rollups.js';
 import { mergeJsonSql, SERIES_SQL, UNKNOWN_ACCOUNTS_SQL, UPSERT_METRICS_SQL } from './usage-sql.js';
 import { MAX_LISTED_ACCOUNTS, type UsageMode, type UsagePoint, type UsageRow, type UsageSeries, type UsageWriteResult } from './usage.types.js';
 
@@ -47,8 +48,12 @@ export class UsageService {
   constructor(private readonly dataSource: DataSource) {}
 
   /**
-   * Writes JSON rows in one transaction: check accounts, register new metric names, one
-   * INSERT … ON CONFLICT over unnest()ed arrays. Any failure leaves the stored data untouched.
+   * THE write entry point for daily usage from inside the service ("upsert these (account, metric,
+   * day, value) rows, replace or add"): used by POST /v1/usage and by anything that turns other
+   * data into daily usage. One transaction: check accounts, register new metric names, one
+   * INSERT … ON CONFLICT over unnest()ed arrays (usage_daily's triggers rebuild the weekly rollups).
+   * Any failure leaves the stored data untouched. Streamed files go through UsageImportService,
+   * which merges under the same lock.
    */
   async write(rows: readonly UsageRow[], mode: UsageMode): Promise<UsageWriteResult> {
     const columns = toColumns(rows);
@@ -64,8 +69,10 @@ export class UsageService {
         throw unknownAccountsProblem(listed, unknown.length);
       }
       await client.query(UPSERT_METRICS_SQL, [[...columns.metricNames]]);
+      const params = [columns.accounts, columns.metrics, columns.days, columns.values];
       try {
-        const merged = await client.query(mergeJsonSql(mode), [columns.accounts, columns.metrics, columns.days, columns.values]);
+        await client.query('SELECT pg_advisory_xact_lock($1)', [USAGE_WRITE_LOCK]);
+        const merged = await client.query(mergeJsonSql(mode), params);
         return merged.rowCount ?? 0;
       } catch (error) {
         if (isNumericOverflow(error)) throw unprocessable(`Adding these values to the stored ones exceeds the largest usage value (${USAGE_VALUE.max}); nothing was written.`, [{ path: 'value', message: `a stored value may be at most ${USAGE_VALUE.max}` }]);

@@ -1,10 +1,16 @@
 /**
- * `npm run bench`: how a full scoring run compares with a bare SQL scan of the same data, and how
- * both grow with the number of accounts. For each size (BENCH_ACCOUNTS, default "2000,20000"):
- * generate a tenant (10 metrics × BENCH_DAYS days, default 120), import it through the API,
- * run a scoring run, and time one bare aggregation over the run's scan window.
+ * `npm run bench`: the issue-12 figures, each beside a baseline measured in the same process run.
+ * For each size (BENCH_ACCOUNTS, default "2000,20000"): generate a tenant (BENCH_METRICS metrics,
+ * default 10, × BENCH_DAYS days, default 120), import it through the API, time a plain COPY of the
+ * same rows into an unindexed table, run a scoring run, time one bare aggregation over the run's
+ * scan window, and (at the largest size) a 12-date backtest. Peak RSS is this process's (the
+ * service runs in it). Prints the "done when" targets with met / NOT met.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { createReadStream, createWriteStream, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import { pipeline } from 'node:stream/promises';
+import pg from 'pg';
+import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DataSource } from 'typeorm';
@@ -17,6 +23,8 @@ import { AGGREGATION_WORK_MEM } from '../../src/scoring/features.repository.js';
 const ADMIN_KEY = 'bench-admin-key-0123456789';
 const sizes = (process.env.BENCH_ACCOUNTS ?? '2000,20000').split(',').map((n) => Number.parseInt(n, 10));
 const days = Number.parseInt(process.env.BENCH_DAYS ?? '120', 10);
+const metrics = Number.parseInt(process.env.BENCH_METRICS ?? '10', 10);
+const BACKTEST_DATES = 12;
 const endDay = addDays(new Date().toISOString().slice(0, 10), -1);
 
 let peakRss = 0;
@@ -27,6 +35,10 @@ interface Result {
   accounts: number;
   usageRows: number;
   importSeconds: number;
+  /** Usage rows per second: through the API, and by a plain COPY of the same rows (no index). */
+  importRate: number;
+  copyRate: number;
+  backtestSeconds: number | null;
   runSeconds: number;
   scanSeconds: number;
   featuresMs: number;
@@ -46,17 +58,48 @@ async function api(base: string, method: string, url: string, body?: unknown): P
   return json;
 }
 
-async function benchOne(accounts: number): Promise<Result> {
+/** COPY the tenant's usage out as CSV, then time a plain COPY of it into an unindexed scratch table. */
+async function plainCopyRate(databaseUrl: string): Promise<number> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  const file = path.join(mkdtempSync(path.join(tmpdir(), 'hs-bench-copy-')), 'usage.csv');
+  try {
+    await pipeline(
+      client.query(copyTo(`COPY (SELECT a.external_id, m.name, u.day, u.value FROM usage_daily u JOIN accounts a ON a.id = u.account_id JOIN metrics m ON m.id = u.metric_id) TO STDOUT (FORMAT csv)`)),
+      createWriteStream(file),
+    );
+    await client.query('CREATE TABLE bench_plain_copy (account text, metric text, day date, value float8)');
+    const started = performance.now();
+    const copy = client.query(copyFrom('COPY bench_plain_copy FROM STDIN (FORMAT csv)'));
+    await pipeline(createReadStream(file, { highWaterMark: 1 << 16 }), copy);
+    const seconds = (performance.now() - started) / 1000;
+    await client.query('DROP TABLE bench_plain_copy');
+    return copy.rowCount / seconds;
+  } finally {
+    await client.end();
+    rmSync(path.dirname(file), { recursive: true, force: true });
+  }
+}
+
+async function benchOne(accounts: number, withBacktest: boolean): Promise<Result> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'hs-bench-'));
   const service = await startService({ DATA_DIR: dataDir, PORT: 0, LOG_LEVEL: 'warn', ADMIN_API_KEY: ADMIN_KEY, DATABASE_URL: undefined });
   try {
-    const tenant = generateTenant({ accounts, days, endDay, seed: 7, metrics: 10 });
+    const tenant = generateTenant({ accounts, days, endDay, seed: 7, metrics });
     let t = performance.now();
-    const loaded = await loadTenantViaApi(service.url, ADMIN_KEY, tenant, (line: string) => process.stdout.write(`  ${line}\n`));
+    let importRate = 0;
+    const loaded = await loadTenantViaApi(service.url, ADMIN_KEY, tenant, (line: string) => {
+      process.stdout.write(`  ${line}\n`);
+      // The loader's own measure of the usage phase: "usage: N rows sent (…) in S s, R rows/s; …".
+      const rate = /usage: [\d,]+ rows sent .* ([\d,]+) rows\/s;/.exec(line);
+      if (rate) importRate = Number(rate[1]!.replaceAll(',', ''));
+    });
     const importSeconds = (performance.now() - t) / 1000;
 
     const db = service.app.get(DataSource);
     await db.query('VACUUM ANALYZE usage_daily');
+    await db.query('VACUUM ANALYZE usage_weekly');
+    const copyRate = await plainCopyRate(service.databaseUrl);
 
     // The same window the run reads: recent + previous windows (28 + 28 days by default) or the
     // longest limit window, whichever is longer. Warm the cache once so neither side pays for it.
@@ -89,10 +132,21 @@ async function benchOne(accounts: number): Promise<Result> {
     await bareScan();
     const scanSeconds = (performance.now() - t) / 1000;
     const timings = run.timings as Record<string, number>;
+
+    let backtestSeconds: number | null = null;
+    if (withBacktest) {
+      const dates = Array.from({ length: BACKTEST_DATES }, (_, i) => addDays(endDay, -60 - 7 * i));
+      t = performance.now();
+      await api(service.url, 'POST', '/v1/backtest', { asOf: dates, horizonDays: 30 });
+      backtestSeconds = (performance.now() - t) / 1000;
+    }
     return {
       accounts: Number(run.accountsScored),
       usageRows: loaded.usageRows,
       importSeconds,
+      importRate,
+      copyRate,
+      backtestSeconds,
       runSeconds,
       scanSeconds,
       featuresMs: timings.featuresMs ?? 0,
@@ -107,14 +161,14 @@ async function benchOne(accounts: number): Promise<Result> {
 }
 
 const results: Result[] = [];
-for (const size of sizes) {
-  process.stdout.write(`\n== ${size} accounts × 10 metrics × ${days} days\n`);
-  results.push(await benchOne(size));
+for (const [index, size] of sizes.entries()) {
+  process.stdout.write(`\n== ${size} accounts × ${metrics} metrics × ${days} days\n`);
+  results.push(await benchOne(size, index === sizes.length - 1));
 }
 
 const pad = (value: string | number, width: number) => String(value).padStart(width);
 process.stdout.write(
-  `\n${['accounts', 'usage rows', 'import s', 'run s', 'scan s', 'run/scan', 'accounts/s', 'features ms', 'scoring ms', 'writes ms', 'peak RSS MB']
+  `\n${['accounts', 'usage rows', 'import s', 'import/COPY', 'run s', 'scan s', 'run/scan', 'accounts/s', 'features ms', 'scoring ms', 'writes ms', 'peak RSS MB']
     .map((h) => pad(h, 12))
     .join('')}\n`,
 );
@@ -124,6 +178,7 @@ for (const r of results) {
       r.accounts,
       r.usageRows,
       r.importSeconds.toFixed(1),
+      (r.importRate / r.copyRate).toFixed(2),
       r.runSeconds.toFixed(2),
       r.scanSeconds.toFixed(2),
       (r.runSeconds / r.scanSeconds).toFixed(2),
@@ -137,9 +192,23 @@ for (const r of results) {
       .join('')}\n`,
   );
 }
+const verdict = (ok: boolean) => (ok ? 'met' : 'NOT met');
+const last = results.at(-1)!;
+process.stdout.write(`\nTargets (issue 12), measured in this run on ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB; ${new Date().toISOString()}:\n`);
+process.stdout.write(`  run ÷ bare scan of its window at ${last.accounts} accounts: ${(last.runSeconds / last.scanSeconds).toFixed(2)} (target ≤ 1.0) → ${verdict(last.runSeconds <= last.scanSeconds)}\n`);
 if (results.length > 1) {
-  const [small, large] = [results[0]!, results.at(-1)!];
+  const [small, large] = [results[0]!, last];
   const growth = large.runSeconds / small.runSeconds;
-  process.stdout.write(`\nrun time grew ${growth.toFixed(1)}× for ${(large.accounts / small.accounts).toFixed(1)}× the accounts (linear = equal).\n`);
+  const factor = large.accounts / small.accounts;
+  process.stdout.write(`  run time grew ${growth.toFixed(1)}× for ${factor.toFixed(1)}× the accounts (target ≤ ${(factor * 1.1).toFixed(1)}×) → ${verdict(growth <= factor * 1.1)}\n`);
 }
+if (last.backtestSeconds !== null) {
+  const ratio = last.backtestSeconds / last.runSeconds;
+  process.stdout.write(`  ${BACKTEST_DATES}-date backtest ÷ one run at ${last.accounts} accounts: ${ratio.toFixed(2)} (${last.backtestSeconds.toFixed(2)} s; target ≤ 4) → ${verdict(ratio <= 4)}\n`);
+}
+for (const r of results) {
+  const ratio = r.importRate / r.copyRate;
+  process.stdout.write(`  import ÷ plain COPY at ${r.accounts} accounts: ${ratio.toFixed(2)} (${Math.round(r.importRate)} vs ${Math.round(r.copyRate)} rows/s; target ≥ 0.5) → ${verdict(ratio >= 0.5)}\n`);
+}
+process.stdout.write(`  peak RSS at ${last.accounts} accounts × ${metrics} metrics: ${last.peakRssMb} MB (target ≤ 1,536 MB at 100,000 × 30) → ${verdict(last.peakRssMb <= 1536)}\n`);
 process.exit(0);

@@ -131,7 +131,9 @@ describe('POST /v1/usage/import (streamed CSV and NDJSON)', () => {
            SELECT a.id, m.id, '2026-04-02', 99 FROM accounts a, metrics m WHERE a.external_id = 'initech' AND m.name = 'race'`,
         );
         const importing = upload('account,metric,day,value\ninitech,race,2026-04-01,1\ninitech,race,2026-04-02,2\ninitech,race,2026-04-03,3\n').then((res) => res);
-        await waitFor(async () => (await t.sql("SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%INSERT INTO usage_daily%'")).length > 0);
+        // The import waits for the other writer: on the usage write lock (which that writer's
+        // insert took through the rollup trigger) or on its uncommitted row.
+        await waitFor(async () => (await t.sql("SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND (query LIKE '%INSERT INTO usage_daily%' OR query LIKE '%pg_advisory_xact_lock%')")).length > 0);
         await other.query('COMMIT');
         const res = await importing;
         expect(res.status).toBe(200);

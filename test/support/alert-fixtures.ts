@@ -85,6 +85,8 @@ export async function insertRun(t: TestApp, asOf: string, rows: readonly ScoreFi
       signals: row.signals ?? [],
       drivers: row.drivers ?? [],
       readiness_drivers: row.readinessDrivers ?? [],
+      churn_drivers: [],
+      contributions: {},
       at_risk: row.atRisk ?? churnRisk >= 0.5,
       expansion_candidate: row.expansionCandidate ?? false,
       model_inputs: {},

@@ -15,12 +15,14 @@ const IntegrationsPage = lazy(() => import('./pages/IntegrationsPage'));
 
 export function App() {
   const [me, setMe] = useState<Me | null>(() => (session.key() ? session.me() : null));
+  const [notice, setNotice] = useState<string | null>(null);
   const navigate = useNavigate();
   const location = useLocation();
 
   const signOut = useCallback(
-    (notice?: string) => {
-      session.signOut(notice);
+    (why?: string) => {
+      session.signOut();
+      setNotice(why ?? null);
       setMe(null);
       navigate('/sign-in', { state: { from: location.pathname + location.search } });
     },
@@ -29,13 +31,15 @@ export function App() {
   const state = useMemo(
     () => ({
       me,
+      notice,
       signIn: (key: string, who: Me) => {
         session.signIn(key, who);
+        setNotice(null);
         setMe(who);
       },
       signOut,
     }),
-    [me, signOut],
+    [me, notice, signOut],
   );
 
   // Lists open fast; the account page's chart code is fetched once the first page is idle.

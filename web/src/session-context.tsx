@@ -3,11 +3,13 @@ import type { Me } from './api/session';
 
 export interface SessionState {
   me: Me | null;
+  /** Why the last session ended, for the sign-in page; cleared by the next sign-in. */
+  notice: string | null;
   signIn(key: string, me: Me): void;
   signOut(notice?: string): void;
 }
 
-export const SessionContext = createContext<SessionState>({ me: null, signIn: () => undefined, signOut: () => undefined });
+export const SessionContext = createContext<SessionState>({ me: null, notice: null, signIn: () => undefined, signOut: () => undefined });
 export const useSession = () => useContext(SessionContext);
 
 /** Pages each role uses, in nav order; the first is where the role lands after sign-in. */

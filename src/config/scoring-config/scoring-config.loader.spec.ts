@@ -298,3 +298,39 @@ describe('SCORING_CONFIG_SCHEMA', () => {
     expect(SCORING_CONFIG_SCHEMA.$schema).toBe('http://json-schema.org/draft-07/schema#');
   });
 });
+
+describe('the events section', () => {
+  const validate = (edit: (events: Json) => void) => {
+    const config = mutable();
+    edit(config['events'] as Json);
+    return parseScoringConfig(JSON.stringify(config), 'json');
+  };
+
+  it('ships a mapping to the default vocabulary', () => {
+    const events = shipped().events!;
+    expect(events.metrics['Signed In']).toEqual(['logins']);
+    expect(events.milestones['Report Created']).toBe('first_report');
+    expect(events.activeUsersMetric).toBe('active_users');
+  });
+
+  it('may be left out (the defaults apply)', () => {
+    const config = mutable();
+    delete config['events'];
+    expect(parseScoringConfig(JSON.stringify(config), 'json').ok).toBe(true);
+  });
+
+  it('rejects an unknown time zone', () => {
+    expect(errorsOf(validate((e) => (e['timezone'] = 'Mars/Olympus'))).map((e) => e.path)).toContain('events.timezone');
+  });
+
+  it('rejects counting events into the active-users metric or a milestone', () => {
+    const errors = errorsOf(validate((e) => ((e['metrics'] as Json)['Signed In'] = ['active_users', 'milestone.first_login'])));
+    expect(errors.map((e) => e.message).join(' ')).toMatch(/activeUsersMetric/);
+    expect(errors.map((e) => e.message).join(' ')).toMatch(/events\.milestones/);
+  });
+
+  it('rejects metric names that usage rows could not hold and unknown keys', () => {
+    expect(errorsOf(validate((e) => ((e['metrics'] as Json)['Signed In'] = ['Logins'])))[0]!.path).toMatch(/^events\.metrics/);
+    expect(errorsOf(validate((e) => (e['timeZone'] = 'UTC')))[0]!.path).toMatch(/^events/);
+  });
+});

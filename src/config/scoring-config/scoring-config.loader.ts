@@ -14,7 +14,7 @@ import { CHURN_FIXED_INPUTS } from '../../scoring/domain/churn-model.js';
 import { findDerivedFeature } from '../../scoring/domain/derived-features.js';
 import { modelSemanticErrors } from './model-config.checks.js';
 import { SCORING_CONFIG_SCHEMA } from '../../scoring/domain/config/scoring-config.schema.js';
-import type { ScoredInput, ScoringConfig } from '../../scoring/domain/config/scoring-config.types.js';
+import type { EventsConfig, ScoredInput, ScoringConfig } from '../../scoring/domain/config/scoring-config.types.js';
 
 export { SCORING_CONFIG_SCHEMA } from '../../scoring/domain/config/scoring-config.schema.js';
 
@@ -348,5 +348,21 @@ export function semanticErrors(config: ScoringConfig): ConfigError[] {
     });
   }
   errors.push(...modelSemanticErrors(config));
+  if (config.events) eventsErrors(config.events, errors);
   return errors;
+}
+
+/** Event mappings must not write into the metrics the roll-up computes itself. */
+function eventsErrors(events: EventsConfig, errors: ConfigError[]): void {
+  if (!isTimeZone(events.timezone)) errors.push({ path: 'events.timezone', message: `unknown time zone '${events.timezone}'` });
+  if (events.activeUsersMetric.startsWith('milestone.')) {
+    errors.push({ path: 'events.activeUsersMetric', message: 'must not be a milestone.<name> metric' });
+  }
+  for (const [event, metrics] of Object.entries(events.metrics)) {
+    metrics.forEach((metric, index) => {
+      const at = `events.metrics.${event}[${index}]`;
+      if (metric === events.activeUsersMetric) errors.push({ path: at, message: `'${metric}' is events.activeUsersMetric (distinct users); count events into another metric` });
+      if (metric.startsWith('milestone.')) errors.push({ path: at, message: `milestones are set by events.milestones, not counted; map '${event}' there` });
+    });
+  }
 }

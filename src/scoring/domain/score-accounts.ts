@@ -46,10 +46,31 @@ interface PreparedAccount {
 
 const EMPTY_POPULATION = buildPopulation([]);
 
-function prepareAccounts(input: ScoreAccountsInput): PreparedAccount[] {
-  const { config, accounts } = input;
-  const knownMetrics = new Set(accounts.flatMap((account) => Object.keys(account.metrics)));
-  const hasMilestoneData = accounts.some((account) => Object.keys(account.milestones).length > 0);
+/**
+ * What the whole run knows about which feeds exist (a metric some account sent, any milestone,
+ * any feature usage): missing data means 0 for an account only when the feed exists. Built over
+ * every account of the run, chunk by chunk when the run is streamed (see mergeRunContext).
+ */
+export interface RunContext {
+  knownMetrics: Set<string>;
+  hasMilestoneData: boolean;
+}
+
+export function runContextOf(accounts: readonly AccountFeatures[]): RunContext {
+  return {
+    knownMetrics: new Set(accounts.flatMap((account) => Object.keys(account.metrics))),
+    hasMilestoneData: accounts.some((account) => Object.keys(account.milestones).length > 0),
+  };
+}
+
+export function mergeRunContext(into: RunContext, more: RunContext): RunContext {
+  for (const metric of more.knownMetrics) into.knownMetrics.add(metric);
+  into.hasMilestoneData ||= more.hasMilestoneData;
+  return into;
+}
+
+function prepareAccounts(config: ScoringConfig, accounts: readonly AccountFeatures[], context: RunContext): PreparedAccount[] {
+  const { knownMetrics, hasMilestoneData } = context;
   const hasFeatureData = [...knownMetrics].some((metric) => metric.startsWith(FEATURE_METRIC_PREFIX));
   const featureNames = [...new Set(configuredInputs(config).map((scored) => scored.feature))];
   return accounts.map((account) => {
@@ -66,13 +87,23 @@ function prepareAccounts(input: ScoreAccountsInput): PreparedAccount[] {
   });
 }
 
-/** segment → feature → population, only for features some input compares within the segment. */
-function segmentPopulations(config: ScoringConfig, prepared: readonly PreparedAccount[]): Map<Segment, Map<string, SegmentPopulation>> {
+/** segment → feature → the values accounts of the segment have, for features some input compares within the segment. */
+export type PopulationValues = Map<Segment, Map<string, number[]>>;
+
+/**
+ * Adds the compared values of some accounts of the run to `into` (a few numbers per account,
+ * so a streamed run keeps them for every account while it holds features for one chunk only).
+ */
+export function addPopulationValues(into: PopulationValues, config: ScoringConfig, accounts: readonly AccountFeatures[], context: RunContext): PopulationValues {
+  collectPopulationValues(into, config, prepareAccounts(config, accounts, context));
+  return into;
+}
+
+function collectPopulationValues(into: PopulationValues, config: ScoringConfig, prepared: readonly PreparedAccount[]): void {
   const relative = [...new Set(configuredInputs(config).filter((scored) => scored.method !== 'thresholds').map((scored) => scored.feature))];
-  const valuesBySegment = new Map<Segment, Map<string, number[]>>();
   for (const { account, values } of prepared) {
-    const bySegment = valuesBySegment.get(account.segment) ?? new Map<string, number[]>();
-    valuesBySegment.set(account.segment, bySegment);
+    const bySegment = into.get(account.segment) ?? new Map<string, number[]>();
+    into.set(account.segment, bySegment);
     for (const feature of relative) {
       const value = values.get(feature) ?? null;
       if (value === null || !Number.isFinite(value)) continue;
@@ -81,8 +112,14 @@ function segmentPopulations(config: ScoringConfig, prepared: readonly PreparedAc
       bySegment.set(feature, list);
     }
   }
+}
+
+export type Populations = Map<Segment, Map<string, SegmentPopulation>>;
+
+/** Sorted populations from every account's values; the order values were added in does not matter. */
+export function buildPopulations(values: PopulationValues): Populations {
   return new Map(
-    [...valuesBySegment].map(([segment, byFeature]) => [
+    [...values].map(([segment, byFeature]) => [
       segment,
       new Map([...byFeature].map(([feature, list]) => [feature, buildPopulation(list)])),
     ]),
@@ -102,7 +139,7 @@ function staleDriver(freshness: DataFreshness, account: AccountFeatures): Driver
 function scoreAccount(
   prepared: PreparedAccount,
   input: ScoreAccountsInput,
-  populations: Map<Segment, Map<string, SegmentPopulation>>,
+  populations: Populations,
 ): ScoredAccount {
   const { config, asOf } = input;
   const { account, ctx, values } = prepared;
@@ -248,7 +285,18 @@ export interface ScoredAccount {
 
 /** As scoreAccounts, keeping each account's model-feature environment. */
 export function scoreAccountsWithEnv(input: ScoreAccountsInput): ScoredAccount[] {
-  const prepared = prepareAccounts(input);
-  const populations = segmentPopulations(input.config, prepared);
+  const prepared = prepareAccounts(input.config, input.accounts, runContextOf(input.accounts));
+  const values: PopulationValues = new Map();
+  collectPopulationValues(values, input.config, prepared);
+  const populations = buildPopulations(values);
   return prepared.map((account) => scoreAccount(account, input, populations));
+}
+
+/**
+ * Scores one chunk of a run streamed in chunks: `context` and `populations` were built over every
+ * account of the run (runContextOf/mergeRunContext, addPopulationValues, buildPopulations), so
+ * each account gets exactly the score scoreAccounts gives it with the whole run in memory.
+ */
+export function scoreChunk(input: ScoreAccountsInput, context: RunContext, populations: Populations): AccountScore[] {
+  return prepareAccounts(input.config, input.accounts, context).map((account) => scoreAccount(account, input, populations).score);
 }

@@ -42,13 +42,17 @@ export class RunsRepository {
     return { items: page.items.map(toRunView), nextCursor: page.nextCursor };
   }
 
-  /** Runs left `running` by a process that died; the caller holds the worker lock, so none is really running. */
+  /**
+   * Runs left `running` by a process that died; the caller holds the worker lock, so none is really
+   * running. A sharded run (with its shard plan stored) is not orphaned: its shards are worked on
+   * by any process, a crashed one's shard being taken again.
+   */
   async failOrphaned(q: QueryRunner): Promise<string[]> {
     const rows = await queryRows<{ id: string }>(
       q.manager,
       `UPDATE scoring_runs SET status = 'failed', finished_at = now(),
          error = 'interrupted: the process running it stopped before it finished; nothing of it was kept'
-       WHERE status = 'running' RETURNING id`,
+       WHERE status = 'running' AND shard_plan IS NULL RETURNING id`,
     );
     return rows.map((row) => row.id);
   }

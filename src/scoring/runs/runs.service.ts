@@ -1,4 +1,4 @@
-import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { hostname } from 'node:os';
 import { DataSource } from 'typeorm';
@@ -9,7 +9,15 @@ import { decodeTimeCursor } from '../../database/sql/time-cursor.js';
 import { SingleFlightLoop } from '../../common/single-flight-loop.js';
 import { ConfigVersionsService } from '../../config-versions/config-versions.service.js';
 import { ScoringInputsCache } from '../scoring-inputs.cache.js';
-import { scoreAccounts } from '../domain/score-accounts.js';
+import { ENV } from '../../config/env.provider.js';
+import type { Env } from '../../config/env.js';
+import type { ScoringConfig } from '../domain/config/scoring-config.types.js';
+import { addPopulationValues, buildPopulations, scoreAccounts, type PopulationValues } from '../domain/score-accounts.js';
+import type { InvalidAccount } from '../features.repository.js';
+import { accountRanges, type IdRange } from './account-ranges.js';
+import { RunShardsRepository } from './run-shards.repository.js';
+import { toShardPlan } from './shard-plan.js';
+import { ShardWorker } from './shard.worker.js';
 import { FeaturesRepository } from '../features.repository.js';
 import { ScoresRepository } from '../scores.repository.js';
 import { RunCompletion } from './run-completion.js';
@@ -25,6 +33,20 @@ const POLL_MS = 5_000;
 /** Runs are scored as of the last complete day unless asked otherwise. */
 export const defaultAsOf = () => addDays(today(), -1);
 
+interface RunJob {
+  id: string;
+  asOf: string;
+  configVersion: number;
+  config: ScoringConfig;
+  started: number;
+  timings: Record<string, number>;
+  /** Adds the time since `since` to a named timing. */
+  add: (name: string, since: number) => void;
+}
+
+/** Runs before a run reads its inputs (e.g. to bring derived usage up to date); a failure fails the run. */
+export type BeforeFeaturesStep = (asOf: string) => Promise<void>;
+
 /**
  * The scoring-run queue: runs are rows in `scoring_runs`; any process may enqueue; whichever
  * process holds the worker lock executes them one at a time, oldest first.
@@ -37,6 +59,7 @@ export class RunsService implements OnApplicationBootstrap, BeforeApplicationShu
     () => this.drain(),
     (error) => this.logger.error({ err: error }, 'scoring queue failed'),
   );
+  private readonly beforeFeaturesSteps: BeforeFeaturesStep[] = [];
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
@@ -46,6 +69,9 @@ export class RunsService implements OnApplicationBootstrap, BeforeApplicationShu
     private readonly features: FeaturesRepository,
     private readonly scores: ScoresRepository,
     private readonly inputsCache: ScoringInputsCache,
+    @Inject(ENV) private readonly env: Env,
+    private readonly shards: RunShardsRepository,
+    private readonly shardWorker: ShardWorker,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -56,6 +82,11 @@ export class RunsService implements OnApplicationBootstrap, BeforeApplicationShu
   /** Before the pool closes: let the current run finish (its writes are one transaction either way). */
   async beforeApplicationShutdown(): Promise<void> {
     await this.loop.stop();
+  }
+
+  /** Called before each run loads its features (the events roll-up hangs off this). */
+  beforeFeatures(step: BeforeFeaturesStep): void {
+    this.beforeFeaturesSteps.push(step);
   }
 
   async enqueue(asOf: string, trigger: RunTrigger, requestedBy: string | null, tick?: Date): Promise<RunView | null> {
@@ -104,45 +135,96 @@ export class RunsService implements OnApplicationBootstrap, BeforeApplicationShu
   private async execute(run: RunRow): Promise<void> {
     const started = performance.now();
     const timings: Record<string, number> = {};
-    const lap = (name: string, since: number) => (timings[name] = Math.round(performance.now() - since));
+    const add = (name: string, since: number) => (timings[name] = (timings[name] ?? 0) + Math.round(performance.now() - since));
     try {
       const active = await this.configs.active();
       await this.runs.setConfigVersion(run.id, active.version);
+      const job: RunJob = { id: run.id, asOf: run.as_of, configVersion: active.version, config: active.config, started, timings, add };
 
       let t = performance.now();
-      const [{ features, invalid }, prior] = await Promise.all([this.features.loadChecked(run.as_of, active.config), this.features.prior(run.as_of)]);
-      lap('featuresMs', t);
-      await this.runs.setAccountsTotal(run.id, features.length + invalid.length, invalid.map(({ externalId, reason }) => ({ externalId, reason })));
-      for (const account of invalid) this.logger.warn(`run ${run.id}: account ${account.externalId} not scored: ${account.reason}`);
-      this.logger.log(`run ${run.id}: features for ${features.length} accounts as of ${run.as_of} in ${timings.featuresMs} ms`);
+      for (const step of this.beforeFeaturesSteps) await step(run.as_of);
+      if (this.beforeFeaturesSteps.length > 0) add('beforeFeaturesMs', t);
 
       t = performance.now();
-      const scores = scoreAccounts({ asOf: run.as_of, config: active.config, accounts: features, prior });
-      lap('scoringMs', t);
-      const byId = new Map(scores.map((score) => [score.accountId, score]));
-      const scored = features.map((f) => ({ features: f, score: byId.get(f.accountId)! }));
-
-      t = performance.now();
-      // The scores, the run's success and the work that follows it (alerts, CRM sync) commit together.
-      await this.completion.complete(run.id, async (tx) => {
-        await this.scores.replaceDay(tx, { id: run.id, asOf: run.as_of, configVersion: active.version }, scored, (written) => {
-          const seconds = (performance.now() - t) / 1000;
-          this.logger.log(`run ${run.id}: wrote ${written}/${scored.length} scores (${Math.round(written / Math.max(seconds, 0.001))}/s)`);
-        });
-        lap('writeMs', t);
-        lap('totalMs', started);
-        return { accountsScored: scored.length, timings };
-      });
+      const ids = await this.features.runAccountIds(run.as_of);
+      add('featuresMs', t);
+      const ranges = accountRanges(ids, this.env.RUN_CHUNK_ACCOUNTS);
+      if (ranges.length > 1) {
+        await this.shard(job, ids, ranges);
+        return;
+      }
+      const scored = await this.scoreInMemory(job);
       this.logger.log(
-        `run ${run.id} succeeded: ${scored.length} accounts as of ${run.as_of} in ${timings.totalMs} ms ` +
-          `(${Math.round(scored.length / Math.max(timings.totalMs! / 1000, 0.001))} accounts/s; features ${timings.featuresMs} ms, scoring ${timings.scoringMs} ms, writes ${timings.writeMs} ms)`,
+        `run ${run.id} succeeded: ${scored} accounts as of ${run.as_of} in ${timings.totalMs} ms ` +
+          `(${Math.round(scored / Math.max(timings.totalMs! / 1000, 0.001))} accounts/s; features ${timings.featuresMs} ms, scoring ${timings.scoringMs} ms, writes ${timings.writeMs} ms)`,
       );
-      // A RevOps preview right after the run then reuses these features instead of re-reading usage.
-      this.inputsCache.rememberRun({ asOf: run.as_of, runId: run.id, config: active.config }, { features, prior });
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       this.logger.error({ err: error }, `run ${run.id} failed: ${message}`);
       await this.runs.markFailed(run.id, message, timings);
     }
+  }
+
+  private async setTotal(job: RunJob, scorable: number, invalid: readonly InvalidAccount[]): Promise<void> {
+    await this.runs.setAccountsTotal(job.id, scorable + invalid.length, invalid.map(({ externalId, reason }) => ({ externalId, reason })));
+    for (const account of invalid) this.logger.warn(`run ${job.id}: account ${account.externalId} not scored: ${account.reason}`);
+  }
+
+  /** Up to RUN_CHUNK_ACCOUNTS accounts: features, scores and writes of the whole run at once. */
+  private async scoreInMemory(job: RunJob): Promise<number> {
+    const { add } = job;
+    let t = performance.now();
+    const [{ features, invalid }, prior] = await Promise.all([this.features.loadChecked(job.asOf, job.config), this.features.prior(job.asOf)]);
+    add('featuresMs', t);
+    await this.setTotal(job, features.length, invalid);
+    this.logger.log(`run ${job.id}: features for ${features.length} accounts as of ${job.asOf} in ${job.timings.featuresMs} ms`);
+
+    t = performance.now();
+    const scores = scoreAccounts({ asOf: job.asOf, config: job.config, accounts: features, prior });
+    add('scoringMs', t);
+    const scored = features.map((f, i) => ({ features: f, score: scores[i]! }));
+
+    t = performance.now();
+    // The scores, the run's success and the work that follows it (alerts, CRM sync) commit together.
+    await this.completion.complete(job.id, async (tx) => {
+      await this.scores.replaceDay(tx, job, scored, (written) => {
+        const seconds = (performance.now() - t) / 1000;
+        this.logger.log(`run ${job.id}: wrote ${written}/${scored.length} scores (${Math.round(written / Math.max(seconds, 0.001))}/s)`);
+      });
+      add('writeMs', t);
+      job.timings.totalMs = Math.round(performance.now() - job.started);
+      return { accountsScored: scored.length, timings: job.timings };
+    });
+    // A RevOps preview right after the run then reuses these features instead of re-reading usage.
+    this.inputsCache.rememberRun({ asOf: job.asOf, runId: job.id, config: job.config }, { features, prior });
+    return scored.length;
+  }
+
+  /**
+   * More accounts than RUN_CHUNK_ACCOUNTS: memory stays bounded by one chunk, and the work is
+   * shared by every process. This first pass reads each chunk's features for the values accounts
+   * are compared on (a few numbers per account) and stores them on the run with its account-range
+   * shards; then any process (ShardWorker) scores a shard at a time against those populations, so
+   * every account gets the score a run in one piece gives it, and the last shard publishes the
+   * day's scores and completes the run in one transaction.
+   */
+  private async shard(job: RunJob, ids: readonly number[], ranges: readonly IdRange[]): Promise<void> {
+    const t = performance.now();
+    const context = await this.features.runContext(job.asOf, job.config, ids);
+    const values: PopulationValues = new Map();
+    const invalid: InvalidAccount[] = [];
+    let scorable = 0;
+    for (const range of ranges) {
+      const chunk = await this.features.loadChecked(job.asOf, job.config, range);
+      addPopulationValues(values, job.config, chunk.features, context);
+      invalid.push(...chunk.invalid);
+      scorable += chunk.features.length;
+      this.logger.log(`run ${job.id}: compared values of ${scorable + invalid.length}/${ids.length} accounts`);
+    }
+    job.add('populationsMs', t);
+    await this.setTotal(job, scorable, invalid);
+    await this.shards.create(job.id, toShardPlan(job.configVersion, context, buildPopulations(values), job.timings), ranges);
+    this.logger.log(`run ${job.id}: ${ids.length} accounts split into ${ranges.length} shards of up to ${this.env.RUN_CHUNK_ACCOUNTS}`);
+    this.shardWorker.kick();
   }
 }

@@ -152,6 +152,17 @@ export function capRows(rows: Int32Array, labels: Uint8Array, maxRows: number): 
   return Int32Array.from(out);
 }
 
+/** Rows the normalisation and the correlations are estimated on at most. */
+const NORMALISATION_SAMPLE_ROWS = 30_000;
+
+/** At most `size` rows of `rows`, evenly spaced (all of them when there are fewer). */
+export function evenSample(rows: Int32Array, size: number): Int32Array {
+  if (rows.length <= size) return rows;
+  const out = new Int32Array(size);
+  for (let k = 0; k < size; k++) out[k] = rows[Math.floor((k * rows.length) / size)]!;
+  return out;
+}
+
 /** Mean class-weighted binomial deviance (log loss) of log-odds `eta` against the labels. */
 function weightedDeviance(eta: Float64Array, labels: Uint8Array, weights: Float64Array): number {
   let total = 0;
@@ -210,8 +221,10 @@ export interface Prepared {
 
 export function prepareInputs(dataset: Pick<FitDataset, 'candidates' | 'raw'>, trainRows: Int32Array, options: Pick<LearnOptions, 'clipZ' | 'correlationThreshold'>): Prepared {
   const dropped: DroppedCandidate[] = [];
+  // Medians, means and correlations are estimated well enough on an even sample of the rows.
+  const sample = evenSample(trainRows, NORMALISATION_SAMPLE_ROWS);
   const frozen = dataset.candidates.map((candidate, c) => {
-    const result = freezeInput(dataset.raw[c]!, trainRows);
+    const result = freezeInput(dataset.raw[c]!, sample);
     if (result === null) dropped.push({ input: candidate.name, feature: candidate.feature, reason: 'no variation (or no data) in the fitted rows' });
     else if (result.missingShare > 0.95) {
       dropped.push({ input: candidate.name, feature: candidate.feature, reason: `no data for ${Math.round(result.missingShare * 100)}% of the fitted rows` });
@@ -221,7 +234,7 @@ export function prepareInputs(dataset: Pick<FitDataset, 'candidates' | 'raw'>, t
   });
   const kept = frozen.map((value, c) => (value === null ? -1 : c)).filter((c) => c >= 0);
   const standardised = kept.map((c) => standardiseColumn(dataset.raw[c]!, frozen[c]!, options.clipZ));
-  const training = standardised.map((column) => subset(column, trainRows));
+  const training = standardised.map((column) => subset(column, sample));
   const clusters = clusterByCorrelation(correlationMatrix(training), kept.length, options.correlationThreshold);
   const groups = clusters.map((cluster) => cluster.map((k) => kept[k]!));
   const n = dataset.raw[0]?.length ?? 0;

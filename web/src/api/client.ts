@@ -58,19 +58,3 @@ export async function download(url: string, filename: string): Promise<void> {
   setTimeout(() => URL.revokeObjectURL(href), 10_000);
 }
 
-/**
- * For routes the OpenAPI document of this build may not have yet (added by a newer service):
- * same key, same problem handling, the shape named by the caller.
- */
-export async function requestUntyped<V>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<{ status: number; data: V }> {
-  const key = session.key();
-  const response = await fetch(path, {
-    method,
-    headers: { ...(key ? { Authorization: `Bearer ${key}` } : {}), ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const data = await response.json().catch(() => undefined);
-  if (response.status === 401 && key) window.dispatchEvent(new Event(SESSION_ENDED));
-  if (!response.ok) throw toApiError(response.status, data);
-  return { status: response.status, data: data as V };
-}

@@ -13,7 +13,6 @@ export interface Me {
 
 const KEY = 'hs.key';
 const ME = 'hs.me';
-const NOTICE = 'hs.notice';
 
 export const session = {
   key: (): string | null => sessionStorage.getItem(KEY),
@@ -25,17 +24,10 @@ export const session = {
     sessionStorage.setItem(KEY, key);
     sessionStorage.setItem(ME, JSON.stringify(me));
   },
-  signOut(notice?: string): void {
+  signOut(): void {
     sessionStorage.removeItem(KEY);
     sessionStorage.removeItem(ME);
-    if (notice) sessionStorage.setItem(NOTICE, notice);
   },
-  /**
-   * A message for the sign-in page (e.g. why the session ended). Read during render (React may
-   * render a page and discard it, so reading must not consume it); cleared once shown.
-   */
-  notice: (): string | null => sessionStorage.getItem(NOTICE),
-  clearNotice: (): void => sessionStorage.removeItem(NOTICE),
 };
 
 export const SESSION_ENDED = 'hs:session-ended';

@@ -165,19 +165,6 @@ export interface BacktestReport extends BacktestSummary {
   warnings: string[];
 }
 
-export interface FitReport {
-  candidate: Record<string, unknown>;
-  basedOn: { configVersion: number; checksum: string };
-  asOf: string[];
-  horizonDays: number;
-  model: { rows: number; positives: number; iterations: number; converged: boolean; logLoss: number };
-  intercept: { value: number; current: number };
-  coefficients: Array<{ input: string; value: number; current: number; standardised: number | null }>;
-  weights: Array<{ component: string; current: number; proposed: number; note: string | null }>;
-  backtest: { candidate: BacktestSummary; active: BacktestSummary };
-  warnings: string[];
-}
-
 export interface CrmSync {
   id: string;
   status?: string;
@@ -186,7 +173,7 @@ export interface CrmSync {
   [field: string]: unknown;
 }
 
-/** GET /v1/accounts/{id}/health/changes?since= (learned-models release). */
+/** GET /v1/accounts/{id}/health/changes?since= */
 export interface ScoreChanges {
   externalId: string;
   from: { asOf: string; configVersion: number; healthScore: number; churnRisk: number; upgradeReadiness: number };
@@ -225,7 +212,7 @@ export interface FitTargetReport {
   warnings: string[];
 }
 
-/** POST /v1/config/fit → 202 and GET /v1/config/fit/{id} (learned-models release). */
+/** POST /v1/config/fit → 202 and GET /v1/config/fit/{id}. */
 export interface FitJob {
   id: string;
   status: 'queued' | 'running' | 'succeeded' | 'failed';

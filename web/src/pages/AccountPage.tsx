@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useState, type FormEvent } from 'react';
 import { Link, useParams } from 'react-router';
 import { CartesianGrid, Legend, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import { api, ok, okAs, requestUntyped } from '../api/client';
+import { api, ok, okAs } from '../api/client';
 import { ApiError } from '../api/problem';
 import type { AccountView, Grade, History, PlanView, ScoreChanges, ScoreView, UsageSeries } from '../api/views';
 import { ChartTable, Empty, ErrorMessage, GradeBadge, Section, Skeleton, useAsync } from '../components/ui';
@@ -155,20 +155,20 @@ function TrendSection({ externalId }: { externalId: string }) {
 function WhyItChanged({ externalId, days }: { externalId: string; days: string[] }) {
   const earlier = days.slice(0, -1);
   const [since, setSince] = useState<string>('');
-  const [result, setResult] = useState<{ changes?: ScoreChanges; error?: unknown; unavailable?: boolean }>({});
+  const [result, setResult] = useState<{ changes?: ScoreChanges; error?: unknown }>({});
   const day = since || earlier[earlier.length - 1] || '';
   useEffect(() => {
     if (!day) return;
     let current = true;
-    requestUntyped<ScoreChanges>('GET', `/v1/accounts/${encodeURIComponent(externalId)}/health/changes?since=${day}`).then(
-      ({ data }) => current && setResult({ changes: data }),
-      (error: unknown) => current && setResult(error instanceof ApiError && error.status === 404 && /Cannot GET/.test(error.detail ?? error.title) ? { unavailable: true } : { error }),
+    okAs<ScoreChanges>(api.GET('/v1/accounts/{externalId}/health/changes', { params: { path: { externalId }, query: { since: day } } })).then(
+      (changes) => current && setResult({ changes }),
+      (error: unknown) => current && setResult({ error }),
     );
     return () => {
       current = false;
     };
   }, [externalId, day]);
-  if (earlier.length === 0 || result.unavailable) return null;
+  if (earlier.length === 0) return null;
   const c = result.changes;
   const rows = c ? [...c.health.changes].sort((a, b) => Math.abs(b.change) - Math.abs(a.change)) : [];
   return (

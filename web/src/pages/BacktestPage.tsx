@@ -2,8 +2,8 @@ import { useState, type FormEvent } from 'react';
 import { useNavigate } from 'react-router';
 import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { stringify } from 'yaml';
-import { api, okAs, requestUntyped } from '../api/client';
-import type { BacktestReport, BacktestSummary, FitFigures, FitJob, FitReport, FitTargetReport } from '../api/views';
+import { api, okAs } from '../api/client';
+import type { BacktestReport, BacktestSummary, FitFigures, FitJob, FitTargetReport } from '../api/views';
 import { configDraft } from '../config-draft';
 import { ChartTable, ErrorMessage, Section, Skeleton } from '../components/ui';
 import { addDays, integer, percent, todayUtc } from '../format';
@@ -23,7 +23,6 @@ export default function BacktestPage() {
   const [busy, setBusy] = useState<'backtest' | 'fit' | null>(null);
   const [error, setError] = useState<unknown>();
   const [reports, setReports] = useState<{ active: BacktestReport; candidate?: BacktestReport }>();
-  const [fit, setFit] = useState<FitReport>();
   const [job, setJob] = useState<FitJob>();
   const asOf = dates.split(/[\s,]+/).filter(Boolean);
 
@@ -45,23 +44,17 @@ export default function BacktestPage() {
     }
   };
 
-  /** A fit is a job (202, then poll its progress) on services that run it in the background; older ones answer the report at once. */
+  /** A fit is a job: 202, then its progress is polled until the report (or the problem) is there. */
   const runFit = async () => {
     setBusy('fit');
     setError(undefined);
-    setFit(undefined);
     setJob(undefined);
     try {
-      const answer = await requestUntyped<FitJob | FitReport>('POST', '/v1/config/fit', { asOf, horizonDays: horizon, k: 20 });
-      if (answer.status !== 202) {
-        setFit(answer.data as FitReport);
-        return;
-      }
-      let current = answer.data as FitJob;
+      let current = await okAs<FitJob>(api.POST('/v1/config/fit', { body: { asOf, horizonDays: horizon, k: 20, target: 'both', l1Ratio: 1 } }));
       setJob(current);
       while (current.status === 'queued' || current.status === 'running') {
         await new Promise((resolve) => setTimeout(resolve, 1000));
-        current = (await requestUntyped<FitJob>('GET', current.links.self)).data;
+        current = await okAs<FitJob>(api.GET('/v1/config/fit/{id}', { params: { path: { id: current.id } } }));
         setJob(current);
       }
     } catch (caught) {
@@ -92,7 +85,6 @@ export default function BacktestPage() {
       {busy === 'backtest' && <Skeleton rows={4} />}
       {job && <FitJobView job={job} onOpen={openCandidate} />}
       {reports && <Results active={reports.active} candidate={reports.candidate} />}
-      {fit && <FitView fit={fit} onOpen={() => openCandidate(fit.candidate)} />}
     </div>
   );
 }
@@ -162,36 +154,6 @@ function PerDate({ summary }: { summary: BacktestSummary }) {
         <thead><tr><th scope="col">As of</th><th scope="col" className="num">Accounts</th><th scope="col" className="num">Churned</th><th scope="col" className="num">Expanded</th></tr></thead>
         <tbody>{summary.perDate.map((d) => <tr key={d.asOf}><td>{d.asOf}</td><td className="num">{integer(d.accounts)}</td><td className="num">{d.positives.churn}</td><td className="num">{d.positives.expansion}</td></tr>)}</tbody>
       </table>
-    </Section>
-  );
-}
-
-function FitView({ fit, onOpen }: { fit: FitReport; onOpen: () => void }) {
-  return (
-    <Section title={`Fitted proposal (on ${fit.model.rows} rows, ${fit.model.positives} churned${fit.model.converged ? '' : ', NOT converged'})`} id="fit" actions={<button type="button" onClick={onOpen}>Open candidate in Config</button>}>
-      {fit.warnings.map((w, i) => <p key={i} className="banner" role="note">{w}</p>)}
-      <div className="two-col">
-        <div>
-          <h3>Component weights: active v{fit.basedOn.configVersion} vs proposed</h3>
-          <table>
-            <thead><tr><th scope="col">Component</th><th scope="col" className="num">Active</th><th scope="col" className="num">Proposed</th><th scope="col">Note</th></tr></thead>
-            <tbody>{fit.weights.map((w) => <tr key={w.component}><td>{w.component}</td><td className="num">{fixed(w.current)}</td><td className="num">{fixed(w.proposed)}</td><td>{w.note ?? ''}</td></tr>)}</tbody>
-          </table>
-        </div>
-        <div>
-          <h3>Churn model coefficients</h3>
-          <table>
-            <thead><tr><th scope="col">Input</th><th scope="col" className="num">Active</th><th scope="col" className="num">Fitted</th></tr></thead>
-            <tbody>
-              <tr><td>intercept</td><td className="num">{fixed(fit.intercept.current, 3)}</td><td className="num">{fixed(fit.intercept.value, 3)}</td></tr>
-              {fit.coefficients.map((c) => <tr key={c.input}><td>{c.input}</td><td className="num">{fixed(c.current, 3)}</td><td className="num">{fixed(c.value, 3)}</td></tr>)}
-            </tbody>
-          </table>
-        </div>
-      </div>
-      <p className="muted">
-        Backtest on the same dates: churn AUC active {fixed(fit.backtest.active.churn.auc)} vs candidate {fixed(fit.backtest.candidate.churn.auc)}; top-decile lift {fixed(fit.backtest.active.churn.liftTopDecile)} vs {fixed(fit.backtest.candidate.churn.liftTopDecile)}.
-      </p>
     </Section>
   );
 }

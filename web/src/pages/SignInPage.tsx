@@ -2,7 +2,7 @@ import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useLocation, useNavigate } from 'react-router';
 import { api, ok } from '../api/client';
 import { ApiError } from '../api/problem';
-import { session, type Me } from '../api/session';
+import type { Me } from '../api/session';
 import { ErrorMessage } from '../components/ui';
 import { landingPath, useSession } from '../session-context';
 
@@ -14,19 +14,15 @@ async function whoIs(key: string): Promise<Me> {
 }
 
 export function SignInPage() {
-  const { signIn, me } = useSession();
+  const { signIn, me, notice } = useSession();
   const navigate = useNavigate();
   const location = useLocation();
-  const [notice] = useState(() => session.notice());
   const [error, setError] = useState<unknown>();
   const [busy, setBusy] = useState(false);
   const input = useRef<HTMLInputElement>(null);
   const from = (location.state as { from?: string } | null)?.from;
 
-  useEffect(() => {
-    input.current?.focus();
-    session.clearNotice();
-  }, []);
+  useEffect(() => input.current?.focus(), []);
   useEffect(() => {
     if (me) navigate(from && from !== '/sign-in' ? from : landingPath(me.role), { replace: true });
   }, [me, from, navigate]);

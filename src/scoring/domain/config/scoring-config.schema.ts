@@ -88,6 +88,32 @@ const engagementChange = closed({
   minPreviousDailyAverage: nonNegative,
 });
 
+/** Segment event names are free text: anything non-empty, as the product sends it. */
+const eventName = { type: 'string', minLength: 1, maxLength: 512 } as const;
+
+const events = closed(
+  {
+    timezone: { type: 'string', minLength: 1, maxLength: 64, description: 'IANA time zone in which event days are cut' },
+    correctClockSkew: { type: 'boolean', description: "Segment's correction: timestamp = receivedAt − (sentAt − timestamp)" },
+    activeUsersMetric: { type: 'string', pattern: METRIC_PATTERN, description: 'Metric for distinct users per account and day' },
+    metrics: {
+      type: 'object',
+      description: 'event name → metrics it counts toward (instead of feature.<slug>)',
+      propertyNames: eventName,
+      additionalProperties: { type: 'array', items: { type: 'string', pattern: METRIC_PATTERN }, uniqueItems: true },
+    },
+    milestones: {
+      type: 'object',
+      description: 'event name → milestone name (milestone.<name> is 1 on the first day)',
+      propertyNames: eventName,
+      additionalProperties: { type: 'string', pattern: '^[a-z0-9_]{1,54}$' },
+    },
+    ignore: { type: 'array', items: eventName, uniqueItems: true, description: 'event names that count toward nothing' },
+  },
+  undefined,
+  'How product events (Segment track / identify / group) become daily usage',
+);
+
 export const SCORING_CONFIG_SCHEMA = {
   $schema: 'http://json-schema.org/draft-07/schema#',
   $id: 'https://health-signals.local/schemas/scoring-config.json',
@@ -170,6 +196,7 @@ export const SCORING_CONFIG_SCHEMA = {
         usage_limit: closed({ ...alertRuleProperties, clearBelow: { type: 'number', minimum: 0, maximum: 10 } }),
       }),
     }),
+    events,
     model: MODEL_SECTION_SCHEMA,
   }, ['schedule', 'windows', 'limits', 'lifecycle', 'health', 'drivers', 'churn', 'valueGap', 'readiness', 'signals', 'lists', 'alerts']),
 } as const;

@@ -159,4 +159,21 @@ export interface ScoringConfig {
   };
   /** Learned models (written by POST /v1/config/fit, editable by hand); absent = the hand-written models above. */
   model?: ModelSection;
+  /** How product events (Segment track / identify / group) become daily usage; defaults apply when absent. */
+  events?: EventsConfig;
+}
+
+export interface EventsConfig {
+  /** IANA time zone in which an event's day is cut (an event at 23:30 in Berlin counts for that Berlin day). */
+  timezone: string;
+  /** Segment's clock-skew correction for direct senders: timestamp = receivedAt − (sentAt − timestamp). */
+  correctClockSkew: boolean;
+  /** Metric for the distinct users with a track event per account and day. */
+  activeUsersMetric: string;
+  /** Event name → the metrics it counts toward, instead of `feature.<slug of the name>`. */
+  metrics: Record<string, string[]>;
+  /** Event name → milestone reached the first day the account sends it (`milestone.<name>` = 1). */
+  milestones: Record<string, string>;
+  /** Event names that count toward nothing (their users still count as active). */
+  ignore: string[];
 }

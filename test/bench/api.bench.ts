@@ -1,0 +1,131 @@
+/**
+ * `npm run bench:api`: latency of the list and account endpoints under concurrent clients, on
+ * 127.0.0.1 only, each phase bounded in time. BENCH_API_ACCOUNTS scored accounts (default
+ * 100,000; the tenant has BENCH_API_METRICS dense metrics, default 3, over BENCH_API_DAYS days,
+ * default 14, so that loading it stays short), BENCH_API_CONNECTIONS clients (default 32),
+ * BENCH_API_SECONDS per phase (default 10). Phases: the at-risk list, the expansion list, one
+ * account's health (a different account per request), then the at-risk list again while a
+ * scoring run of the same day is writing. Prints p50/p95/p99 and errors; target p95 ≤ 50 ms.
+ */
+import autocannon from 'autocannon';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os, { tmpdir } from 'node:os';
+import path from 'node:path';
+import { startService } from '../../src/bootstrap.js';
+import { addDays } from '../../src/common/dates.js';
+import { generateTenant } from '../../src/demo/tenant-generator.js';
+import { loadTenantViaApi } from '../../src/demo/tenant-loader.js';
+
+const ADMIN_KEY = 'bench-admin-key-0123456789';
+const ACCOUNTS = Number.parseInt(process.env.BENCH_API_ACCOUNTS ?? '100000', 10);
+const METRICS = Number.parseInt(process.env.BENCH_API_METRICS ?? '3', 10);
+const DAYS = Number.parseInt(process.env.BENCH_API_DAYS ?? '14', 10);
+const CONNECTIONS = Number.parseInt(process.env.BENCH_API_CONNECTIONS ?? '32', 10);
+const SECONDS = Number.parseInt(process.env.BENCH_API_SECONDS ?? '10', 10);
+const TARGET_P95_MS = 50;
+const endDay = addDays(new Date().toISOString().slice(0, 10), -1);
+const log = (line: string) => process.stdout.write(`[bench:api] ${line}\n`);
+
+async function api(base: string, method: string, url: string, body?: unknown): Promise<Record<string, unknown>> {
+  const res = await fetch(`${base}${url}`, {
+    method,
+    headers: { Authorization: `Bearer ${ADMIN_KEY}`, 'Content-Type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const json = (await res.json()) as Record<string, unknown>;
+  if (!res.ok) throw new Error(`${method} ${url} → ${res.status}: ${JSON.stringify(json)}`);
+  return json;
+}
+
+async function runAndWait(base: string): Promise<{ id: string; done: Promise<Record<string, unknown>> }> {
+  const queued = await api(base, 'POST', '/v1/runs', { asOf: endDay });
+  const id = String(queued.id);
+  const done = (async () => {
+    for (;;) {
+      const run = await api(base, 'GET', `/v1/runs/${id}`);
+      if (run.status === 'succeeded' || run.status === 'failed') return run;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  })();
+  return { id, done };
+}
+
+interface Phase {
+  name: string;
+  p50: number;
+  p95: number;
+  p99: number;
+  requests: number;
+  errors: number;
+}
+
+async function phase(name: string, base: string, paths: readonly string[]): Promise<Phase> {
+  let next = 0;
+  const times: number[] = [];
+  const result = await new Promise<autocannon.Result>((resolve, reject) => {
+    const instance = autocannon(
+      {
+        url: base,
+        connections: CONNECTIONS,
+        duration: SECONDS,
+        headers: { Authorization: `Bearer ${ADMIN_KEY}` },
+        requests: [{ method: 'GET', setupRequest: (request) => ({ ...request, path: paths[next++ % paths.length]! }) }],
+      },
+      (error, done) => (error ? reject(error) : resolve(done)),
+    );
+    // autocannon's summary has no p95: every response time is kept and ranked here.
+    instance.on('response', (_client: unknown, _status: number, _bytes: number, responseTime: number) => times.push(responseTime));
+  });
+  times.sort((a, b) => a - b);
+  const at = (q: number) => Math.round((times[Math.min(times.length - 1, Math.floor(q * times.length))] ?? 0) * 10) / 10;
+  const measured = {
+    name,
+    p50: at(0.5),
+    p95: at(0.95),
+    p99: at(0.99),
+    requests: result.requests.total,
+    errors: result.errors + result.non2xx + result.timeouts,
+  };
+  log(`${name}: p50 ${measured.p50} ms, p95 ${measured.p95} ms, p99 ${measured.p99} ms; ${measured.requests} requests, ${measured.errors} errors → ${measured.p95 <= TARGET_P95_MS && measured.errors === 0 ? 'met' : 'NOT met'}`);
+  return measured;
+}
+
+async function main(): Promise<void> {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'hs-bench-api-'));
+  const service = await startService({ DATA_DIR: dataDir, PORT: 0, HOST: '127.0.0.1', LOG_LEVEL: 'warn', ADMIN_API_KEY: ADMIN_KEY, DATABASE_URL: undefined, EMBEDDED_PG_PORT: undefined });
+  try {
+    log(`${ACCOUNTS.toLocaleString('en')} accounts × ${METRICS} metrics × ${DAYS} days; ${CONNECTIONS} clients, ${SECONDS} s per phase, on ${service.url}`);
+    const tenant = generateTenant({ accounts: ACCOUNTS, days: DAYS, endDay, seed: 5, metrics: METRICS });
+    await loadTenantViaApi(service.url, ADMIN_KEY, tenant, (line) => log(line));
+    const first = await runAndWait(service.url);
+    const run = await first.done;
+    if (run.status !== 'succeeded') throw new Error(`run failed: ${String(run.error)}`);
+    log(`scored ${String(run.accountsScored)} accounts in ${JSON.stringify(run.timings)}`);
+
+    const ids = tenant.accounts.map((a) => a.externalId);
+    const healthPaths = Array.from({ length: 5000 }, (_, i) => `/v1/accounts/${encodeURIComponent(ids[(i * 7919) % ids.length]!)}/health`);
+    const phases = [
+      await phase('at-risk list (limit 50)', service.url, ['/v1/lists/at-risk?limit=50']),
+      await phase('expansion list (limit 50)', service.url, ['/v1/lists/expansion?limit=50']),
+      await phase('one account health', service.url, healthPaths),
+    ];
+    const rerun = await runAndWait(service.url);
+    phases.push(await phase('at-risk list while a run writes', service.url, ['/v1/lists/at-risk?limit=50']));
+    await rerun.done;
+
+    log(`machine: ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${new Date().toISOString()}`);
+    const failed = phases.filter((p) => p.p95 > TARGET_P95_MS || p.errors > 0);
+    log(failed.length === 0 ? `every phase p95 ≤ ${TARGET_P95_MS} ms: met` : `p95 ≤ ${TARGET_P95_MS} ms NOT met for: ${failed.map((p) => p.name).join('; ')}`);
+  } finally {
+    await service.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    process.stderr.write(`[bench:api] failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,180 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { addDays } from '../../src/common/dates.js';
+import { loadScoringConfigFile } from '../../src/config/scoring-config/scoring-config.loader.js';
+import type { ScoringConfig } from '../../src/scoring/domain/config/scoring-config.types.js';
+import { mulberry32, type Random } from '../../src/demo/prng.js';
+import type { AccountFeatures, MetricAggregates } from '../../src/scoring/domain/features.types.js';
+import { FeaturesRepository } from '../../src/scoring/features.repository.js';
+import { SEED_PLAN, seedAccountsSql } from '../support/seed-accounts-sql.js';
+import { bearer, startTestApp, type TestApp } from '../support/test-app.js';
+
+/*
+ * Runs read usage through rolling 7-day rollups maintained by every write. This compares their
+ * features with the same aggregates computed here from the raw stored rows, on a randomized
+ * tenant, after an initial import, late corrections (replace), added values, a re-sent CSV in
+ * replace mode and new days, and writes made straight in SQL, for several as-of days (different
+ * weekdays) and window settings.
+ */
+
+const ACCOUNTS = Array.from({ length: 12 }, (_, i) => `acct-${i}`);
+const METRICS = ['active_users', 'seats_used', 'api_calls', 'feature.reports', 'milestone.first_report'];
+const FIRST_DAY = '2026-01-01';
+const DAYS = 90;
+
+interface Row {
+  account: string;
+  metric: string;
+  day: string;
+  value: number;
+}
+
+/** Integers and quarters (exact in floating point), zeros, and gaps of missing days. */
+function randomRows(random: Random, from: string, days: number, density: number): Row[] {
+  const rows: Row[] = [];
+  for (const account of ACCOUNTS) {
+    for (const metric of METRICS) {
+      if (random() < 0.1) continue;
+      for (let d = 0; d < days; d++) {
+        if (random() > density) continue;
+        const value = random() < 0.2 ? 0 : Math.floor(random() * 400) / (random() < 0.5 ? 1 : 4);
+        rows.push({ account, metric, day: addDays(from, d), value });
+      }
+    }
+  }
+  return rows;
+}
+
+const toCsv = (rows: readonly Row[]) => `account,metric,day,value\n${rows.map((r) => `${r.account},${r.metric},${r.day},${r.value}`).join('\n')}\n`;
+
+/** The window aggregates of one metric from raw rows, as the feature contract defines them. */
+function rawAggregates(days: Map<string, number>, asOf: string, config: ScoringConfig): { aggregates: MetricAggregates; limitUse: Map<string, number> } | null {
+  const { recentDays, previousDays } = config.windows;
+  const limits = Object.values(config.limits);
+  const scanDays = Math.max(recentDays + previousDays, ...limits.map((l) => l.windowDays));
+  const inWindow = (day: string, end: string, length: number) => day <= end && day > addDays(end, -length);
+  const scan = [...days].filter(([day]) => inWindow(day, asOf, scanDays)).sort(([a], [b]) => a.localeCompare(b));
+  if (scan.length === 0) return null;
+  const stats = (end: string, length: number) => {
+    const values = scan.filter(([day]) => inWindow(day, end, length)).map(([, v]) => v);
+    const sum = values.reduce((a, b) => a + b, 0);
+    return { sum, active: values.filter((v) => v > 0).length, max: values.length ? Math.max(...values) : 0, mean: values.length ? sum / values.length : null };
+  };
+  const recent = stats(asOf, recentDays);
+  const previous = stats(addDays(asOf, -recentDays), previousDays);
+  const [lastDay, last] = scan.at(-1)!;
+  const limitUse = new Map(limits.map((l) => [`${l.aggregate}:${l.windowDays}`, l.aggregate === 'max' ? stats(asOf, l.windowDays).max : stats(asOf, l.windowDays).sum]));
+  return {
+    aggregates: {
+      recentSum: recent.sum,
+      recentActiveDays: recent.active,
+      recentMax: recent.max,
+      recentMean: recent.mean,
+      last,
+      lastDay,
+      previousSum: previous.sum,
+      previousActiveDays: previous.active,
+      previousMax: previous.max,
+      previousMean: previous.mean,
+    },
+    limitUse,
+  };
+}
+
+describe('usage rollups give the features of the raw rows', () => {
+  let t: TestApp;
+  let features: FeaturesRepository;
+  let shipped: ScoringConfig;
+  const random = mulberry32(20261202);
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    await t.http.put(`/v1/plans/${SEED_PLAN.id}`).set(bearer()).send(SEED_PLAN.body).expect(201);
+    await seedAccountsSql(t.sql, ACCOUNTS);
+    features = t.app.get(FeaturesRepository);
+    const loaded = await loadScoringConfigFile('config/scoring.yaml');
+    if (!loaded.ok) throw new Error('config/scoring.yaml does not load');
+    shipped = loaded.config;
+  });
+  afterAll(() => t.close());
+
+  /** Odd window lengths (not multiples of 7) and limit windows of every shape. */
+  const oddConfig = (): ScoringConfig => ({
+    ...shipped,
+    windows: { ...shipped.windows, recentDays: 10, previousDays: 19 },
+    limits: {
+      seats: { metric: 'seats_used', aggregate: 'max', windowDays: 3 },
+      api_calls: { metric: 'api_calls', aggregate: 'sum', windowDays: 45 },
+    },
+  });
+
+  async function expectRawEqualsRollups(label: string): Promise<void> {
+    const stored = await t.sql<{ account: string; metric: string; day: string; value: number }>(
+      `SELECT a.external_id AS account, m.name AS metric, u.day, u.value
+       FROM usage_daily u JOIN accounts a ON a.id = u.account_id JOIN metrics m ON m.id = u.metric_id`,
+    );
+    const series = new Map<string, Map<string, Map<string, number>>>();
+    for (const row of stored) {
+      const byMetric = series.get(row.account) ?? new Map<string, Map<string, number>>();
+      series.set(row.account, byMetric);
+      const days = byMetric.get(row.metric) ?? new Map<string, number>();
+      byMetric.set(row.metric, days);
+      days.set(row.day, row.value);
+    }
+    const asOfs = [addDays(FIRST_DAY, 3), addDays(FIRST_DAY, 40), addDays(FIRST_DAY, 61), addDays(FIRST_DAY, DAYS + 5), addDays(FIRST_DAY, DAYS + 80), addDays(FIRST_DAY, 215)];
+    let compared = 0;
+    for (const config of [shipped, oddConfig()]) {
+      for (const asOf of asOfs) {
+        const loaded: AccountFeatures[] = await features.load(asOf, config);
+        expect(loaded.map((f) => f.externalId).sort()).toEqual([...ACCOUNTS].sort());
+        for (const account of loaded) {
+          const expectedMetrics: Record<string, MetricAggregates> = {};
+          const limitUse = new Map<string, Map<string, number>>();
+          for (const [metric, days] of series.get(account.externalId) ?? []) {
+            const raw = rawAggregates(days, asOf, config);
+            if (!raw) continue;
+            expectedMetrics[metric] = raw.aggregates;
+            limitUse.set(metric, raw.limitUse);
+          }
+          const where = `${label}: ${account.externalId} as of ${asOf} (recent ${config.windows.recentDays})`;
+          expect({ where, metrics: account.metrics }).toEqual({ where, metrics: expectedMetrics });
+          const lastDays = Object.values(expectedMetrics).map((m) => m.lastDay!).sort();
+          expect({ where, lastUsageDay: account.lastUsageDay }).toEqual({ where, lastUsageDay: lastDays.at(-1) ?? null });
+          expect({ where, limits: account.limits.map((l) => [l.limitName, l.used]) }).toEqual({
+            where,
+            limits: Object.entries(config.limits).map(([name, l]) => [name, limitUse.get(l.metric)?.get(`${l.aggregate}:${l.windowDays}`) ?? 0]),
+          });
+          compared += Object.keys(expectedMetrics).length;
+        }
+      }
+    }
+    expect(compared).toBeGreaterThan(0);
+  }
+
+  it('after a first import, late corrections, added values, a replace re-import and new days', async () => {
+    const first = randomRows(random, FIRST_DAY, DAYS, 0.8);
+    await t.http.post('/v1/usage/import').set(bearer()).set('Content-Type', 'text/csv').send(toCsv(first)).expect(200);
+    await expectRawEqualsRollups('first import');
+
+    // Late corrections of old days (replace), over existing and missing days, in JSON.
+    const corrections = randomRows(random, addDays(FIRST_DAY, 20), 30, 0.15);
+    await t.http.post('/v1/usage').set(bearer()).send({ mode: 'replace', rows: corrections }).expect(200);
+    // Values added on top (add mode), including keys repeated inside one request.
+    const added = randomRows(random, addDays(FIRST_DAY, 50), 15, 0.2);
+    await t.http.post('/v1/usage').set(bearer()).send({ mode: 'add', rows: [...added, ...added.slice(0, 10)] }).expect(200);
+    await expectRawEqualsRollups('corrections');
+
+    // A replace import of a stretch of the history with new values, and a feed of new days.
+    const replaced = randomRows(random, addDays(FIRST_DAY, 30), 40, 0.9);
+    await t.http.post('/v1/usage/import?mode=replace').set(bearer()).set('Content-Type', 'text/csv').send(toCsv(replaced)).expect(200);
+    const later = randomRows(random, addDays(FIRST_DAY, DAYS), 10, 0.7);
+    await t.http.post('/v1/usage/import?mode=add').set(bearer()).set('Content-Type', 'application/x-ndjson').send(later.map((r) => JSON.stringify(r)).join('\n')).expect(200);
+    await expectRawEqualsRollups('replace import and new days');
+  });
+
+  it('after writes made straight in SQL: an update that moves days, and deletes', async () => {
+    await t.sql(`UPDATE usage_daily SET value = value * 2 + 1 WHERE day BETWEEN $1 AND $2 AND account_id % 3 = 0`, [addDays(FIRST_DAY, 33), addDays(FIRST_DAY, 47)]);
+    await t.sql(`UPDATE usage_daily u SET day = day + 200 WHERE day = $1 AND metric_id % 2 = 0`, [addDays(FIRST_DAY, 12)]);
+    await t.sql(`DELETE FROM usage_daily WHERE day BETWEEN $1 AND $2 AND account_id % 2 = 1`, [addDays(FIRST_DAY, 55), addDays(FIRST_DAY, 64)]);
+    await expectRawEqualsRollups('SQL writes');
+  });
+});
