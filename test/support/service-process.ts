@@ -29,7 +29,7 @@ export async function startServiceProcess(env: Record<string, string>): Promise<
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the service did not start within 30 s:\n${output}`)), 30_000);
+    const timer = setTimeout(() => reject(new Error(`the service did not start within 120 s:\n${output}`)), 120_000);
     const look = () => {
       const found = /listening on (http:\/\/[^\s)]+)/.exec(output)?.[1];
       if (found) {
