@@ -12,6 +12,7 @@ import { ValueRanges1763900000201 } from './1763900000201-ValueRanges.js';
 import { WebhookAttemptLog1763900000202 } from './1763900000202-WebhookAttemptLog.js';
 import { ScoreContributions1763900000300 } from './1763900000300-ScoreContributions.js';
 import { FitJobs1763900000301 } from './1763900000301-FitJobs.js';
+import { ScoreContributionsOptional1763900000302 } from './1763900000302-ScoreContributionsOptional.js';
 import { UsageRollups1763900000400 } from './1763900000400-UsageRollups.js';
 import { RunShards1763900000401 } from './1763900000401-RunShards.js';
 import { ProductEvents1763900000500 } from './1763900000500-ProductEvents.js';
@@ -26,6 +27,7 @@ export const MIGRATIONS = [Foundation1763900000000, AccountVersionsAt17639000000
   WebhookAttemptLog1763900000202,
   ScoreContributions1763900000300,
   FitJobs1763900000301,
+  ScoreContributionsOptional1763900000302,
   UsageRollups1763900000400,
   RunShards1763900000401,
   ProductEvents1763900000500,

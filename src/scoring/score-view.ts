@@ -76,8 +76,8 @@ export interface ScoreRow {
   drivers: Driver[];
   readiness_drivers: Driver[];
   /** Absent on rows read by queries that do not select them. */
-  churn_drivers?: Driver[];
-  contributions?: ScoreContributions;
+  churn_drivers?: Driver[] | null;
+  contributions?: ScoreContributions | null;
   last_usage_day: string | null;
   stale_days: number | null;
   stale: boolean;

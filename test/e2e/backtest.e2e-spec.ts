@@ -162,7 +162,7 @@ describe('backtest and fit on a generated tenant', () => {
 
     figures['fit'] = { outOfTime: { candidate: pick(oot.candidate), active: pick(oot.active), bestSingleInput: pick(oot.bestSingleInput) }, groups: churn.groups.map((group) => `${group.name} ${group.standardised}`), warnings: churn.warnings };
     await configs.activate(shipped, configChecksum(shipped), 'api', 'e2e', 'restore shipped');
-  });
+  }, 180_000);
 
   it('on a tenant where the metrics say nothing beyond the shipped config, does not do worse than it out of time; honours holdoutFrom and l1Ratio', async () => {
     const lasso = await fitAndWait(t, { asOf: DATES, horizonDays: HORIZON, holdoutFrom: DATES[2], target: 'both' });
@@ -175,7 +175,7 @@ describe('backtest and fit on a generated tenant', () => {
     // Ridge keeps every group (shrunk), the lasso drops some.
     expect(ridge.report!.churn!.groups.length).toBeGreaterThanOrEqual(report.churn!.groups.length);
     figures['fitFromShipped'] = { churn: { candidate: pick(churn.candidate), active: pick(churn.active) }, expansion: report.expansion?.outOfTime ? { candidate: pick(report.expansion.outOfTime.candidate), active: pick(report.expansion.outOfTime.active) } : null };
-  });
+  }, 180_000);
 
   it('warns about future dates and horizons past the last outcome instead of failing', async () => {
     const res = await backtest({ asOf: ['2026-10-15', '2099-01-01'], horizonDays: 90 }).expect(200);

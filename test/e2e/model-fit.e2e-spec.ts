@@ -56,7 +56,8 @@ describe('learned models on a tenant whose outcomes hide in metrics the default 
     if (process.env.FIT_FIGURES === '1') process.stdout.write(JSON.stringify({ seconds: report.seconds, churn: report.churn?.outOfTime, groups: report.churn?.groups.map((g) => [g.name, g.standardised, g.importance]), exp: report.expansion?.groups.map((g) => [g.name, g.standardised, g.importance]) }, null, 1) + '\n');
     expect(report.targets).toEqual(['churn', 'expansion']);
     expect(await t.sql('SELECT version FROM config_versions')).toEqual(versionsBefore);
-  });
+    // Two fits of 6,000 account-dates × ~100 candidates: about 15 s of CPU, more on a busy machine.
+  }, 240_000);
 
   it('churn: ranks as well as the true probabilities out of time, with the three generating metrics first and the noise dropped', () => {
     const churn = report.churn!;
@@ -131,7 +132,7 @@ describe('learned models on a tenant whose outcomes hide in metrics the default 
     await t.http.get(`/v1/accounts/${account!.external_id}/health/changes`).query({ since: 'yesterday' }).set(bearer()).expect(400);
     await t.http.get(`/v1/accounts/${account!.external_id}/health/changes`).query({ since: '2020-01-01' }).set(bearer()).expect(404);
     await t.http.get('/v1/accounts/nobody/health/changes').set(bearer()).expect(404);
-  });
+  }, 180_000);
 
   it('rejects bad requests, reports an impossible fit as a failed job, and fails a job cut short by a restart', async () => {
     await t.http.post('/v1/config/fit').set(bearer()).send({ asOf: LEARNED_DATES, target: 'upsell' }).expect(400);
@@ -152,5 +153,5 @@ describe('learned models on a tenant whose outcomes hide in metrics the default 
     const after = (await t.http.get(`/v1/config/fit/${cut.body.id}`).set(bearer()).expect(200)).body as FitJobView;
     expect(after.status).toBe('failed');
     expect(after.error!.detail).toMatch(/stopped during the fit|interrupted by a restart/);
-  });
+  }, 180_000);
 });
