@@ -27,7 +27,13 @@ export async function createApp(env: Env, databaseUrl: string, options: { logTo?
   app.use(urlAndMediaTypeGuard);
   app.useBodyParser('json', { limit: '50mb', type: (request) => !isEventsRequest(request) && isJsonContent(request.headers['content-type']) });
   app.use(jsonBodyGuard);
-  answerClientErrorsAsProblems(app.getHttpServer());
+  const server = app.getHttpServer() as import('node:http').Server;
+  answerClientErrorsAsProblems(server);
+  // Idle keep-alive connections stay open longer than clients and load balancers keep theirs
+  // (60 s is the usual balancer idle timeout): with Node's 5 s, a client reusing a connection
+  // the server is closing at that moment gets ECONNRESET (or a balancer answers 502).
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ProblemDetailsFilter());
   app.enableShutdownHooks();

@@ -13,6 +13,7 @@ import { SignalsReportService } from './reports/signals-report.service.js';
 import { WebhookDeadLettersMetric } from './webhooks/webhook-dead-letters.metric.js';
 import { WebhookDeliveryWorker } from './webhooks/webhook-delivery.worker.js';
 import { WebhookSubscriptionsService } from './webhooks/webhook-subscriptions.service.js';
+import { WebhooksRepository } from './webhooks/webhooks.repository.js';
 import { WebhooksController } from './webhooks/webhooks.controller.js';
 
 /** Alerts from list and signal rules, their webhooks outbox and delivery, weekly digest, attribution. */
@@ -22,6 +23,7 @@ import { WebhooksController } from './webhooks/webhooks.controller.js';
   providers: [
     AlertsRepository,
     AlertsService,
+    WebhooksRepository,
     WebhookSubscriptionsService,
     WebhookDeliveryWorker,
     WebhookDeadLettersMetric,

@@ -20,6 +20,7 @@ import { queryRows } from '../database/sql/query-rows.js';
 import { SqlFilter } from '../database/sql/sql-filter.js';
 import { pastCursor, microsecondKey, type TimeCursor } from '../database/sql/time-cursor.js';
 import type { AlertRow } from './alert-rows.js';
+import type { FiredAlert, RecordedOutcome } from './reports/attribution.js';
 
 /** Rule → how far before an alert an outcome still settles it (the rule's cooldown). */
 export type SettleLookback = Record<AlertRule, number>;
@@ -290,5 +291,43 @@ export class AlertsRepository {
       [alert.account_id, alert.rule, suppression.kind, suppression.until, alert.id, suppression.reason, suppression.by],
     );
     await tx.query(`UPDATE alert_conditions SET notified = true, updated_at = now() WHERE account_id = $1 AND rule = $2`, [alert.account_id, alert.rule]);
+  }
+
+  /** Alerts that were sent or held out (fired), by the day they fired. */
+  fired(range: { from?: string; to?: string }): Promise<FiredAlert[]> {
+    const filter = new SqlFilter().always('a.fired_on IS NOT NULL').where('a.fired_on >= ?', range.from).where('a.fired_on <= ?', range.to);
+    return queryRows<FiredAlert>(
+      this.db,
+      `SELECT a.id, a.account_id AS "accountId", a.rule, a.status = 'held_out' AS "heldOut", a.fired_on AS "firedOn", a.signals
+       FROM alerts a ${filter.clause}`,
+      filter.params,
+    );
+  }
+
+  /** Renewals, expansions and churns of accounts that ever had a fired alert (what attribution links alerts to). */
+  outcomesOfAlertedAccounts(): Promise<RecordedOutcome[]> {
+    return queryRows<RecordedOutcome>(
+      this.db,
+      `SELECT id, account_id AS "accountId", type, occurred_on AS "occurredOn", arr_change AS "arrChange"
+       FROM outcomes WHERE type IN ('expanded', 'renewed', 'churned') AND account_id IN (SELECT DISTINCT account_id FROM alerts WHERE fired_on IS NOT NULL)`,
+    );
+  }
+
+  /**
+   * Records a digest send; false when a scheduled digest for this CSM and period was sent already
+   * (the unique index elects one process per CSM and week).
+   */
+  async recordDigestSend(
+    tx: EntityManager,
+    send: { period: string; csmOwner: string; trigger: 'schedule' | 'api'; asOf: string; items: number; eventId: string; requestedBy: string | null },
+  ): Promise<boolean> {
+    const won = await queryRows<{ id: number }>(
+      tx,
+      `INSERT INTO digest_sends (kind, period, csm_owner, trigger, as_of, items, event_id, requested_by)
+       VALUES ('at_risk_weekly', $1, $2, $3, $4, $5, $6, $7)
+       ON CONFLICT (kind, period, csm_owner) WHERE trigger = 'schedule' DO NOTHING RETURNING id`,
+      [send.period, send.csmOwner, send.trigger, send.asOf, send.items, send.eventId, send.requestedBy],
+    );
+    return won.length > 0;
   }
 }

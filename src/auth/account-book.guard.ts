@@ -21,8 +21,9 @@ export class AccountBookGuard implements CanActivate {
     const externalId = request.params?.externalId;
     if (!isScoped(scope) || typeof externalId !== 'string') return true;
     const rows: Array<{ csm_owner: string | null; sales_owner: string | null }> = await this.db.query(
-      `SELECT v.csm_owner, v.sales_owner FROM accounts a JOIN account_versions v ON v.account_id = a.id
-       WHERE a.external_id = $1 ORDER BY v.effective_from DESC LIMIT 1`,
+      // The account as of today, as GET /v1/accounts/{externalId} shows it (account_version_at: docs/architecture.md).
+      `SELECT v.csm_owner, v.sales_owner FROM accounts a JOIN LATERAL account_version_at(a.id, current_date) v ON true
+       WHERE a.external_id = $1`,
       [externalId],
     );
     // An unknown account is left to the route, which answers its own 404.

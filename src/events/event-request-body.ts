@@ -14,6 +14,12 @@ const badRequest = (detail: string) => new ProblemException(400, detail, { type:
  * Beyond the limit, or on malformed JSON, a 400 that says which.
  */
 export async function readJsonBody(request: Request, limitBytes: number, what: string): Promise<unknown> {
+  const mediaType = (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+  // Browser SDKs send text/plain to avoid a CORS preflight; the body is JSON all the same.
+  if (mediaType !== '' && mediaType !== 'application/json' && mediaType !== 'text/plain' && !/^application\/[\w.-]+\+json$/.test(mediaType)) {
+    request.resume();
+    throw new ProblemException(415, `Content-Type ${mediaType} is not accepted here; send application/json (or text/plain holding JSON)`, { type: '/problems/unsupported-media-type' });
+  }
   const encoding = String(request.headers['content-encoding'] ?? 'identity').toLowerCase();
   let stream: Readable = request;
   if (encoding === 'gzip') stream = request.pipe(createGunzip());

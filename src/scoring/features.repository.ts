@@ -302,7 +302,8 @@ export function windowAggregatesSql(asOf: string, config: ScoringConfig, range: 
     const columns: string[] = [];
     if (parts.fullWeeks.length > 0) {
       columns.push(`${name}_w`);
-      inner.push(`${whole} FILTER (WHERE r.week_start = ANY(${literal(parts.fullWeeks)}::date[])) AS ${name}_w`);
+      // Whole weeks are consecutive: a range test per row, cheaper than an array lookup.
+      inner.push(`${whole} FILTER (WHERE r.week_start BETWEEN ${literal(parts.fullWeeks[0])}::date AND ${literal(parts.fullWeeks.at(-1))}::date) AS ${name}_w`);
     }
     parts.partialWeeks.forEach((p, i) => {
       columns.push(`${name}_p${i}`);

@@ -47,12 +47,23 @@ interface Result {
   peakRssMb: number;
 }
 
-async function api(base: string, method: string, url: string, body?: unknown): Promise<Record<string, unknown>> {
-  const res = await fetch(`${base}${url}`, {
-    method,
-    headers: { Authorization: `Bearer ${ADMIN_KEY}`, 'Content-Type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
+async function api(base: string, method: string, url: string, body?: unknown, retried = false): Promise<Record<string, unknown>> {
+  let res: Response;
+  try {
+    res = await fetch(`${base}${url}`, {
+      method,
+      headers: { Authorization: `Bearer ${ADMIN_KEY}`, 'Content-Type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch (error) {
+    // A kept-alive socket the server closed while the bench was busy elsewhere: ask once more.
+    if (retried) throw error;
+    return api(base, method, url, body, true);
+  }
+  return answer(res, method, url);
+}
+
+async function answer(res: Response, method: string, url: string): Promise<Record<string, unknown>> {
   const json = (await res.json()) as Record<string, unknown>;
   if (!res.ok) throw new Error(`${method} ${url} → ${res.status}: ${JSON.stringify(json)}`);
   return json;

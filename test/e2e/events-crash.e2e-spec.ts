@@ -68,7 +68,7 @@ describe('product events survive kill -9', () => {
     const env = { DATABASE_URL: database.url, ADMIN_API_KEY: ADMIN_KEY, SCORING_CONFIG: 'config/scoring.yaml', SCORING_CRON: '0 0 1 1 *', LOG_LEVEL: 'warn' };
 
     // First life: a burst, four requests in flight, killed once half of it is acknowledged.
-    const first = await startServiceProcess(env);
+    const first = await startServiceProcess(env, { startTimeoutMs: 90_000 });
     const base = first.url;
     const acknowledged: number[] = [];
     let next = 0;
@@ -89,7 +89,7 @@ describe('product events survive kill -9', () => {
 
     // Second life: the sender retries everything (as Segment does for unanswered requests);
     // killed again as soon as the roll-up has started on the backlog.
-    const second = await startServiceProcess(env);
+    const second = await startServiceProcess(env, { startTimeoutMs: 90_000 });
     const base2 = second.url;
     for (const request of requests) expect((await post(base2, request)).status).toBe(200);
     const watermark = async () => Number((await sql<{ w: string }>(`SELECT watermark AS w FROM product_event_rollup`))[0]!.w);
@@ -99,7 +99,7 @@ describe('product events survive kill -9', () => {
     await second.kill9();
 
     // Third life: it catches up; usage equals an independent count of the whole burst.
-    const third = await startServiceProcess(env);
+    const third = await startServiceProcess(env, { startTimeoutMs: 90_000 });
     try {
       const caughtUp = Date.now() + 30_000;
       for (;;) {
@@ -120,5 +120,5 @@ describe('product events survive kill -9', () => {
       await new Promise((resolve) => (third.child.exitCode !== null ? resolve(null) : third.child.once('exit', resolve)));
     }
     // Three service starts (each compiles the sources): slow on a busy machine.
-  }, 180_000);
+  }, 360_000);
 });

@@ -118,6 +118,23 @@ describe('product events (Segment HTTP Tracking API) into daily usage', () => {
     expect(sorted(await storedUsage())).toEqual(before);
   });
 
+  it('cuts days again in a new time zone when the config changes', async () => {
+    // u-2 signed in at 23:30 UTC on 1 March: still 1 March in UTC, already 2 March in Berlin.
+    expect((await storedUsage()).get('acme|logins|2026-03-01')).toBe(2);
+    const file = readFileSync(new URL('../../config/scoring.yaml', import.meta.url), 'utf8');
+    const berlin = file.replace('timezone: "UTC"\n  # Segment', 'timezone: "Europe/Berlin"\n  # Segment');
+    expect(berlin).not.toBe(file);
+    await t.http.put('/v1/config').set(bearer()).set('Content-Type', 'application/yaml').send(berlin).expect(201);
+    const run = await t.http.post('/v1/runs').set(bearer()).send({ asOf: '2026-03-03' }).expect(202);
+    expect((await waitForRun(t, run.body.id)).status).toBe('succeeded');
+    await rolledUp();
+    const usage = await storedUsage();
+    expect(usage.get('acme|logins|2026-03-01')).toBe(1);
+    expect(usage.get('acme|logins|2026-03-02')).toBe(1);
+    await t.http.put('/v1/config').set(bearer()).set('Content-Type', 'application/yaml').send(file).expect(201);
+    await rolledUp();
+  });
+
   it('takes the single-call forms and a gzipped batch', async () => {
     await t.http
       .post('/v1/events/track')

@@ -30,6 +30,7 @@ describe('bad input never answers 500 or breaks scoring', () => {
 
     it('counts beyond int4', async () => {
       problem(await t.http.put('/v1/plans/big').set(bearer()).send(planBody({ rank: 2 ** 31 })), 422, 'rank');
+      problem(await t.http.put('/v1/plans/big').set(bearer()).send(planBody({ limits: { seats: 1e16 } })), 422, 'limits');
       problem(await t.http.put('/v1/accounts/big').set(bearer()).send(accountBody({ seatsPurchased: 3e9 })), 422, 'seatsPurchased');
     });
 

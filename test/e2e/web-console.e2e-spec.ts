@@ -168,6 +168,8 @@ describe('web console in Chromium', () => {
   it('ends an expired session with a message on the sign-in page', async () => {
     const page = await desktop.newPage();
     await signIn(page, csm.key);
+    // The list's own requests finish first: the revocation below is what the next page meets.
+    await page.waitForSelector('table.list tbody tr');
     await t.http.delete(`/v1/api-keys/${csm.id}`).set(bearer()).expect(204);
     await page.goto(`${t.url}/expansion`);
     await page.waitForURL(/\/sign-in$/);

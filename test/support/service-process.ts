@@ -16,8 +16,9 @@ export interface ServiceProcess {
   kill9(): Promise<void>;
 }
 
-/** Starts `src/main.ts` with these settings and waits until it listens. */
-export async function startServiceProcess(env: Record<string, string>): Promise<ServiceProcess> {
+/** Starts `src/main.ts` with these settings and waits until it listens (a busy machine may need a longer `startTimeoutMs`). */
+export async function startServiceProcess(env: Record<string, string>, options: { startTimeoutMs?: number } = {}): Promise<ServiceProcess> {
+  const startTimeoutMs = options.startTimeoutMs ?? 30_000;
   const { NODE_OPTIONS: _jestOptions, ...inherited } = process.env;
   const child = spawn(process.execPath, ['--import', './test/support/ts-esm-register.mjs', 'src/main.ts'], {
     cwd: ROOT,
@@ -29,7 +30,7 @@ export async function startServiceProcess(env: Record<string, string>): Promise<
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the service did not start within 30 s:\n${output}`)), 30_000);
+    const timer = setTimeout(() => reject(new Error(`the service did not start within ${startTimeoutMs / 1000} s:\n${output}`)), startTimeoutMs);
     const look = () => {
       const found = /listening on (http:\/\/[^\s)]+)/.exec(output)?.[1];
       if (found) {

@@ -15,13 +15,13 @@ const IntegrationsPage = lazy(() => import('./pages/IntegrationsPage'));
 
 export function App() {
   const [me, setMe] = useState<Me | null>(() => (session.key() ? session.me() : null));
-  const [notice, setNotice] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(() => (session.key() ? null : session.notice()));
   const navigate = useNavigate();
   const location = useLocation();
 
   const signOut = useCallback(
     (why?: string) => {
-      session.signOut();
+      session.signOut(why);
       setNotice(why ?? null);
       setMe(null);
       navigate('/sign-in', { state: { from: location.pathname + location.search } });
@@ -34,6 +34,7 @@ export function App() {
       notice,
       signIn: (key: string, who: Me) => {
         session.signIn(key, who);
+        session.clearNotice();
         setNotice(null);
         setMe(who);
       },

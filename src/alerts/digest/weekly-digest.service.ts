@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { ListsService } from '../../lists/lists.service.js';
 import { ScoresQueryService } from '../../scoring/scores-query.service.js';
-import { queryRows } from '../../database/sql/query-rows.js';
+import { AlertsRepository } from '../alerts.repository.js';
 import { enqueueEvents } from '../webhooks/webhook-outbox.js';
 import type { DigestEvent } from '../webhooks/webhook-event.types.js';
 import { WebhookDeliveryWorker } from '../webhooks/webhook-delivery.worker.js';
@@ -45,6 +45,7 @@ export class WeeklyDigestService {
     @InjectDataSource() private readonly db: DataSource,
     private readonly lists: ListsService,
     private readonly scores: ScoresQueryService,
+    private readonly alerts: AlertsRepository,
     private readonly delivery: WebhookDeliveryWorker,
   ) {}
 
@@ -68,14 +69,8 @@ export class WeeklyDigestService {
         items: page.items.map(toDigestItem),
       };
       const queued = await this.db.transaction(async (tx) => {
-        const won = await queryRows<{ id: number }>(
-          tx,
-          `INSERT INTO digest_sends (kind, period, csm_owner, trigger, as_of, items, event_id, requested_by)
-           VALUES ('at_risk_weekly', $1, $2, $3, $4, $5, $6, $7)
-           ON CONFLICT (kind, period, csm_owner) WHERE trigger = 'schedule' DO NOTHING RETURNING id`,
-          [request.period, owner.csm_owner, request.trigger, asOf, event.items.length, event.id, request.requestedBy],
-        );
-        return won.length === 0 ? null : enqueueEvents(tx, [event]);
+        const won = await this.alerts.recordDigestSend(tx, { period: request.period, csmOwner: owner.csm_owner, trigger: request.trigger, asOf, items: event.items.length, eventId: event.id, requestedBy: request.requestedBy });
+        return won ? enqueueEvents(tx, [event]) : null;
       });
       if (queued === null) {
         summary.alreadySent.push(owner.csm_owner);

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
+import { FEATURE_METRIC_PREFIX, FEATURE_NAME_MAX_LENGTH } from '../../common/metric-name.js';
 
-/** Usage metric names are 1–64 chars of a-z0-9_.; `feature.` takes 8 of them. */
-export const MAX_SLUG_LENGTH = 56;
+/** A slug is a plan feature name: a metric name with room left for `feature.`. */
+export const MAX_SLUG_LENGTH = FEATURE_NAME_MAX_LENGTH;
 
 /**
  * The metric-name form of a track event's name: "Report Created" → `report_created`,
@@ -20,4 +21,4 @@ export function slugifyEventName(name: string): string {
 }
 
 /** `feature.<slug>`: the metric a track event counts toward when the config names no other. */
-export const featureMetricOf = (eventName: string) => `feature.${slugifyEventName(eventName)}`;
+export const featureMetricOf = (eventName: string) => `${FEATURE_METRIC_PREFIX}${slugifyEventName(eventName)}`;

@@ -114,7 +114,13 @@ export function parseSegmentMessage(raw: unknown, options: ParseOptions): Parsed
     fail('type', `type must be one of track, identify, group (page, screen and alias are skipped), got ${shown(rawType)}`);
   }
 
-  const payload = JSON.stringify(raw);
+  let payload: string;
+  try {
+    payload = JSON.stringify(raw);
+  } catch {
+    // Only nesting deep enough to overflow the stack gets here (JSON.parse built the object).
+    return { kind: 'rejected', messageId: messageIdText, errors: [{ path: path.replace(/\.$/, '') || '(body)', message: 'the event nests too deeply to be read' }] };
+  }
   if (byteLengthOver(payload, MAX_EVENT_BYTES)) {
     return { kind: 'rejected', messageId: messageIdText, errors: [{ path: path.replace(/\.$/, '') || '(body)', message: `an event may be at most 32KB; this one is ${Buffer.byteLength(payload)} bytes` }] };
   }

@@ -13,6 +13,7 @@ export interface Me {
 
 const KEY = 'hs.key';
 const ME = 'hs.me';
+const NOTICE = 'hs.notice';
 
 export const session = {
   key: (): string | null => sessionStorage.getItem(KEY),
@@ -24,10 +25,15 @@ export const session = {
     sessionStorage.setItem(KEY, key);
     sessionStorage.setItem(ME, JSON.stringify(me));
   },
-  signOut(): void {
+  signOut(notice?: string): void {
     sessionStorage.removeItem(KEY);
     sessionStorage.removeItem(ME);
+    if (notice) sessionStorage.setItem(NOTICE, notice);
+    else sessionStorage.removeItem(NOTICE);
   },
+  /** Why the last session ended; kept for the tab so a reload of the sign-in page still says it. */
+  notice: (): string | null => sessionStorage.getItem(NOTICE),
+  clearNotice: (): void => sessionStorage.removeItem(NOTICE),
 };
 
 export const SESSION_ENDED = 'hs:session-ended';

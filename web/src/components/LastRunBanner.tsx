@@ -2,18 +2,23 @@ import { useEffect, useState } from 'react';
 import { Link, useLocation } from 'react-router';
 import { api, okAs } from '../api/client';
 import type { Page, RunView } from '../api/views';
+import { useSession } from '../session-context';
 import { dateTime } from '../format';
 
-/** The lists show the last good run; when the newest run failed, say so above them. */
+/** The lists show the last good run; when the newest run failed, say so above them (to those who can read runs). */
 export function LastRunBanner() {
   const [failed, setFailed] = useState<RunView | null>(null);
   const onRuns = useLocation().pathname === '/runs';
+  // Runs are readable by revops and admin keys only; other roles would get a 403.
+  const { me } = useSession();
+  const readsRuns = me?.role === 'revops' || me?.role === 'admin';
   useEffect(() => {
+    if (!readsRuns) return;
     okAs<Page<RunView>>(api.GET('/v1/runs', { params: { query: { limit: 1 } } })).then(
       (page) => setFailed(page.items[0]?.status === 'failed' ? page.items[0] : null),
       () => setFailed(null),
     );
-  }, []);
+  }, [readsRuns]);
   if (!failed) return null;
   return (
     <div className="banner" role="alert">

@@ -10,6 +10,7 @@ import { useSession } from '../session-context';
 import { AlertList } from './AlertsPage';
 
 const RANGES = [90, 180, 365] as const;
+const COMPACT = new Intl.NumberFormat('en-US', { notation: 'compact' });
 
 export default function AccountPage() {
   const { externalId = '' } = useParams();
@@ -84,6 +85,8 @@ function Header({ score, account }: { score: ScoreView; account: AccountView }) 
 }
 
 function TrendSection({ externalId }: { externalId: string }) {
+  const { me } = useSession();
+  const readsConfig = me?.role === 'revops' || me?.role === 'admin';
   const [range, setRange] = useState<(typeof RANGES)[number]>(90);
   const to = todayUtc();
   const history = useAsync(
@@ -134,7 +137,7 @@ function TrendSection({ externalId }: { externalId: string }) {
               {versionChanges.map((c, i) => (
                 <span key={c.day}>
                   {i > 0 && ', '}
-                  {c.day} <Link to={`/config?diff=${c.from}..${c.to}`}>v{c.from} → v{c.to} (diff)</Link>
+                  {c.day} {readsConfig ? <Link to={`/config?diff=${c.from}..${c.to}`}>v{c.from} → v{c.to} (diff)</Link> : `v${c.from} → v${c.to}`}
                 </span>
               ))}
             </p>
@@ -311,17 +314,33 @@ function FreshnessSection({ score }: { score: ScoreView }) {
 
 interface LimitSetting { metric: string; aggregate: 'max' | 'sum'; windowDays: number }
 
+/**
+ * Which metric each plan limit watches comes from the config's `limits`, which only revops can
+ * read. For other roles, the default vocabulary's convention stands in: `seats` is watched on
+ * `seats_used` (peak per day), a limit named like a metric (`api_calls`) is a monthly total.
+ */
+function guessLimits(plan: PlanView | undefined, metrics: string[]): Record<string, LimitSetting> {
+  const guessed: Record<string, LimitSetting> = {};
+  for (const key of Object.keys(plan?.limits ?? {})) {
+    if (metrics.includes(`${key}_used`)) guessed[key] = { metric: `${key}_used`, aggregate: 'max', windowDays: 1 };
+    else if (metrics.includes(key)) guessed[key] = { metric: key, aggregate: 'sum', windowDays: 30 };
+  }
+  return guessed;
+}
+
 function UsageSection({ externalId, account }: { externalId: string; account: AccountView }) {
   const to = todayUtc();
   const from = addDays(to, -120);
   const usage = useAsync(() => okAs<UsageSeries>(api.GET('/v1/accounts/{externalId}/usage', { params: { path: { externalId }, query: { from, to } } })), [externalId]);
   const plans = useAsync(() => okAs<{ items: PlanView[] }>(api.GET('/v1/plans')), []);
-  const config = useAsync(() => ok(api.GET('/v1/config', { params: { query: {} } })), []);
+  const { me } = useSession();
+  const readsConfig = me?.role === 'revops' || me?.role === 'admin';
+  const config = useAsync(() => (readsConfig ? ok(api.GET('/v1/config', { params: { query: {} } })) : Promise.resolve(undefined)), [readsConfig]);
   const metrics = useMemo(() => [...new Set((usage.data?.items ?? []).map((p) => p.metric))].sort(), [usage.data]);
   const [chosen, setChosen] = useState<string>('');
   const metric = chosen || (metrics.includes('active_users') ? 'active_users' : (metrics[0] ?? ''));
-  const limits = ((config.data as { config?: { limits?: Record<string, LimitSetting> } } | undefined)?.config?.limits ?? {}) as Record<string, LimitSetting>;
   const plan = plans.data?.items.find((p) => p.id === account.plan);
+  const limits = ((config.data as { config?: { limits?: Record<string, LimitSetting> } } | undefined)?.config?.limits ?? guessLimits(plan, metrics)) as Record<string, LimitSetting>;
   const limitEntry = Object.entries(limits).find(([, l]) => l.metric === metric);
   const limitValue = limitEntry && plan ? plan.limits[limitEntry[0]] : undefined;
   const rolling = limitEntry?.[1].aggregate === 'sum' ? limitEntry[1].windowDays : null;
@@ -329,7 +348,9 @@ function UsageSection({ externalId, account }: { externalId: string; account: Ac
     const series = (usage.data?.items ?? []).filter((p) => p.metric === metric).sort((a, b) => a.day.localeCompare(b.day));
     return series.map((p) => {
       const windowStart = rolling ? addDays(p.day, -rolling + 1) : p.day;
-      const total = rolling ? series.filter((q) => q.day >= windowStart && q.day <= p.day).reduce((sum, q) => sum + q.value, 0) : undefined;
+      // A total needs its whole window inside the fetched range, or it would ramp up from zero.
+      const complete = rolling !== null && series.length > 0 && windowStart >= series[0]!.day;
+      const total = complete ? series.filter((q) => q.day >= windowStart && q.day <= p.day).reduce((sum, q) => sum + q.value, 0) : undefined;
       return { day: p.day, value: p.value, ...(rolling ? { total } : {}) };
     });
   }, [usage.data, metric, rolling]);
@@ -358,13 +379,13 @@ function UsageSection({ externalId, account }: { externalId: string; account: Ac
               <LineChart data={points} margin={{ top: 16, right: 16, bottom: 0, left: 0 }}>
                 <CartesianGrid stroke="#e6eaf0" />
                 <XAxis dataKey="day" tick={{ fontSize: 11 }} minTickGap={24} />
-                <YAxis tick={{ fontSize: 11 }} />
+                <YAxis tick={{ fontSize: 11 }} tickFormatter={(v: number) => COMPACT.format(v)} />
                 <Tooltip />
                 <Legend />
                 <Line type="monotone" dataKey="value" name={`${metric} per day`} stroke="#1f5fbf" dot={false} isAnimationActive={false} />
                 {rolling && <Line type="monotone" dataKey="total" name={`${rolling}-day total`} stroke="#7a5200" strokeDasharray="2 2" dot={false} isAnimationActive={false} />}
-                {limitValue !== undefined && <ReferenceLine y={limitValue} stroke="#b3261e" strokeDasharray="6 3" label={{ value: `plan limit ${integer(limitValue)}`, position: 'insideTopRight', fontSize: 11, fill: '#b3261e' }} />}
-                {metric === 'seats_used' && <ReferenceLine y={account.seatsPurchased} stroke="#1e6b3a" strokeDasharray="2 4" label={{ value: `seats bought ${account.seatsPurchased}`, position: 'insideBottomRight', fontSize: 11, fill: '#1e6b3a' }} />}
+                {limitValue !== undefined && <ReferenceLine y={limitValue} ifOverflow="extendDomain" stroke="#b3261e" strokeDasharray="6 3" label={{ value: `plan limit ${integer(limitValue)}`, position: 'insideTopRight', fontSize: 11, fill: '#b3261e' }} />}
+                {metric === 'seats_used' && <ReferenceLine y={account.seatsPurchased} ifOverflow="extendDomain" stroke="#1e6b3a" strokeDasharray="2 4" label={{ value: `seats bought ${account.seatsPurchased}`, position: 'insideBottomRight', fontSize: 11, fill: '#1e6b3a' }} />}
               </LineChart>
             </ResponsiveContainer>
           </div>

@@ -246,12 +246,14 @@ function ListChanges({ title, changes, entered, exited, money: amount }: { title
         <>
           <h3>Enter</h3>
           <ul className="list-changes" data-kind="entered">{changes.entered.map((m) => <li key={m.externalId}>+ <Link to={`/accounts/${encodeURIComponent(m.externalId)}`}>{m.name}</Link> {amount(m)}</li>)}</ul>
+          {entered > changes.entered.length && <p className="muted">… and {entered - changes.entered.length} more</p>}
         </>
       )}
       {changes.exited.length > 0 && (
         <>
           <h3>Leave</h3>
           <ul className="list-changes" data-kind="exited">{changes.exited.map((m) => <li key={m.externalId}>− <Link to={`/accounts/${encodeURIComponent(m.externalId)}`}>{m.name}</Link> {amount(m)}</li>)}</ul>
+          {exited > changes.exited.length && <p className="muted">… and {exited - changes.exited.length} more</p>}
         </>
       )}
     </Section>
