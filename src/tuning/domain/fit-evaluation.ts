@@ -9,16 +9,11 @@ import { mean } from 'simple-statistics';
 import { brierScore, calibrationBuckets, expectedCalibrationError, type CalibrationBucket } from './calibration.js';
 import type { FitDataset } from './learn-model.js';
 import { fastAuc } from './learn-model.js';
+import type { RankingSummary } from './backtest-evaluation.js';
 import { liftTopDecile, precisionAtK, type ScoredLabel } from './ranking-metrics.js';
 
-export interface FitFigures {
-  auc: number | null;
-  liftTopDecile: number | null;
-  /** Mean over the dates of each date's precision among its k highest scores. */
-  precisionAtK: number | null;
-  k: number;
-  count: number;
-  positives: number;
+/** A backtest's ranking figures (without the base rate), with calibration only for scores that are probabilities. */
+export interface FitFigures extends Omit<RankingSummary, 'baseRate'> {
   /** Only for probabilities (null for a single input or a 0–100 readiness blend). */
   brier: number | null;
   calibrationError: number | null;
