@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { createApp } from '../../src/app.factory.js';
@@ -8,6 +7,7 @@ import { generateTenant } from '../../src/demo/tenant-generator.js';
 import { loadTenantViaApi } from '../../src/demo/tenant-loader.js';
 import { HUBSPOT_PATH, startFakeCrmServer, type FakeCrmServer } from '../support/fake-crm-server.js';
 import { ADMIN_KEY } from '../support/test-app.js';
+import { spawnService } from '../support/service-process.js';
 import { createTestDatabase } from '../support/test-database.js';
 
 const END_DAY = '2026-10-31';
@@ -16,34 +16,9 @@ const HUBSPOT_TOKEN = 'pat-na1-test-token';
 // with other test files can make slow.
 const WAIT_MS = 150_000;
 
-/**
- * The service in a process of its own (TypeScript run through test/support/ts-esm-register.mjs),
- * so the test can kill it with SIGKILL: nothing of it runs after the signal.
- */
-function startService(env: Record<string, string>): { child: ChildProcess; stderr: () => string; waitFor(text: string, timeoutMs?: number): Promise<void> } {
-  const child = spawn(process.execPath, ['--import', './test/support/ts-esm-register.mjs', 'src/main.ts'], {
-    cwd: process.cwd(),
-    env: { PATH: process.env.PATH, LOG_LEVEL: 'info', PORT: '0', ADMIN_API_KEY: ADMIN_KEY, SCORING_CONFIG: 'config/scoring.yaml', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  return {
-    child,
-    stderr: () => output,
-    waitFor: async (text, timeoutMs = WAIT_MS) => {
-      const deadline = Date.now() + timeoutMs;
-      while (!output.includes(text)) {
-        if (child.exitCode !== null) throw new Error(`the service exited (${child.exitCode}) before "${text}":\n${output.slice(-3000)}`);
-        if (Date.now() > deadline) throw new Error(`no "${text}" from the service within ${timeoutMs} ms:\n${output.slice(-3000)}`);
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
-    },
-  };
-}
-
-const exited = (child: ChildProcess) => new Promise<void>((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('exit', () => resolve())));
+/** The service in a process of its own, so the test can kill it with SIGKILL: nothing of it runs after the signal. */
+const startService = (env: Record<string, string>) =>
+  spawnService({ LOG_LEVEL: 'info', ADMIN_API_KEY: ADMIN_KEY, SCORING_CONFIG: 'config/scoring.yaml', ...env });
 
 describe('after-run work survives a kill -9 between the score commit and the alerts', () => {
   let database: Awaited<ReturnType<typeof createTestDatabase>>;
@@ -75,7 +50,7 @@ describe('after-run work survives a kill -9 between the score commit and the ale
 
     // First life: the queued run is scored and committed, then the process stops dead.
     const first = startService({ ...crmEnv, HS_TEST_PAUSE_AT: 'after-run-commit' });
-    await first.waitFor(`paused at after-run-commit (run ${runId})`);
+    await first.waitFor(`paused at after-run-commit (run ${runId})`, WAIT_MS);
     expect(await sql(`SELECT status FROM scoring_runs WHERE id = $1`, [runId])).toEqual([{ status: 'succeeded' }]);
     expect(Number((await sql<{ n: string }>(`SELECT count(*) AS n FROM account_scores WHERE run_id = $1`, [runId]))[0]!.n)).toBeGreaterThan(0);
     expect(await sql(`SELECT step, status FROM after_run_steps WHERE run_id = $1 ORDER BY step`, [runId])).toEqual([
@@ -83,7 +58,7 @@ describe('after-run work survives a kill -9 between the score commit and the ale
       { step: 'crm-sync', status: 'pending' },
     ]);
     first.child.kill('SIGKILL');
-    await exited(first.child);
+    await first.exited();
     expect(first.child.signalCode).toBe('SIGKILL');
     expect(await sql(`SELECT run_id FROM alert_evaluations`)).toEqual([]);
     expect(await sql(`SELECT id FROM crm_syncs`)).toEqual([]);
@@ -115,7 +90,7 @@ describe('after-run work survives a kill -9 between the score commit and the ale
       ]);
     } finally {
       second.child.kill('SIGTERM');
-      await exited(second.child);
+      await second.exited();
     }
   }, 4 * WAIT_MS);
 });

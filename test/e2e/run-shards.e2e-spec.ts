@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { createApp } from '../../src/app.factory.js';
@@ -7,42 +6,22 @@ import { loadEnv } from '../../src/config/env.js';
 import { generateTenant } from '../../src/demo/tenant-generator.js';
 import { loadTenantViaApi } from '../../src/demo/tenant-loader.js';
 import { ADMIN_KEY } from '../support/test-app.js';
+import { spawnService, type SpawnedService } from '../support/service-process.js';
 import { createTestDatabase } from '../support/test-database.js';
 
 const END_DAY = '2026-10-31';
 /** About 45 active accounts in shards of 4: a dozen shards, enough for every process to take some. */
 const CHUNK = '4';
 
-/** A worker-only service in a process of its own (TypeScript through test/support/ts-esm-register.mjs). */
-function startWorker(env: Record<string, string>): { child: ChildProcess; output: () => string; waitFor(text: string, timeoutMs?: number): Promise<void> } {
-  const child = spawn(process.execPath, ['--import', './test/support/ts-esm-register.mjs', 'src/main.ts'], {
-    cwd: process.cwd(),
-    env: { PATH: process.env.PATH, LOG_LEVEL: 'info', ADMIN_API_KEY: ADMIN_KEY, SCORING_CONFIG: 'config/scoring.yaml', SCORING_CRON: '0 0 1 1 *', WORKER_ONLY: 'true', RUN_CHUNK_ACCOUNTS: CHUNK, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  return {
-    child,
-    output: () => output,
-    waitFor: async (text, timeoutMs = 60_000) => {
-      const deadline = Date.now() + timeoutMs;
-      while (!output.includes(text)) {
-        if (child.exitCode !== null) throw new Error(`the worker exited (${child.exitCode}) before "${text}":\n${output.slice(-3000)}`);
-        if (Date.now() > deadline) throw new Error(`no "${text}" from the worker within ${timeoutMs} ms:\n${output.slice(-3000)}`);
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
-    },
-  };
-}
-
-const exited = (child: ChildProcess) => new Promise<void>((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('exit', () => resolve())));
+/** A worker-only service in a process of its own (no HTTP), as an operator adds them to share large runs. */
+const startWorker = (env: Record<string, string>) =>
+  spawnService({ LOG_LEVEL: 'info', ADMIN_API_KEY: ADMIN_KEY, SCORING_CONFIG: 'config/scoring.yaml', SCORING_CRON: '0 0 1 1 *', WORKER_ONLY: 'true', RUN_CHUNK_ACCOUNTS: CHUNK, ...env });
+const WORKER_WAIT_MS = 60_000;
 
 describe('a large run shared by worker processes', () => {
   let database: Awaited<ReturnType<typeof createTestDatabase>>;
   let pool: pg.Pool;
-  const children: ChildProcess[] = [];
+  const workers: SpawnedService[] = [];
   const sql = async <T>(text: string, params?: unknown[]) => (await pool.query(text, params)).rows as T[];
 
   const queueRun = async () => {
@@ -73,8 +52,8 @@ describe('a large run shared by worker processes', () => {
     await app.close();
   });
   afterAll(async () => {
-    for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-    await Promise.all(children.map(exited));
+    for (const { child } of workers) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    await Promise.all(workers.map((worker) => worker.exited()));
     await pool.end();
     await database.drop();
   });
@@ -82,8 +61,8 @@ describe('a large run shared by worker processes', () => {
   it('gives identical scores with 1 and 3 worker processes, and retries the shard of a worker killed mid-shard', async () => {
     // One worker process.
     const one = startWorker({ DATABASE_URL: database.url });
-    children.push(one.child);
-    await one.waitFor('worker running');
+    workers.push(one);
+    await one.waitFor('worker running', WORKER_WAIT_MS);
     const single = await queueRun();
     expect(await finished(single)).toMatchObject({ status: 'succeeded', error: null });
     const expected = await scores();
@@ -92,21 +71,21 @@ describe('a large run shared by worker processes', () => {
     expect(singleShards[0]!.n).toBe(Math.ceil(expected.length / Number(CHUNK)));
     expect(singleShards[0]!.workers).toBe(1);
     one.child.kill('SIGTERM');
-    await exited(one.child);
+    await one.exited();
 
     // Three worker processes. The first takes the run and stops dead in its first shard, scores
     // staged but not committed; the two others share the remaining shards, and the killed one's
     // shard is taken again once its process is gone.
     const crashing = startWorker({ DATABASE_URL: database.url, HS_TEST_PAUSE_AT: 'shard-staged' });
-    children.push(crashing.child);
-    await crashing.waitFor('worker running');
+    workers.push(crashing);
+    await crashing.waitFor('worker running', WORKER_WAIT_MS);
     const shared = await queueRun();
-    await crashing.waitFor('paused at shard-staged');
+    await crashing.waitFor('paused at shard-staged', WORKER_WAIT_MS);
     const others = [startWorker({ DATABASE_URL: database.url, WORKER_CONCURRENCY: '2' }), startWorker({ DATABASE_URL: database.url })];
-    children.push(...others.map((w) => w.child));
-    await Promise.all(others.map((w) => w.waitFor('worker running')));
+    workers.push(...others);
+    await Promise.all(others.map((w) => w.waitFor('worker running', WORKER_WAIT_MS)));
     crashing.child.kill('SIGKILL');
-    await exited(crashing.child);
+    await crashing.exited();
     expect(await finished(shared)).toMatchObject({ status: 'succeeded', error: null });
     expect(await scores()).toEqual(expected);
     const sharedShards = await sql<{ worker: string }>(`SELECT worker FROM scoring_run_shards WHERE run_id = $1 AND status = 'done'`, [shared]);

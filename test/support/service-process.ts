@@ -8,17 +8,24 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-export interface ServiceProcess {
+/** A service process as spawned: its output so far, and waits on what it prints or on its exit. */
+export interface SpawnedService {
   child: ChildProcess;
-  url: string;
   output: () => string;
+  /** Resolves once the output holds `text`; fails when the process exits first or the deadline passes. */
+  waitFor(text: string, timeoutMs: number): Promise<void>;
+  /** Resolves when the process is gone (at once if it already is). */
+  exited(): Promise<void>;
+}
+
+export interface ServiceProcess extends SpawnedService {
+  url: string;
   /** kill -9, and wait until the process is gone. */
   kill9(): Promise<void>;
 }
 
-/** Starts `src/main.ts` with these settings and waits until it listens (a busy machine may need a longer `startTimeoutMs`). */
-export async function startServiceProcess(env: Record<string, string>, options: { startTimeoutMs?: number } = {}): Promise<ServiceProcess> {
-  const startTimeoutMs = options.startTimeoutMs ?? 30_000;
+/** Spawns `src/main.ts` with these settings (over the test's own environment, less Jest's NODE_OPTIONS). */
+export function spawnService(env: Record<string, string>): SpawnedService {
   const { NODE_OPTIONS: _jestOptions, ...inherited } = process.env;
   const child = spawn(process.execPath, ['--import', './test/support/ts-esm-register.mjs', 'src/main.ts'], {
     cwd: ROOT,
@@ -28,29 +35,33 @@ export async function startServiceProcess(env: Record<string, string>, options: 
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the service did not start within ${startTimeoutMs / 1000} s:\n${output}`)), startTimeoutMs);
-    const look = () => {
-      const found = /listening on (http:\/\/[^\s)]+)/.exec(output)?.[1];
-      if (found) {
-        clearTimeout(timer);
-        resolve(found);
-      }
-    };
-    child.stdout!.on('data', look);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`the service exited (${code}) before listening:\n${output}`));
-    });
-  });
+  const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   return {
     child,
-    url,
     output: () => output,
+    waitFor: async (text, timeoutMs) => {
+      const deadline = Date.now() + timeoutMs;
+      while (!output.includes(text)) {
+        if (child.exitCode !== null || child.signalCode !== null) throw new Error(`the service exited (${child.exitCode ?? child.signalCode}) before "${text}":\n${output.slice(-3000)}`);
+        if (Date.now() > deadline) throw new Error(`no "${text}" from the service within ${timeoutMs / 1000} s:\n${output.slice(-3000)}`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    },
+    exited: () => (child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : gone),
+  };
+}
+
+/** Starts `src/main.ts` with these settings and waits until it listens (a busy machine may need a longer `startTimeoutMs`). */
+export async function startServiceProcess(env: Record<string, string>, options: { startTimeoutMs?: number } = {}): Promise<ServiceProcess> {
+  const service = spawnService(env);
+  await service.waitFor('listening on http', options.startTimeoutMs ?? 30_000);
+  const url = /listening on (http:\/\/[^\s)]+)/.exec(service.output())![1]!;
+  return {
+    ...service,
+    url,
     kill9: async () => {
-      child.kill('SIGKILL');
-      await exited;
+      service.child.kill('SIGKILL');
+      await service.exited();
     },
   };
 }
