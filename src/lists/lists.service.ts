@@ -21,13 +21,19 @@ export interface ListPage {
   runId: string | null;
 }
 
+/** Where the next page starts: the day, the last row's place in the filtered list and on the day's whole list. */
 interface ListCursor {
   asOf: string;
   rank: number;
+  listRank: number;
 }
 
 const isListCursor = (value: unknown): value is ListCursor =>
-  typeof value === 'object' && value !== null && typeof (value as ListCursor).asOf === 'string' && Number.isInteger((value as ListCursor).rank);
+  typeof value === 'object' &&
+  value !== null &&
+  typeof (value as ListCursor).asOf === 'string' &&
+  Number.isInteger((value as ListCursor).rank) &&
+  Number.isInteger((value as ListCursor).listRank);
 
 @Injectable()
 export class ListsService {
@@ -43,25 +49,30 @@ export class ListsService {
 
   /**
    * One page of a ranked list. Ranks are positions in the filtered list; the cursor pins the
-   * as-of day, so paging stays on one run even when a new run lands in between.
+   * as-of day, so paging stays on one run even when a new run lands in between, and carries the
+   * last row's place on the day's whole list, where the next page's index scan starts.
    */
   async list(kind: ListKind, filters: ListFilters, page: { limit: number; cursor?: string }): Promise<ListPage> {
     const cursor = decodeCursor(page.cursor, isListCursor);
     const asOf = cursor?.asOf ?? (await this.scoredDay(filters.asOf));
     if (!asOf) return { items: [], nextCursor: null, asOf: null, runId: null };
 
-    const rows = await this.scores.listPage(kind, asOf, filters, cursor?.rank ?? 0, page.limit + 1);
-    const views = rows.slice(0, page.limit).map((row) => {
+    const rows = await this.scores.listPage(kind, asOf, filters, cursor?.listRank ?? 0, page.limit + 1);
+    const firstRank = (cursor?.rank ?? 0) + 1;
+    const views = rows.slice(0, page.limit).map((row, index) => {
       const view = toScoreView(row);
       // On the at-risk list the reasons for being there come first: what pulls the score down.
       const drivers = kind === 'at-risk' ? [...view.drivers.filter((d) => d.direction === 'negative'), ...view.drivers.filter((d) => d.direction !== 'negative')] : view.drivers;
-      return { ...view, drivers, rank: row.rank, newOnList: row.was_listed !== true };
+      return { ...view, drivers, rank: firstRank + index, listRank: row.list_rank, newOnList: row.was_listed !== true };
     });
-    const items = attachOverrides(views, await this.overrides.activeFor(views.map((v) => v.externalId)));
-    const last = items.at(-1);
+    const last = views.at(-1);
+    const items = attachOverrides(
+      views.map(({ listRank: _listRank, ...row }) => row),
+      await this.overrides.activeFor(views.map((v) => v.externalId)),
+    );
     return {
       items,
-      nextCursor: rows.length > page.limit && last ? encodeCursor({ asOf, rank: last.rank } satisfies ListCursor) : null,
+      nextCursor: rows.length > page.limit && last ? encodeCursor({ asOf, rank: last.rank, listRank: last.listRank } satisfies ListCursor) : null,
       asOf,
       runId: items[0]?.runId ?? null,
     };

@@ -22,7 +22,7 @@ export interface ScoreListFilters {
   minArr?: number;
 }
 
-export type ListedScoreRow = ScoreRow & { rank: number; was_listed: boolean | null };
+export type ListedScoreRow = ScoreRow & { list_rank: number; was_listed: boolean | null };
 
 /** A score as the API shows it, with the account's internal id and list flags (what the alert rules read). */
 export type AccountScoreView = ScoreView & { accountId: number; atRisk: boolean; expansionCandidate: boolean };
@@ -124,14 +124,18 @@ export class ScoresQueryService {
   }
 
   /**
-   * Up to `limit` rows of a ranked list after rank `afterRank`. Ranks are positions in the
-   * filtered list. `was_listed`: on the same list in the scores about a week earlier (the latest
-   * scored day 7–13 days before); null when there is no such day.
+   * Up to `limit` rows of a ranked list, in list order, after the row whose stored list rank is
+   * `afterListRank` (0 for the first page): an index range scan over the day's listed rows, the
+   * filters applied as it goes. `list_rank` is the row's place on the whole list of its day;
+   * the caller numbers the filtered rows. `was_listed`: on the same list in the scores about a
+   * week earlier (the latest scored day 7–13 days before); null when there is no such day.
    */
-  listPage(kind: ListKind, asOf: string, filters: ScoreListFilters, afterRank: number, limit: number): Promise<ListedScoreRow[]> {
+  listPage(kind: ListKind, asOf: string, filters: ScoreListFilters, afterListRank: number, limit: number): Promise<ListedScoreRow[]> {
+    const { member, memberColumn, rank } = LIST_SQL[kind];
     const filter = new SqlFilter([asOf])
-      .always(LIST_SQL[kind].member)
+      .always(member)
       .always('s.as_of = $1')
+      .where(`${rank} > ?`, afterListRank)
       .where(kind === 'at-risk' ? 's.csm_owner = ?' : '(s.sales_owner = ? OR s.csm_owner = ?)', ...(kind === 'at-risk' ? [filters.owner] : [filters.owner, filters.owner]))
       // Scope filters come from keys, which store owners lower-cased; accounts may not.
       .where('lower(s.csm_owner) = ?', filters.csmOwner)
@@ -143,16 +147,14 @@ export class ScoresQueryService {
       .where('s.arr >= ?', filters.minArr);
     return queryRows<ListedScoreRow>(
       this.db,
-      `WITH ranked AS (
-         SELECT s.*, row_number() OVER (ORDER BY ${LIST_SQL[kind].order})::int AS rank
-         FROM account_scores s ${filter.clause}
-       ),
-       earlier AS (
+      `WITH earlier AS (
          SELECT max(as_of) AS as_of FROM account_scores WHERE as_of BETWEEN $1::date - 13 AND $1::date - 7
        )
-       SELECT r.*, (SELECT ${LIST_SQL[kind].member} FROM account_scores s, earlier e
-                    WHERE s.account_id = r.account_id AND s.as_of = e.as_of) AS was_listed
-       FROM ranked r WHERE r.rank > ${filter.param(afterRank)} ORDER BY r.rank LIMIT ${filter.param(limit)}`,
+       SELECT s.*, ${rank} AS list_rank,
+              (SELECT p.${memberColumn} FROM account_scores p, earlier e WHERE p.account_id = s.account_id AND p.as_of = e.as_of) AS was_listed
+       FROM account_scores s
+       ${filter.clause}
+       ORDER BY ${rank} LIMIT ${filter.param(limit)}`,
       filter.params,
     );
   }
@@ -161,10 +163,7 @@ export class ScoresQueryService {
   async ranks(asOf: string): Promise<Map<number, { atRisk: number | null; expansion: number | null }>> {
     const rows = await queryRows<{ account_id: number; at_risk_rank: number | null; expansion_rank: number | null }>(
       this.db,
-      `SELECT s.account_id,
-         CASE WHEN ${LIST_SQL['at-risk'].member} THEN (row_number() OVER (PARTITION BY ${LIST_SQL['at-risk'].member} ORDER BY ${LIST_SQL['at-risk'].order}))::int END AS at_risk_rank,
-         CASE WHEN ${LIST_SQL.expansion.member} THEN (row_number() OVER (PARTITION BY ${LIST_SQL.expansion.member} ORDER BY ${LIST_SQL.expansion.order}))::int END AS expansion_rank
-       FROM account_scores s WHERE s.as_of = $1`,
+      'SELECT account_id, at_risk_rank, expansion_rank FROM account_scores WHERE as_of = $1 AND (at_risk_rank IS NOT NULL OR expansion_rank IS NOT NULL)',
       [asOf],
     );
     return new Map(rows.map((row) => [row.account_id, { atRisk: row.at_risk_rank, expansion: row.expansion_rank }]));

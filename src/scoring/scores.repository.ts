@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { AccountFeatures, AccountScore } from './domain/features.types.js';
+import { RANK_DAY_SQL } from './list-ranking.js';
 import { toStoredScore } from './score-view.js';
 
 /** Rows per INSERT: large enough to amortise round trips, small enough to keep each statement's JSON modest. */
@@ -9,7 +10,7 @@ export const SCORE_BATCH_SIZE = 2000;
 /** Writes of account_scores (reads: ScoresQueryService). */
 @Injectable()
 export class ScoresRepository {
-  /** Replaces the scores of one as-of day (inside the caller's transaction) in batches. */
+  /** Replaces the scores of one as-of day (inside the caller's transaction) in batches, then ranks the day's lists. */
   async replaceDay(
     tx: EntityManager,
     run: { id: string; asOf: string; configVersion: number },
@@ -18,6 +19,7 @@ export class ScoresRepository {
   ): Promise<void> {
     await this.deleteDay(tx, run.asOf);
     await this.insert(tx, run, scored, onBatch);
+    await tx.query(RANK_DAY_SQL, [run.asOf]);
   }
 
   /** Deletes one day's scores, of every account or of the accounts in `range` (ids, inclusive). */

@@ -4,6 +4,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { queryRows } from '../../database/sql/query-rows.js';
 import type { IdRange } from './account-ranges.js';
 import type { ShardPlan } from './shard-plan.js';
+import { RANK_DAY_SQL } from '../list-ranking.js';
 
 export interface ClaimedShard {
   runId: string;
@@ -80,6 +81,7 @@ export class RunShardsRepository {
    * In the completing transaction: replaces the day's scores with every shard's, once all shards
    * are done. Null when some shard is not done or the run is no longer running (another process
    * completed it first): the run row is locked first, so two last shards cannot both publish.
+   * The day's lists are ranked as the in-memory path ranks them (ScoresRepository.replaceDay).
    */
   async publish(tx: EntityManager, runId: string): Promise<PublishedRun | null> {
     const [run] = await queryRows<{ as_of: string; status: string; shard_plan: { timings?: Record<string, number> } | null; elapsed_ms: number }>(
@@ -106,6 +108,7 @@ export class RunShardsRepository {
        WHERE b.run_id = $1`,
       [runId],
     );
+    await tx.query(RANK_DAY_SQL, [run.as_of]);
     await tx.query('DELETE FROM scoring_run_staged_scores WHERE run_id = $1', [runId]);
     return { accountsScored: shards.scored, timings: { ...run.shard_plan?.timings, ...shards.timings, totalMs: run.elapsed_ms } };
   }
