@@ -127,6 +127,52 @@ const roundOrNull = (value: number | null, digits: number) => (value === null ? 
  * The row a run stores for one account: the scores at their stored precision. The one place
  * that rounds scores, so a preview of a candidate config compares equal with a run of it.
  */
+/** The account_scores columns a run writes, in the order toStoredScore builds them (list ranks come after, from RANK_DAY_SQL). */
+export const STORED_SCORE_COLUMNS = [
+  'account_id',
+  'as_of',
+  'run_id',
+  'config_version',
+  'external_id',
+  'name',
+  'segment',
+  'plan_id',
+  'arr',
+  'currency',
+  'csm_owner',
+  'sales_owner',
+  'renewal_date',
+  'lifecycle_stage',
+  'health_score',
+  'grade',
+  'components',
+  'coverage',
+  'stale',
+  'stale_days',
+  'last_usage_day',
+  'trend_d7',
+  'trend_d30',
+  'churn_risk',
+  'arr_at_risk',
+  'value_gap',
+  'value_gaps',
+  'upgrade_readiness',
+  'limit_utilisation',
+  'recommended_plan',
+  'expansion_arr',
+  'signals',
+  'drivers',
+  'readiness_drivers',
+  'churn_drivers',
+  'contributions',
+  'at_risk',
+  'expansion_candidate',
+  'model_inputs',
+] as const satisfies ReadonlyArray<keyof ReturnType<typeof toStoredScore>>;
+// Fails to compile when toStoredScore gains a field the list above does not name (it would not be written).
+const everyStoredColumnListed: [Exclude<keyof ReturnType<typeof toStoredScore>, (typeof STORED_SCORE_COLUMNS)[number]>] extends [never] ? true : never = true;
+void everyStoredColumnListed;
+
 export function toStoredScore(run: { id: string; asOf: string; configVersion: number }, f: AccountFeatures, s: AccountScore): ScoreRow & { model_inputs: AccountScore['modelInputs'] } {
   return {
     account_id: f.accountId,

@@ -285,11 +285,20 @@ export interface ScoredAccount {
 
 /** As scoreAccounts, keeping each account's model-feature environment. */
 export function scoreAccountsWithEnv(input: ScoreAccountsInput): ScoredAccount[] {
+  return [...scoreEachWithEnv(input)];
+}
+
+/**
+ * As scoreAccountsWithEnv, one account at a time: the populations are built over every account
+ * first, then each score is computed when asked for, so a caller can write the first scores while
+ * the next are computed (a run streams them into COPY).
+ */
+export function* scoreEachWithEnv(input: ScoreAccountsInput): Generator<ScoredAccount> {
   const prepared = prepareAccounts(input.config, input.accounts, runContextOf(input.accounts));
   const values: PopulationValues = new Map();
   collectPopulationValues(values, input.config, prepared);
   const populations = buildPopulations(values);
-  return prepared.map((account) => scoreAccount(account, input, populations));
+  for (const account of prepared) yield scoreAccount(account, input, populations);
 }
 
 /**

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { hostname } from 'node:os';
+import pMap from 'p-map';
 import { DataSource } from 'typeorm';
 import { addDays, today } from '../../common/dates.js';
 import type { Page } from '../../common/pagination.js';
@@ -12,7 +13,7 @@ import { ScoringInputsCache } from '../scoring-inputs.cache.js';
 import { ENV } from '../../config/env.provider.js';
 import type { Env } from '../../config/env.js';
 import type { ScoringConfig } from '../domain/config/scoring-config.types.js';
-import { addPopulationValues, buildPopulations, scoreAccounts, type PopulationValues } from '../domain/score-accounts.js';
+import { addPopulationValues, buildPopulations, scoreEachWithEnv, type PopulationValues } from '../domain/score-accounts.js';
 import type { InvalidAccount } from '../features.repository.js';
 import { accountRanges, type IdRange } from './account-ranges.js';
 import { RunShardsRepository } from './run-shards.repository.js';
@@ -29,6 +30,9 @@ import { RunsRepository } from './runs.repository.js';
 // run still marked `running` was interrupted.
 const WORKER_LOCK = 7_421_003;
 const POLL_MS = 5_000;
+/** At most this many accounts per features query of a run held in memory, and how many such queries run at once (see scoreInMemory). */
+const FEATURE_READ_ACCOUNTS = 2_500;
+const FEATURE_READS_AT_ONCE = 2;
 
 /** Runs are scored as of the last complete day unless asked otherwise. */
 export const defaultAsOf = () => addDays(today(), -1);
@@ -153,7 +157,7 @@ export class RunsService implements OnApplicationBootstrap, BeforeApplicationShu
         await this.shard(job, ids, ranges);
         return;
       }
-      const scored = await this.scoreInMemory(job);
+      const scored = await this.scoreInMemory(job, ids);
       this.logger.log(
         `run ${run.id} succeeded: ${scored} accounts as of ${run.as_of} in ${timings.totalMs} ms ` +
           `(${Math.round(scored / Math.max(timings.totalMs! / 1000, 0.001))} accounts/s; features ${timings.featuresMs} ms, scoring ${timings.scoringMs} ms, writes ${timings.writeMs} ms)`,
@@ -170,34 +174,57 @@ export class RunsService implements OnApplicationBootstrap, BeforeApplicationShu
     for (const account of invalid) this.logger.warn(`run ${job.id}: account ${account.externalId} not scored: ${account.reason}`);
   }
 
-  /** Up to RUN_CHUNK_ACCOUNTS accounts: features, scores and writes of the whole run at once. */
-  private async scoreInMemory(job: RunJob): Promise<number> {
+  /**
+   * Up to RUN_CHUNK_ACCOUNTS accounts, held in memory. Two overlaps keep both cores busy: the
+   * features are read in parts (at least two, of at most FEATURE_READ_ACCOUNTS), two at a time, so PostgreSQL
+   * aggregates one part while Node parses the other; and scores go into COPY as they are
+   * computed, so PostgreSQL stores the first rows while Node scores the next. Hence `scoringMs`
+   * times the run-wide preparation (populations) and `writeMs` the scoring and writing together.
+   */
+  private async scoreInMemory(job: RunJob, ids: readonly number[]): Promise<number> {
     const { add } = job;
     let t = performance.now();
-    const [{ features, invalid }, prior] = await Promise.all([this.features.loadChecked(job.asOf, job.config), this.features.prior(job.asOf)]);
+    const [parts, prior] = await Promise.all([
+      pMap(accountRanges(ids, Math.max(1, Math.min(FEATURE_READ_ACCOUNTS, Math.ceil(ids.length / FEATURE_READS_AT_ONCE)))), (range) => this.features.loadChecked(job.asOf, job.config, range), { concurrency: FEATURE_READS_AT_ONCE }),
+      this.features.prior(job.asOf),
+    ]);
+    const features = parts.flatMap((part) => part.features);
     add('featuresMs', t);
-    await this.setTotal(job, features.length, invalid);
+    await this.setTotal(
+      job,
+      features.length,
+      parts.flatMap((part) => part.invalid),
+    );
     this.logger.log(`run ${job.id}: features for ${features.length} accounts as of ${job.asOf} in ${job.timings.featuresMs} ms`);
 
     t = performance.now();
-    const scores = scoreAccounts({ asOf: job.asOf, config: job.config, accounts: features, prior });
+    const scores = scoreEachWithEnv({ asOf: job.asOf, config: job.config, accounts: features, prior });
+    // The first score waits for the populations of the whole run: that is the scoring phase proper.
+    const first = scores.next();
     add('scoringMs', t);
-    const scored = features.map((f, i) => ({ features: f, score: scores[i]! }));
+    const scored = (function* () {
+      let next = first;
+      for (const f of features) {
+        if (next.done) return;
+        yield { features: f, score: next.value.score };
+        next = scores.next();
+      }
+    })();
 
     t = performance.now();
     // The scores, the run's success and the work that follows it (alerts, CRM sync) commit together.
     await this.completion.complete(job.id, async (tx) => {
       await this.scores.replaceDay(tx, job, scored, (written) => {
         const seconds = (performance.now() - t) / 1000;
-        this.logger.log(`run ${job.id}: wrote ${written}/${scored.length} scores (${Math.round(written / Math.max(seconds, 0.001))}/s)`);
+        this.logger.log(`run ${job.id}: scored and wrote ${written}/${features.length} scores (${Math.round(written / Math.max(seconds, 0.001))}/s)`);
       });
       add('writeMs', t);
       job.timings.totalMs = Math.round(performance.now() - job.started);
-      return { accountsScored: scored.length, timings: job.timings };
+      return { accountsScored: features.length, timings: job.timings };
     });
     // A RevOps preview right after the run then reuses these features instead of re-reading usage.
     this.inputsCache.rememberRun({ asOf: job.asOf, runId: job.id, config: job.config }, { features, prior });
-    return scored.length;
+    return features.length;
   }
 
   /**
