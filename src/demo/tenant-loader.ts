@@ -18,6 +18,8 @@ export interface LoadOptions {
   progressEveryMs?: number;
   /** Metrics not imported as usage rows (sent as product events instead). */
   skipUsageMetric?: (metric: string) => boolean;
+  /** false: no usage import at all (a benchmark that writes usage another way). */
+  usage?: boolean;
 }
 
 /** The usage import's answer (README, "API"); more fields may come. */
@@ -33,6 +35,9 @@ export interface LoadSummary {
   outcomes: number;
   seconds: number;
 }
+
+/** The import answer when a load sends no usage (LoadOptions.usage false). */
+const NO_USAGE: UsageImportResult = { rowsReceived: 0, rowsWritten: 0, accounts: 0, metrics: 0, fromDay: null, toDay: null };
 
 /** A step the service refused; `body` is its answer as sent (normally an RFC 9457 problem). */
 export class ApiRequestError extends Error {
@@ -71,7 +76,7 @@ export async function loadTenantViaApi(
   let lastLine = usageStarted;
   let sent: CsvProgress = { rows: 0, accounts: 0, bytes: 0 };
   const progressEveryMs = options.progressEveryMs ?? 2000;
-  const usage = (await api.csv('/v1/usage/import?mode=replace', usageCsvChunks(tenant, {
+  const usage = (options.usage === false ? NO_USAGE : await api.csv('/v1/usage/import?mode=replace', usageCsvChunks(tenant, {
     skipMetric: options.skipUsageMetric,
     onProgress: (progress) => {
       sent = { ...progress };
