@@ -123,10 +123,6 @@ export function toScoreView(row: ScoreRow): ScoreView {
 
 const roundOrNull = (value: number | null, digits: number) => (value === null ? null : round(value, digits));
 
-/**
- * The row a run stores for one account: the scores at their stored precision. The one place
- * that rounds scores, so a preview of a candidate config compares equal with a run of it.
- */
 /** The account_scores columns a run writes, in the order toStoredScore builds them (list ranks come after, from RANK_DAY_SQL). */
 export const STORED_SCORE_COLUMNS = [
   'account_id',
@@ -173,6 +169,13 @@ export const STORED_SCORE_COLUMNS = [
 const everyStoredColumnListed: [Exclude<keyof ReturnType<typeof toStoredScore>, (typeof STORED_SCORE_COLUMNS)[number]>] extends [never] ? true : never = true;
 void everyStoredColumnListed;
 
+/** The columns toScoreView reads (lists and history read only these: a run's model inputs and contributions are the largest). */
+export const SCORE_VIEW_COLUMNS = STORED_SCORE_COLUMNS.filter((column) => column !== 'model_inputs' && column !== 'contributions');
+
+/**
+ * The row a run stores for one account: the scores at their stored precision. The one place
+ * that rounds scores, so a preview of a candidate config compares equal with a run of it.
+ */
 export function toStoredScore(run: { id: string; asOf: string; configVersion: number }, f: AccountFeatures, s: AccountScore): ScoreRow & { model_inputs: AccountScore['modelInputs'] } {
   return {
     account_id: f.accountId,

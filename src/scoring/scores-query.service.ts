@@ -5,7 +5,7 @@ import { queryRows } from '../database/sql/query-rows.js';
 import { SqlFilter } from '../database/sql/sql-filter.js';
 import type { Grade } from './domain/features.types.js';
 import { LIST_SQL, type ListKind } from './list-ranking.js';
-import { toScoreView, type ScoreRow, type ScoreView } from './score-view.js';
+import { SCORE_VIEW_COLUMNS, toScoreView, type ScoreRow, type ScoreView } from './score-view.js';
 
 /** Filters of a list page. Owner filters are exact e-mail matches; all given combine with AND. */
 export interface ScoreListFilters {
@@ -60,6 +60,9 @@ export interface LatestScore {
 
 type On = DataSource | EntityManager;
 
+/** What toScoreView needs of a score, with the scores aliased `s`. */
+const VIEW_COLUMNS = SCORE_VIEW_COLUMNS.map((column) => `s.${column}`).join(', ');
+
 /**
  * Every read of `account_scores` (writes: ScoresRepository). Lists, alerts, the digest, CRM
  * sync, preview and overrides ask here, so "latest", ranks and the row's shape are defined once.
@@ -105,7 +108,7 @@ export class ScoresQueryService {
   history(externalId: string, from: string, to: string): Promise<ScoreRow[]> {
     return queryRows<ScoreRow>(
       this.db,
-      `SELECT s.* FROM account_scores s JOIN accounts a ON a.id = s.account_id
+      `SELECT ${VIEW_COLUMNS} FROM account_scores s JOIN accounts a ON a.id = s.account_id
        WHERE a.external_id = $1 AND s.as_of BETWEEN $2 AND $3 ORDER BY s.as_of`,
       [externalId, from, to],
     );
@@ -150,7 +153,7 @@ export class ScoresQueryService {
       `WITH earlier AS (
          SELECT max(as_of) AS as_of FROM account_scores WHERE as_of BETWEEN $1::date - 13 AND $1::date - 7
        )
-       SELECT s.*, ${rank} AS list_rank,
+       SELECT ${VIEW_COLUMNS}, ${rank} AS list_rank,
               (SELECT p.${memberColumn} FROM account_scores p, earlier e WHERE p.account_id = s.account_id AND p.as_of = e.as_of) AS was_listed
        FROM account_scores s
        ${filter.clause}
