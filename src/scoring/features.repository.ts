@@ -9,6 +9,8 @@ import type { RunContext } from './domain/score-accounts.js';
 import type { AccountFeatures, LifecycleStage, MetricAggregates, PlanInfo, PriorScores, Segment, Grade } from './domain/features.types.js';
 import { FEATURE_METRIC_PREFIX } from '../common/metric-name.js';
 import { PlansService } from '../plans/plans.service.js';
+import pMap from 'p-map';
+import { accountRanges } from './runs/account-ranges.js';
 
 interface AccountRow {
   account_id: number;
@@ -67,6 +69,10 @@ export interface LoadedFeatures {
 
 const isOverflow = (error: unknown) => (error as { code?: string } | null)?.code === '22003';
 
+/** At most this many accounts per features query of loadAll, and how many such queries run at once. */
+const READ_PART_ACCOUNTS = 2_500;
+const READS_AT_ONCE = 2;
+
 /** Memory for the features aggregation (see inMemory); the benchmark's bare scan uses the same. */
 export const AGGREGATION_WORK_MEM = '128MB';
 
@@ -86,9 +92,23 @@ export class FeaturesRepository {
     private readonly planList: PlansService,
   ) {}
 
-  /** Every account of the run as of asOf, or those in `range` (account ids, inclusive) for one chunk or shard. */
-  async load(asOf: string, config: ScoringConfig, range: AccountRange = ALL_ACCOUNTS): Promise<AccountFeatures[]> {
+  /** The accounts in `range` (account ids, inclusive): one chunk or shard of a run. */
+  async load(asOf: string, config: ScoringConfig, range: AccountRange): Promise<AccountFeatures[]> {
     return (await this.loadChecked(asOf, config, range)).features;
+  }
+
+  /**
+   * Every account of a run as of asOf (`ids`: the run's account ids when the caller has them).
+   * Read in account-range parts (at least two, of at most READ_PART_ACCOUNTS), two queries at a
+   * time, each without parallel workers: PostgreSQL aggregates one part while Node parses the
+   * other, which kept both cores busy where one query with parallel workers left Node waiting and
+   * then PostgreSQL idle (README, Performance). Parts are by id, so the result is the same.
+   */
+  async loadAll(asOf: string, config: ScoringConfig, ids?: readonly number[]): Promise<LoadedFeatures> {
+    const accountIds = ids ?? (await this.runAccountIds(asOf));
+    const perPart = Math.max(1, Math.min(READ_PART_ACCOUNTS, Math.ceil(accountIds.length / READS_AT_ONCE)));
+    const parts = await pMap(accountRanges(accountIds, perPart), (range) => this.loadChecked(asOf, config, range), { concurrency: READS_AT_ONCE });
+    return { features: parts.flatMap((part) => part.features), invalid: parts.flatMap((part) => part.invalid) };
   }
 
   /**
@@ -150,8 +170,8 @@ export class FeaturesRepository {
    * Runs a query with room to hash-aggregate in memory: 20,000 accounts × 10 metrics are 200,000
    * groups, which the default 4 MB work_mem spills to disk. Without parallel workers: each of
    * their partial aggregates holds nearly every group, so merging them cost as much as the work
-   * they shared (measured), and a run reads parts of its accounts side by side instead
-   * (RunsService.scoreInMemory). SET LOCAL ends with the transaction.
+   * they shared (measured), and loadAll reads parts of the accounts side by side instead.
+   * SET LOCAL ends with the transaction.
    */
   private inMemory<T>(query: (tx: EntityManager) => Promise<T>): Promise<T> {
     return this.db.transaction(async (tx) => {

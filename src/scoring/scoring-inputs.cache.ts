@@ -40,7 +40,7 @@ export class ScoringInputsCache {
 
   /** The same, read afresh and not kept (a backtest's many dates would only evict the entries previews reuse). */
   async load(asOf: string, config: ScoringConfig): Promise<ScoringInputs> {
-    const [features, prior] = await Promise.all([this.features.load(asOf, config), this.features.prior(asOf)]);
+    const [{ features }, prior] = await Promise.all([this.features.loadAll(asOf, config), this.features.prior(asOf)]);
     return { features, prior };
   }
 

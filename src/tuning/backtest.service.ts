@@ -93,9 +93,16 @@ export class BacktestService {
     this.logger.log(`backtest of ${label}: ${dates.length} date(s), horizon ${horizonDays} days`);
     const labels = await this.labels(dates, horizonDays);
     const rows: BacktestRow[] = [];
+    // The next date's features are read while this date is replayed: PostgreSQL and Node work side by side.
+    let next = this.data.sample(dates[0]!, config.config);
     for (const [index, asOf] of dates.entries()) {
       const dateStarted = performance.now();
-      const sample = await this.data.sample(asOf, config.config);
+      const sample = await next;
+      if (index + 1 < dates.length) {
+        next = this.data.sample(dates[index + 1]!, config.config);
+        // Awaited on the next turn; this keeps a failure while the current date is replayed from going unhandled.
+        next.catch(() => undefined);
+      }
       const replayed = this.replay(sample, config.config, labels.labeller);
       for (const { modelInputs: _inputs, ...row } of replayed) rows.push(row);
       this.logger.log(

@@ -124,7 +124,7 @@ describe('usage rollups give the features of the raw rows', () => {
     let compared = 0;
     for (const config of [shipped, oddConfig()]) {
       for (const asOf of asOfs) {
-        const loaded: AccountFeatures[] = await features.load(asOf, config);
+        const loaded: AccountFeatures[] = (await features.loadAll(asOf, config)).features;
         expect(loaded.map((f) => f.externalId).sort()).toEqual([...ACCOUNTS].sort());
         for (const account of loaded) {
           const expectedMetrics: Record<string, MetricAggregates> = {};

@@ -1,7 +1,6 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { hostname } from 'node:os';
-import pMap from 'p-map';
 import { DataSource } from 'typeorm';
 import { addDays, today } from '../../common/dates.js';
 import type { Page } from '../../common/pagination.js';
@@ -30,9 +29,6 @@ import { RunsRepository } from './runs.repository.js';
 // run still marked `running` was interrupted.
 const WORKER_LOCK = 7_421_003;
 const POLL_MS = 5_000;
-/** At most this many accounts per features query of a run held in memory, and how many such queries run at once (see scoreInMemory). */
-const FEATURE_READ_ACCOUNTS = 2_500;
-const FEATURE_READS_AT_ONCE = 2;
 
 /** Runs are scored as of the last complete day unless asked otherwise. */
 export const defaultAsOf = () => addDays(today(), -1);
@@ -176,25 +172,16 @@ export class RunsService implements OnApplicationBootstrap, BeforeApplicationShu
 
   /**
    * Up to RUN_CHUNK_ACCOUNTS accounts, held in memory. Two overlaps keep both cores busy: the
-   * features are read in parts (at least two, of at most FEATURE_READ_ACCOUNTS), two at a time, so PostgreSQL
-   * aggregates one part while Node parses the other; and scores go into COPY as they are
-   * computed, so PostgreSQL stores the first rows while Node scores the next. Hence `scoringMs`
-   * times the run-wide preparation (populations) and `writeMs` the scoring and writing together.
+   * features are read in parts side by side (FeaturesRepository.loadAll), and scores go into COPY
+   * as they are computed, so PostgreSQL stores the first rows while Node scores the next. Hence
+   * `scoringMs` times the run-wide preparation (populations) and `writeMs` scoring and writing together.
    */
   private async scoreInMemory(job: RunJob, ids: readonly number[]): Promise<number> {
     const { add } = job;
     let t = performance.now();
-    const [parts, prior] = await Promise.all([
-      pMap(accountRanges(ids, Math.max(1, Math.min(FEATURE_READ_ACCOUNTS, Math.ceil(ids.length / FEATURE_READS_AT_ONCE)))), (range) => this.features.loadChecked(job.asOf, job.config, range), { concurrency: FEATURE_READS_AT_ONCE }),
-      this.features.prior(job.asOf),
-    ]);
-    const features = parts.flatMap((part) => part.features);
+    const [{ features, invalid }, prior] = await Promise.all([this.features.loadAll(job.asOf, job.config, ids), this.features.prior(job.asOf)]);
     add('featuresMs', t);
-    await this.setTotal(
-      job,
-      features.length,
-      parts.flatMap((part) => part.invalid),
-    );
+    await this.setTotal(job, features.length, invalid);
     this.logger.log(`run ${job.id}: features for ${features.length} accounts as of ${job.asOf} in ${job.timings.featuresMs} ms`);
 
     t = performance.now();
