@@ -35,9 +35,14 @@ export class ListsController {
   /** An owned csm/sales key gets only its own book, on top of any filter it sends. */
   private async respond(kind: ListKind, query: ListQuery, accept: string | undefined, request: AuthedRequest, response: Response): Promise<ListPage | string> {
     const { limit, cursor, format, ...filters } = query;
-    const page = await this.lists.list(kind, { ...filters, ...bookScopeOf(request.caller) }, { limit, cursor });
+    const scoped = { ...filters, ...bookScopeOf(request.caller) };
     const wantsCsv = format === 'csv' || (format === undefined && /\btext\/csv\b/.test(accept ?? ''));
-    if (!wantsCsv) return page;
+    if (!wantsCsv) {
+      // The page's JSON as kept by the service (ListsService.listJson), sent as it is.
+      response.setHeader('Content-Type', 'application/json; charset=utf-8');
+      return this.lists.listJson(kind, scoped, { limit, cursor });
+    }
+    const page = await this.lists.list(kind, scoped, { limit, cursor });
     response.setHeader('Content-Type', 'text/csv; charset=utf-8');
     response.setHeader('Content-Disposition', `attachment; filename="${kind}-${page.asOf ?? 'none'}.csv"`);
     if (page.nextCursor) response.setHeader('X-Next-Cursor', page.nextCursor);

@@ -1,4 +1,6 @@
 import { Injectable } from '@nestjs/common';
+import { LRUCache } from 'lru-cache';
+import { today } from '../common/dates.js';
 import { decodeCursor, encodeCursor } from '../common/pagination.js';
 import { OverridesService } from '../overrides/overrides.service.js';
 import { attachOverrides, type ScoreOverride } from '../overrides/override-view.js';
@@ -35,8 +37,36 @@ const isListCursor = (value: unknown): value is ListCursor =>
   Number.isInteger((value as ListCursor).rank) &&
   Number.isInteger((value as ListCursor).listRank);
 
+/**
+ * Serialised JSON pages are kept this long: a page changes only when a run rewrites its day, an
+ * override is set or removed, or the day changes (overrides expire by date) — all part of the key
+ * for this process. An override set through another process shows within this time.
+ */
+const PAGE_CACHE_TTL_MS = 10_000;
+const PAGE_CACHE_BYTES = 64 * 2 ** 20;
+
+interface PageRequest {
+  kind: ListKind;
+  filters: ListFilters;
+  page: { limit: number; cursor?: string };
+  cursor: ListCursor | undefined;
+  asOf: string | null;
+}
+
 @Injectable()
 export class ListsService {
+  /**
+   * Lists are read far more often than they change (a run a day), and a page of 50 rows with
+   * their drivers is ~100 KB of JSON: building it costs milliseconds of CPU, sending a kept copy
+   * almost nothing (README, Performance). Concurrent requests for a missing page share one build.
+   */
+  private readonly pages = new LRUCache<string, string, PageRequest>({
+    maxSize: PAGE_CACHE_BYTES,
+    sizeCalculation: (json) => Math.max(1, json.length),
+    ttl: PAGE_CACHE_TTL_MS,
+    fetchMethod: async (_key, _stale, { context }) => JSON.stringify(await this.pageOn(context)),
+  });
+
   constructor(
     private readonly scores: ScoresQueryService,
     private readonly overrides: OverridesService,
@@ -55,6 +85,26 @@ export class ListsService {
   async list(kind: ListKind, filters: ListFilters, page: { limit: number; cursor?: string }): Promise<ListPage> {
     const cursor = decodeCursor(page.cursor, isListCursor);
     const asOf = cursor?.asOf ?? (await this.scoredDay(filters.asOf));
+    return this.pageOn({ kind, filters, page, cursor, asOf });
+  }
+
+  /**
+   * The same page as `list`, as its JSON text, from a cache keyed by everything the page depends
+   * on: the list, filters, page and cursor, the day and the run that wrote it, the date (for
+   * override expiry) and this process's override changes.
+   */
+  async listJson(kind: ListKind, filters: ListFilters, page: { limit: number; cursor?: string }): Promise<string> {
+    const cursor = decodeCursor(page.cursor, isListCursor);
+    const day = await this.scores.scoredDayRun(cursor ? { exactly: cursor.asOf } : { onOrBefore: filters.asOf });
+    const request: PageRequest = { kind, filters, page, cursor, asOf: cursor?.asOf ?? day?.asOf ?? null };
+    const sortedFilters = Object.entries(filters)
+      .filter(([, value]) => value !== undefined)
+      .sort(([a], [b]) => a.localeCompare(b));
+    const key = JSON.stringify([kind, sortedFilters, page.limit, page.cursor ?? null, request.asOf, day?.runId ?? null, today(), this.overrides.changeCount]);
+    return (await this.pages.fetch(key, { context: request }))!;
+  }
+
+  private async pageOn({ kind, filters, page, cursor, asOf }: PageRequest): Promise<ListPage> {
     if (!asOf) return { items: [], nextCursor: null, asOf: null, runId: null };
 
     const rows = await this.scores.listPage(kind, asOf, filters, cursor?.listRank ?? 0, page.limit + 1);

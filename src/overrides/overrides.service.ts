@@ -42,6 +42,8 @@ export class OverridesService {
     private readonly scores: ScoresQueryService,
   ) {}
 
+  private changes = 0;
+
   /** Sets (or replaces) the account's override; `created` is false when one was replaced. */
   async set(externalId: string, input: OverrideInput, caller: Caller): Promise<{ override: OverrideView; created: boolean }> {
     const created = await this.db.transaction(async (tx) => {
@@ -61,6 +63,7 @@ export class OverridesService {
       });
       return previous === null;
     });
+    this.changes++;
     const override = await this.current(externalId, today());
     return { override: override!, created };
   }
@@ -74,6 +77,12 @@ export class OverridesService {
       await this.repository.delete(tx, accountId);
       await this.repository.audit(tx, { accountId, action: 'removed', computedGrade: await this.latestGrade(tx, accountId), previous, actor: caller.name, actorRole: caller.role });
     });
+    this.changes++;
+  }
+
+  /** How many overrides this process has set or removed: anything that shows overrides and caches what it shows keys on it. */
+  get changeCount(): number {
+    return this.changes;
   }
 
   /** The account's override, expired or not (see `active`), or null; 404 for an unknown account. */

@@ -79,6 +79,19 @@ export class ScoresQueryService {
     return row?.as_of ?? null;
   }
 
+  /** The latest day with stored scores (on or before `onOrBefore` when given, or exactly `day`) and the run that wrote it; null when none. */
+  async scoredDayRun(day: { onOrBefore?: string; exactly?: string }): Promise<{ asOf: string; runId: string } | null> {
+    // Separate statements, so that max(as_of) stays one probe of the as_of index.
+    const [sql, params] =
+      day.exactly !== undefined
+        ? ['SELECT as_of, run_id FROM account_scores WHERE as_of = $1 LIMIT 1', [day.exactly]]
+        : day.onOrBefore !== undefined
+          ? ['SELECT as_of, run_id FROM account_scores WHERE as_of = (SELECT max(as_of) FROM account_scores WHERE as_of <= $1) LIMIT 1', [day.onOrBefore]]
+          : ['SELECT as_of, run_id FROM account_scores WHERE as_of = (SELECT max(as_of) FROM account_scores) LIMIT 1', []];
+    const [row] = await queryRows<{ as_of: string; run_id: string }>(this.db, sql, params);
+    return row ? { asOf: row.as_of, runId: row.run_id } : null;
+  }
+
   async hasScores(asOf: string): Promise<boolean> {
     const rows = await queryRows(this.db, 'SELECT 1 FROM account_scores WHERE as_of = $1 LIMIT 1', [asOf]);
     return rows.length > 0;
