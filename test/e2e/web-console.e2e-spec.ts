@@ -230,6 +230,41 @@ describe('web console in Chromium', () => {
     await page.close();
   });
 
+  it('as RevOps runs a backtest and reads its ROC curve, lift by decile and calibration', async () => {
+    const dates = [63, 49, 35].map((back) => addDays(END_DAY, -back));
+    const expected = (await t.http.post('/v1/backtest').set(bearer()).send({ asOf: dates, horizonDays: 30, k: 20 }).expect(200)).body as {
+      accounts: number;
+      churn: { roc: unknown[]; liftByDecile: Array<{ decile: number; count: number; lift: number | null }> };
+      expansion: { roc: unknown[] };
+    };
+    expect(expected.churn.roc.length).toBeGreaterThan(2);
+    const page = await desktop.newPage();
+    await signIn(page, revops.key);
+    await page.goto(`${t.url}/backtest`);
+    await page.getByLabel('As-of dates (YYYY-MM-DD, comma separated)').fill(dates.join(', '));
+    await page.getByLabel('Horizon (days)').fill('30');
+    await page.getByRole('button', { name: 'Run backtest' }).click();
+    const roc = page.getByTestId('churn-curves-roc');
+    await roc.waitFor();
+    await expect(roc.getAttribute('data-points')).resolves.toBe(String(expected.churn.roc.length));
+    await expect(page.getByTestId('expansion-curves-roc').getAttribute('data-points')).resolves.toBe(String(expected.expansion.roc.length));
+    // The active config's ROC line is drawn (beside the chance diagonal), and a bar for every decile with a lift above 0.
+    await expect(roc.locator('.recharts-line path.recharts-curve').count()).resolves.toBe(2);
+    const bars = expected.churn.liftByDecile.filter((d) => (d.lift ?? 0) > 0).length;
+    expect(bars).toBeGreaterThan(0);
+    await expect(page.getByTestId('churn-curves-lift').locator('.recharts-bar-rectangle path').count()).resolves.toBe(bars);
+    // The decile table under the chart holds the API's counts, decile by decile.
+    const deciles = page.locator('#churn-curves-title').locator('xpath=../..').locator('details.chart-table').nth(1);
+    await deciles.locator('summary').click();
+    const counts = await deciles.locator('tbody tr').evaluateAll((rows) => rows.map((r) => Number(r.children[1]!.textContent)));
+    expect(counts).toEqual(expected.churn.liftByDecile.map((d) => d.count));
+    await deciles.locator('summary').click();
+    await page.locator('#calibration-title').waitFor();
+    await expect(page.locator('#ranking-title').textContent()).resolves.toContain(`Ranking on ${expected.accounts} account-dates`);
+    await shot(page, 'backtest-results');
+    await page.close();
+  });
+
   it('shows a failed run in words on the runs page and above the lists', async () => {
     await t.sql(
       `INSERT INTO scoring_runs (as_of, status, trigger, requested_by, config_version, accounts_total, accounts_scored, error, started_at, finished_at)
