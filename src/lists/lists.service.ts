@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { decodeCursor, encodeCursor } from '../common/pagination.js';
 import { OverridesService } from '../overrides/overrides.service.js';
-import { attachOverrides, type ScoreOverride } from '../overrides/override-view.js';
+import { attachOverrides } from '../overrides/override-view.js';
+import type { ListPageDto, ListRowDto } from './dto/score-responses.dto.js';
 import type { ListKind } from '../scoring/list-ranking.js';
 import { toScoreView, type ScoreView } from '../scoring/score-view.js';
 import { ScoresQueryService, type ScoreListFilters } from '../scoring/scores-query.service.js';
@@ -12,14 +13,8 @@ export interface ListFilters extends ScoreListFilters {
 }
 
 /** A manual override, when one applies, is shown beside the computed grade; it does not move the row. */
-export type ListRow = ScoreView & { rank: number; newOnList: boolean; override: ScoreOverride | null };
-
-export interface ListPage {
-  items: ListRow[];
-  nextCursor: string | null;
-  asOf: string | null;
-  runId: string | null;
-}
+export type ListRow = ListRowDto;
+export type ListPage = ListPageDto;
 
 interface ListCursor {
   asOf: string;

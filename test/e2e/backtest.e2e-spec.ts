@@ -7,6 +7,7 @@ import { ConfigVersionsService } from '../../src/config-versions/config-versions
 import { generateTenant } from '../../src/demo/tenant-generator.js';
 import { loadTenantViaApi } from '../../src/demo/tenant-loader.js';
 import { fitAndWait } from '../support/fit-jobs.js';
+import { responseChecker } from '../support/openapi-responses.js';
 import { ADMIN_KEY, bearer, startTestApp, waitForRun, type TestApp } from '../support/test-app.js';
 
 // 150 days ending 2026-10-31 start on 2026-06-04. The generator's churned accounts leave between
@@ -126,6 +127,9 @@ describe('backtest and fit on a generated tenant', () => {
       const area = roc.slice(1).reduce((sum, p, i) => sum + ((p.fpr - roc[i]!.fpr) * (p.tpr + roc[i]!.tpr)) / 2, 0);
       expect(Math.abs(area - target.auc!)).toBeLessThan(0.02);
     }
+    // The answer is what the OpenAPI document (and so the console's generated client) says it is.
+    const checker = responseChecker((await t.http.get('/docs-json').expect(200)).body as Record<string, unknown>);
+    expect(checker.errors('post', '/v1/backtest', 200, body)).toEqual([]);
     // Every date's horizon ends by the last recorded outcome.
     expect(addDays(DATES.at(-1)!, HORIZON) <= tenant.outcomes.at(-1)!.occurredOn).toBe(true);
     expect(body.warnings).toEqual([]);

@@ -3,6 +3,7 @@ import { parse } from 'csv-parse/sync';
 import { addDays } from '../../src/common/dates.js';
 import { generateTenant } from '../../src/demo/tenant-generator.js';
 import { loadTenantViaApi } from '../../src/demo/tenant-loader.js';
+import { responseChecker } from '../support/openapi-responses.js';
 import { ADMIN_KEY, bearer, startTestApp, waitForRun, type TestApp } from '../support/test-app.js';
 
 const END_DAY = '2026-10-31';
@@ -37,6 +38,33 @@ describe('ranked lists', () => {
     }
   });
   afterAll(() => t.close());
+
+  it('answers the score, list, run, account and plan reads exactly as the OpenAPI document describes them', async () => {
+    const checker = responseChecker((await t.http.get('/docs-json').expect(200)).body as Record<string, unknown>);
+    const account = tenant.accounts[0]!.externalId;
+    const runs = (await t.http.get('/v1/runs').set(bearer()).expect(200)).body as { items: Array<{ id: string }> };
+    const reads: Array<[string, string]> = [
+      ['/v1/lists/at-risk', '/v1/lists/at-risk?limit=5'],
+      ['/v1/lists/expansion', '/v1/lists/expansion?limit=5'],
+      ['/v1/accounts/{externalId}/health', `/v1/accounts/${account}/health`],
+      ['/v1/accounts/{externalId}/health/history', `/v1/accounts/${account}/health/history?to=${END_DAY}`],
+      ['/v1/accounts/{externalId}/health/changes', `/v1/accounts/${account}/health/changes`],
+      ['/v1/runs', '/v1/runs'],
+      ['/v1/runs/{id}', `/v1/runs/${runs.items[0]!.id}`],
+      ['/v1/accounts', '/v1/accounts?limit=5'],
+      ['/v1/accounts/{externalId}', `/v1/accounts/${account}`],
+      ['/v1/accounts/{externalId}/versions', `/v1/accounts/${account}/versions`],
+      ['/v1/plans', '/v1/plans'],
+    ];
+    for (const [documented, url] of reads) {
+      const body = (await t.http.get(url).set(bearer()).expect(200)).body as unknown;
+      expect(checker.errors('get', documented, 200, body)).toEqual([]);
+    }
+    // A field the document does not name is caught, so the check above has teeth.
+    const list = (await t.http.get('/v1/lists/at-risk?limit=1').set(bearer()).expect(200)).body as { items: Array<Record<string, unknown>> };
+    list.items[0]!['undocumented'] = 1;
+    expect(checker.errors('get', '/v1/lists/at-risk', 200, list)).toEqual(['get /v1/lists/at-risk 200: /items/0 must NOT have additional properties (undocumented)']);
+  });
 
   it('holds exactly the accounts over the risk thresholds, ranked by ARR at risk', async () => {
     const list = await get('/v1/lists/at-risk', { limit: 1000 });

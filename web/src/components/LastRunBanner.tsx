@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { Link, useLocation } from 'react-router';
-import { api, okAs } from '../api/client';
-import type { Page, RunView } from '../api/views';
+import { api, ok } from '../api/client';
+import type { RunView } from '../api/views';
 import { useSession } from '../session-context';
 import { dateTime } from '../format';
 
@@ -14,7 +14,7 @@ export function LastRunBanner() {
   const readsRuns = me?.role === 'revops' || me?.role === 'admin';
   useEffect(() => {
     if (!readsRuns) return;
-    okAs<Page<RunView>>(api.GET('/v1/runs', { params: { query: { limit: 1 } } })).then(
+    ok(api.GET('/v1/runs', { params: { query: { limit: 1 } } })).then(
       (page) => setFailed(page.items[0]?.status === 'failed' ? page.items[0] : null),
       () => setFailed(null),
     );

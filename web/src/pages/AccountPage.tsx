@@ -3,7 +3,7 @@ import { Link, useParams } from 'react-router';
 import { CartesianGrid, Legend, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { api, ok, okAs } from '../api/client';
 import { ApiError } from '../api/problem';
-import type { AccountView, Grade, History, PlanView, ScoreChanges, ScoreView, UsageSeries } from '../api/views';
+import type { AccountHealth, AccountView, Grade, History, PlanView, ScoreChanges, ScoreView, UsageSeries } from '../api/views';
 import { ChartTable, Empty, ErrorMessage, GradeBadge, Section, Skeleton, useAsync } from '../components/ui';
 import { addDays, dateTime, dayWithRelative, delta, integer, moneyExact, percent, todayUtc } from '../format';
 import { useSession } from '../session-context';
@@ -14,10 +14,10 @@ const COMPACT = new Intl.NumberFormat('en-US', { notation: 'compact' });
 
 export default function AccountPage() {
   const { externalId = '' } = useParams();
-  const account = useAsync(() => okAs<AccountView>(api.GET('/v1/accounts/{externalId}', { params: { path: { externalId } } })), [externalId]);
+  const account = useAsync(() => ok(api.GET('/v1/accounts/{externalId}', { params: { path: { externalId } } })), [externalId]);
   const health = useAsync(
     () =>
-      okAs<ScoreView>(api.GET('/v1/accounts/{externalId}/health', { params: { path: { externalId } } })).catch((error: unknown) => {
+      ok(api.GET('/v1/accounts/{externalId}/health', { params: { path: { externalId } } })).catch((error: unknown) => {
         if (error instanceof ApiError && error.status === 404) return null;
         throw error;
       }),
@@ -59,7 +59,7 @@ export default function AccountPage() {
   );
 }
 
-function Header({ score, account }: { score: ScoreView; account: AccountView }) {
+function Header({ score, account }: { score: AccountHealth; account: AccountView }) {
   return (
     <section className="card" aria-label="Scores">
       <dl className="facts">
@@ -90,7 +90,7 @@ function TrendSection({ externalId }: { externalId: string }) {
   const [range, setRange] = useState<(typeof RANGES)[number]>(90);
   const to = todayUtc();
   const history = useAsync(
-    () => okAs<History>(api.GET('/v1/accounts/{externalId}/health/history', { params: { path: { externalId }, query: { from: addDays(to, -range), to } } })),
+    () => ok(api.GET('/v1/accounts/{externalId}/health/history', { params: { path: { externalId }, query: { from: addDays(to, -range), to } } })),
     [externalId, range],
   );
   const points = useMemo(
@@ -163,7 +163,7 @@ function WhyItChanged({ externalId, days }: { externalId: string; days: string[]
   useEffect(() => {
     if (!day) return;
     let current = true;
-    okAs<ScoreChanges>(api.GET('/v1/accounts/{externalId}/health/changes', { params: { path: { externalId }, query: { since: day } } })).then(
+    ok(api.GET('/v1/accounts/{externalId}/health/changes', { params: { path: { externalId }, query: { since: day } } })).then(
       (changes) => current && setResult({ changes }),
       (error: unknown) => current && setResult({ error }),
     );
@@ -219,7 +219,7 @@ function SignalTimeline({ items }: { items: ScoreView[] }) {
   const events: Array<{ day: string; started: string[]; stopped: string[] }> = [];
   let previous = new Set<string>();
   for (const score of items) {
-    const now = new Set(score.signals.map((s) => s.type));
+    const now = new Set<string>(score.signals.map((s) => s.type));
     const started = [...now].filter((t) => !previous.has(t));
     const stopped = [...previous].filter((t) => !now.has(t));
     if (started.length > 0 || stopped.length > 0) events.push({ day: score.asOf, started, stopped });
@@ -332,7 +332,7 @@ function UsageSection({ externalId, account }: { externalId: string; account: Ac
   const to = todayUtc();
   const from = addDays(to, -120);
   const usage = useAsync(() => okAs<UsageSeries>(api.GET('/v1/accounts/{externalId}/usage', { params: { path: { externalId }, query: { from, to } } })), [externalId]);
-  const plans = useAsync(() => okAs<{ items: PlanView[] }>(api.GET('/v1/plans')), []);
+  const plans = useAsync(() => ok(api.GET('/v1/plans')), []);
   const { me } = useSession();
   const readsConfig = me?.role === 'revops' || me?.role === 'admin';
   const config = useAsync(() => (readsConfig ? ok(api.GET('/v1/config', { params: { query: {} } })) : Promise.resolve(undefined)), [readsConfig]);
@@ -396,7 +396,7 @@ function UsageSection({ externalId, account }: { externalId: string; account: Ac
   );
 }
 
-function OverrideSection({ externalId, score, onChange }: { externalId: string; score: ScoreView; onChange: () => void }) {
+function OverrideSection({ externalId, score, onChange }: { externalId: string; score: AccountHealth; onChange: () => void }) {
   const { me } = useSession();
   const history = useAsync(() => ok(api.GET('/v1/accounts/{externalId}/override/history', { params: { path: { externalId }, query: { limit: 20 } } })), [externalId, score.override?.setAt]);
   const [grade, setGrade] = useState<Grade>(score.override?.grade ?? score.grade);
