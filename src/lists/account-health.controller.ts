@@ -14,6 +14,7 @@ import { HistoryQuery } from './dto/history.query.js';
 import { AccountHealthDto, ScoreHistoryDto } from './dto/score-responses.dto.js';
 import { ScoreChangesDto } from '../scoring/dto/score-changes.dto.js';
 import { toScoreChanges, type ScoreChangesView } from '../scoring/score-changes-view.js';
+import { pickComparedDays } from '../scoring/domain/compared-days.js';
 
 @ApiTags('health scores')
 @ApiBearerAuth()
@@ -50,28 +51,37 @@ export class AccountHealthController {
     return { externalId, from, to, items: rows.map(toScoreView) };
   }
 
-  /** What changed since an earlier scored day, term by term, largest first. */
+  /** What changed between two scored days (default: the latest and the one before), term by term, largest first. */
   @Get('changes')
   @Roles(...READERS)
   @ApiOperation({
-    summary: 'What changed since an earlier score, term by term',
+    summary: 'What changed between two scored days, term by term',
     description:
-      'Compares the latest score with the latest one on or before `since`. For a learned churn or expansion model (config `model`), each group’s exact log-odds contribution change, in log-odds and in score points; they add up to the change of the score. For health, each component driver’s impact change; they add up to the change of the health score.',
+      'Compares the latest score on or before `until` (default: the latest) with the latest one on or before `since` (default: the scored day before it). For a learned churn or expansion model (config `model`), each group’s exact log-odds contribution change, in log-odds and in score points; they add up to the change of the score. For health, each component driver’s impact change; they add up to the change of the health score.',
   })
   @ApiOkResponse({ type: ScoreChangesDto, description: 'Both days and the changes, largest first' })
-  @ApiBadRequestResponse({ description: '`since` is not a YYYY-MM-DD day' })
-  @ApiNotFoundResponse({ description: 'Unknown account, or no score on or before `since`' })
+  @ApiBadRequestResponse({ description: '`since` or `until` is not a YYYY-MM-DD day, or `since` is after `until`' })
+  @ApiNotFoundResponse({ description: 'Unknown account, no score on or before `until`, or no earlier score to compare with' })
   async changes(@Param('externalId') externalId: string, @Query() query: ChangesQuery): Promise<ScoreChangesView> {
-    const latest = await this.scores.latestFor(externalId);
-    if (!latest) throw notFound(`No score for account "${externalId}": it is unknown or no run has scored it yet (POST /v1/runs)`);
-    const earlier = query.since === undefined ? await this.scores.atOrBefore(externalId, latest.as_of, true) : await this.scores.atOrBefore(externalId, query.since);
-    if (!earlier) {
+    if (query.since !== undefined && query.until !== undefined && query.since > query.until) {
+      throw validationProblem('since is after until', [{ path: 'since', message: 'since must not be after until' }]);
+    }
+    const days = pickComparedDays(await this.scores.scoredDays(externalId), query);
+    if ('missing' in days) {
+      if (days.missing === 'to') {
+        throw notFound(
+          query.until === undefined
+            ? `No score for account "${externalId}": it is unknown or no run has scored it yet (POST /v1/runs)`
+            : `No score for account "${externalId}" on or before ${query.until}`,
+        );
+      }
       throw notFound(
         query.since === undefined
-          ? `Account "${externalId}" has one scored day only (${latest.as_of}): nothing to compare yet`
+          ? `Account "${externalId}" has no scored day before ${query.until ?? 'its latest'}: nothing to compare yet`
           : `No score for account "${externalId}" on or before ${query.since} (its earliest scores come later)`,
       );
     }
-    return toScoreChanges(earlier, latest);
+    const [earlier, later] = await Promise.all([this.scores.atOrBefore(externalId, days.from), this.scores.atOrBefore(externalId, days.to)]);
+    return toScoreChanges(earlier!, later!);
   }
 }

@@ -175,4 +175,38 @@ describe('ranked lists', () => {
     await t.http.get('/v1/lists/at-risk?cursor=abc').set(bearer()).expect(400);
     await t.http.get('/v1/lists/at-risk').expect(401);
   });
+
+  it('explains what changed between any two scored days (since, until)', async () => {
+    // A third scored day, two weeks back (last, so the other tests see two runs only).
+    const queued = await t.http.post('/v1/runs').set(bearer()).send({ asOf: addDays(END_DAY, -14) }).expect(202);
+    expect(await waitForRun(t, queued.body.id)).toMatchObject({ status: 'succeeded' });
+    const account = tenant.accounts[0]!.externalId;
+    type Changes = { from: { asOf: string; healthScore: number }; to: { asOf: string; healthScore: number }; health: { change: number; changes: Array<{ change: number }> } };
+    const changes = async (query: Record<string, string>) => (await t.http.get(`/v1/accounts/${account}/health/changes`).query(query).set(bearer()).expect(200)).body as Changes;
+    const history = (await t.http.get(`/v1/accounts/${account}/health/history`).query({ to: END_DAY }).set(bearer()).expect(200)).body as { items: Array<{ asOf: string; healthScore: number }> };
+    const health = new Map(history.items.map((s) => [s.asOf, s.healthScore]));
+    const [d14, d7] = [addDays(END_DAY, -14), addDays(END_DAY, -7)];
+    expect([...health.keys()]).toEqual([d14, d7, END_DAY]);
+
+    const days = async (query: Record<string, string>) => {
+      const body = await changes(query);
+      // Each day's figures are that day's stored score, and the component changes add up to the health change.
+      expect(body.from.healthScore).toBe(health.get(body.from.asOf));
+      expect(body.to.healthScore).toBe(health.get(body.to.asOf));
+      expect(body.health.change).toBeCloseTo(body.to.healthScore - body.from.healthScore, 1);
+      expect(body.health.changes.reduce((sum, c) => sum + c.change, 0)).toBeCloseTo(body.health.change, 1);
+      return [body.from.asOf, body.to.asOf];
+    };
+    expect(await days({})).toEqual([d7, END_DAY]);
+    expect(await days({ since: d14 })).toEqual([d14, END_DAY]);
+    expect(await days({ until: d7 })).toEqual([d14, d7]);
+    expect(await days({ since: d14, until: addDays(d7, 3) })).toEqual([d14, d7]);
+
+    const problem = (await t.http.get(`/v1/accounts/${account}/health/changes`).query({ since: END_DAY, until: d7 }).set(bearer()).expect(400)).body as { errors: Array<{ path: string }> };
+    expect(problem.errors.map((e) => e.path)).toEqual(['since']);
+    await t.http.get(`/v1/accounts/${account}/health/changes`).query({ until: 'last week' }).set(bearer()).expect(400);
+    await t.http.get(`/v1/accounts/${account}/health/changes`).query({ until: addDays(d14, -1) }).set(bearer()).expect(404);
+    // The first scored day has nothing before it to compare with.
+    await t.http.get(`/v1/accounts/${account}/health/changes`).query({ until: d14 }).set(bearer()).expect(404);
+  });
 });
