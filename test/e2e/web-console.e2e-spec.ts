@@ -143,6 +143,26 @@ describe('web console in Chromium', () => {
     expect(dots).toEqual([RUN_DAYS.length, RUN_DAYS.length]);
     await expect(page.locator('.facts').first().textContent()).resolves.toContain('v1');
     await page.getByText('Why: drivers').waitFor();
+
+    // "Why it changed" between any two scored days: two selects, or two clicks on the chart.
+    const earlierDay = page.getByLabel('Earlier scored day');
+    const laterDay = page.getByLabel('Later scored day');
+    await expect(earlierDay.inputValue()).resolves.toBe(RUN_DAYS[2]);
+    await expect(laterDay.inputValue()).resolves.toBe(RUN_DAYS[3]);
+    await laterDay.selectOption(RUN_DAYS[2]!);
+    await earlierDay.selectOption(RUN_DAYS[0]!);
+    const changes = await api<{ health: { from: number; to: number } }>(`/v1/accounts/${atRiskAccount}/health/changes?since=${RUN_DAYS[0]}&until=${RUN_DAYS[2]}`);
+    const summary = (health: { from: number; to: number }) => page.locator('.why > p').filter({ hasText: `Health ${health.from.toFixed(1)} → ${health.to.toFixed(1)}` });
+    await summary(changes.health).waitFor();
+    const healthDots = page.locator('[data-testid=trend-chart] .recharts-line-dots').first().locator('circle');
+    await healthDots.nth(3).click();
+    await page.getByText(`${RUN_DAYS[3]} picked`).waitFor();
+    await healthDots.nth(1).click();
+    await expect(earlierDay.inputValue()).resolves.toBe(RUN_DAYS[1]);
+    await expect(laterDay.inputValue()).resolves.toBe(RUN_DAYS[3]);
+    const clicked = await api<{ health: { from: number; to: number } }>(`/v1/accounts/${atRiskAccount}/health/changes?since=${RUN_DAYS[1]}&until=${RUN_DAYS[3]}`);
+    await summary(clicked.health).waitFor();
+    await page.mouse.move(0, 0);
     await shot(page, 'account');
     await page.close();
   });

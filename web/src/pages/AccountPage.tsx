@@ -97,6 +97,13 @@ function TrendSection({ externalId }: { externalId: string }) {
     () => (history.data?.items ?? []).map((s) => ({ day: s.asOf, health: Math.round(s.healthScore), risk: Math.round(s.churnRisk * 100), version: s.configVersion })),
     [history.data],
   );
+  // The two days "Why it changed" compares; clicking a point of the chart picks one (see WhyItChanged).
+  const [picked, setPicked] = useState<PickedDays>({});
+  /** Every point of the chart is a scored day; clicking one picks it for "Why it changed". */
+  const dayDot = (r: number) =>
+    function DayDot(dot: { cx?: number; cy?: number; index: number; stroke?: string; payload: { day: string } }) {
+      return <circle key={dot.index} cx={dot.cx} cy={dot.cy} r={r} stroke={dot.stroke} strokeWidth={1.5} fill="#fff" style={{ cursor: 'pointer' }} onClick={() => setPicked((current) => clickDay(current, dot.payload.day))} />;
+    };
   const versionChanges = points.filter((p, i) => i > 0 && p.version !== points[i - 1]!.version).map((p, i) => ({ day: p.day, from: points[points.indexOf(p) - 1]!.version, to: p.version, key: i }));
   return (
     <Section
@@ -126,8 +133,8 @@ function TrendSection({ externalId }: { externalId: string }) {
                 {versionChanges.map((c) => (
                   <ReferenceLine key={c.day} x={c.day} stroke="#4f5a6b" strokeDasharray="4 4" label={{ value: `config v${c.to}`, position: 'top', fontSize: 11, fill: '#4f5a6b' }} />
                 ))}
-                <Line type="monotone" dataKey="health" name="Health (0–100)" stroke="#1f5fbf" strokeWidth={2} dot={{ r: 2 }} isAnimationActive={false} />
-                <Line type="monotone" dataKey="risk" name="Churn risk (%)" stroke="#b3261e" strokeWidth={2} strokeDasharray="6 3" dot={{ r: 2 }} isAnimationActive={false} />
+                <Line type="monotone" dataKey="health" name="Health (0–100)" stroke="#1f5fbf" strokeWidth={2} dot={dayDot(2.5)} activeDot={dayDot(5)} isAnimationActive={false} />
+                <Line type="monotone" dataKey="risk" name="Churn risk (%)" stroke="#b3261e" strokeWidth={2} strokeDasharray="6 3" dot={dayDot(2.5)} activeDot={dayDot(5)} isAnimationActive={false} />
               </LineChart>
             </ResponsiveContainer>
           </div>
@@ -142,7 +149,7 @@ function TrendSection({ externalId }: { externalId: string }) {
               ))}
             </p>
           )}
-          <WhyItChanged externalId={externalId} days={points.map((p) => p.day)} />
+          <WhyItChanged externalId={externalId} days={points.map((p) => p.day)} picked={picked} onPick={setPicked} />
           <SignalTimeline items={history.data?.items ?? []} />
           <ChartTable caption={`${points.length} scored days`} head={['Day', 'Health', 'Churn risk %', 'Config']} rows={points.map((p) => [p.day, p.health, p.risk, `v${p.version}`])} />
         </>
@@ -152,36 +159,60 @@ function TrendSection({ externalId }: { externalId: string }) {
 }
 
 /**
- * "Why it changed": the latest score against an earlier scored day, each input's contribution
- * before and after, largest change first; the changes add up to the score's change.
+ * "Why it changed": any two scored days (default: the latest and the one before), each input's
+ * contribution on both, largest change first; the changes add up to the score's change.
  */
-function WhyItChanged({ externalId, days }: { externalId: string; days: string[] }) {
-  const earlier = days.slice(0, -1);
-  const [since, setSince] = useState<string>('');
+interface PickedDays {
+  from?: string;
+  to?: string;
+  /** The first of two clicks on the chart, waiting for the second. */
+  clicked?: string;
+}
+
+/** The two days each pick resolves to: the later one defaults to the latest, the earlier one to the day before it. */
+function comparedDays(picked: PickedDays, days: string[]): { from: string; to: string; earlier: string[] } {
+  const to = picked.to !== undefined && days.includes(picked.to) ? picked.to : days[days.length - 1] ?? '';
+  const earlier = days.filter((d) => d < to);
+  const from = picked.from !== undefined && earlier.includes(picked.from) ? picked.from : earlier[earlier.length - 1] ?? '';
+  return { from, to, earlier };
+}
+
+/** Two clicks on the chart pick the two days, in either order; a second click on the same day starts again. */
+function clickDay(picked: PickedDays, day: string): PickedDays {
+  if (picked.clicked === undefined || picked.clicked === day) return { from: picked.from, to: picked.to, clicked: day };
+  return picked.clicked < day ? { from: picked.clicked, to: day } : { from: day, to: picked.clicked };
+}
+
+function WhyItChanged({ externalId, days, picked, onPick: setPicked }: { externalId: string; days: string[]; picked: PickedDays; onPick: (picked: PickedDays) => void }) {
   const [result, setResult] = useState<{ changes?: ScoreChanges; error?: unknown }>({});
-  const day = since || earlier[earlier.length - 1] || '';
+  const { from, to, earlier } = comparedDays(picked, days);
   useEffect(() => {
-    if (!day) return;
+    if (!from || !to) return;
     let current = true;
-    ok(api.GET('/v1/accounts/{externalId}/health/changes', { params: { path: { externalId }, query: { since: day } } })).then(
+    ok(api.GET('/v1/accounts/{externalId}/health/changes', { params: { path: { externalId }, query: { since: from, until: to } } })).then(
       (changes) => current && setResult({ changes }),
       (error: unknown) => current && setResult({ error }),
     );
     return () => {
       current = false;
     };
-  }, [externalId, day]);
-  if (earlier.length === 0) return null;
+  }, [externalId, from, to]);
+  if (days.length < 2) return null;
   const c = result.changes;
   const rows = c ? [...c.health.changes].sort((a, b) => Math.abs(b.change) - Math.abs(a.change)) : [];
   return (
     <div className="why">
       <h3>
-        Why it changed since{' '}
-        <select aria-label="Compare with the score of" value={day} onChange={(e) => setSince(e.target.value)}>
+        Why it changed from{' '}
+        <select aria-label="Earlier scored day" value={from} onChange={(e) => setPicked({ from: e.target.value, to })}>
           {earlier.map((d) => <option key={d} value={d}>{d}</option>)}
+        </select>{' '}
+        to{' '}
+        <select aria-label="Later scored day" value={to} onChange={(e) => setPicked({ from, to: e.target.value })}>
+          {days.slice(1).map((d) => <option key={d} value={d}>{d}</option>)}
         </select>
       </h3>
+      <p className="muted" role="status">{picked.clicked ? `${picked.clicked} picked: click a second point of the chart to compare the two days.` : 'Or click two points of the chart to compare those days.'}</p>
       {result.error !== undefined && <ErrorMessage error={result.error} />}
       {c && (
         <>
