@@ -209,4 +209,29 @@ describe('ranked lists', () => {
     // The first scored day has nothing before it to compare with.
     await t.http.get(`/v1/accounts/${account}/health/changes`).query({ until: d14 }).set(bearer()).expect(404);
   });
+
+  it('tells every role whether the newest run failed and which day the scores come from, without the error', async () => {
+    const checker = responseChecker((await t.http.get('/docs-json').expect(200)).body as Record<string, unknown>);
+    const csm = (await t.http.post('/v1/api-keys').set(bearer()).send({ name: 'status csm', role: 'csm', owner: tenant.accounts[0]!.csmOwner }).expect(201)).body as { key: string };
+    const runs = (await t.http.get('/v1/runs').set(bearer()).expect(200)).body as { items: Array<{ asOf: string; status: string; finishedAt: string }> };
+    const status = async () => (await t.http.get('/v1/runs/latest-status').set(bearer(csm.key)).expect(200)).body as Record<string, { asOf: string; status: string } | null>;
+
+    const good = await status();
+    expect(checker.errors('get', '/v1/runs/latest-status', 200, good)).toEqual([]);
+    expect(good['latest']).toMatchObject({ asOf: runs.items[0]!.asOf, status: 'succeeded' });
+    expect(good['lastSucceeded']).toEqual(good['latest']);
+
+    await t.sql(
+      `INSERT INTO scoring_runs (as_of, status, trigger, config_version, accounts_total, accounts_scored, error, started_at, finished_at)
+       VALUES ($1, 'failed', 'schedule', 1, 160, 0, 'usage aggregation failed: secret detail', now(), now())`,
+      [addDays(END_DAY, 1)],
+    );
+    const failed = await status();
+    expect(checker.errors('get', '/v1/runs/latest-status', 200, failed)).toEqual([]);
+    expect(failed['latest']).toMatchObject({ asOf: addDays(END_DAY, 1), status: 'failed' });
+    expect(failed['lastSucceeded']).toEqual(good['lastSucceeded']);
+    expect(JSON.stringify(failed)).not.toContain('secret detail');
+    // The runs themselves stay revops-only.
+    await t.http.get('/v1/runs').set(bearer(csm.key)).expect(403);
+  });
 });

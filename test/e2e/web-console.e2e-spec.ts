@@ -285,7 +285,7 @@ describe('web console in Chromium', () => {
     await page.close();
   });
 
-  it('shows a failed run in words on the runs page and above the lists', async () => {
+  it('shows a failed run in words on the runs page and above the lists, to a CSM too', async () => {
     await t.sql(
       `INSERT INTO scoring_runs (as_of, status, trigger, requested_by, config_version, accounts_total, accounts_scored, error, started_at, finished_at)
        VALUES ($1, 'failed', 'schedule', NULL, 1, 120, 0, 'usage aggregation failed: canceling statement due to statement timeout', now(), now())`,
@@ -300,6 +300,21 @@ describe('web console in Chromium', () => {
     await page.goto(`${t.url}/at-risk`);
     await page.locator('.banner').waitFor();
     await page.close();
+
+    // A CSM cannot read runs, yet sees that the list is stale, and which day it shows, without the error text.
+    const csmAgain = await createApiKey(t.url, ADMIN_KEY, 'web csm again', 'csm', csm.owner);
+    const csmPage = await desktop.newPage();
+    await signIn(csmPage, csmAgain.key);
+    await csmPage.waitForSelector('table.list tbody tr');
+    const banner = csmPage.locator('.banner').filter({ hasText: 'The last scoring run failed' });
+    await banner.waitFor();
+    const text = (await banner.textContent()) ?? '';
+    expect(text).toContain(`The figures shown come from the last run that succeeded, as of ${RUN_DAYS.at(-1)}`);
+    expect(text).not.toContain('statement timeout');
+    await shot(csmPage, 'at-risk-failed-run-csm');
+    await csmPage.goto(`${t.url}/accounts/${atRiskAccount}`);
+    await csmPage.locator('.banner').filter({ hasText: 'The last scoring run failed' }).waitFor();
+    await csmPage.close();
   });
 
   it('renders every page at 1280 px and on a 390 px phone without errors', async () => {

@@ -39,3 +39,18 @@ export class RunsPageDto {
   @ApiProperty({ type: [RunViewDto], description: 'Newest first' }) items: RunViewDto[];
   @ApiProperty({ type: String, nullable: true }) nextCursor: string | null;
 }
+
+/** What every role may know of a run: whether the scores it reads are current. No error text, no requester. */
+export class RunStatusSummaryDto {
+  @ApiProperty({ example: '2026-11-22', description: 'The day scored' }) asOf: string;
+  @ApiProperty({ enum: RUN_STATUSES }) status: (typeof RUN_STATUSES)[number];
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+  @ApiProperty({ type: String, nullable: true, format: 'date-time' }) finishedAt: string | null;
+}
+
+export class LatestRunStatusDto {
+  @ApiProperty({ type: RunStatusSummaryDto, nullable: true, description: 'The newest run (queued, running, succeeded or failed); null before any run' })
+  latest: RunStatusSummaryDto | null;
+  @ApiProperty({ type: RunStatusSummaryDto, nullable: true, description: 'The newest successful run: the scores lists and accounts show come from it; null before any' })
+  lastSucceeded: RunStatusSummaryDto | null;
+}

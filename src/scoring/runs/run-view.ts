@@ -1,4 +1,4 @@
-import type { RUN_STATUSES, RUN_TRIGGERS, RunViewDto } from '../dto/runs.dto.js';
+import type { RUN_STATUSES, RUN_TRIGGERS, RunStatusSummaryDto, RunViewDto } from '../dto/runs.dto.js';
 
 export type RunStatus = (typeof RUN_STATUSES)[number];
 export type RunTrigger = (typeof RUN_TRIGGERS)[number];
@@ -38,3 +38,6 @@ export const toRunView = (row: RunRow): RunView => ({
   finishedAt: row.finished_at?.toISOString() ?? null,
   error: row.error,
 });
+
+/** A run as every role may see it (GET /v1/runs/latest-status): no error text, no requester. */
+export const toRunStatusSummary = (run: RunView): RunStatusSummaryDto => ({ asOf: run.asOf, status: run.status, createdAt: run.createdAt, finishedAt: run.finishedAt });

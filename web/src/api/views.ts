@@ -20,6 +20,7 @@ export type RunStatus = RunView['status'];
 export type AccountView = Schemas['AccountViewDto'];
 export type PlanView = Schemas['PlanViewDto'];
 export type CrmSync = Schemas['SyncViewDto'];
+export type LatestRunStatus = Schemas['LatestRunStatusDto'];
 
 /** GET /v1/accounts/{id}/usage (its schema belongs to the usage module, not described yet). */
 export interface UsageSeries {

@@ -8,6 +8,7 @@ import { ChartTable, Empty, ErrorMessage, GradeBadge, Section, Skeleton, useAsyn
 import { addDays, dateTime, dayWithRelative, delta, integer, moneyExact, percent, todayUtc } from '../format';
 import { useSession } from '../session-context';
 import { AlertList } from './AlertsPage';
+import { LastRunBanner } from '../components/LastRunBanner';
 
 const RANGES = [90, 180, 365] as const;
 const COMPACT = new Intl.NumberFormat('en-US', { notation: 'compact' });
@@ -38,6 +39,7 @@ export default function AccountPage() {
       <p className="muted">
         {a.externalId} · plan {a.plan} · {a.segment.replace('_', '-')} · CSM {a.csmOwner ?? '—'} · sales {a.salesOwner ?? '—'} · renews {dayWithRelative(a.renewalDate)}
       </p>
+      <LastRunBanner />
       {health.error !== undefined && <ErrorMessage error={health.error} />}
       {score === null && <Empty>This account has no score yet: no scoring run has covered it. Scores appear after the next run.</Empty>}
       {score && <Header score={score} account={a} />}
