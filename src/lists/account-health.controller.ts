@@ -15,6 +15,9 @@ import { AccountHealthDto, ScoreHistoryDto } from './dto/score-responses.dto.js'
 import { ScoreChangesDto } from '../scoring/dto/score-changes.dto.js';
 import { toScoreChanges, type ScoreChangesView } from '../scoring/score-changes-view.js';
 import { pickComparedDays } from '../scoring/domain/compared-days.js';
+import type { Segment } from '../scoring/domain/features.types.js';
+import { missingComponents } from '../scoring/domain/missing-components.js';
+import { ConfigVersionsService } from '../config-versions/config-versions.service.js';
 
 @ApiTags('health scores')
 @ApiBearerAuth()
@@ -24,6 +27,7 @@ export class AccountHealthController {
   constructor(
     private readonly scores: ScoresQueryService,
     private readonly overrides: OverridesService,
+    private readonly configVersions: ConfigVersionsService,
   ) {}
 
   /** The latest score: components, churn risk, value gap, readiness, signals and drivers, with the config version used. */
@@ -34,8 +38,10 @@ export class AccountHealthController {
   async latest(@Param('externalId') externalId: string): Promise<AccountHealthDto> {
     const row = await this.scores.latestFor(externalId);
     if (!row) throw notFound(`No score for account "${externalId}": it is unknown or no run has scored it yet (POST /v1/runs)`);
-    const [view] = attachOverrides([toScoreView(row)], await this.overrides.activeFor([externalId]));
-    return view!;
+    const [overrides, version] = await Promise.all([this.overrides.activeFor([externalId]), this.configVersions.get(row.config_version)]);
+    const [view] = attachOverrides([toScoreView(row)], overrides);
+    // Stored versions never change, so the score is read against the config it was computed with.
+    return { ...view!, missingComponents: version ? missingComponents(version.config.health, row.segment as Segment, row.components) : [] };
   }
 
   /** One score per scored day between `from` and `to`, oldest first. */

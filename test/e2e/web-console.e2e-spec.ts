@@ -143,6 +143,9 @@ describe('web console in Chromium', () => {
     expect(dots).toEqual([RUN_DAYS.length, RUN_DAYS.length]);
     await expect(page.locator('.facts').first().textContent()).resolves.toContain('v1');
     await page.getByText('Why: drivers').waitFor();
+    // The freshness panel names the configured components the account had no data for, as the API does.
+    const health = await api<{ missingComponents: Array<{ component: string }> }>(`/v1/accounts/${atRiskAccount}/health`);
+    await expect(page.locator('[data-testid=missing-components] li strong').allTextContents()).resolves.toEqual(health.missingComponents.map((m) => m.component.replace(/_/g, ' ')));
 
     // "Why it changed" between any two scored days: two selects, or two clicks on the chart.
     const earlierDay = page.getByLabel('Earlier scored day');

@@ -330,8 +330,9 @@ function SignalsSection({ score }: { score: ScoreView }) {
   );
 }
 
-function FreshnessSection({ score }: { score: ScoreView }) {
+function FreshnessSection({ score }: { score: AccountHealth }) {
   const f = score.dataFreshness;
+  const missing = score.missingComponents;
   return (
     <Section title="Freshness and coverage" id="freshness">
       <dl className="facts">
@@ -341,6 +342,19 @@ function FreshnessSection({ score }: { score: ScoreView }) {
         <div><dt>Lifecycle</dt><dd>{score.lifecycleStage}</dd></div>
       </dl>
       {f.stale && <p className="error" role="note">Data is stale: the grade is never green while usage is missing.</p>}
+      {missing.length > 0 && (
+        <div className="missing-data" data-testid="missing-components">
+          <h3>Configured but no data</h3>
+          <p className="muted">Scored without these (their weight went to the others):</p>
+          <ul>
+            {missing.map((m) => (
+              <li key={m.component}>
+                <strong>{m.component.replace(/_/g, ' ')}</strong> ({percent(m.weightShare)} of the weight): {m.inputs.map((i) => i.replace(/_/g, ' ')).join(', ')}
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
     </Section>
   );
 }
