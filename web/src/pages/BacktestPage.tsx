@@ -2,7 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { useNavigate } from 'react-router';
 import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { stringify } from 'yaml';
-import { api, ok, okAs } from '../api/client';
+import { api, ok } from '../api/client';
 import type { components } from '../api/schema.gen';
 import type { FitFigures, FitJob, FitTargetReport } from '../api/views';
 import { configDraft } from '../config-draft';
@@ -57,11 +57,11 @@ export default function BacktestPage() {
     setError(undefined);
     setJob(undefined);
     try {
-      let current = await okAs<FitJob>(api.POST('/v1/config/fit', { body: { asOf, horizonDays: horizon, k: 20, target: 'both', l1Ratio: 1 } }));
+      let current = await ok(api.POST('/v1/config/fit', { body: { asOf, horizonDays: horizon, k: 20, target: 'both', l1Ratio: 1 } }));
       setJob(current);
       while (current.status === 'queued' || current.status === 'running') {
         await new Promise((resolve) => setTimeout(resolve, 1000));
-        current = await okAs<FitJob>(api.GET('/v1/config/fit/{id}', { params: { path: { id: current.id } } }));
+        current = await ok(api.GET('/v1/config/fit/{id}', { params: { path: { id: current.id } } }));
         setJob(current);
       }
     } catch (caught) {
@@ -240,7 +240,9 @@ function FitJobView({ job, onOpen }: { job: FitJob; onOpen: (candidate: Record<s
         </div>
       )}
       {job.status === 'failed' && (
-        <div className="error" role="alert"><strong>{job.error?.title ?? 'The fit failed'}</strong>{job.error?.detail && <p>{job.error.detail}</p>}</div>
+        <div className="error" role="alert"><strong>The fit failed{job.error ? ` (${job.error.status})` : ''}</strong>{job.error?.detail && <p>{job.error.detail}</p>}
+          {job.error?.errors && <ul>{job.error.errors.map((e, i) => <li key={i}><code>{e.path}</code> {e.message}</li>)}</ul>}
+        </div>
       )}
       {report && (
         <>
