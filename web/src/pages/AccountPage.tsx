@@ -102,10 +102,10 @@ function TrendSection({ externalId }: { externalId: string }) {
   // The two days "Why it changed" compares; clicking a point of the chart picks one (see WhyItChanged).
   const [picked, setPicked] = useState<PickedDays>({});
   /** Every point of the chart is a scored day; clicking one picks it for "Why it changed". */
-  const dayDot = (r: number) =>
-    function DayDot(dot: { cx?: number; cy?: number; index: number; stroke?: string; payload: { day: string } }) {
-      return <circle key={dot.index} cx={dot.cx} cy={dot.cy} r={r} stroke={dot.stroke} strokeWidth={1.5} fill="#fff" style={{ cursor: 'pointer' }} onClick={() => setPicked((current) => clickDay(current, dot.payload.day))} />;
-    };
+  // No active dot on hover (activeDot={false}): an element appearing under the pointer between press and release would swallow the click.
+  const dayDot = (dot: { cx?: number; cy?: number; index: number; stroke?: string; payload: { day: string } }) => (
+    <circle key={dot.index} cx={dot.cx} cy={dot.cy} r={3.5} stroke={dot.stroke} strokeWidth={1.5} fill="#fff" style={{ cursor: 'pointer' }} onClick={() => setPicked((current) => clickDay(current, dot.payload.day))} />
+  );
   const versionChanges = points.filter((p, i) => i > 0 && p.version !== points[i - 1]!.version).map((p, i) => ({ day: p.day, from: points[points.indexOf(p) - 1]!.version, to: p.version, key: i }));
   return (
     <Section
@@ -135,8 +135,8 @@ function TrendSection({ externalId }: { externalId: string }) {
                 {versionChanges.map((c) => (
                   <ReferenceLine key={c.day} x={c.day} stroke="#4f5a6b" strokeDasharray="4 4" label={{ value: `config v${c.to}`, position: 'top', fontSize: 11, fill: '#4f5a6b' }} />
                 ))}
-                <Line type="monotone" dataKey="health" name="Health (0–100)" stroke="#1f5fbf" strokeWidth={2} dot={dayDot(2.5)} activeDot={dayDot(5)} isAnimationActive={false} />
-                <Line type="monotone" dataKey="risk" name="Churn risk (%)" stroke="#b3261e" strokeWidth={2} strokeDasharray="6 3" dot={dayDot(2.5)} activeDot={dayDot(5)} isAnimationActive={false} />
+                <Line type="monotone" dataKey="health" name="Health (0–100)" stroke="#1f5fbf" strokeWidth={2} dot={dayDot} activeDot={false} isAnimationActive={false} />
+                <Line type="monotone" dataKey="risk" name="Churn risk (%)" stroke="#b3261e" strokeWidth={2} strokeDasharray="6 3" dot={dayDot} activeDot={false} isAnimationActive={false} />
               </LineChart>
             </ResponsiveContainer>
           </div>
