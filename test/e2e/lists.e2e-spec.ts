@@ -236,24 +236,22 @@ describe('ranked lists', () => {
   });
 
   it('names the configured components an account had no data for, which make up what its coverage lacks', async () => {
-    const [partial] = await t.sql<{ external_id: string }>(
-      `SELECT a.external_id FROM account_scores s JOIN accounts a ON a.id = s.account_id WHERE s.as_of = $1 AND s.coverage < 1 ORDER BY s.coverage, a.external_id LIMIT 1`,
-      [END_DAY],
-    );
-    expect(partial).toBeDefined();
-    const health = (await t.http.get(`/v1/accounts/${partial!.external_id}/health`).set(bearer()).expect(200)).body as {
-      coverage: number;
-      components: Record<string, number>;
-      missingComponents: Array<{ component: string; weightShare: number; inputs: string[] }>;
-    };
-    expect(health.missingComponents.length).toBeGreaterThan(0);
-    for (const missing of health.missingComponents) {
-      expect(health.components[missing.component]).toBeUndefined();
-      expect(missing.inputs.length).toBeGreaterThan(0);
+    const scored = await t.sql<{ external_id: string }>(`SELECT a.external_id FROM account_scores s JOIN accounts a ON a.id = s.account_id WHERE s.as_of = $1 ORDER BY a.external_id LIMIT 30`, [END_DAY]);
+    let withMissing = 0;
+    for (const { external_id: account } of scored) {
+      const health = (await t.http.get(`/v1/accounts/${account}/health`).set(bearer()).expect(200)).body as {
+        coverage: number;
+        components: Record<string, number>;
+        missingComponents: Array<{ component: string; weightShare: number; inputs: string[] }>;
+      };
+      for (const missing of health.missingComponents) {
+        expect(health.components[missing.component]).toBeUndefined();
+        expect(missing.inputs.length).toBeGreaterThan(0);
+      }
+      // Coverage is the share of the configured weight that had data; the missing shares are the rest.
+      expect(health.coverage + health.missingComponents.reduce((sum, m) => sum + m.weightShare, 0)).toBeCloseTo(1, 3);
+      if (health.missingComponents.length > 0) withMissing++;
     }
-    // Coverage is the share of the configured weight that had data; the missing shares are the rest.
-    expect(health.coverage + health.missingComponents.reduce((sum, m) => sum + m.weightShare, 0)).toBeCloseTo(1, 3);
-    const full = await t.sql<{ external_id: string }>(`SELECT a.external_id FROM account_scores s JOIN accounts a ON a.id = s.account_id WHERE s.as_of = $1 AND s.coverage = 1 LIMIT 1`, [END_DAY]);
-    if (full[0]) expect((await t.http.get(`/v1/accounts/${full[0].external_id}/health`).set(bearer()).expect(200)).body.missingComponents).toEqual([]);
+    expect(withMissing).toBeGreaterThan(0);
   });
 });
