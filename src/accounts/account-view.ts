@@ -1,21 +1,7 @@
-/** The account as the API shows it (README, "API"), from one row of account_versions joined to accounts. */
-export interface AccountView {
-  externalId: string;
-  name: string;
-  segment: string;
-  plan: string;
-  arr: number;
-  currency: string;
-  seatsPurchased: number;
-  contractStart: string;
-  renewalDate: string | null;
-  lifecycleStage: string | null;
-  csmOwner: string | null;
-  salesOwner: string | null;
-  crmIds: { hubspot?: string; salesforce?: string };
-  attributes: Record<string, unknown>;
-  effectiveFrom: string;
-}
+import type { AccountViewDto } from './dto/account-view.dto.js';
+
+/** The account as the API shows it (README, "API"), from one row of account_versions joined to accounts; its schema class is the one definition. */
+export type AccountView = AccountViewDto;
 
 export interface AccountVersionRow {
   external_id: string;

@@ -2,13 +2,14 @@ import { Body, Controller, Get, Param, Post, Put, Query, Req, Res, UseGuards } f
 import { AccountBookGuard } from '../auth/account-book.guard.js';
 import type { AuthedRequest } from '../auth/api-key.guard.js';
 import { bookScopeOf } from '../auth/book-scope.js';
-import { ApiBearerAuth, ApiParam, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiNotFoundResponse, ApiOkResponse, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { READERS, WRITERS } from '../auth/roles.js';
 import { Roles } from '../auth/roles.decorator.js';
 import { unprocessable, validationProblem } from '../common/problem.js';
 import { AccountsService } from './accounts.service.js';
 import type { AccountView } from './account-view.js';
+import { AccountsPageDto, AccountViewDto } from './dto/account-view.dto.js';
 import { BulkAccountsDto, EXTERNAL_ID_PATTERN, PutAccountDto } from './dto/account.dto.js';
 import { AsOfQuery, ListAccountsQuery } from './dto/list-accounts.query.js';
 
@@ -25,6 +26,7 @@ export class AccountsController {
   @Put(':externalId')
   @Roles(...WRITERS)
   @ApiParam({ name: 'externalId', example: 'acme-001' })
+  @ApiOkResponse({ type: AccountViewDto, description: 'The version in effect on effectiveFrom (201 with the same body when the account is new)' })
   async upsert(@Param('externalId') externalId: string, @Body() body: PutAccountDto, @Res({ passthrough: true }) response: Response): Promise<AccountView> {
     if (!EXTERNAL_ID_PATTERN.test(externalId)) {
       throw validationProblem('Invalid externalId', [{ path: 'externalId', message: 'externalId must be 1-128 chars of A-Za-z0-9_.:@-' }]);
@@ -49,13 +51,16 @@ export class AccountsController {
   /** An owned csm/sales key lists only its own book, whatever owner filter it sends. */
   @Get()
   @Roles(...READERS)
-  list(@Query() query: ListAccountsQuery, @Req() request: AuthedRequest) {
+  @ApiOkResponse({ type: AccountsPageDto })
+  list(@Query() query: ListAccountsQuery, @Req() request: AuthedRequest): Promise<AccountsPageDto> {
     return this.accounts.list({ ...query, ...bookScopeOf(request.caller) });
   }
 
   @Get(':externalId')
   @Roles(...READERS)
   @UseGuards(AccountBookGuard)
+  @ApiOkResponse({ type: AccountViewDto, description: 'The version in effect on asOf (default today)' })
+  @ApiNotFoundResponse({ description: 'Unknown account, or outside the key’s book' })
   get(@Param('externalId') externalId: string, @Query() query: AsOfQuery): Promise<AccountView> {
     return this.accounts.get(externalId, query.asOf);
   }
@@ -64,7 +69,9 @@ export class AccountsController {
   @Get(':externalId/versions')
   @Roles(...READERS)
   @UseGuards(AccountBookGuard)
-  async versions(@Param('externalId') externalId: string) {
+  @ApiOkResponse({ type: AccountsPageDto, description: 'Every version, oldest first (one page: nextCursor is null)' })
+  @ApiNotFoundResponse({ description: 'Unknown account, or outside the key’s book' })
+  async versions(@Param('externalId') externalId: string): Promise<AccountsPageDto> {
     return { items: await this.accounts.versions(externalId), nextCursor: null };
   }
 }

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { AuthedRequest } from '../auth/api-key.guard.js';
 import { Roles } from '../auth/roles.decorator.js';
 import { PageQuery, type Page } from '../common/pagination.js';
@@ -8,6 +8,7 @@ import { CrmSyncRepository } from './crm-sync.repository.js';
 import { CrmSyncService } from './crm-sync.service.js';
 import { CRM_NAMES, isCrmName, type CrmName, type SyncReport, type SyncView } from './crm-sync.types.js';
 import { SyncRequestDto } from './dto/sync-request.dto.js';
+import { SyncResultDto, SyncsPageDto, SyncViewDto } from './dto/sync-view.dto.js';
 
 /** Failures shown per sync in the history; the sync's own URL has them all. */
 const FAILURES_IN_LIST = 20;
@@ -35,6 +36,7 @@ export class IntegrationsController {
   @Post('sync')
   @HttpCode(200)
   @Roles('revops')
+  @ApiOkResponse({ type: SyncResultDto })
   async sync(@Param('crm') crm: string, @Body() body: SyncRequestDto, @Req() request: AuthedRequest): Promise<SyncReport & { id: string; startedAt: string; finishedAt: string | null }> {
     const view = await this.syncs.sync(crmOf(crm), { asOf: body.asOf, trigger: 'api', requestedBy: request.caller?.name ?? null });
     return { ...view.report!, id: view.id, startedAt: view.startedAt, finishedAt: view.finishedAt };
@@ -43,6 +45,7 @@ export class IntegrationsController {
   /** Past syncs of this CRM, newest first, each with its report (the first failures only; `failedCount` counts them all). */
   @Get('syncs')
   @Roles('revops')
+  @ApiOkResponse({ type: SyncsPageDto })
   async list(@Param('crm') crm: string, @Query() query: PageQuery): Promise<Page<SyncView>> {
     const page = await this.repository.list(crmOf(crm), query.limit, query.cursor);
     return { ...page, items: page.items.map(summarise) };
@@ -51,6 +54,8 @@ export class IntegrationsController {
   /** One sync with its full report. */
   @Get('syncs/:id')
   @Roles('revops')
+  @ApiOkResponse({ type: SyncViewDto })
+  @ApiNotFoundResponse({ description: 'Unknown CRM or sync' })
   async get(@Param('crm') crm: string, @Param('id', new ParseUUIDPipe()) id: string): Promise<SyncView> {
     const sync = await this.repository.get(crmOf(crm), id);
     if (!sync) throw notFound(`No ${crm} sync ${id}`);

@@ -1,16 +1,27 @@
 import { Controller, Get, Headers, Query, Req, Res } from '@nestjs/common';
 import type { AuthedRequest } from '../auth/api-key.guard.js';
 import { bookScopeOf } from '../auth/book-scope.js';
-import { ApiBearerAuth, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiExtraModels, ApiOkResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { READERS } from '../auth/roles.js';
 import { Roles } from '../auth/roles.decorator.js';
 import { ListQuery } from './dto/list.query.js';
+import { ListPageDto } from './dto/score-responses.dto.js';
 import { listToCsv } from './list-csv.js';
 import type { ListKind } from '../scoring/list-ranking.js';
 import { ListsService, type ListPage } from './lists.service.js';
 
+/** JSON, or the same rows as CSV (README, "Lists"). */
+const LIST_RESPONSE = {
+  description: 'JSON; or RFC 4180 CSV of the same rows with format=csv or Accept: text/csv (the next cursor in X-Next-Cursor)',
+  content: {
+    'application/json': { schema: { $ref: getSchemaPath(ListPageDto) } },
+    'text/csv': { schema: { type: 'string' } },
+  },
+};
+
 @ApiTags('lists')
+@ApiExtraModels(ListPageDto)
 @ApiBearerAuth()
 @Controller('v1/lists')
 export class ListsController {
@@ -19,7 +30,7 @@ export class ListsController {
   /** Accounts over the config's risk thresholds, ranked by ARR at risk, with drivers and whether each is new since last week. */
   @Get('at-risk')
   @Roles(...READERS)
-  @ApiProduces('application/json', 'text/csv')
+  @ApiOkResponse(LIST_RESPONSE)
   atRisk(@Query() query: ListQuery, @Headers('accept') accept: string | undefined, @Req() request: AuthedRequest, @Res({ passthrough: true }) response: Response) {
     return this.respond('at-risk', query, accept, request, response);
   }
@@ -27,7 +38,7 @@ export class ListsController {
   /** Accounts over the readiness threshold, ranked by expansion ARR × readiness. */
   @Get('expansion')
   @Roles(...READERS)
-  @ApiProduces('application/json', 'text/csv')
+  @ApiOkResponse(LIST_RESPONSE)
   expansion(@Query() query: ListQuery, @Headers('accept') accept: string | undefined, @Req() request: AuthedRequest, @Res({ passthrough: true }) response: Response) {
     return this.respond('expansion', query, accept, request, response);
   }

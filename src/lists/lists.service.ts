@@ -3,7 +3,8 @@ import { LRUCache } from 'lru-cache';
 import { today } from '../common/dates.js';
 import { decodeCursor, encodeCursor } from '../common/pagination.js';
 import { OverridesService } from '../overrides/overrides.service.js';
-import { attachOverrides, type ScoreOverride } from '../overrides/override-view.js';
+import { attachOverrides } from '../overrides/override-view.js';
+import type { ListPageDto, ListRowDto } from './dto/score-responses.dto.js';
 import type { ListKind } from '../scoring/list-ranking.js';
 import { toScoreView, type ScoreView } from '../scoring/score-view.js';
 import { ScoresQueryService, type ScoreListFilters } from '../scoring/scores-query.service.js';
@@ -14,14 +15,8 @@ export interface ListFilters extends ScoreListFilters {
 }
 
 /** A manual override, when one applies, is shown beside the computed grade; it does not move the row. */
-export type ListRow = ScoreView & { rank: number; newOnList: boolean; override: ScoreOverride | null };
-
-export interface ListPage {
-  items: ListRow[];
-  nextCursor: string | null;
-  asOf: string | null;
-  runId: string | null;
-}
+export type ListRow = ListRowDto;
+export type ListPage = ListPageDto;
 
 /** Where the next page starts: the day, the last row's place in the filtered list and on the day's whole list. */
 interface ListCursor {

@@ -1,19 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { decodeCursor, toPage, type Page } from '../common/pagination.js';
 import { unprocessable } from '../common/problem.js';
-import type { PlanDto } from './dto/plan.dto.js';
+import type { PlanDto, PlanViewDto } from './dto/plan.dto.js';
 import { PlansRepository, type Plan } from './plans.repository.js';
 
-export interface PlanView {
-  id: string;
-  name: string;
-  rank: number;
-  pricePerSeat?: number;
-  annualPrice?: number;
-  limits: Record<string, number>;
-  features: string[];
-  nextPlan: string | null;
-}
+/** A plan as the API shows it; its schema class is the one definition. */
+export type PlanView = PlanViewDto;
 
 export function toPlanView(plan: Plan): PlanView {
   return {

@@ -1,18 +1,9 @@
-import { driverChanges, modelChange, type DriverChange, type ModelChange } from './domain/score-changes.js';
+import { driverChanges, modelChange, type ModelChange } from './domain/score-changes.js';
+import type { ScoreChangesDto } from './dto/score-changes.dto.js';
 import type { ScoreRow } from './score-view.js';
 
-export interface ScoreChangesView {
-  externalId: string;
-  from: { asOf: string; configVersion: number; healthScore: number; churnRisk: number; upgradeReadiness: number };
-  to: { asOf: string; configVersion: number; healthScore: number; churnRisk: number; upgradeReadiness: number };
-  /** Learned churn model, in points of churn risk (× 100); null unless both days were scored with one. */
-  churn: ModelChange | null;
-  /** Learned expansion model, in readiness points; null unless both days were scored with one. */
-  expansion: ModelChange | null;
-  /** Health components' driver impacts; they add up to the health change. */
-  health: { from: number; to: number; change: number; changes: DriverChange[] };
-  warnings: string[];
-}
+/** What GET …/health/changes answers; its schema class is the one definition. */
+export type ScoreChangesView = ScoreChangesDto;
 
 const day = (row: ScoreRow) => ({ asOf: row.as_of, configVersion: row.config_version, healthScore: row.health_score, churnRisk: row.churn_risk, upgradeReadiness: row.upgrade_readiness });
 

@@ -1,46 +1,9 @@
 import { round } from './domain/format.js';
 import type { AccountFeatures, AccountScore, Driver, Grade, LifecycleStage, ScoreContributions, Signal, ValueGapItem } from './domain/features.types.js';
+import type { ScoreViewDto } from './dto/score-view.dto.js';
 
-/** The score fields the API shows exactly as the scoring domain computes them. */
-type ScoreFields = Pick<
-  AccountScore,
-  | 'lifecycleStage'
-  | 'healthScore'
-  | 'grade'
-  | 'trend'
-  | 'components'
-  | 'coverage'
-  | 'churnRisk'
-  | 'arrAtRisk'
-  | 'valueGap'
-  | 'valueGaps'
-  | 'upgradeReadiness'
-  | 'limitUtilisation'
-  | 'recommendedPlan'
-  | 'expansionArr'
-  | 'signals'
-  | 'drivers'
-  | 'readinessDrivers'
->;
-
-/** The score as the API shows it (README, "Health scores"): health endpoint, history and list rows. */
-export interface ScoreView extends ScoreFields {
-  externalId: string;
-  name: string;
-  segment: string;
-  plan: string;
-  arr: number;
-  currency: string;
-  csmOwner: string | null;
-  salesOwner: string | null;
-  renewalDate: string | null;
-  asOf: string;
-  runId: string;
-  configVersion: number;
-  dataFreshness: { lastUsageDay: string | null; staleDays: number | null; stale: boolean };
-  /** Drivers of a learned churn model (config `model.churn`), largest first; empty without one. */
-  churnDrivers?: Driver[];
-}
+/** The score as the API shows it: health endpoint, history and list rows (its schema class is the one definition). */
+export type ScoreView = ScoreViewDto;
 
 /** One row of account_scores, as stored (the one row type of that table; see ScoresQueryService). */
 export interface ScoreRow {

@@ -107,6 +107,16 @@ export class ScoresQueryService {
     return row ?? null;
   }
 
+  /** Every day the account was scored, oldest first, for GET …/health/changes to pick two of. */
+  async scoredDays(externalId: string): Promise<string[]> {
+    const rows = await queryRows<{ as_of: string }>(
+      this.db,
+      `SELECT s.as_of FROM account_scores s JOIN accounts a ON a.id = s.account_id WHERE a.external_id = $1 ORDER BY s.as_of`,
+      [externalId],
+    );
+    return rows.map((row) => row.as_of);
+  }
+
   /** The latest score of the account on or before `day` (strictly before when `strict`), for GET …/health/changes. */
   async atOrBefore(externalId: string, day: string, strict = false): Promise<ScoreRow | null> {
     const [row] = await queryRows<ScoreRow>(

@@ -11,6 +11,7 @@ import {
 } from '@nestjs/swagger';
 import type { AuthedRequest } from '../auth/api-key.guard.js';
 import { Roles } from '../auth/roles.decorator.js';
+import { FitJobDto } from './dto/fit-job.dto.js';
 import { FitRequestDto } from './dto/fit-request.dto.js';
 import { toFitJobView, type FitJobView } from './fit-jobs/fit-job-view.js';
 import { FitJobsService } from './fit-jobs/fit-jobs.service.js';
@@ -31,7 +32,7 @@ export class ConfigFitController {
       'Derives candidate inputs from every metric the tenant sends (recent total, active days, trend, latest value, per active user, per seat), plan-limit utilisation, tenure, ARR, segment, lifecycle, value gap and the component scores; freezes their normalisation; groups correlated inputs; fits an elastic-net logistic regression whose penalty is chosen by time-split cross-validation over the dates, with class weights and Platt calibration. Answers 202 with a job to poll at GET /v1/config/fit/{id}; its report compares the candidate out of time with the active config and the best single input. The candidate config (with a `model` section) is never stored or activated: preview it, then PUT /v1/config.',
   })
   @Roles('revops')
-  @ApiAcceptedResponse({ description: 'The queued job; poll its `links.self`' })
+  @ApiAcceptedResponse({ type: FitJobDto, description: 'The queued job; poll its `links.self`' })
   @ApiBadRequestResponse({ description: 'Bad dates, target, horizon, l1Ratio or holdoutFrom (errors name the field)' })
   @ApiForbiddenResponse({ description: 'Only revops and admin keys may fit' })
   async fit(@Body() body: FitRequestDto, @Req() request: AuthedRequest): Promise<FitJobView> {
@@ -47,7 +48,7 @@ export class ConfigFitController {
     description:
       'status queued → running → succeeded | failed. `progress` says which step runs (features per date, then each target’s out-of-time and final fits). A failed job carries the problem (e.g. 422 when no outcome falls within the horizon of the dates).',
   })
-  @ApiOkResponse({ description: 'The job' })
+  @ApiOkResponse({ type: FitJobDto, description: 'The job' })
   @ApiNotFoundResponse({ description: 'No such job' })
   async get(@Param('id') id: string): Promise<FitJobView> {
     return toFitJobView(await this.jobs.get(id));

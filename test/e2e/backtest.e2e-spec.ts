@@ -7,6 +7,7 @@ import { ConfigVersionsService } from '../../src/config-versions/config-versions
 import { generateTenant } from '../../src/demo/tenant-generator.js';
 import { loadTenantViaApi } from '../../src/demo/tenant-loader.js';
 import { fitAndWait } from '../support/fit-jobs.js';
+import { responseChecker } from '../support/openapi-responses.js';
 import { ADMIN_KEY, bearer, startTestApp, waitForRun, type TestApp } from '../support/test-app.js';
 
 // 150 days ending 2026-10-31 start on 2026-06-04. The generator's churned accounts leave between
@@ -25,11 +26,15 @@ interface Ranking {
   count: number;
   positives: number;
 }
+interface Curves {
+  liftByDecile: Array<{ decile: number; count: number; positives: number; positiveRate: number | null; lift: number | null }>;
+  roc: Array<{ fpr: number; tpr: number }>;
+}
 interface Summary {
   accounts: number;
   positives: { churn: number; expansion: number };
-  churn: Ranking & { brier: number; calibration: Array<{ from: number; to: number; count: number; meanPredicted: number | null; observedRate: number | null }> };
-  expansion: Ranking;
+  churn: Ranking & Curves & { brier: number; calibration: Array<{ from: number; to: number; count: number; meanPredicted: number | null; observedRate: number | null }> };
+  expansion: Ranking & Curves;
   perDate: Array<{ asOf: string; accounts: number; churn: Ranking; expansion: Ranking }>;
 }
 interface BacktestBody extends Summary {
@@ -104,6 +109,27 @@ describe('backtest and fit on a generated tenant', () => {
         expect(bucket.observedRate!).toBeLessThanOrEqual(1);
       }
     });
+    // The curves behind the figures: ten deciles holding every row, the first one the top-decile
+    // lift; a ROC curve of at most 101 points from (0, 0) to (1, 1) whose area is the AUC.
+    for (const target of [body.churn, body.expansion]) {
+      expect(target.liftByDecile.map((d) => d.decile)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+      expect(target.liftByDecile.reduce((sum, d) => sum + d.count, 0)).toBe(body.accounts);
+      expect(target.liftByDecile.reduce((sum, d) => sum + d.positives, 0)).toBeCloseTo(target.positives, 2);
+      expect(target.liftByDecile[0]!.lift).toBeCloseTo(target.liftTopDecile!, 3);
+      const roc = target.roc;
+      expect(roc.length).toBeLessThanOrEqual(101);
+      expect(roc[0]).toEqual({ fpr: 0, tpr: 0 });
+      expect(roc.at(-1)).toEqual({ fpr: 1, tpr: 1 });
+      roc.slice(1).forEach((point, i) => {
+        expect(point.fpr).toBeGreaterThanOrEqual(roc[i]!.fpr);
+        expect(point.tpr).toBeGreaterThanOrEqual(roc[i]!.tpr);
+      });
+      const area = roc.slice(1).reduce((sum, p, i) => sum + ((p.fpr - roc[i]!.fpr) * (p.tpr + roc[i]!.tpr)) / 2, 0);
+      expect(Math.abs(area - target.auc!)).toBeLessThan(0.02);
+    }
+    // The answer is what the OpenAPI document (and so the console's generated client) says it is.
+    const checker = responseChecker((await t.http.get('/docs-json').expect(200)).body as Record<string, unknown>);
+    expect(checker.errors('post', '/v1/backtest', 200, body)).toEqual([]);
     // Every date's horizon ends by the last recorded outcome.
     expect(addDays(DATES.at(-1)!, HORIZON) <= tenant.outcomes.at(-1)!.occurredOn).toBe(true);
     expect(body.warnings).toEqual([]);

@@ -3,6 +3,7 @@ import { parse } from 'csv-parse/sync';
 import { addDays } from '../../src/common/dates.js';
 import { generateTenant } from '../../src/demo/tenant-generator.js';
 import { loadTenantViaApi } from '../../src/demo/tenant-loader.js';
+import { responseChecker } from '../support/openapi-responses.js';
 import { ADMIN_KEY, bearer, startTestApp, waitForRun, type TestApp } from '../support/test-app.js';
 
 const END_DAY = '2026-10-31';
@@ -37,6 +38,33 @@ describe('ranked lists', () => {
     }
   });
   afterAll(() => t.close());
+
+  it('answers the score, list, run, account and plan reads exactly as the OpenAPI document describes them', async () => {
+    const checker = responseChecker((await t.http.get('/docs-json').expect(200)).body as Record<string, unknown>);
+    const account = tenant.accounts[0]!.externalId;
+    const runs = (await t.http.get('/v1/runs').set(bearer()).expect(200)).body as { items: Array<{ id: string }> };
+    const reads: Array<[string, string]> = [
+      ['/v1/lists/at-risk', '/v1/lists/at-risk?limit=5'],
+      ['/v1/lists/expansion', '/v1/lists/expansion?limit=5'],
+      ['/v1/accounts/{externalId}/health', `/v1/accounts/${account}/health`],
+      ['/v1/accounts/{externalId}/health/history', `/v1/accounts/${account}/health/history?to=${END_DAY}`],
+      ['/v1/accounts/{externalId}/health/changes', `/v1/accounts/${account}/health/changes`],
+      ['/v1/runs', '/v1/runs'],
+      ['/v1/runs/{id}', `/v1/runs/${runs.items[0]!.id}`],
+      ['/v1/accounts', '/v1/accounts?limit=5'],
+      ['/v1/accounts/{externalId}', `/v1/accounts/${account}`],
+      ['/v1/accounts/{externalId}/versions', `/v1/accounts/${account}/versions`],
+      ['/v1/plans', '/v1/plans'],
+    ];
+    for (const [documented, url] of reads) {
+      const body = (await t.http.get(url).set(bearer()).expect(200)).body as unknown;
+      expect(checker.errors('get', documented, 200, body)).toEqual([]);
+    }
+    // A field the document does not name is caught, so the check above has teeth.
+    const list = (await t.http.get('/v1/lists/at-risk?limit=1').set(bearer()).expect(200)).body as { items: Array<Record<string, unknown>> };
+    list.items[0]!['undocumented'] = 1;
+    expect(checker.errors('get', '/v1/lists/at-risk', 200, list)).toEqual(['get /v1/lists/at-risk 200: /items/0 must NOT have additional properties (undocumented)']);
+  });
 
   it('holds exactly the accounts over the risk thresholds, ranked by ARR at risk', async () => {
     const list = await get('/v1/lists/at-risk', { limit: 1000 });
@@ -164,5 +192,84 @@ describe('ranked lists', () => {
     await t.http.get('/v1/lists/expansion?renewalWithinDays=soon').set(bearer()).expect(400);
     await t.http.get('/v1/lists/at-risk?cursor=abc').set(bearer()).expect(400);
     await t.http.get('/v1/lists/at-risk').expect(401);
+  });
+
+  it('explains what changed between any two scored days (since, until)', async () => {
+    // A third scored day, two weeks back (last, so the other tests see two runs only).
+    const queued = await t.http.post('/v1/runs').set(bearer()).send({ asOf: addDays(END_DAY, -14) }).expect(202);
+    expect(await waitForRun(t, queued.body.id)).toMatchObject({ status: 'succeeded' });
+    const account = tenant.accounts[0]!.externalId;
+    type Changes = { from: { asOf: string; healthScore: number }; to: { asOf: string; healthScore: number }; health: { change: number; changes: Array<{ change: number }> } };
+    const changes = async (query: Record<string, string>) => (await t.http.get(`/v1/accounts/${account}/health/changes`).query(query).set(bearer()).expect(200)).body as Changes;
+    const history = (await t.http.get(`/v1/accounts/${account}/health/history`).query({ to: END_DAY }).set(bearer()).expect(200)).body as { items: Array<{ asOf: string; healthScore: number }> };
+    const health = new Map(history.items.map((s) => [s.asOf, s.healthScore]));
+    const [d14, d7] = [addDays(END_DAY, -14), addDays(END_DAY, -7)];
+    expect([...health.keys()]).toEqual([d14, d7, END_DAY]);
+
+    const days = async (query: Record<string, string>) => {
+      const body = await changes(query);
+      // Each day's figures are that day's stored score, and the component changes add up to the health change.
+      expect(body.from.healthScore).toBe(health.get(body.from.asOf));
+      expect(body.to.healthScore).toBe(health.get(body.to.asOf));
+      expect(body.health.change).toBeCloseTo(body.to.healthScore - body.from.healthScore, 1);
+      expect(body.health.changes.reduce((sum, c) => sum + c.change, 0)).toBeCloseTo(body.health.change, 1);
+      return [body.from.asOf, body.to.asOf];
+    };
+    expect(await days({})).toEqual([d7, END_DAY]);
+    expect(await days({ since: d14 })).toEqual([d14, END_DAY]);
+    expect(await days({ until: d7 })).toEqual([d14, d7]);
+    expect(await days({ since: d14, until: addDays(d7, 3) })).toEqual([d14, d7]);
+
+    const problem = (await t.http.get(`/v1/accounts/${account}/health/changes`).query({ since: END_DAY, until: d7 }).set(bearer()).expect(400)).body as { errors: Array<{ path: string }> };
+    expect(problem.errors.map((e) => e.path)).toEqual(['since']);
+    await t.http.get(`/v1/accounts/${account}/health/changes`).query({ until: 'last week' }).set(bearer()).expect(400);
+    await t.http.get(`/v1/accounts/${account}/health/changes`).query({ until: addDays(d14, -1) }).set(bearer()).expect(404);
+    // The first scored day has nothing before it to compare with.
+    await t.http.get(`/v1/accounts/${account}/health/changes`).query({ until: d14 }).set(bearer()).expect(404);
+  });
+
+  it('tells every role whether the newest run failed and which day the scores come from, without the error', async () => {
+    const checker = responseChecker((await t.http.get('/docs-json').expect(200)).body as Record<string, unknown>);
+    const csm = (await t.http.post('/v1/api-keys').set(bearer()).send({ name: 'status csm', role: 'csm', owner: tenant.accounts[0]!.csmOwner }).expect(201)).body as { key: string };
+    const runs = (await t.http.get('/v1/runs').set(bearer()).expect(200)).body as { items: Array<{ asOf: string; status: string; finishedAt: string }> };
+    const status = async () => (await t.http.get('/v1/runs/latest-status').set(bearer(csm.key)).expect(200)).body as Record<string, { asOf: string; status: string } | null>;
+
+    const good = await status();
+    expect(checker.errors('get', '/v1/runs/latest-status', 200, good)).toEqual([]);
+    expect(good['latest']).toMatchObject({ asOf: runs.items[0]!.asOf, status: 'succeeded' });
+    expect(good['lastSucceeded']).toEqual(good['latest']);
+
+    await t.sql(
+      `INSERT INTO scoring_runs (as_of, status, trigger, config_version, accounts_total, accounts_scored, error, started_at, finished_at)
+       VALUES ($1, 'failed', 'schedule', 1, 160, 0, 'usage aggregation failed: secret detail', now(), now())`,
+      [addDays(END_DAY, 1)],
+    );
+    const failed = await status();
+    expect(checker.errors('get', '/v1/runs/latest-status', 200, failed)).toEqual([]);
+    expect(failed['latest']).toMatchObject({ asOf: addDays(END_DAY, 1), status: 'failed' });
+    expect(failed['lastSucceeded']).toEqual(good['lastSucceeded']);
+    expect(JSON.stringify(failed)).not.toContain('secret detail');
+    // The runs themselves stay revops-only.
+    await t.http.get('/v1/runs').set(bearer(csm.key)).expect(403);
+  });
+
+  it('names the configured components an account had no data for, which make up what its coverage lacks', async () => {
+    const scored = await t.sql<{ external_id: string }>(`SELECT a.external_id FROM account_scores s JOIN accounts a ON a.id = s.account_id WHERE s.as_of = $1 ORDER BY a.external_id LIMIT 30`, [END_DAY]);
+    let withMissing = 0;
+    for (const { external_id: account } of scored) {
+      const health = (await t.http.get(`/v1/accounts/${account}/health`).set(bearer()).expect(200)).body as {
+        coverage: number;
+        components: Record<string, number>;
+        missingComponents: Array<{ component: string; weightShare: number; inputs: string[] }>;
+      };
+      for (const missing of health.missingComponents) {
+        expect(health.components[missing.component]).toBeUndefined();
+        expect(missing.inputs.length).toBeGreaterThan(0);
+      }
+      // Coverage is the share of the configured weight that had data; the missing shares are the rest.
+      expect(health.coverage + health.missingComponents.reduce((sum, m) => sum + m.weightShare, 0)).toBeCloseTo(1, 3);
+      if (health.missingComponents.length > 0) withMissing++;
+    }
+    expect(withMissing).toBeGreaterThan(0);
   });
 });

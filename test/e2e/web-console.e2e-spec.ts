@@ -143,6 +143,29 @@ describe('web console in Chromium', () => {
     expect(dots).toEqual([RUN_DAYS.length, RUN_DAYS.length]);
     await expect(page.locator('.facts').first().textContent()).resolves.toContain('v1');
     await page.getByText('Why: drivers').waitFor();
+    // The freshness panel names the configured components the account had no data for, as the API does.
+    const health = await api<{ missingComponents: Array<{ component: string }> }>(`/v1/accounts/${atRiskAccount}/health`);
+    await expect(page.locator('[data-testid=missing-components] li strong').allTextContents()).resolves.toEqual(health.missingComponents.map((m) => m.component.replace(/_/g, ' ')));
+
+    // "Why it changed" between any two scored days: two selects, or two clicks on the chart.
+    const earlierDay = page.getByLabel('Earlier scored day');
+    const laterDay = page.getByLabel('Later scored day');
+    await expect(earlierDay.inputValue()).resolves.toBe(RUN_DAYS[2]);
+    await expect(laterDay.inputValue()).resolves.toBe(RUN_DAYS[3]);
+    await laterDay.selectOption(RUN_DAYS[2]!);
+    await earlierDay.selectOption(RUN_DAYS[0]!);
+    const changes = await api<{ health: { from: number; to: number } }>(`/v1/accounts/${atRiskAccount}/health/changes?since=${RUN_DAYS[0]}&until=${RUN_DAYS[2]}`);
+    const summary = (health: { from: number; to: number }) => page.locator('.why > p').filter({ hasText: `Health ${health.from.toFixed(1)} → ${health.to.toFixed(1)}` });
+    await summary(changes.health).waitFor();
+    const healthDots = page.locator('[data-testid=trend-chart] .recharts-line-dots').first().locator('circle');
+    await healthDots.nth(3).click();
+    await page.getByText(`${RUN_DAYS[3]} picked`).waitFor();
+    await healthDots.nth(1).click();
+    await expect(earlierDay.inputValue()).resolves.toBe(RUN_DAYS[1]);
+    await expect(laterDay.inputValue()).resolves.toBe(RUN_DAYS[3]);
+    const clicked = await api<{ health: { from: number; to: number } }>(`/v1/accounts/${atRiskAccount}/health/changes?since=${RUN_DAYS[1]}&until=${RUN_DAYS[3]}`);
+    await summary(clicked.health).waitFor();
+    await page.mouse.move(0, 0);
     await shot(page, 'account');
     await page.close();
   });
@@ -230,7 +253,42 @@ describe('web console in Chromium', () => {
     await page.close();
   });
 
-  it('shows a failed run in words on the runs page and above the lists', async () => {
+  it('as RevOps runs a backtest and reads its ROC curve, lift by decile and calibration', async () => {
+    const dates = [63, 49, 35].map((back) => addDays(END_DAY, -back));
+    const expected = (await t.http.post('/v1/backtest').set(bearer()).send({ asOf: dates, horizonDays: 30, k: 20 }).expect(200)).body as {
+      accounts: number;
+      churn: { roc: unknown[]; liftByDecile: Array<{ decile: number; count: number; lift: number | null }> };
+      expansion: { roc: unknown[] };
+    };
+    expect(expected.churn.roc.length).toBeGreaterThan(2);
+    const page = await desktop.newPage();
+    await signIn(page, revops.key);
+    await page.goto(`${t.url}/backtest`);
+    await page.getByLabel('As-of dates (YYYY-MM-DD, comma separated)').fill(dates.join(', '));
+    await page.getByLabel('Horizon (days)').fill('30');
+    await page.getByRole('button', { name: 'Run backtest' }).click();
+    const roc = page.getByTestId('churn-curves-roc');
+    await roc.waitFor();
+    await expect(roc.getAttribute('data-points')).resolves.toBe(String(expected.churn.roc.length));
+    await expect(page.getByTestId('expansion-curves-roc').getAttribute('data-points')).resolves.toBe(String(expected.expansion.roc.length));
+    // The active config's ROC line is drawn (beside the chance diagonal), and a bar for every decile with a lift above 0.
+    await expect(roc.locator('.recharts-line path.recharts-curve').count()).resolves.toBe(2);
+    const bars = expected.churn.liftByDecile.filter((d) => (d.lift ?? 0) > 0).length;
+    expect(bars).toBeGreaterThan(0);
+    await expect(page.getByTestId('churn-curves-lift').locator('.recharts-bar-rectangle path').count()).resolves.toBe(bars);
+    // The decile table under the chart holds the API's counts, decile by decile.
+    const deciles = page.locator('#churn-curves-title').locator('xpath=../..').locator('details.chart-table').nth(1);
+    await deciles.locator('summary').click();
+    const counts = await deciles.locator('tbody tr').evaluateAll((rows) => rows.map((r) => Number(r.children[1]!.textContent)));
+    expect(counts).toEqual(expected.churn.liftByDecile.map((d) => d.count));
+    await deciles.locator('summary').click();
+    await page.locator('#calibration-title').waitFor();
+    await expect(page.locator('#ranking-title').textContent()).resolves.toContain(`Ranking on ${expected.accounts} account-dates`);
+    await shot(page, 'backtest-results');
+    await page.close();
+  });
+
+  it('shows a failed run in words on the runs page and above the lists, to a CSM too', async () => {
     await t.sql(
       `INSERT INTO scoring_runs (as_of, status, trigger, requested_by, config_version, accounts_total, accounts_scored, error, started_at, finished_at)
        VALUES ($1, 'failed', 'schedule', NULL, 1, 120, 0, 'usage aggregation failed: canceling statement due to statement timeout', now(), now())`,
@@ -245,6 +303,21 @@ describe('web console in Chromium', () => {
     await page.goto(`${t.url}/at-risk`);
     await page.locator('.banner').waitFor();
     await page.close();
+
+    // A CSM cannot read runs, yet sees that the list is stale, and which day it shows, without the error text.
+    const csmAgain = await createApiKey(t.url, ADMIN_KEY, 'web csm again', 'csm', csm.owner);
+    const csmPage = await desktop.newPage();
+    await signIn(csmPage, csmAgain.key);
+    await csmPage.waitForSelector('table.list tbody tr');
+    const banner = csmPage.locator('.banner').filter({ hasText: 'The last scoring run failed' });
+    await banner.waitFor();
+    const text = (await banner.textContent()) ?? '';
+    expect(text).toContain(`The figures shown come from the last run that succeeded, as of ${RUN_DAYS.at(-1)}`);
+    expect(text).not.toContain('statement timeout');
+    await shot(csmPage, 'at-risk-failed-run-csm');
+    await csmPage.goto(`${t.url}/accounts/${atRiskAccount}`);
+    await csmPage.locator('.banner').filter({ hasText: 'The last scoring run failed' }).waitFor();
+    await csmPage.close();
   });
 
   it('renders every page at 1280 px and on a 390 px phone without errors', async () => {

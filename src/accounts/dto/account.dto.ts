@@ -18,9 +18,9 @@ import {
 import { IsDay } from '../../common/is-day.validator.js';
 import { COUNT, InRange, MONEY } from '../../common/value-ranges.js';
 import { PLAN_ID_PATTERN } from '../../plans/dto/plan.dto.js';
+import { LIFECYCLE_STAGES } from '../../scoring/domain/features.types.js';
 
 export const SEGMENTS = ['self_serve', 'sales_assisted'] as const;
-export const LIFECYCLE_STAGES = ['onboarding', 'adoption', 'mature', 'renewal'] as const;
 export const EXTERNAL_ID_PATTERN = /^[A-Za-z0-9_.:@-]{1,128}$/;
 
 export class CrmIdsDto {

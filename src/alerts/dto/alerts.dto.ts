@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import { IsDay } from '../../common/is-day.validator.js';
 import { PageQuery } from '../../common/pagination.js';
+import { ScoreViewDto } from '../../scoring/dto/score-view.dto.js';
 import type { ScoreView } from '../../scoring/score-view.js';
 import { ALERT_RULES, ALERT_STATUSES, type AlertRule, type AlertStatus } from '../domain/alert.types.js';
 
@@ -67,7 +68,7 @@ export class AlertView {
   @ApiProperty({ nullable: true, type: String }) statusBy: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
   @ApiProperty({ format: 'date-time' }) updatedAt: string;
-  @ApiProperty({ type: 'object', additionalProperties: true, description: 'The account score when it fired (same fields as the health endpoint)' })
+  @ApiProperty({ type: ScoreViewDto, description: 'The account score when it fired (same fields as the health endpoint)' })
   score: ScoreView;
 }
 

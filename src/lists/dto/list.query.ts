@@ -5,7 +5,7 @@ import { SEGMENTS } from '../../accounts/dto/account.dto.js';
 import { IsDay } from '../../common/is-day.validator.js';
 import { PageQuery } from '../../common/pagination.js';
 
-export const GRADES = ['green', 'yellow', 'red'] as const;
+import { GRADES } from '../../scoring/domain/features.types.js';
 
 export class ListQuery extends PageQuery {
   @ApiPropertyOptional({ example: 'dana@vendor.example', description: 'CSM or sales owner' })

@@ -1,9 +1,11 @@
 import { ApiProperty } from '@nestjs/swagger';
+import type { Grade } from '../../scoring/domain/features.types.js';
+import type { ScoreOverride } from '../override-view.js';
 import { OVERRIDE_GRADES } from './set-override.dto.js';
 
-export class ScoreOverrideDto {
+export class ScoreOverrideDto implements ScoreOverride {
   @ApiProperty({ enum: OVERRIDE_GRADES, example: 'yellow' })
-  grade: string;
+  grade: Grade;
   @ApiProperty({ example: 'Usage dip is the planned migration to SSO' })
   reason: string;
   @ApiProperty({ example: 'Dana (CSM)', description: 'Name of the API key that set it' })

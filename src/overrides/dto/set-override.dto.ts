@@ -2,9 +2,11 @@ import { ApiProperty } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsIn, IsString, Length, registerDecorator, type ValidationArguments } from 'class-validator';
 import { today } from '../../common/dates.js';
+import { GRADES } from '../../scoring/domain/features.types.js';
 import { expiryProblem } from '../override-expiry.js';
 
-export const OVERRIDE_GRADES = ['green', 'yellow', 'red'] as const;
+/** Any grade may be set by hand. */
+export const OVERRIDE_GRADES = GRADES;
 
 /** A day after today and at most a year ahead, judged when the request arrives (UTC). */
 function IsOverrideExpiry(): PropertyDecorator {

@@ -42,3 +42,21 @@ export class PlanDto {
   @IsOptional() @IsString() @Matches(PLAN_ID_PATTERN)
   nextPlan?: string | null;
 }
+
+/** A plan as the API shows it: the one definition of the plan view (plans.service.ts builds it). */
+export class PlanViewDto {
+  @ApiProperty({ example: 'growth' }) id: string;
+  @ApiProperty({ example: 'Growth' }) name: string;
+  @ApiProperty({ example: 2, description: 'Position in the price list; higher is bigger' }) rank: number;
+  @ApiPropertyOptional({ example: 30, description: 'Price per seat per year (absent for a flat-priced plan)' }) pricePerSeat?: number;
+  @ApiPropertyOptional({ example: 12000, description: 'Flat price per year (absent for a per-seat plan)' }) annualPrice?: number;
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'number' }, example: { seats: 50, api_calls: 100000 }, description: 'metric → limit (api_calls per month)' })
+  limits: Record<string, number>;
+  @ApiProperty({ type: [String], example: ['reports', 'automations'] }) features: string[];
+  @ApiProperty({ type: String, nullable: true, example: 'scale', description: 'The plan an upgrade leads to' }) nextPlan: string | null;
+}
+
+export class PlansPageDto {
+  @ApiProperty({ type: [PlanViewDto], description: 'By rank' }) items: PlanViewDto[];
+  @ApiProperty({ type: String, nullable: true }) nextCursor: string | null;
+}

@@ -5,6 +5,7 @@
 
 export type Segment = 'self_serve' | 'sales_assisted';
 export type LifecycleStage = 'onboarding' | 'adoption' | 'mature' | 'renewal';
+export const LIFECYCLE_STAGES = ['onboarding', 'adoption', 'mature', 'renewal'] as const satisfies readonly LifecycleStage[];
 
 export interface PlanInfo {
   id: string;
@@ -91,15 +92,19 @@ export interface PriorScores {
 }
 
 export type Grade = 'green' | 'yellow' | 'red';
+/** The grades, best first, for schemas and validation. */
+export const GRADES = ['green', 'yellow', 'red'] as const satisfies readonly Grade[];
 
-export type SignalType =
-  | 'engagement_decline'
-  | 'engagement_increase'
-  | 'usage_limit_near'
-  | 'usage_limit_reached'
-  | 'upgrade_ready'
-  | 'renewal_at_risk'
-  | 'value_gap_widening';
+export const SIGNAL_TYPES = [
+  'engagement_decline',
+  'engagement_increase',
+  'usage_limit_near',
+  'usage_limit_reached',
+  'upgrade_ready',
+  'renewal_at_risk',
+  'value_gap_widening',
+] as const;
+export type SignalType = (typeof SIGNAL_TYPES)[number];
 
 export interface Signal {
   type: SignalType;

@@ -1,23 +1,9 @@
-export type RunStatus = 'queued' | 'running' | 'succeeded' | 'failed';
-export type RunTrigger = 'schedule' | 'api' | 'cli' | 'demo';
+import type { RUN_STATUSES, RUN_TRIGGERS, RunStatusSummaryDto, RunViewDto } from '../dto/runs.dto.js';
 
-export interface RunView {
-  id: string;
-  asOf: string;
-  status: RunStatus;
-  trigger: RunTrigger;
-  requestedBy: string | null;
-  configVersion: number | null;
-  accountsTotal: number | null;
-  accountsScored: number;
-  /** Accounts not scored because of their own data (e.g. usage values out of range), and why. */
-  invalidAccounts: Array<{ externalId: string; reason: string }>;
-  timings: Record<string, number>;
-  createdAt: string;
-  startedAt: string | null;
-  finishedAt: string | null;
-  error: string | null;
-}
+export type RunStatus = (typeof RUN_STATUSES)[number];
+export type RunTrigger = (typeof RUN_TRIGGERS)[number];
+/** A run as the API shows it; its schema class is the one definition. */
+export type RunView = RunViewDto;
 
 export interface RunRow {
   id: string;
@@ -52,3 +38,6 @@ export const toRunView = (row: RunRow): RunView => ({
   finishedAt: row.finished_at?.toISOString() ?? null,
   error: row.error,
 });
+
+/** A run as every role may see it (GET /v1/runs/latest-status): no error text, no requester. */
+export const toRunStatusSummary = (run: RunView): RunStatusSummaryDto => ({ asOf: run.asOf, status: run.status, createdAt: run.createdAt, finishedAt: run.finishedAt });

@@ -1,12 +1,12 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { AuthedRequest } from '../../auth/api-key.guard.js';
-import { OPERATORS } from '../../auth/roles.js';
+import { OPERATORS, ROLES } from '../../auth/roles.js';
 import { Roles } from '../../auth/roles.decorator.js';
 import { today } from '../../common/dates.js';
 import { PageQuery } from '../../common/pagination.js';
 import { notFound, validationProblem } from '../../common/problem.js';
-import { StartRunDto } from '../dto/runs.dto.js';
+import { LatestRunStatusDto, RunsPageDto, RunViewDto, StartRunDto } from '../dto/runs.dto.js';
 import { defaultAsOf, RunsService } from './runs.service.js';
 import type { RunView } from './run-view.js';
 
@@ -20,6 +20,7 @@ export class RunsController {
   @Post()
   @HttpCode(202)
   @Roles('revops')
+  @ApiAcceptedResponse({ type: RunViewDto, description: 'The queued run' })
   async start(@Body() body: StartRunDto, @Req() request: AuthedRequest): Promise<RunView> {
     const asOf = body.asOf ?? defaultAsOf();
     if (asOf > today()) throw validationProblem('Runs score past data only', [{ path: 'asOf', message: 'asOf must not be in the future' }]);
@@ -28,12 +29,27 @@ export class RunsController {
 
   @Get()
   @Roles(...OPERATORS)
-  list(@Query() query: PageQuery) {
+  @ApiOkResponse({ type: RunsPageDto })
+  list(@Query() query: PageQuery): Promise<RunsPageDto> {
     return this.runs.list(query.limit, query.cursor);
+  }
+
+  /**
+   * Whether the newest run failed and which day the scores come from, for every role: a csm or
+   * sales key cannot read runs, but should know when the lists it reads are stale (README, "Web console").
+   */
+  @Get('latest-status')
+  @Roles(...ROLES)
+  @ApiOperation({ summary: 'Status of the newest run and the newest successful one (every role; no error details)' })
+  @ApiOkResponse({ type: LatestRunStatusDto })
+  latestStatus(): Promise<LatestRunStatusDto> {
+    return this.runs.latestStatus();
   }
 
   @Get(':id')
   @Roles(...OPERATORS)
+  @ApiOkResponse({ type: RunViewDto })
+  @ApiNotFoundResponse({ description: 'No run with this id' })
   async get(@Param('id', new ParseUUIDPipe()) id: string): Promise<RunView> {
     const run = await this.runs.get(id);
     if (!run) throw notFound(`No scoring run ${id}`);

@@ -30,6 +30,13 @@ export class RunsRepository {
     return row ? toRunView(row) : null;
   }
 
+  /** The newest run and the newest successful one, for GET /v1/runs/latest-status. */
+  async latestStatus(): Promise<{ latest: RunView | null; lastSucceeded: RunView | null }> {
+    const [latest] = await queryRows<RunRow>(this.db, `${RUN_SELECT} ORDER BY r.created_at DESC, r.id DESC LIMIT 1`);
+    const [lastSucceeded] = await queryRows<RunRow>(this.db, `${RUN_SELECT} WHERE r.status = 'succeeded' ORDER BY r.finished_at DESC, r.id DESC LIMIT 1`);
+    return { latest: latest ? toRunView(latest) : null, lastSucceeded: lastSucceeded ? toRunView(lastSucceeded) : null };
+  }
+
   /** Newest first; the cursor keeps microseconds, so runs created in one millisecond are neither skipped nor repeated. */
   async list(limit: number, after: TimeCursor | undefined): Promise<Page<RunView>> {
     const filter = pastCursor(new SqlFilter(), after, { column: 'r.created_at', id: 'r.id', idType: 'uuid' });

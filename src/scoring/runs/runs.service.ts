@@ -21,7 +21,8 @@ import { ShardWorker } from './shard.worker.js';
 import { FeaturesRepository } from '../features.repository.js';
 import { ScoresRepository } from '../scores.repository.js';
 import { RunCompletion } from './run-completion.js';
-import type { RunRow, RunTrigger, RunView } from './run-view.js';
+import { toRunStatusSummary, type RunRow, type RunTrigger, type RunView } from './run-view.js';
+import type { LatestRunStatusDto } from '../dto/runs.dto.js';
 import { RunsRepository } from './runs.repository.js';
 
 // Held (session-level) by the one process that is executing runs; other processes skip.
@@ -99,6 +100,12 @@ export class RunsService implements OnApplicationBootstrap, BeforeApplicationShu
 
   get(id: string): Promise<RunView | null> {
     return this.runs.get(id);
+  }
+
+  /** The newest run and the newest successful one, without error details (readable by every role). */
+  async latestStatus(): Promise<LatestRunStatusDto> {
+    const { latest, lastSucceeded } = await this.runs.latestStatus();
+    return { latest: latest && toRunStatusSummary(latest), lastSucceeded: lastSucceeded && toRunStatusSummary(lastSucceeded) };
   }
 
   list(limit: number, cursor?: string): Promise<Page<RunView>> {

@@ -39,6 +39,23 @@ describe('summariseBacktest on a hand-computed two-date case', () => {
     expect(summary.churn.baseRate).toBeCloseTo(0.5, 12);
   });
 
+  it('draws the pooled churn ROC curve and lift by decile that the AUC and top-decile lift summarise', () => {
+    // Descending: 0.9⁺, 0.6⁻, 0.5⁺, the tied 0.4s (one of each, one diagonal step), 0.3⁻; 3 positives, 3 negatives.
+    expect(summary.churn.roc).toEqual([
+      { fpr: 0, tpr: 0 },
+      { fpr: 0, tpr: 1 / 3 },
+      { fpr: 1 / 3, tpr: 1 / 3 },
+      { fpr: 1 / 3, tpr: 2 / 3 },
+      { fpr: 2 / 3, tpr: 1 },
+      { fpr: 1, tpr: 1 },
+    ]);
+    // Trapezoids 0 + 1/9 + 0 + 5/18 + 1/3 = 13/18 = 6.5/9, the AUC above.
+    expect(summary.churn.liftByDecile[0]).toMatchObject({ decile: 1, count: 1, positives: 1, lift: 2 });
+    expect(summary.churn.liftByDecile.reduce((sum, d) => sum + d.count, 0)).toBe(6);
+    expect(summary.expansion.liftByDecile[0]!.lift).toBeCloseTo(summary.expansion.liftTopDecile!, 12);
+    expect(summary.expansion.roc.at(-1)).toEqual({ fpr: 1, tpr: 1 });
+  });
+
   it('averages precision@k over dates', () => {
     // D1 top 2: 0.9⁺, 0.6⁻ → ½. D2 top 2: 0.5⁺, then one of the tied 0.4s (one of them positive) → (1 + ½)/2 = ¾.
     // Mean (½ + ¾) / 2 = 0.625.

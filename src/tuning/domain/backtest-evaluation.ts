@@ -10,6 +10,7 @@
 
 import { mean } from 'simple-statistics';
 import { brierScore, calibrationBuckets, expectedCalibrationError, type CalibrationBucket } from './calibration.js';
+import { liftByDecile, rocCurve, type DecileLift, type RocPoint } from './ranking-curves.js';
 import { liftTopDecile, precisionAtK, rocAuc, type ScoredLabel } from './ranking-metrics.js';
 
 export interface BacktestRow {
@@ -39,7 +40,15 @@ export interface RankingSummary {
   baseRate: number | null;
 }
 
-export interface ChurnSummary extends RankingSummary {
+/** The curves behind the pooled figures, for charts: lift per decile of the ranking and the ROC curve. */
+export interface RankingCurves {
+  /** Ten buckets by descending score; decile 1's lift is liftTopDecile. */
+  liftByDecile: DecileLift[];
+  /** At most 101 exact points from (0, 0) to (1, 1); empty when the AUC is null. */
+  roc: RocPoint[];
+}
+
+export interface ChurnSummary extends RankingSummary, RankingCurves {
   /** Mean squared error of the churn probabilities. */
   brier: number | null;
   /** Count-weighted mean |observed − predicted| over the calibration buckets. */
@@ -61,7 +70,7 @@ export interface BacktestSummary {
   distinctAccounts: number;
   positives: { churn: number; expansion: number };
   churn: ChurnSummary;
-  expansion: RankingSummary;
+  expansion: RankingSummary & RankingCurves;
   perDate: DateSummary[];
 }
 
@@ -79,6 +88,10 @@ export function rankingSummary(rows: readonly ScoredLabel[], k: number): Ranking
     positives,
     baseRate: rows.length === 0 ? null : positives / rows.length,
   };
+}
+
+export function rankingCurves(rows: readonly ScoredLabel[]): RankingCurves {
+  return { liftByDecile: liftByDecile(rows), roc: rocCurve(rows) };
 }
 
 /** Dates are reported in the order given; a date without rows still gets its (empty) entry. */
@@ -102,9 +115,10 @@ export function summariseBacktest(rows: readonly BacktestRow[], dates: readonly 
   };
 
   const churn = churnLabels(rows);
+  const expansion = expansionLabels(rows);
   const calibration = calibrationBuckets(churn);
   const churnSummary = rankingSummary(churn, k);
-  const expansionSummary = rankingSummary(expansionLabels(rows), k);
+  const expansionSummary = rankingSummary(expansion, k);
   return {
     accounts: rows.length,
     distinctAccounts: new Set(rows.map((row) => row.accountId)).size,
@@ -115,8 +129,9 @@ export function summariseBacktest(rows: readonly BacktestRow[], dates: readonly 
       brier: brierScore(churn),
       calibrationError: expectedCalibrationError(calibration),
       calibration,
+      ...rankingCurves(churn),
     },
-    expansion: { ...expansionSummary, precisionAtK: pooledPrecision((summary) => summary.expansion.precisionAtK) },
+    expansion: { ...expansionSummary, precisionAtK: pooledPrecision((summary) => summary.expansion.precisionAtK), ...rankingCurves(expansion) },
     perDate,
   };
 }

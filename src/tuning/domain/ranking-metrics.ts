@@ -50,27 +50,49 @@ export function rocAuc(rows: readonly ScoredLabel[]): number | null {
   return (positiveRankSum - (positives * (positives + 1)) / 2) / (positives * negatives);
 }
 
-/**
- * Expected number of positives among the `n` highest scores. Blocks of tied scores that the
- * cut-off splits contribute their positives in proportion to the places they get: taking 1 of
- * a tied block of 2 holding 1 positive counts 0.5.
- */
-export function positivesInTop(rows: readonly ScoredLabel[], n: number): number {
+/** A run of equal scores in descending score order, with how many of its rows are positive. */
+export interface TiedBlock {
+  score: number;
+  size: number;
+  positives: number;
+}
+
+/** The rows as blocks of tied scores, highest score first: the unit every cut-off here respects. */
+export function tiedBlocks(rows: readonly ScoredLabel[]): TiedBlock[] {
   const sorted = [...rows].sort((a, b) => b.score - a.score);
-  let remaining = Math.min(Math.max(0, n), sorted.length);
+  const blocks: TiedBlock[] = [];
+  for (const row of sorted) {
+    const last = blocks.at(-1);
+    if (last !== undefined && last.score === row.score) {
+      last.size++;
+      if (row.label) last.positives++;
+    } else {
+      blocks.push({ score: row.score, size: 1, positives: row.label ? 1 : 0 });
+    }
+  }
+  return blocks;
+}
+
+/**
+ * Expected number of positives among the `n` highest of the rows in `blocks`. Blocks of tied
+ * scores that the cut-off splits contribute their positives in proportion to the places they
+ * get: taking 1 of a tied block of 2 holding 1 positive counts 0.5.
+ */
+export function positivesInTopBlocks(blocks: readonly TiedBlock[], n: number): number {
+  let remaining = Math.max(0, n);
   let found = 0;
-  for (let start = 0; start < sorted.length && remaining > 0; ) {
-    let end = start;
-    while (end + 1 < sorted.length && sorted[end + 1]!.score === sorted[start]!.score) end++;
-    const size = end - start + 1;
-    let blockPositives = 0;
-    for (let i = start; i <= end; i++) if (sorted[i]!.label) blockPositives++;
-    const taken = Math.min(size, remaining);
-    found += (blockPositives * taken) / size;
+  for (const block of blocks) {
+    if (remaining <= 0) break;
+    const taken = Math.min(block.size, remaining);
+    found += (block.positives * taken) / block.size;
     remaining -= taken;
-    start = end + 1;
   }
   return found;
+}
+
+/** Expected number of positives among the `n` highest scores (ties pro rata, see positivesInTopBlocks). */
+export function positivesInTop(rows: readonly ScoredLabel[], n: number): number {
+  return positivesInTopBlocks(tiedBlocks(rows), n);
 }
 
 /** Share of positives among the `k` highest scores (k capped at the number of rows); null without rows. */

@@ -1,21 +1,8 @@
-import type { FitProgress, ModelFitReport, ModelFitRequest } from '../model-fit.types.js';
-import type { FitJobRow, FitJobStatus } from './fit-jobs.repository.js';
+import type { FitJobDto } from '../dto/fit-job.dto.js';
+import type { FitJobRow } from './fit-jobs.repository.js';
 
-export interface FitJobView {
-  id: string;
-  status: FitJobStatus;
-  request: ModelFitRequest;
-  requestedBy: string | null;
-  progress: FitProgress;
-  /** Once succeeded. */
-  report: ModelFitReport | null;
-  /** Once failed: the problem, as the synchronous endpoint would have answered it. */
-  error: FitJobRow['error'];
-  createdAt: string;
-  startedAt: string | null;
-  finishedAt: string | null;
-  links: { self: string };
-}
+/** A fit job as the API shows it; its schema class is the one definition. */
+export type FitJobView = FitJobDto;
 
 export function toFitJobView(row: FitJobRow): FitJobView {
   return {

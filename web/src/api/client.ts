@@ -3,8 +3,11 @@ import { toApiError } from './problem';
 import type { paths } from './schema.gen';
 import { SESSION_ENDED, session } from './session';
 
-/** The API client, typed from the service's own OpenAPI document (see `npm run openapi`). */
-export const api = createClient<paths>({ baseUrl: '' });
+/**
+ * The API client, typed from the service's own OpenAPI document (see `npm run openapi`). It reads
+ * JSON: routes that also answer CSV are downloaded with `download` instead.
+ */
+export const api = createClient<paths, 'application/json'>({ baseUrl: '' });
 
 api.use({
   onRequest({ request }) {

@@ -3,21 +3,22 @@ import { Link, useParams } from 'react-router';
 import { CartesianGrid, Legend, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { api, ok, okAs } from '../api/client';
 import { ApiError } from '../api/problem';
-import type { AccountView, Grade, History, PlanView, ScoreChanges, ScoreView, UsageSeries } from '../api/views';
+import type { AccountHealth, AccountView, Grade, History, PlanView, ScoreChanges, ScoreView, UsageSeries } from '../api/views';
 import { ChartTable, Empty, ErrorMessage, GradeBadge, Section, Skeleton, useAsync } from '../components/ui';
 import { addDays, dateTime, dayWithRelative, delta, integer, moneyExact, percent, todayUtc } from '../format';
 import { useSession } from '../session-context';
 import { AlertList } from './AlertsPage';
+import { LastRunBanner } from '../components/LastRunBanner';
 
 const RANGES = [90, 180, 365] as const;
 const COMPACT = new Intl.NumberFormat('en-US', { notation: 'compact' });
 
 export default function AccountPage() {
   const { externalId = '' } = useParams();
-  const account = useAsync(() => okAs<AccountView>(api.GET('/v1/accounts/{externalId}', { params: { path: { externalId } } })), [externalId]);
+  const account = useAsync(() => ok(api.GET('/v1/accounts/{externalId}', { params: { path: { externalId } } })), [externalId]);
   const health = useAsync(
     () =>
-      okAs<ScoreView>(api.GET('/v1/accounts/{externalId}/health', { params: { path: { externalId } } })).catch((error: unknown) => {
+      ok(api.GET('/v1/accounts/{externalId}/health', { params: { path: { externalId } } })).catch((error: unknown) => {
         if (error instanceof ApiError && error.status === 404) return null;
         throw error;
       }),
@@ -38,6 +39,7 @@ export default function AccountPage() {
       <p className="muted">
         {a.externalId} · plan {a.plan} · {a.segment.replace('_', '-')} · CSM {a.csmOwner ?? '—'} · sales {a.salesOwner ?? '—'} · renews {dayWithRelative(a.renewalDate)}
       </p>
+      <LastRunBanner />
       {health.error !== undefined && <ErrorMessage error={health.error} />}
       {score === null && <Empty>This account has no score yet: no scoring run has covered it. Scores appear after the next run.</Empty>}
       {score && <Header score={score} account={a} />}
@@ -59,7 +61,7 @@ export default function AccountPage() {
   );
 }
 
-function Header({ score, account }: { score: ScoreView; account: AccountView }) {
+function Header({ score, account }: { score: AccountHealth; account: AccountView }) {
   return (
     <section className="card" aria-label="Scores">
       <dl className="facts">
@@ -90,12 +92,19 @@ function TrendSection({ externalId }: { externalId: string }) {
   const [range, setRange] = useState<(typeof RANGES)[number]>(90);
   const to = todayUtc();
   const history = useAsync(
-    () => okAs<History>(api.GET('/v1/accounts/{externalId}/health/history', { params: { path: { externalId }, query: { from: addDays(to, -range), to } } })),
+    () => ok(api.GET('/v1/accounts/{externalId}/health/history', { params: { path: { externalId }, query: { from: addDays(to, -range), to } } })),
     [externalId, range],
   );
   const points = useMemo(
     () => (history.data?.items ?? []).map((s) => ({ day: s.asOf, health: Math.round(s.healthScore), risk: Math.round(s.churnRisk * 100), version: s.configVersion })),
     [history.data],
+  );
+  // The two days "Why it changed" compares; clicking a point of the chart picks one (see WhyItChanged).
+  const [picked, setPicked] = useState<PickedDays>({});
+  /** Every point of the chart is a scored day; clicking one picks it for "Why it changed". */
+  // No active dot on hover (activeDot={false}): an element appearing under the pointer between press and release would swallow the click.
+  const dayDot = (dot: { cx?: number; cy?: number; index: number; stroke?: string; payload: { day: string } }) => (
+    <circle key={dot.index} cx={dot.cx} cy={dot.cy} r={3.5} stroke={dot.stroke} strokeWidth={1.5} fill="#fff" style={{ cursor: 'pointer' }} onClick={() => setPicked((current) => clickDay(current, dot.payload.day))} />
   );
   const versionChanges = points.filter((p, i) => i > 0 && p.version !== points[i - 1]!.version).map((p, i) => ({ day: p.day, from: points[points.indexOf(p) - 1]!.version, to: p.version, key: i }));
   return (
@@ -126,8 +135,8 @@ function TrendSection({ externalId }: { externalId: string }) {
                 {versionChanges.map((c) => (
                   <ReferenceLine key={c.day} x={c.day} stroke="#4f5a6b" strokeDasharray="4 4" label={{ value: `config v${c.to}`, position: 'top', fontSize: 11, fill: '#4f5a6b' }} />
                 ))}
-                <Line type="monotone" dataKey="health" name="Health (0–100)" stroke="#1f5fbf" strokeWidth={2} dot={{ r: 2 }} isAnimationActive={false} />
-                <Line type="monotone" dataKey="risk" name="Churn risk (%)" stroke="#b3261e" strokeWidth={2} strokeDasharray="6 3" dot={{ r: 2 }} isAnimationActive={false} />
+                <Line type="monotone" dataKey="health" name="Health (0–100)" stroke="#1f5fbf" strokeWidth={2} dot={dayDot} activeDot={false} isAnimationActive={false} />
+                <Line type="monotone" dataKey="risk" name="Churn risk (%)" stroke="#b3261e" strokeWidth={2} strokeDasharray="6 3" dot={dayDot} activeDot={false} isAnimationActive={false} />
               </LineChart>
             </ResponsiveContainer>
           </div>
@@ -142,7 +151,7 @@ function TrendSection({ externalId }: { externalId: string }) {
               ))}
             </p>
           )}
-          <WhyItChanged externalId={externalId} days={points.map((p) => p.day)} />
+          <WhyItChanged externalId={externalId} days={points.map((p) => p.day)} picked={picked} onPick={setPicked} />
           <SignalTimeline items={history.data?.items ?? []} />
           <ChartTable caption={`${points.length} scored days`} head={['Day', 'Health', 'Churn risk %', 'Config']} rows={points.map((p) => [p.day, p.health, p.risk, `v${p.version}`])} />
         </>
@@ -152,36 +161,60 @@ function TrendSection({ externalId }: { externalId: string }) {
 }
 
 /**
- * "Why it changed": the latest score against an earlier scored day, each input's contribution
- * before and after, largest change first; the changes add up to the score's change.
+ * "Why it changed": any two scored days (default: the latest and the one before), each input's
+ * contribution on both, largest change first; the changes add up to the score's change.
  */
-function WhyItChanged({ externalId, days }: { externalId: string; days: string[] }) {
-  const earlier = days.slice(0, -1);
-  const [since, setSince] = useState<string>('');
+interface PickedDays {
+  from?: string;
+  to?: string;
+  /** The first of two clicks on the chart, waiting for the second. */
+  clicked?: string;
+}
+
+/** The two days each pick resolves to: the later one defaults to the latest, the earlier one to the day before it. */
+function comparedDays(picked: PickedDays, days: string[]): { from: string; to: string; earlier: string[] } {
+  const to = picked.to !== undefined && days.includes(picked.to) ? picked.to : days[days.length - 1] ?? '';
+  const earlier = days.filter((d) => d < to);
+  const from = picked.from !== undefined && earlier.includes(picked.from) ? picked.from : earlier[earlier.length - 1] ?? '';
+  return { from, to, earlier };
+}
+
+/** Two clicks on the chart pick the two days, in either order; a second click on the same day starts again. */
+function clickDay(picked: PickedDays, day: string): PickedDays {
+  if (picked.clicked === undefined || picked.clicked === day) return { from: picked.from, to: picked.to, clicked: day };
+  return picked.clicked < day ? { from: picked.clicked, to: day } : { from: day, to: picked.clicked };
+}
+
+function WhyItChanged({ externalId, days, picked, onPick: setPicked }: { externalId: string; days: string[]; picked: PickedDays; onPick: (picked: PickedDays) => void }) {
   const [result, setResult] = useState<{ changes?: ScoreChanges; error?: unknown }>({});
-  const day = since || earlier[earlier.length - 1] || '';
+  const { from, to, earlier } = comparedDays(picked, days);
   useEffect(() => {
-    if (!day) return;
+    if (!from || !to) return;
     let current = true;
-    okAs<ScoreChanges>(api.GET('/v1/accounts/{externalId}/health/changes', { params: { path: { externalId }, query: { since: day } } })).then(
+    ok(api.GET('/v1/accounts/{externalId}/health/changes', { params: { path: { externalId }, query: { since: from, until: to } } })).then(
       (changes) => current && setResult({ changes }),
       (error: unknown) => current && setResult({ error }),
     );
     return () => {
       current = false;
     };
-  }, [externalId, day]);
-  if (earlier.length === 0) return null;
+  }, [externalId, from, to]);
+  if (days.length < 2) return null;
   const c = result.changes;
   const rows = c ? [...c.health.changes].sort((a, b) => Math.abs(b.change) - Math.abs(a.change)) : [];
   return (
     <div className="why">
       <h3>
-        Why it changed since{' '}
-        <select aria-label="Compare with the score of" value={day} onChange={(e) => setSince(e.target.value)}>
+        Why it changed from{' '}
+        <select aria-label="Earlier scored day" value={from} onChange={(e) => setPicked({ from: e.target.value, to })}>
           {earlier.map((d) => <option key={d} value={d}>{d}</option>)}
+        </select>{' '}
+        to{' '}
+        <select aria-label="Later scored day" value={to} onChange={(e) => setPicked({ from, to: e.target.value })}>
+          {days.slice(1).map((d) => <option key={d} value={d}>{d}</option>)}
         </select>
       </h3>
+      <p className="muted" role="status">{picked.clicked ? `${picked.clicked} picked: click a second point of the chart to compare the two days.` : 'Or click two points of the chart to compare those days.'}</p>
       {result.error !== undefined && <ErrorMessage error={result.error} />}
       {c && (
         <>
@@ -219,7 +252,7 @@ function SignalTimeline({ items }: { items: ScoreView[] }) {
   const events: Array<{ day: string; started: string[]; stopped: string[] }> = [];
   let previous = new Set<string>();
   for (const score of items) {
-    const now = new Set(score.signals.map((s) => s.type));
+    const now = new Set<string>(score.signals.map((s) => s.type));
     const started = [...now].filter((t) => !previous.has(t));
     const stopped = [...previous].filter((t) => !now.has(t));
     if (started.length > 0 || stopped.length > 0) events.push({ day: score.asOf, started, stopped });
@@ -297,8 +330,9 @@ function SignalsSection({ score }: { score: ScoreView }) {
   );
 }
 
-function FreshnessSection({ score }: { score: ScoreView }) {
+function FreshnessSection({ score }: { score: AccountHealth }) {
   const f = score.dataFreshness;
+  const missing = score.missingComponents;
   return (
     <Section title="Freshness and coverage" id="freshness">
       <dl className="facts">
@@ -308,6 +342,19 @@ function FreshnessSection({ score }: { score: ScoreView }) {
         <div><dt>Lifecycle</dt><dd>{score.lifecycleStage}</dd></div>
       </dl>
       {f.stale && <p className="error" role="note">Data is stale: the grade is never green while usage is missing.</p>}
+      {missing.length > 0 && (
+        <div className="missing-data" data-testid="missing-components">
+          <h3>Configured but no data</h3>
+          <p className="muted">Scored without these (their weight went to the others):</p>
+          <ul>
+            {missing.map((m) => (
+              <li key={m.component}>
+                <strong>{m.component.replace(/_/g, ' ')}</strong> ({percent(m.weightShare)} of the weight): {m.inputs.map((i) => i.replace(/_/g, ' ')).join(', ')}
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
     </Section>
   );
 }
@@ -332,7 +379,7 @@ function UsageSection({ externalId, account }: { externalId: string; account: Ac
   const to = todayUtc();
   const from = addDays(to, -120);
   const usage = useAsync(() => okAs<UsageSeries>(api.GET('/v1/accounts/{externalId}/usage', { params: { path: { externalId }, query: { from, to } } })), [externalId]);
-  const plans = useAsync(() => okAs<{ items: PlanView[] }>(api.GET('/v1/plans')), []);
+  const plans = useAsync(() => ok(api.GET('/v1/plans')), []);
   const { me } = useSession();
   const readsConfig = me?.role === 'revops' || me?.role === 'admin';
   const config = useAsync(() => (readsConfig ? ok(api.GET('/v1/config', { params: { query: {} } })) : Promise.resolve(undefined)), [readsConfig]);
@@ -396,7 +443,7 @@ function UsageSection({ externalId, account }: { externalId: string; account: Ac
   );
 }
 
-function OverrideSection({ externalId, score, onChange }: { externalId: string; score: ScoreView; onChange: () => void }) {
+function OverrideSection({ externalId, score, onChange }: { externalId: string; score: AccountHealth; onChange: () => void }) {
   const { me } = useSession();
   const history = useAsync(() => ok(api.GET('/v1/accounts/{externalId}/override/history', { params: { path: { externalId }, query: { limit: 20 } } })), [externalId, score.override?.setAt]);
   const [grade, setGrade] = useState<Grade>(score.override?.grade ?? score.grade);

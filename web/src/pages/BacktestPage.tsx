@@ -2,11 +2,18 @@ import { useState, type FormEvent } from 'react';
 import { useNavigate } from 'react-router';
 import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { stringify } from 'yaml';
-import { api, okAs } from '../api/client';
-import type { BacktestReport, BacktestSummary, FitFigures, FitJob, FitTargetReport } from '../api/views';
+import { api, ok } from '../api/client';
+import type { components } from '../api/schema.gen';
+import type { FitFigures, FitJob, FitTargetReport } from '../api/views';
 import { configDraft } from '../config-draft';
 import { ChartTable, ErrorMessage, Section, Skeleton } from '../components/ui';
 import { addDays, integer, percent, todayUtc } from '../format';
+
+type BacktestReport = components['schemas']['BacktestReportDto'];
+type Curves = components['schemas']['ExpansionSummaryDto'];
+
+const ACTIVE_COLOUR = '#1f5fbf';
+const CANDIDATE_COLOUR = '#7a5200';
 
 const fixed = (value: number | null | undefined, digits = 2) => (value === null || value === undefined ? '—' : value.toFixed(digits));
 
@@ -33,8 +40,8 @@ export default function BacktestPage() {
     try {
       const draft = useDraft ? configDraft.get() : null;
       const [active, candidate] = await Promise.all([
-        okAs<BacktestReport>(api.POST('/v1/backtest', { body: { asOf, horizonDays: horizon, k: 20 } })),
-        draft ? okAs<BacktestReport>(api.POST('/v1/backtest', { body: { asOf, horizonDays: horizon, k: 20, config: draft } })) : Promise.resolve(undefined),
+        ok(api.POST('/v1/backtest', { body: { asOf, horizonDays: horizon, k: 20 } })),
+        draft ? ok(api.POST('/v1/backtest', { body: { asOf, horizonDays: horizon, k: 20, config: draft } })) : Promise.resolve(undefined),
       ]);
       setReports({ active, candidate });
     } catch (caught) {
@@ -50,11 +57,11 @@ export default function BacktestPage() {
     setError(undefined);
     setJob(undefined);
     try {
-      let current = await okAs<FitJob>(api.POST('/v1/config/fit', { body: { asOf, horizonDays: horizon, k: 20, target: 'both', l1Ratio: 1 } }));
+      let current = await ok(api.POST('/v1/config/fit', { body: { asOf, horizonDays: horizon, k: 20, target: 'both', l1Ratio: 1 } }));
       setJob(current);
       while (current.status === 'queued' || current.status === 'running') {
         await new Promise((resolve) => setTimeout(resolve, 1000));
-        current = await okAs<FitJob>(api.GET('/v1/config/fit/{id}', { params: { path: { id: current.id } } }));
+        current = await ok(api.GET('/v1/config/fit/{id}', { params: { path: { id: current.id } } }));
         setJob(current);
       }
     } catch (caught) {
@@ -103,6 +110,7 @@ function Results({ active, candidate }: { active: BacktestReport; candidate?: Ba
     candidate: candidate?.churn.calibration[i]?.observedRate == null ? null : Math.round(candidate.churn.calibration[i]!.observedRate! * 100),
     ideal: Math.round(((bucket.from + bucket.to) / 2) * 100),
   }));
+  const activeName = `Active v${active.configVersion ?? '?'}`;
   return (
     <>
       {[...active.warnings, ...(candidate?.warnings ?? [])].map((w, i) => <p key={i} className="banner" role="note">{w}</p>)}
@@ -117,14 +125,16 @@ function Results({ active, candidate }: { active: BacktestReport; candidate?: Ba
               <Legend />
               <ReferenceLine y={1} stroke="#4f5a6b" strokeDasharray="4 4" label={{ value: '1.0 = no better than chance (lift)', fontSize: 11, position: 'insideTopLeft' }} />
               <ReferenceLine y={0.5} stroke="#4f5a6b" strokeDasharray="1 3" />
-              <Bar dataKey="active" name={`Active v${active.configVersion ?? '?'}`} fill="#1f5fbf" isAnimationActive={false} />
-              {candidate && <Bar dataKey="candidate" name="Candidate (draft)" fill="#7a5200" isAnimationActive={false} />}
+              <Bar dataKey="active" name={activeName} fill={ACTIVE_COLOUR} isAnimationActive={false} />
+              {candidate && <Bar dataKey="candidate" name="Candidate (draft)" fill={CANDIDATE_COLOUR} isAnimationActive={false} />}
             </BarChart>
           </ResponsiveContainer>
         </div>
         <ChartTable caption="Ranking figures" head={['Figure', 'Active', 'Candidate']} rows={ranking.map((r) => [r.name, fixed(r.active), candidate ? fixed(r.candidate) : '—'])} />
         <p className="muted">Brier score: active {fixed(active.churn.brier, 3)}{candidate && `, candidate ${fixed(candidate.churn.brier, 3)}`}. Precision@{active.churn.k}: {fixed(active.churn.precisionAtK)}.</p>
       </Section>
+      <CurvesSection id="churn-curves" title="Churn: ROC curve and lift by decile of churn risk" active={active.churn} candidate={candidate?.churn} activeName={activeName} />
+      <CurvesSection id="expansion-curves" title="Expansion: ROC curve and lift by decile of readiness" active={active.expansion} candidate={candidate?.expansion} activeName={activeName} />
       <Section title="Calibration: predicted vs observed churn by bucket" id="calibration">
         <div style={{ width: '100%', height: 260 }}>
           <ResponsiveContainer>
@@ -135,8 +145,8 @@ function Results({ active, candidate }: { active: BacktestReport; candidate?: Ba
               <Tooltip />
               <Legend />
               <Line dataKey="ideal" name="Perfect calibration (diagonal)" stroke="#4f5a6b" strokeDasharray="4 4" dot={false} isAnimationActive={false} />
-              <Line dataKey="active" name="Observed, active" stroke="#1f5fbf" connectNulls isAnimationActive={false} />
-              {candidate && <Line dataKey="candidate" name="Observed, candidate" stroke="#7a5200" strokeDasharray="8 2" connectNulls isAnimationActive={false} />}
+              <Line dataKey="active" name="Observed, active" stroke={ACTIVE_COLOUR} connectNulls isAnimationActive={false} />
+              {candidate && <Line dataKey="candidate" name="Observed, candidate" stroke={CANDIDATE_COLOUR} strokeDasharray="8 2" connectNulls isAnimationActive={false} />}
             </LineChart>
           </ResponsiveContainer>
         </div>
@@ -147,7 +157,69 @@ function Results({ active, candidate }: { active: BacktestReport; candidate?: Ba
   );
 }
 
-function PerDate({ summary }: { summary: BacktestSummary }) {
+/**
+ * The curves behind AUC and top-decile lift: the ROC curve against the chance diagonal, and
+ * each tenth of the ranking's positive rate ÷ the base rate against the 1.0 line. The candidate
+ * is dashed (and brown), so the two read apart without colour.
+ */
+function CurvesSection({ id, title, active, candidate, activeName }: { id: string; title: string; active: Curves; candidate?: Curves; activeName: string }) {
+  const percentPoints = (points: Curves['roc']) => points.map((p) => ({ fpr: Math.round(p.fpr * 1000) / 10, tpr: Math.round(p.tpr * 1000) / 10 }));
+  const deciles = active.liftByDecile.map((d, i) => ({ decile: `${d.decile}`, active: d.lift, candidate: candidate?.liftByDecile[i]?.lift ?? null }));
+  return (
+    <Section title={title} id={id}>
+      <div className="two-col">
+        <div>
+          <h3>ROC curve (AUC {fixed(active.auc)}{candidate && ` vs ${fixed(candidate.auc)}`})</h3>
+          {active.roc.length === 0 ? (
+            <p className="muted">No curve: every account-date had the same outcome.</p>
+          ) : (
+            <div style={{ width: '100%', height: 260 }} data-testid={`${id}-roc`} data-points={active.roc.length}>
+              <ResponsiveContainer>
+                <LineChart margin={{ top: 8, right: 16, bottom: 16, left: 0 }}>
+                  <CartesianGrid stroke="#e6eaf0" />
+                  <XAxis dataKey="fpr" type="number" domain={[0, 100]} unit="%" tick={{ fontSize: 11 }} label={{ value: 'false positives (share of negatives flagged)', fontSize: 11, position: 'insideBottom', offset: -10 }} />
+                  <YAxis dataKey="tpr" type="number" domain={[0, 100]} unit="%" tick={{ fontSize: 11 }} />
+                  <Tooltip />
+                  <Legend verticalAlign="top" />
+                  <Line data={[{ fpr: 0, tpr: 0 }, { fpr: 100, tpr: 100 }]} dataKey="tpr" name="Chance (diagonal)" stroke="#4f5a6b" strokeDasharray="4 4" dot={false} isAnimationActive={false} />
+                  <Line data={percentPoints(active.roc)} dataKey="tpr" name={activeName} stroke={ACTIVE_COLOUR} strokeWidth={2} dot={false} isAnimationActive={false} />
+                  {candidate && candidate.roc.length > 0 && (
+                    <Line data={percentPoints(candidate.roc)} dataKey="tpr" name="Candidate (draft)" stroke={CANDIDATE_COLOUR} strokeWidth={2} strokeDasharray="8 3" dot={false} isAnimationActive={false} />
+                  )}
+                </LineChart>
+              </ResponsiveContainer>
+            </div>
+          )}
+          <ChartTable caption="ROC points" head={['False positives %', 'True positives %']} rows={percentPoints(active.roc).map((p) => [p.fpr, p.tpr])} />
+        </div>
+        <div>
+          <h3>Lift by decile (1 = highest scores)</h3>
+          <div style={{ width: '100%', height: 260 }} data-testid={`${id}-lift`}>
+            <ResponsiveContainer>
+              <BarChart data={deciles} margin={{ top: 8, right: 16, bottom: 16, left: 0 }}>
+                <CartesianGrid stroke="#e6eaf0" />
+                <XAxis dataKey="decile" tick={{ fontSize: 11 }} label={{ value: 'decile of the ranking', fontSize: 11, position: 'insideBottom', offset: -10 }} />
+                <YAxis tick={{ fontSize: 11 }} />
+                <Tooltip />
+                <Legend verticalAlign="top" />
+                <ReferenceLine y={1} stroke="#4f5a6b" strokeDasharray="4 4" label={{ value: '1.0 = base rate', fontSize: 11, position: 'insideTopRight' }} />
+                <Bar dataKey="active" name={activeName} fill={ACTIVE_COLOUR} isAnimationActive={false} />
+                {candidate && <Bar dataKey="candidate" name="Candidate (draft)" fill={CANDIDATE_COLOUR} isAnimationActive={false} />}
+              </BarChart>
+            </ResponsiveContainer>
+          </div>
+          <ChartTable
+            caption="Deciles"
+            head={['Decile', 'Account-dates', 'Positives', 'Rate %', 'Lift (active)', 'Lift (candidate)']}
+            rows={active.liftByDecile.map((d, i) => [d.decile, d.count, fixed(d.positives, 1), d.positiveRate === null ? '—' : fixed(d.positiveRate * 100, 1), fixed(d.lift), candidate ? fixed(candidate.liftByDecile[i]?.lift) : '—'])}
+          />
+        </div>
+      </div>
+    </Section>
+  );
+}
+
+function PerDate({ summary }: { summary: BacktestReport }) {
   return (
     <Section title="Per date" id="per-date">
       <table>
@@ -168,7 +240,9 @@ function FitJobView({ job, onOpen }: { job: FitJob; onOpen: (candidate: Record<s
         </div>
       )}
       {job.status === 'failed' && (
-        <div className="error" role="alert"><strong>{job.error?.title ?? 'The fit failed'}</strong>{job.error?.detail && <p>{job.error.detail}</p>}</div>
+        <div className="error" role="alert"><strong>The fit failed{job.error ? ` (${job.error.status})` : ''}</strong>{job.error?.detail && <p>{job.error.detail}</p>}
+          {job.error?.errors && <ul>{job.error.errors.map((e, i) => <li key={i}><code>{e.path}</code> {e.message}</li>)}</ul>}
+        </div>
       )}
       {report && (
         <>

@@ -1,7 +1,7 @@
 import { useState } from 'react';
-import { api, ok, okAs } from '../api/client';
+import { api, ok } from '../api/client';
 import type { components } from '../api/schema.gen';
-import type { CrmSync, Page } from '../api/views';
+import type { CrmSync } from '../api/views';
 import { Empty, ErrorMessage, Section, Skeleton, useAsync } from '../components/ui';
 import { dateTime, duration } from '../format';
 
@@ -67,7 +67,7 @@ function Deliveries({ hook }: { hook: Webhook }) {
 }
 
 function CrmSyncs({ crm }: { crm: 'hubspot' | 'salesforce' }) {
-  const syncs = useAsync(() => okAs<Page<CrmSync>>(api.GET('/v1/integrations/{crm}/syncs', { params: { path: { crm }, query: { limit: 20 } } })), [crm]);
+  const syncs = useAsync(() => ok(api.GET('/v1/integrations/{crm}/syncs', { params: { path: { crm }, query: { limit: 20 } } })), [crm]);
   const title = crm === 'hubspot' ? 'HubSpot sync reports' : 'Salesforce sync reports';
   return (
     <Section title={title} id={`${crm}-syncs`}>

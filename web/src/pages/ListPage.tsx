@@ -1,6 +1,6 @@
 import React, { Fragment, useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
-import { api, download, ok, okAs } from '../api/client';
+import { api, download, ok } from '../api/client';
 import type { ListPage as Page, ListRow, PlanView } from '../api/views';
 import { Empty, ErrorMessage, GradeBadge, Skeleton, usePhone } from '../components/ui';
 import { dayWithRelative, daysBetween, delta, integer, money, moneyTotals, percent } from '../format';
@@ -67,7 +67,7 @@ export function ListPage({ kind }: { kind: ListKind }) {
   const fetchPage = useCallback(
     (cursor?: string) => {
       const path = kind === 'at-risk' ? '/v1/lists/at-risk' : '/v1/lists/expansion';
-      return okAs<Page>(api.GET(path, { params: { query: { ...query, limit: pageSize, ...(cursor ? { cursor } : {}) } } }));
+      return ok(api.GET(path, { params: { query: { ...query, limit: pageSize, ...(cursor ? { cursor } : {}) } } }));
     },
     // eslint-disable-next-line react-hooks/exhaustive-deps
     [kind, queryKey, pageSize],
@@ -99,7 +99,7 @@ export function ListPage({ kind }: { kind: ListKind }) {
   }, [fetchPage]);
 
   useEffect(() => {
-    okAs<{ items: PlanView[] }>(api.GET('/v1/plans')).then((page) => setPlans(page.items), () => setPlans([]));
+    ok(api.GET('/v1/plans')).then((page) => setPlans(page.items), () => setPlans([]));
   }, []);
 
   const loadMore = async () => {

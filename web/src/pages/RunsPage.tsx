@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { LastRunBanner } from "../components/LastRunBanner";
-import { api, okAs } from '../api/client';
-import type { Page, RunView } from '../api/views';
+import { api, ok } from '../api/client';
+import type { RunView } from '../api/views';
 import { Empty, ErrorMessage, Skeleton } from '../components/ui';
 import { dateTime, duration, integer } from '../format';
 import { useSession } from '../session-context';
@@ -18,7 +18,7 @@ export default function RunsPage() {
   const load = useCallback(async (after?: string) => {
     setLoading(true);
     try {
-      const page = await okAs<Page<RunView>>(api.GET('/v1/runs', { params: { query: { limit: 25, ...(after ? { cursor: after } : {}) } } }));
+      const page = await ok(api.GET('/v1/runs', { params: { query: { limit: 25, ...(after ? { cursor: after } : {}) } } }));
       setRuns((old) => (after ? [...old, ...page.items] : page.items));
       if (!after) setCursor(page.nextCursor);
       else setCursor(page.nextCursor);
@@ -46,7 +46,7 @@ export default function RunsPage() {
     setNotice(undefined);
     setError(undefined);
     try {
-      const run = await okAs<RunView>(api.POST('/v1/runs', { body: asOf ? { asOf } : {} }));
+      const run = await ok(api.POST('/v1/runs', { body: asOf ? { asOf } : {} }));
       setNotice(`Run queued for ${run.asOf}.`);
       await load();
     } catch (caught) {

@@ -6,7 +6,7 @@ import { IsDay } from '../../../common/is-day.validator.js';
 export const DEFAULT_PREVIEW_LIMIT = 50;
 export const MAX_PREVIEW_LIMIT = 1000;
 
-const GRADES = ['green', 'yellow', 'red'];
+import { GRADES } from '../../../scoring/domain/features.types.js';
 
 /** For a raw YAML body, whose own text is the config: the options come in the query string instead. */
 export class PreviewQuery {
