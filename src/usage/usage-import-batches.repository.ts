@@ -31,10 +31,6 @@ export interface BatchRow {
 export interface AcceptedCounts {
   rowsReceived: number;
   bytes: number;
-  accounts: number | null;
-  metrics: number | null;
-  fromDay: string | null;
-  toDay: string | null;
   copyMs: number;
   checkMs: number;
 }
@@ -71,10 +67,10 @@ export class UsageImportBatchesRepository {
     const { rows } = await client.query<BatchRow>(
       `UPDATE usage_import_batches
        SET seq = nextval('usage_import_batch_seq'), accepted_at = clock_timestamp(), rows_received = $2, bytes = $3,
-           accounts = $4, metrics = $5, from_day = $6, to_day = $7, timings = jsonb_build_object('copyMs', $8::int, 'checkMs', $9::int)
+           timings = jsonb_build_object('copyMs', $4::int, 'checkMs', $5::int)
        WHERE id = $1
        RETURNING ${COLUMNS}`,
-      [id, counts.rowsReceived, counts.bytes, counts.accounts, counts.metrics, counts.fromDay, counts.toDay, counts.copyMs, counts.checkMs],
+      [id, counts.rowsReceived, counts.bytes, counts.copyMs, counts.checkMs],
     );
     return rows[0]!;
   }

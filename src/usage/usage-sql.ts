@@ -120,6 +120,14 @@ export const UNKNOWN_STAGED_ACCOUNTS_SQL = `
   ORDER BY 2
   LIMIT $1`;
 
+/** The same from the account names Node collected ($1) with the first line naming each ($2); $3 = how many to list. */
+export const UNKNOWN_LISTED_ACCOUNTS_SQL = `
+  SELECT n.account, n.first_line, count(*) OVER ()::int AS total
+  FROM unnest($1::text[], $2::bigint[]) AS n(account, first_line)
+  WHERE NOT EXISTS (SELECT 1 FROM accounts a WHERE a.external_id = n.account)
+  ORDER BY 2
+  LIMIT $3`;
+
 // Only names not yet known are inserted: ON CONFLICT alone would still draw a value from the
 // smallserial sequence for every existing name on every import, and smallint runs out at 32767.
 // ON CONFLICT stays for two imports adding the same new name at once.
