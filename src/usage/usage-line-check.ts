@@ -1,5 +1,5 @@
 import { StringDecoder } from 'node:string_decoder';
-import { METRIC_NAME_PATTERN } from '../common/metric-name.js';
+import { METRIC_NAME_MAX_LENGTH, METRIC_NAME_PATTERN } from '../common/metric-name.js';
 import { USAGE_VALUE } from '../common/value-ranges.js';
 import type { UsageColumn } from './usage-csv-header.js';
 
@@ -35,7 +35,7 @@ export class UsageLineCheck {
     }
   }
 
-  private accountOk(account: string, line: number): boolean {
+  protected accountOk(account: string, line: number): boolean {
     if (account === this.lastAccount) return true;
     if (account === '') return false;
     this.lastAccount = account;
@@ -53,7 +53,7 @@ export class UsageLineCheck {
     return true;
   }
 
-  private dayOk(day: string): boolean {
+  protected dayOk(day: string): boolean {
     let ok = this.days.get(day);
     if (ok === undefined) {
       if (this.days.size >= MAX_DAYS_REMEMBERED) this.days.clear();
@@ -65,23 +65,32 @@ export class UsageLineCheck {
 }
 
 /**
- * The CSV side: follows the file's bytes after the header line (unquoted CSV only; a quote
- * anywhere makes it unsure), with the columns in the header's order.
+ * The CSV side: follows the file's bytes after the header line (unquoted CSV only; a quote or a
+ * backslash anywhere makes it unsure), with the columns in the header's order. It runs on the
+ * thread that streams the request to COPY, so it reads each line by character codes and cuts
+ * out only what it must remember (a new account, a new day).
  */
 export class CsvLineCheck extends UsageLineCheck {
   private readonly decoder = new StringDecoder('utf8');
   private rest = '';
   private record = 1;
-  private readonly at: Record<UsageColumn, number>;
+  /** Column index of account, metric, day and value. */
+  private readonly order: [number, number, number, number];
+  private readonly cut = [0, 0, 0, 0, 0];
+  private lastLineAccount = '';
+  private lastLineDay = '';
 
   constructor(columns: readonly UsageColumn[], maxAccounts?: number) {
     super(maxAccounts);
-    this.at = { account: columns.indexOf('account'), metric: columns.indexOf('metric'), day: columns.indexOf('day'), value: columns.indexOf('value') };
+    this.order = [columns.indexOf('account'), columns.indexOf('metric'), columns.indexOf('day'), columns.indexOf('value')];
   }
 
   /** Bytes after the header line, in any chunking. */
   feed(chunk: Buffer): void {
     const text = this.rest + this.decoder.write(chunk);
+    // Quotes (fields that may hold commas or line breaks) and backslashes (COPY's end-of-data
+    // marker `\.`) are left to the SQL check: their lines may not be what a split on commas says.
+    if (this.sure && (text.includes('"') || text.includes('\\'))) this.sure = false;
     let start = 0;
     for (let end = text.indexOf('\n'); end !== -1; end = text.indexOf('\n', start)) {
       this.line(text, start, end);
@@ -96,7 +105,7 @@ export class CsvLineCheck extends UsageLineCheck {
     if (tail !== '') this.line(tail, 0, tail.length);
   }
 
-  /** Passes chunks through unchanged, checking them; `skipHeader`: the first line is the header. */
+  /** Passes chunks through unchanged, checking every line after the header. */
   async *track(chunks: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
     let header = true;
     for await (const chunk of chunks) {
@@ -118,27 +127,85 @@ export class CsvLineCheck extends UsageLineCheck {
 
   private line(text: string, start: number, end: number): void {
     this.record += 1;
-    if (!this.sure) {
-      this.rows += 1;
-      return;
-    }
+    this.rows += 1;
+    if (!this.sure) return;
     if (end > start && text.charCodeAt(end - 1) === CR) end -= 1;
-    const line = text.slice(start, end);
-    // Quotes, a CR left inside, a backslash (COPY's end-of-data marker `\.`): leave it to SQL.
-    if (line.includes('"') || line.includes('\r') || line.includes('\\')) {
-      this.rows += 1;
-      this.sure = false;
-      return;
+    // The four cells: cut[i] … cut[i + 1] - 1 is column i.
+    const cut = this.cut;
+    cut[0] = start;
+    let at = start;
+    for (let column = 1; column < 4; column += 1) {
+      const comma = text.indexOf(',', at);
+      if (comma === -1 || comma >= end) return this.unsure();
+      cut[column] = comma + 1;
+      at = comma + 1;
     }
-    const cells = line.split(',');
-    if (cells.length !== 4) {
-      this.rows += 1;
-      this.sure = false;
-      return;
-    }
-    this.row(cells[this.at.account]!, cells[this.at.metric]!, cells[this.at.day]!, cells[this.at.value]!, this.record);
+    const extra = text.indexOf(',', at);
+    if (extra !== -1 && extra < end) return this.unsure();
+    cut[4] = end + 1;
+    const [a, m, d, v] = this.order;
+    if (!this.accountCell(text, cut[a]!, cut[a + 1]! - 1)) return this.unsure();
+    if (!metricCellOk(text, cut[m]!, cut[m + 1]! - 1)) return this.unsure();
+    if (!this.dayCell(text, cut[d]!, cut[d + 1]! - 1)) return this.unsure();
+    if (!valueCellOk(text, cut[v]!, cut[v + 1]! - 1)) return this.unsure();
+  }
+
+  private unsure(): void {
+    this.sure = false;
+  }
+
+  /** Same as the line before (feeds come sorted) costs a comparison; a new name is remembered. */
+  private accountCell(text: string, start: number, end: number): boolean {
+    const last = this.lastLineAccount;
+    if (end - start === last.length && last.length > 0 && text.startsWith(last, start)) return true;
+    const account = text.slice(start, end);
+    this.lastLineAccount = account;
+    return this.accountOk(account, this.record);
+  }
+
+  private dayCell(text: string, start: number, end: number): boolean {
+    const last = this.lastLineDay;
+    if (end - start === 10 && last.length === 10 && text.startsWith(last, start)) return true;
+    const day = text.slice(start, end);
+    if (!this.dayOk(day)) return false;
+    this.lastLineDay = day;
+    return true;
   }
 }
+
+/** 1–64 characters of a–z, 0–9, `_` and `.` (common/metric-name.ts), read in place. */
+function metricCellOk(text: string, start: number, end: number): boolean {
+  if (end - start < 1 || end - start > METRIC_NAME_MAX_LENGTH) return false;
+  for (let i = start; i < end; i += 1) {
+    const c = text.charCodeAt(i);
+    if (!((c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x5f || c === 0x2e)) return false;
+  }
+  return true;
+}
+
+/**
+ * A JSON number without sign or exponent and at most 15 digits before the point is below 10^15
+ * whatever its fraction: that is nearly every value a feed sends, checked in place. Anything
+ * else takes the exact check on the text.
+ */
+function valueCellOk(text: string, start: number, end: number): boolean {
+  let i = start;
+  const first = text.charCodeAt(i);
+  if (!(first >= 0x30 && first <= 0x39)) return valueSurelyOk(text.slice(start, end));
+  i += 1;
+  if (first !== 0x30) while (i < end && isDigit(text.charCodeAt(i))) i += 1;
+  const intDigits = i - start;
+  if (i < end && text.charCodeAt(i) === 0x2e) {
+    i += 1;
+    const fraction = i;
+    while (i < end && isDigit(text.charCodeAt(i))) i += 1;
+    if (i === fraction) return false;
+  }
+  if (i !== end || intDigits > 15) return valueSurelyOk(text.slice(start, end));
+  return true;
+}
+
+const isDigit = (c: number) => c >= 0x30 && c <= 0x39;
 
 /** Beyond this many distinct accounts the names are not kept in memory: the SQL check takes over. */
 const MAX_ACCOUNTS = 200_000;
