@@ -11,9 +11,9 @@ import { isNumericOverflow } from './usage-problems.js';
 import { USAGE_WRITE_LOCK } from './usage-rollups.js';
 import {
   analyzeStagingSql,
-  createGroupsSql,
+  createMergeGroupsSql,
   CREATE_PAIRS_SQL,
-  GROUPS_SUMMARY_SQL,
+  MERGE_GROUPS_SUMMARY_SQL,
   insertNewStagedSql,
   landingTable,
   mergeStagedSql,
@@ -116,8 +116,8 @@ export class UsageImportMerger implements OnApplicationBootstrap, BeforeApplicat
     let written: number;
     let summary: Summary;
     try {
-      await client.query(createGroupsSql(table));
-      summary = (await client.query<Summary>(GROUPS_SUMMARY_SQL)).rows[0]!;
+      await client.query(createMergeGroupsSql(table));
+      summary = (await client.query<Summary>(MERGE_GROUPS_SUMMARY_SQL)).rows[0]!;
       await client.query(UPSERT_STAGED_METRICS_SQL);
       await client.query(CREATE_PAIRS_SQL);
       // A 3,000-row sample is plenty to pick hash joins; the default 30,000 costs ~0.3 s per million lines.

@@ -1,8 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
+import type { UsageColumn } from './usage-csv-header.js';
 import { CsvLineCheck, daySurelyOk, numberSurelyOk, UsageLineCheck, valueSurelyOk } from './usage-line-check.js';
 
-const csv = (text: string, columns = ['account', 'metric', 'day', 'value'] as const, maxAccounts?: number) => {
-  const check = new CsvLineCheck([...columns], maxAccounts);
+const csv = (text: string, columns: UsageColumn[] = ['account', 'metric', 'day', 'value'], maxAccounts?: number) => {
+  const check = new CsvLineCheck(columns, maxAccounts);
   // Cut anywhere, even inside a line or a UTF-8 sequence: the answer must not depend on chunking.
   const bytes = Buffer.from(text);
   for (let i = 0; i < bytes.length; i += 7) check.feed(bytes.subarray(i, i + 7));

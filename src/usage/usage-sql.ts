@@ -92,6 +92,22 @@ export const GROUPS_SUMMARY_SQL = `
          count(DISTINCT g.metric) FILTER (WHERE g.is_pair)::int AS metrics
   FROM usage_staging_groups g`;
 
+/**
+ * The merge's pass over lines already checked when the import was accepted: only the
+ * (account, metric) pairs, shaped like the pair rows of createGroupsSql for the statements that
+ * follow, with each pair's day range (text order is day order for valid YYYY-MM-DD).
+ */
+export const createMergeGroupsSql = (table: string) => `
+  CREATE TEMP TABLE usage_staging_groups ON COMMIT DROP AS
+  SELECT s.account, s.metric, true AS is_pair, count(*) AS lines, min(s.day) AS from_day, max(s.day) AS to_day
+  FROM ${table} s
+  GROUP BY s.account, s.metric`;
+
+export const MERGE_GROUPS_SUMMARY_SQL = `
+  SELECT min(g.from_day) AS from_day, max(g.to_day) AS to_day,
+         count(DISTINCT g.account)::int AS accounts, count(DISTINCT g.metric)::int AS metrics
+  FROM usage_staging_groups g`;
+
 const ROW_OK = `(${accountOk('s')} AND ${metricOk('s')} AND ${dayOk('s')} AND ${valueOk('s')})`;
 
 /** Only when something is wrong: how many lines are bad, and every problem of the first ones, in file order. */
