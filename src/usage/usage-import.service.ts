@@ -71,10 +71,12 @@ interface CopySource {
 
 /**
  * Streamed bulk import (CSV or NDJSON) of usage rows, accepted durably and merged later
- * (README "Usage imports"). In one transaction the body goes through COPY, without being held in
- * memory, into a landing table of its own (the durable write), SQL checks every line at once,
- * and the batch gets its place in the merge order; a file with one bad line writes nothing.
- * UsageImportMerger then folds it into usage_daily, and every reader of usage drains first.
+ * (README "Usage imports", docs/scaling.md). In one transaction the body goes through COPY,
+ * without being held in memory, into a landing table of its own (the durable write) while Node
+ * looks at every line (usage-line-check.ts; SQL checks every line when Node is not sure), the
+ * accounts are looked up, and the batch gets its place in the merge order; a file with one bad
+ * line writes nothing. UsageImportMerger then folds it into usage_daily, and every reader of
+ * usage drains first.
  */
 @Injectable()
 export class UsageImportService {
