@@ -104,11 +104,14 @@ export class UsageImportBatchesRepository {
     return rows[0]?.seq ?? null;
   }
 
-  async pendingCount(): Promise<{ batches: number; rows: number }> {
-    const rows = await this.dataSource.query<{ batches: number; rows: string }[]>(
-      `SELECT count(*)::int AS batches, coalesce(sum(rows_received), 0)::text AS rows FROM usage_import_batches WHERE status = 'pending'`,
+  /** For /metrics: how many batches and lines wait for their merge, and since when. */
+  async pending(): Promise<{ batches: number; rows: number; lagSeconds: number }> {
+    const rows = await this.dataSource.query<{ batches: number; rows: string; lag_seconds: number }[]>(
+      `SELECT count(*)::int AS batches, coalesce(sum(rows_received), 0)::text AS rows,
+              coalesce(extract(epoch FROM clock_timestamp() - min(accepted_at)), 0)::float8 AS lag_seconds
+       FROM usage_import_batches WHERE status = 'pending'`,
     );
-    return { batches: rows[0]!.batches, rows: Number(rows[0]!.rows) };
+    return { batches: rows[0]!.batches, rows: Number(rows[0]!.rows), lagSeconds: rows[0]!.lag_seconds };
   }
 
   async find(id: string): Promise<BatchRow | null> {

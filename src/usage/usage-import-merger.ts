@@ -1,4 +1,4 @@
-import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { performance } from 'node:perf_hooks';
 import type pg from 'pg';
 import { DataSource } from 'typeorm';
@@ -8,6 +8,7 @@ import { withPgTransaction } from '../database/pg-client.js';
 import { rowsIngested } from '../observability/metrics.js';
 import { UsageImportBatchesRepository, type BatchRow } from './usage-import-batches.repository.js';
 import { isNumericOverflow } from './usage-problems.js';
+import { onImportGaugesScraped } from './usage.metrics.js';
 import { USAGE_WRITE_LOCK } from './usage-rollups.js';
 import {
   analyzeStagingSql,
@@ -46,7 +47,7 @@ interface Summary {
  * reader's drain), and a crash at any point leaves it pending for the next pass.
  */
 @Injectable()
-export class UsageImportMerger implements OnApplicationBootstrap, BeforeApplicationShutdown {
+export class UsageImportMerger implements OnApplicationBootstrap, BeforeApplicationShutdown, OnModuleDestroy {
   private readonly logger = new Logger('UsageImportMerger');
   private readonly loop = new SingleFlightLoop(
     () => this.drain(),
@@ -60,10 +61,16 @@ export class UsageImportMerger implements OnApplicationBootstrap, BeforeApplicat
 
   onApplicationBootstrap(): void {
     this.loop.start(POLL_MS);
+    // /metrics reads these when scraped, from the database, so every process reports the same.
+    onImportGaugesScraped(() => this.batches.pending());
   }
 
   async beforeApplicationShutdown(): Promise<void> {
     await this.loop.stop();
+  }
+
+  onModuleDestroy(): void {
+    onImportGaugesScraped(null);
   }
 
   /** Asks for a merge pass now (after an import was accepted). */

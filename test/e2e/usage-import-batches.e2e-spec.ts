@@ -52,6 +52,10 @@ describe('usage imports: accepted, then merged', () => {
       // Stored durably but not merged: its lines wait in its landing table.
       expect(await t.sql(`SELECT count(*)::int AS n FROM usage_landing.batch_${id}`)).toEqual([{ n: 2 }]);
       expect((await t.http.get(`/v1/usage/imports/${id}`).set(bearer()).expect(200)).body.status).toBe('pending');
+      const metrics = (await t.http.get('/metrics').set(bearer()).expect(200)).text;
+      expect(metrics).toMatch(/^usage_imports_pending 1$/m);
+      expect(metrics).toMatch(/^usage_import_rows_pending 2$/m);
+      expect(metrics).toMatch(/^usage_import_merge_lag_seconds \d/m);
     } finally {
       await held.release();
     }
@@ -66,6 +70,7 @@ describe('usage imports: accepted, then merged', () => {
     expect(after.timings).toEqual({ copyMs: expect.any(Number), checkMs: expect.any(Number), mergeMs: expect.any(Number) });
     // The merge dropped the landing table.
     expect(await t.sql("SELECT tablename FROM pg_tables WHERE schemaname = 'usage_landing'")).toEqual([]);
+    expect((await t.http.get('/metrics').set(bearer()).expect(200)).text).toMatch(/^usage_imports_pending 0$/m);
   });
 
   it('answers 404 for a batch that does not exist', async () => {
