@@ -110,6 +110,15 @@ export const MERGE_GROUPS_SUMMARY_SQL = `
 
 const ROW_OK = `(${accountOk('s')} AND ${metricOk('s')} AND ${dayOk('s')} AND ${valueOk('s')})`;
 
+/**
+ * The per-line verdict of the SQL check for given lines ($1–$4: accounts, metrics, days, values as
+ * text), in order: what Node's quick check (usage-line-check.ts) must never contradict when it is sure.
+ */
+export const LINES_OK_SQL = `
+  SELECT ${ROW_OK} AS ok
+  FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) WITH ORDINALITY AS s(account, metric, day, value, ord)
+  ORDER BY s.ord`;
+
 /** Only when something is wrong: how many lines are bad, and every problem of the first ones, in file order. */
 export const lineErrorsSql = (table: string) => `
   WITH bad AS MATERIALIZED (SELECT s.* FROM ${table} s WHERE NOT ${ROW_OK})
