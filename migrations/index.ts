@@ -16,6 +16,7 @@ import { ScoreContributionsOptional1763900000302 } from './1763900000302-ScoreCo
 import { UsageRollups1763900000400 } from './1763900000400-UsageRollups.js';
 import { RunShards1763900000401 } from './1763900000401-RunShards.js';
 import { ProductEvents1763900000500 } from './1763900000500-ProductEvents.js';
+import { UsageImportBatches1763900000700 } from './1763900000700-UsageImportBatches.js';
 import { ListRanks1763900000800 } from './1763900000800-ListRanks.js';
 
 /** Every migration, in order. Classes, not globs, so nothing loads .ts files at run time. */
@@ -32,5 +33,6 @@ export const MIGRATIONS = [Foundation1763900000000, AccountVersionsAt17639000000
   UsageRollups1763900000400,
   RunShards1763900000401,
   ProductEvents1763900000500,
+  UsageImportBatches1763900000700,
   ListRanks1763900000800,
 ];

@@ -66,7 +66,7 @@ describe('loadTenantViaApi', () => {
     expect(bulk.map((r) => (JSON.parse(r.body) as { accounts: unknown[] }).accounts.length)).toEqual([12, 12, 6, tenant.accountVersions.length]);
     const sentAccounts = bulk.flatMap((r) => (JSON.parse(r.body) as { accounts: Array<{ externalId: string; effectiveFrom: string }> }).accounts);
     expect(sentAccounts).toEqual([...tenant.accounts, ...tenant.accountVersions]);
-    expect(calls.slice(-2)).toEqual(['POST /v1/usage/import?mode=replace', 'POST /v1/outcomes']);
+    expect(calls.slice(-2)).toEqual(['POST /v1/usage/import?mode=replace&wait=merged', 'POST /v1/outcomes']);
     expect(service.requests.every((r) => r.auth === 'Bearer admin-key-0123456789')).toBe(true);
 
     const plan = JSON.parse(service.requests[0]!.body) as Record<string, unknown>;

@@ -76,7 +76,7 @@ export async function loadTenantViaApi(
   let lastLine = usageStarted;
   let sent: CsvProgress = { rows: 0, accounts: 0, bytes: 0 };
   const progressEveryMs = options.progressEveryMs ?? 2000;
-  const usage = (options.usage === false ? NO_USAGE : await api.csv('/v1/usage/import?mode=replace', usageCsvChunks(tenant, {
+  const usage = (options.usage === false ? NO_USAGE : await api.csv('/v1/usage/import?mode=replace&wait=merged', usageCsvChunks(tenant, {
     skipMetric: options.skipUsageMetric,
     onProgress: (progress) => {
       sent = { ...progress };

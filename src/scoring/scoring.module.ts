@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ConfigVersionsModule } from '../config-versions/config-versions.module.js';
 import { PlansModule } from '../plans/plans.module.js';
+import { UsageModule } from '../usage/usage.module.js';
 import { FeaturesRepository } from './features.repository.js';
 import { AfterRunSteps } from './runs/after-run/after-run-steps.js';
 import { AfterRunRepository } from './runs/after-run/after-run.repository.js';
@@ -17,7 +18,8 @@ import { ScoresRepository } from './scores.repository.js';
 import { ScoringInputsCache } from './scoring-inputs.cache.js';
 
 @Module({
-  imports: [ConfigVersionsModule, PlansModule],
+  // UsageModule: runs and the replays of tuning drain accepted usage imports first (it is re-exported for tuning).
+  imports: [ConfigVersionsModule, PlansModule, UsageModule],
   controllers: [RunsController],
   providers: [
     FeaturesRepository,
@@ -34,6 +36,6 @@ import { ScoringInputsCache } from './scoring-inputs.cache.js';
     RunsService,
     RunScheduler,
   ],
-  exports: [RunsService, RunCompletion, AfterRunSteps, ScoresQueryService, ScoringInputsCache],
+  exports: [RunsService, RunCompletion, AfterRunSteps, ScoresQueryService, ScoringInputsCache, UsageModule],
 })
 export class ScoringModule {}

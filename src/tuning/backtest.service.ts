@@ -11,6 +11,7 @@ import type { BacktestReport, ResolvedConfig } from './backtest.types.js';
 import { summariseBacktest, type BacktestRow } from './domain/backtest-evaluation.js';
 import { dateWarnings, figureWarnings } from './domain/backtest-warnings.js';
 import { outcomeLabeller, type LabelLookup } from './domain/outcome-labels.js';
+import { UsageImportMerger } from '../usage/usage-import-merger.js';
 
 /** A backtest row that also keeps the churn model inputs, for fitting. */
 export interface ReplayedRow extends BacktestRow {
@@ -42,6 +43,7 @@ export class BacktestService {
   constructor(
     private readonly data: BacktestDataRepository,
     private readonly configs: ConfigVersionsService,
+    private readonly usageImports: UsageImportMerger,
   ) {}
 
   /**
@@ -86,6 +88,7 @@ export class BacktestService {
   }
 
   async backtest(request: BacktestRequest): Promise<BacktestReport> {
+    await this.usageImports.drain(); // every usage import accepted before the backtest is merged (README "Usage imports")
     const { config, horizonDays, k } = request;
     const dates = [...request.asOf].sort();
     const started = performance.now();

@@ -1,6 +1,7 @@
 import { StringDecoder } from 'node:string_decoder';
 import type { FieldError } from '../common/problem.js';
 import { USAGE_COLUMNS } from './usage-csv-header.js';
+import type { UsageLineCheck } from './usage-line-check.js';
 import type { UsageRow } from './usage.types.js';
 
 export type NdjsonLineParse = { row: UsageRow; errors?: undefined } | { row?: undefined; errors: FieldError[] };
@@ -61,7 +62,10 @@ export class NdjsonUsageConverter {
   /** Lines that held a row (well-formed or not). */
   rowsSeen = 0;
 
-  constructor(private readonly maxListed: number) {}
+  constructor(
+    private readonly maxListed: number,
+    private readonly check?: UsageLineCheck,
+  ) {}
 
   get errors(): FieldError[] {
     return this.listed;
@@ -80,6 +84,7 @@ export class NdjsonUsageConverter {
         for (const error of parsed.errors) if (this.listed.length < this.maxListed) this.listed.push(error);
         continue;
       }
+      this.check?.row(parsed.row.account, parsed.row.metric, parsed.row.day, parsed.row.value, this.lineNumber);
       out += toCopyCsvRecord(this.lineNumber, parsed.row);
     }
     return out;

@@ -1,4 +1,3 @@
-import { USAGE_VALUE } from '../common/value-ranges.js';
 import { Injectable, Logger } from '@nestjs/common';
 import type { IncomingMessage } from 'node:http';
 import { performance } from 'node:perf_hooks';
@@ -6,40 +5,36 @@ import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { DataSource } from 'typeorm';
-import { ProblemException, unprocessable, type FieldError } from '../common/problem.js';
+import { notFound, ProblemException, type FieldError } from '../common/problem.js';
 import { withPgTransaction } from '../database/pg-client.js';
-import { rowsIngested } from '../observability/metrics.js';
 import type { ImportFormat } from './import-format.js';
 import { CsvRecordLines } from './csv-record-lines.js';
 import { LineTooLongError, NdjsonUsageConverter, readLineBatches } from './ndjson-usage.js';
 import { prependChunk, readFirstLine } from './stream-head.js';
 import { parseUsageCsvHeader, USAGE_COLUMNS } from './usage-csv-header.js';
-import { copyFailureProblem, fileProblem, isNumericOverflow, lineErrorsProblem, unknownAccountsProblem } from './usage-problems.js';
+import { CsvLineCheck, UsageLineCheck } from './usage-line-check.js';
+import { toBatchView, UsageImportBatchesRepository } from './usage-import-batches.repository.js';
+import { UsageImportMerger } from './usage-import-merger.js';
+import { copyFailureProblem, fileProblem, lineErrorsProblem, unknownAccountsProblem } from './usage-problems.js';
 import {
-  ANALYZE_STAGING_SQL,
-  COPY_NDJSON_SQL,
   copyCsvSql,
-  CREATE_GROUPS_SQL,
-  CREATE_PAIRS_SQL,
-  CREATE_STAGING_SQL,
+  copyNdjsonSql,
+  createGroupsSql,
+  createLandingSql,
   GROUPS_SUMMARY_SQL,
-  insertNewStagedSql,
-  LINE_ERRORS_SQL,
-  mergeStagedSql,
-  PAIRS_PLAN_SQL,
+  landingTable,
+  lineErrorsSql,
+  UNKNOWN_LISTED_ACCOUNTS_SQL,
   UNKNOWN_STAGED_ACCOUNTS_SQL,
-  UPSERT_STAGED_METRICS_SQL,
 } from './usage-sql.js';
-import { USAGE_WRITE_LOCK } from './usage-rollups.js';
-import { MAX_LISTED_ACCOUNTS, MAX_LISTED_ERRORS, type UsageMode, type UsageWriteResult } from './usage.types.js';
+import { MAX_LISTED_ACCOUNTS, MAX_LISTED_ERRORS, type UsageImportBatchView, type UsageMode } from './usage.types.js';
 
 /** The header must show up within this many bytes; a file without line breaks is not CSV. */
 const MAX_HEADER_BYTES = 64 * 1024;
 const PROGRESS_EVERY_MS = 10_000;
-// The merge sorts every staged row by primary key; in memory that is several times faster than
-// an external sort. Per transaction only, so other sessions keep the server default.
+// The check hashes every line's (account, metric) and day; in memory that is several times faster
+// than spilling. Per transaction only, so other sessions keep the server default.
 const IMPORT_WORK_MEM = '256MB';
-const UNIQUE_VIOLATION = '23505';
 
 export interface UsageImportRequest {
   body: IncomingMessage;
@@ -47,46 +42,53 @@ export interface UsageImportRequest {
   mode: UsageMode;
   /** Aborted when the client goes away; the transaction is then rolled back, not committed. */
   signal: AbortSignal;
+  /** The calling key's name, recorded on the batch. */
+  requestedBy: string | null;
 }
 
 interface Summary {
-  lines: string;
   /** Not a line count: > 0 means at least one line is bad (the exact count comes with the errors). */
   problems: string;
-  from_day: string | null;
-  to_day: string | null;
-  accounts: number;
-  metrics: number;
 }
 
-interface Timings {
-  copy: number;
-  check: number;
-  merge: number;
+interface UnknownAccountRow {
+  account: string;
+  first_line: string;
+  total: number;
 }
 
 /** Where the COPY input comes from and what Node learnt while producing it. */
 interface CopySource {
-  sql: string;
+  /** The COPY statement into a given landing table. */
+  sql: (table: string) => string;
   chunks: AsyncIterable<Buffer | string>;
   ndjson?: NdjsonUsageConverter;
   /** CSV: the file line of each staged record (records and lines differ after a quoted line break). */
   lines?: CsvRecordLines;
+  /** Node's look at every line on its way (usage-line-check.ts). */
+  check: UsageLineCheck;
 }
 
 /**
- * Streamed bulk import (CSV or NDJSON) of usage rows. The body goes through COPY into a temp
- * staging table without being held in memory, SQL checks every line at once, then a plain
- * INSERT appends days after the stored ones and an upsert merges the rest into usage_daily,
- * all in one transaction: a file with one bad line writes nothing.
+ * Streamed bulk import (CSV or NDJSON) of usage rows, accepted durably and merged later
+ * (README "Usage imports", docs/scaling.md). In one transaction the body goes through COPY,
+ * without being held in memory, into a landing table of its own (the durable write) while Node
+ * looks at every line (usage-line-check.ts; SQL checks every line when Node is not sure), the
+ * accounts are looked up, and the batch gets its place in the merge order; a file with one bad
+ * line writes nothing. UsageImportMerger then folds it into usage_daily, and every reader of
+ * usage drains first.
  */
 @Injectable()
 export class UsageImportService {
   private readonly logger = new Logger(UsageImportService.name);
 
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly batches: UsageImportBatchesRepository,
+    private readonly merger: UsageImportMerger,
+  ) {}
 
-  async import({ body, format, mode, signal }: UsageImportRequest): Promise<UsageWriteResult> {
+  async import({ body, format, mode, signal, requestedBy }: UsageImportRequest): Promise<UsageImportBatchView> {
     const started = performance.now();
     // destroyOnReturn: false so that stopping early (a bad header, a failed COPY) leaves the
     // request open; it is drained below and the client still gets the error response.
@@ -96,22 +98,28 @@ export class UsageImportService {
     const progress = setInterval(() => this.logger.log({ bytes, seconds: secondsSince(started) }, 'usage import receiving'), PROGRESS_EVERY_MS);
     try {
       const source = format === 'csv' ? await this.csvSource(counted) : this.ndjsonSource(counted);
-      const { result, timings } = await withPgTransaction(this.dataSource, (client) => this.load(client, source, mode, signal));
-      rowsIngested.inc(result.rowsWritten);
+      const batch = toBatchView(
+        await withPgTransaction(this.dataSource, async (client) => {
+          const id = await this.batches.create(client, mode, format, requestedBy);
+          return this.land(client, id, source, signal, () => bytes);
+        }),
+      );
+      this.merger.kick();
       const seconds = secondsSince(started);
       this.logger.log(
         {
+          batch: batch.id,
           format,
           mode,
           bytes,
-          ...result,
+          rowsReceived: batch.rowsReceived,
           seconds,
-          rowsPerSecond: Math.round(result.rowsReceived / Math.max(seconds, 1e-3)),
-          phasesMs: timings,
+          rowsPerSecond: Math.round(batch.rowsReceived / Math.max(seconds, 1e-3)),
+          phasesMs: batch.timings,
         },
-        `usage import committed: ${result.rowsReceived} rows in ${seconds.toFixed(2)} s`,
+        `usage import ${batch.id} accepted: ${batch.rowsReceived} rows in ${seconds.toFixed(2)} s; merging in the background`,
       );
-      return result;
+      return batch;
     } catch (error) {
       if (signal.aborted) {
         this.logger.warn({ bytes, seconds: secondsSince(started) }, 'usage import abandoned by the client; rolled back');
@@ -126,6 +134,23 @@ export class UsageImportService {
     }
   }
 
+  /** With wait=merged: the batch once merged (every batch accepted before it is merged first), or its merge's problem. */
+  async waitMerged(accepted: UsageImportBatchView): Promise<UsageImportBatchView> {
+    const row = await this.batches.find(accepted.id);
+    if (row?.seq) await this.merger.drainUpTo(row.seq);
+    const batch = await this.batch(accepted.id);
+    if (batch.status === 'failed' && batch.error) {
+      throw new ProblemException(batch.error.status, batch.error.detail, { type: batch.error.type, errors: batch.error.errors, extra: { batch: batch.id } });
+    }
+    return batch;
+  }
+
+  async batch(id: string): Promise<UsageImportBatchView> {
+    const row = await this.batches.find(id);
+    if (!row) throw notFound(`No accepted usage import ${id}`);
+    return toBatchView(row);
+  }
+
   /** Reads the header to learn the column order, then passes the raw bytes, header included, on to COPY. */
   private async csvSource(chunks: AsyncIterableIterator<Buffer>): Promise<CopySource> {
     const head = await readFirstLine(chunks, MAX_HEADER_BYTES);
@@ -134,21 +159,24 @@ export class UsageImportService {
     const header = parseUsageCsvHeader(head.firstLine);
     if (header.errors) throw fileProblem('The header line does not name the columns account, metric, day, value.', header.errors);
     const lines = new CsvRecordLines();
-    return { sql: copyCsvSql(header.columns), chunks: lines.track(prependChunk(head.head, chunks)), lines };
+    const check = new CsvLineCheck(header.columns);
+    return { sql: (table) => copyCsvSql(table, header.columns), chunks: check.track(lines.track(prependChunk(head.head, chunks))), lines, check };
   }
 
   private ndjsonSource(chunks: AsyncIterableIterator<Buffer>): CopySource {
-    const ndjson = new NdjsonUsageConverter(MAX_LISTED_ERRORS);
+    const check = new UsageLineCheck();
+    const ndjson = new NdjsonUsageConverter(MAX_LISTED_ERRORS, check);
     async function* records(): AsyncGenerator<string> {
       for await (const lines of readLineBatches(chunks)) {
         const text = ndjson.convert(lines);
         if (text !== '') yield text;
       }
     }
-    return { sql: COPY_NDJSON_SQL, chunks: records(), ndjson };
+    return { sql: copyNdjsonSql, chunks: records(), ndjson, check };
   }
 
-  private async load(client: pg.PoolClient, source: CopySource, mode: UsageMode, signal: AbortSignal): Promise<{ result: UsageWriteResult; timings: Timings }> {
+  /** COPY into the batch's landing table, every check, then the batch's place in the merge order. */
+  private async land(client: pg.PoolClient, batchId: string, source: CopySource, signal: AbortSignal, bytes: () => number) {
     let mark = performance.now();
     const lap = () => {
       const now = performance.now();
@@ -156,9 +184,10 @@ export class UsageImportService {
       mark = now;
       return ms;
     };
+    const table = landingTable(batchId);
     await client.query(`SET LOCAL work_mem = '${IMPORT_WORK_MEM}'`);
-    await client.query(CREATE_STAGING_SQL);
-    const copy = client.query(copyFrom(source.sql));
+    await client.query(createLandingSql(table));
+    const copy = client.query(copyFrom(source.sql(table)));
     try {
       await pipeline(source.chunks, copy);
     } catch (error) {
@@ -173,81 +202,49 @@ export class UsageImportService {
     if (rowsReceived === 0) throw fileProblem(source.ndjson ? 'The file holds no rows.' : 'The file has a header but no data lines.');
     const copyMs = lap();
 
-    await client.query(CREATE_GROUPS_SQL);
-    const summary = (await client.query<Summary>(GROUPS_SUMMARY_SQL)).rows[0]!;
-    if (Number(summary.problems) > 0 || (source.ndjson?.badLines ?? 0) > 0) {
-      const { errors, badLines, outOfRangeOnly } = await this.lineErrors(client, source);
-      throw lineErrorsProblem(errors, badLines, outOfRangeOnly);
-    }
-
-    const unknown = (await client.query<{ account: string; first_line: string; total: number }>(UNKNOWN_STAGED_ACCOUNTS_SQL, [MAX_LISTED_ACCOUNTS])).rows;
+    // Every line surely valid (Node looked at each on its way): only the accounts are left to
+    // check. Otherwise SQL checks every line and words what is wrong.
+    const quick = source.check.sure && source.check.rows === rowsReceived && (source.ndjson?.badLines ?? 0) === 0;
+    const unknown = quick ? await this.unknownListedAccounts(client, source.check) : await this.checkInSql(client, table, source);
     if (unknown.length > 0) {
       throw unknownAccountsProblem(
         unknown.map((row) => ({ account: row.account, path: `line ${fileLine(source, Number(row.first_line))}` })),
         unknown[0]!.total,
       );
     }
-    await client.query(UPSERT_STAGED_METRICS_SQL);
-    await client.query(CREATE_PAIRS_SQL);
-    // A 3,000-row sample is plenty to pick hash joins; the default 30,000 costs ~0.3 s per million lines.
-    await client.query('SET LOCAL default_statistics_target = 10');
-    await client.query(ANALYZE_STAGING_SQL);
     const checkMs = lap();
-
-    let rowsWritten: number;
-    try {
-      // From here to commit one usage writer at a time: the weekly rollups are rebuilt from
-      // usage_daily by its triggers and must see every committed write (see usage-rollups.ts).
-      await client.query('SELECT pg_advisory_xact_lock($1)', [USAGE_WRITE_LOCK]);
-      rowsWritten = await this.merge(client, mode, summary.from_day!, summary.to_day!);
-    } catch (error) {
-      if (isNumericOverflow(error)) throw unprocessable(`Adding these values to the stored ones exceeds the largest usage value (${USAGE_VALUE.max}); nothing was written.`, [{ path: 'value', message: `a stored value may be at most ${USAGE_VALUE.max}` }]);
-      throw error;
-    }
-    const mergeMs = lap();
     // The last moment to notice a client that left: it cannot learn the outcome, so do not commit.
     if (signal.aborted) throw new Error('client disconnected');
-    return {
-      result: {
-        rowsReceived,
-        rowsWritten,
-        accounts: summary.accounts,
-        metrics: summary.metrics,
-        fromDay: summary.from_day,
-        toDay: summary.to_day,
-      },
-      timings: { copy: copyMs, check: checkMs, merge: mergeMs },
-    };
+    return this.batches.accept(client, batchId, {
+      rowsReceived,
+      bytes: bytes(),
+      copyMs,
+      checkMs,
+    });
   }
 
-  /**
-   * Appends lines past the last stored day of their pair with a plain INSERT and upserts the
-   * rest. If a concurrent writer slipped the same keys in meanwhile, the append fails on the
-   * primary key; it is then undone to the savepoint and everything goes through the upsert.
-   */
-  private async merge(client: pg.PoolClient, mode: UsageMode, fromDay: string, toDay: string): Promise<number> {
-    const plan = (await client.query<{ has_new: boolean; has_overlap: boolean }>(PAIRS_PLAN_SQL, [fromDay, toDay])).rows[0]!;
-    let written = 0;
-    if (plan.has_new) {
-      await client.query('SAVEPOINT usage_append');
-      try {
-        written += (await client.query(insertNewStagedSql(mode))).rowCount ?? 0;
-        await client.query('RELEASE SAVEPOINT usage_append');
-      } catch (error) {
-        if ((error as { code?: string }).code !== UNIQUE_VIOLATION) throw error;
-        await client.query('ROLLBACK TO SAVEPOINT usage_append');
-        this.logger.log('usage import met rows written concurrently; merging every line with ON CONFLICT');
-        return (await client.query(mergeStagedSql('all', mode))).rowCount ?? 0;
-      }
+  /** The accounts the file names that do not exist, from the names Node collected. */
+  private async unknownListedAccounts(client: pg.PoolClient, check: UsageLineCheck): Promise<UnknownAccountRow[]> {
+    const names = [...check.accounts.keys()];
+    const lines = [...check.accounts.values()];
+    return (await client.query<UnknownAccountRow>(UNKNOWN_LISTED_ACCOUNTS_SQL, [names, lines, MAX_LISTED_ACCOUNTS])).rows;
+  }
+
+  /** Every line checked in SQL (one grouped pass); a bad line ends the import here with every problem listed. */
+  private async checkInSql(client: pg.PoolClient, table: string, source: CopySource): Promise<UnknownAccountRow[]> {
+    await client.query(createGroupsSql(table));
+    const summary = (await client.query<Summary>(GROUPS_SUMMARY_SQL)).rows[0]!;
+    if (Number(summary.problems) > 0 || (source.ndjson?.badLines ?? 0) > 0) {
+      const { errors, badLines, outOfRangeOnly } = await this.lineErrors(client, table, source);
+      throw lineErrorsProblem(errors, badLines, outOfRangeOnly);
     }
-    if (plan.has_overlap) written += (await client.query(mergeStagedSql('overlap', mode))).rowCount ?? 0;
-    return written;
+    return (await client.query<UnknownAccountRow>(UNKNOWN_STAGED_ACCOUNTS_SQL, [MAX_LISTED_ACCOUNTS])).rows;
   }
 
   /** SQL-found problems and (NDJSON) shape problems found in Node, merged in file order. */
-  private async lineErrors(client: pg.PoolClient, source: CopySource): Promise<{ errors: FieldError[]; badLines: number; outOfRangeOnly: boolean }> {
+  private async lineErrors(client: pg.PoolClient, table: string, source: CopySource): Promise<{ errors: FieldError[]; badLines: number; outOfRangeOnly: boolean }> {
     const { ndjson } = source;
-    const rows = (await client.query<{ line: string; message: string; bad_lines: string; malformed_lines: string }>(LINE_ERRORS_SQL, [MAX_LISTED_ERRORS])).rows;
+    const rows = (await client.query<{ line: string; message: string; bad_lines: string; malformed_lines: string }>(lineErrorsSql(table), [MAX_LISTED_ERRORS])).rows;
     const fromSql = rows.map((row) => ({ path: `line ${fileLine(source, Number(row.line))}`, message: row.message }));
     const lineOf = (error: FieldError) => Number(error.path.slice('line '.length));
     return {

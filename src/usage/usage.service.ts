@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { notFound, unprocessable } from '../common/problem.js';
 import { withPgTransaction } from '../database/pg-client.js';
 import { rowsIngested } from '../observability/metrics.js';
+import { UsageImportMerger } from './usage-import-merger.js';
 import { isNumericOverflow, unknownAccountsProblem } from './usage-problems.js';
 import { USAGE_WRITE_LOCK } from './usage-rollups.js';
 import { mergeJsonSql, SERIES_SQL, UNKNOWN_ACCOUNTS_SQL, UPSERT_METRICS_SQL } from './usage-sql.js';
@@ -45,17 +46,22 @@ export function toColumns(rows: readonly UsageRow[]): UsageColumns {
 
 @Injectable()
 export class UsageService {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly imports: UsageImportMerger,
+  ) {}
 
   /**
    * THE write entry point for daily usage from inside the service ("upsert these (account, metric,
    * day, value) rows, replace or add"): used by POST /v1/usage and by anything that turns other
    * data into daily usage. One transaction: check accounts, register new metric names, one
    * INSERT … ON CONFLICT over unnest()ed arrays (usage_daily's triggers rebuild the weekly rollups).
-   * Any failure leaves the stored data untouched. Streamed files go through UsageImportService,
-   * which merges under the same lock.
+   * Any failure leaves the stored data untouched. Streamed files go through UsageImportService
+   * and are merged under the same lock; imports accepted before this write are merged first, so
+   * the later write wins.
    */
   async write(rows: readonly UsageRow[], mode: UsageMode): Promise<UsageWriteResult> {
+    await this.imports.drain();
     const columns = toColumns(rows);
     const accountIds = [...columns.firstRowOf.keys()];
     const written = await withPgTransaction(this.dataSource, async (client) => {
@@ -92,6 +98,7 @@ export class UsageService {
 
   /** The stored daily series of one account, ordered by metric then day. */
   async series(externalId: string, filter: UsageSeriesFilter): Promise<UsageSeries> {
+    await this.imports.drain();
     const found = await this.dataSource.query<{ id: number }[]>('SELECT id FROM accounts WHERE external_id = $1', [externalId]);
     const account = found[0];
     if (!account) throw notFound(`No account with externalId '${externalId}'`);

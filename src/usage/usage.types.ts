@@ -41,3 +41,37 @@ export const MAX_JSON_ROWS = 50_000;
 export const MAX_LISTED_ERRORS = 50;
 /** Unknown account ids named in one answer. */
 export const MAX_LISTED_ACCOUNTS = 20;
+
+export const IMPORT_BATCH_STATUSES = ['pending', 'merged', 'failed'] as const;
+export type ImportBatchStatus = (typeof IMPORT_BATCH_STATUSES)[number];
+
+/** Why a batch failed to merge: the problem the import would have answered (README "Usage imports"). */
+export interface ImportBatchError {
+  status: number;
+  type: string;
+  detail: string;
+  errors: { path: string; message: string }[];
+}
+
+/**
+ * An accepted import (README "Usage imports"): `pending` once its lines are stored durably,
+ * `merged` once they are in usage_daily (and visible to every read), `failed` if the merge
+ * refused them (an add-mode sum out of range); nothing of a failed batch is written.
+ */
+export interface UsageImportBatchView {
+  id: string;
+  status: ImportBatchStatus;
+  mode: UsageMode;
+  rowsReceived: number;
+  /** Set by the merge, like accounts, metrics and the day range. */
+  rowsWritten: number | null;
+  accounts: number | null;
+  metrics: number | null;
+  fromDay: string | null;
+  toDay: string | null;
+  acceptedAt: string;
+  mergedAt: string | null;
+  /** Milliseconds: receiving and landing the file, checking it, merging it. */
+  timings: { copyMs: number | null; checkMs: number | null; mergeMs: number | null };
+  error: ImportBatchError | null;
+}

@@ -86,7 +86,7 @@ describe('command line against a running service', () => {
 
     const bad = await cli('import', file('bad.ndjson', `{"account":"nobody","metric":"nps","day":"${END_DAY}","value":5}\n`), '--mode', 'add');
     expect(bad.code).toBe(1);
-    expect(bad.err).toMatch(/error: POST \/v1\/usage\/import\?mode=add answered 422/);
+    expect(bad.err).toMatch(/error: POST \/v1\/usage\/import\?mode=add&wait=merged answered 422/);
     expect(bad.err).toMatch(/nobody/);
 
     const wrongType = await cli('import', file('usage.txt', 'x'));

@@ -23,8 +23,15 @@ describe('POST /v1/usage/import (streamed CSV and NDJSON)', () => {
        FROM usage_daily u JOIN accounts a ON a.id = u.account_id JOIN metrics m ON m.id = u.metric_id
        ORDER BY 1, 2, 3`,
     );
+  /** With wait=merged, so the answer says what the merge wrote (usage-import-batches.e2e-spec.ts covers the 202 path). */
   const upload = (body: string, contentType = CSV, query = '', key?: string) =>
-    t.http.post(`/v1/usage/import${query}`).set(bearer(key)).set('Content-Type', contentType).send(body);
+    t.http.post(`/v1/usage/import${query ? `${query}&` : '?'}wait=merged`).set(bearer(key)).set('Content-Type', contentType).send(body);
+  /** What a usage write answers (README "API"), from a merged batch. */
+  const written = (body: Record<string, unknown>) => {
+    expect(body.status).toBe('merged');
+    const { rowsReceived, rowsWritten, accounts, metrics, fromDay, toDay } = body;
+    return { rowsReceived, rowsWritten, accounts, metrics, fromDay, toDay };
+  };
 
   /** Asserts a 400 whose only error names `line` and matches `message`, and that nothing changed. */
   const expectLineError = async (body: string, line: number, message: RegExp, contentType = CSV) => {
@@ -55,7 +62,7 @@ describe('POST /v1/usage/import (streamed CSV and NDJSON)', () => {
         '',
       ].join('\n');
       const res = await upload(csv).expect(200);
-      expect(res.body).toEqual({ rowsReceived: 4, rowsWritten: 4, accounts: 3, metrics: 2, fromDay: '2026-02-28', toDay: '2026-03-02' });
+      expect(written(res.body)).toEqual({ rowsReceived: 4, rowsWritten: 4, accounts: 3, metrics: 2, fromDay: '2026-02-28', toDay: '2026-03-02' });
       expect(await stored()).toEqual([
         { account: 'acme', metric: 'active_users', day: '2026-03-01', value: 12 },
         { account: 'acme', metric: 'active_users', day: '2026-03-02', value: 14.5 },
@@ -67,7 +74,7 @@ describe('POST /v1/usage/import (streamed CSV and NDJSON)', () => {
     it('reads the columns in the header\'s order, with CRLF line ends and a byte order mark', async () => {
       const csv = '\uFEFFDay, Value ,metric,ACCOUNT\r\n2026-03-03,7,logins,initech\r\n2026-03-04,8,logins,initech\r\n';
       const res = await upload(csv).expect(200);
-      expect(res.body).toMatchObject({ rowsReceived: 2, rowsWritten: 2, accounts: 1, metrics: 1 });
+      expect(written(res.body)).toMatchObject({ rowsReceived: 2, rowsWritten: 2, accounts: 1, metrics: 1 });
       const series = await t.http.get('/v1/accounts/initech/usage?metric=logins').set(bearer()).expect(200);
       expect(series.body.items).toEqual([
         { metric: 'logins', day: '2026-03-03', value: 7 },
@@ -81,7 +88,7 @@ describe('POST /v1/usage/import (streamed CSV and NDJSON)', () => {
       const after = await stored();
       const second = await upload(csv, CSV, '?mode=replace').expect(200);
       expect(first.body.rowsWritten).toBe(3);
-      expect(second.body).toEqual({ ...first.body, rowsWritten: 0 });
+      expect(written(second.body)).toEqual({ ...written(first.body), rowsWritten: 0 });
       expect(await stored()).toEqual(after);
       // A changed value among unchanged ones is the only row written.
       const changed = await upload(csv.replace('globex,seats_used,2026-03-01,12', 'globex,seats_used,2026-03-01,13')).expect(200);
@@ -151,7 +158,7 @@ describe('POST /v1/usage/import (streamed CSV and NDJSON)', () => {
     it('merges lines repeating a key: replace keeps the last line, add sums them', async () => {
       const csv = 'account,metric,day,value\nglobex,paywall_hits,2026-03-05,1\nglobex,paywall_hits,2026-03-05,2\nglobex,paywall_hits,2026-03-05,4\n';
       const replaced = await upload(csv).expect(200);
-      expect(replaced.body).toMatchObject({ rowsReceived: 3, rowsWritten: 1 });
+      expect(written(replaced.body)).toMatchObject({ rowsReceived: 3, rowsWritten: 1 });
       const value = async () => (await t.http.get('/v1/accounts/globex/usage?metric=paywall_hits').set(bearer()).expect(200)).body.items[0].value;
       expect(await value()).toBe(4);
       await upload(csv, CSV, '?mode=add').expect(200);
@@ -245,7 +252,7 @@ describe('POST /v1/usage/import (streamed CSV and NDJSON)', () => {
         JSON.stringify({ account: 'acme', metric: 'nps', day: '2026-03-02', value: 7 }),
       ].join('\r\n');
       const res = await upload(ndjson, NDJSON).expect(200);
-      expect(res.body).toEqual({ rowsReceived: 3, rowsWritten: 3, accounts: 2, metrics: 1, fromDay: '2026-03-01', toDay: '2026-03-02' });
+      expect(written(res.body)).toEqual({ rowsReceived: 3, rowsWritten: 3, accounts: 2, metrics: 1, fromDay: '2026-03-01', toDay: '2026-03-02' });
       const series = await t.http.get('/v1/accounts/initech/usage?metric=nps').set(bearer()).expect(200);
       expect(series.body.items).toEqual([
         { metric: 'nps', day: '2026-03-01', value: 8 },
@@ -305,7 +312,9 @@ describe('POST /v1/usage/import (streamed CSV and NDJSON)', () => {
       const operation = doc.paths['/v1/usage/import'].post;
       expect(Object.keys(operation.requestBody.content)).toEqual(expect.arrayContaining(['text/csv', 'application/x-ndjson']));
       expect(operation.requestBody.description).toMatch(/line 1 is the CSV header/);
-      expect(operation.parameters).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'mode', in: 'query' })]));
+      expect(operation.parameters).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'mode', in: 'query' }), expect.objectContaining({ name: 'wait', in: 'query' })]));
+      expect(Object.keys(operation.responses)).toEqual(expect.arrayContaining(['200', '202']));
+      expect(doc.paths['/v1/usage/imports/{id}'].get.tags).toEqual(['usage']);
       expect(operation.tags).toEqual(['usage']);
       expect(doc.paths['/v1/usage'].post.tags).toEqual(['usage']);
       expect(doc.paths['/v1/accounts/{externalId}/usage'].get.tags).toEqual(['usage']);
@@ -340,14 +349,17 @@ describe('POST /v1/usage/import (streamed CSV and NDJSON)', () => {
       req.write('account,metric,day,value\n');
       for (let i = 0; i < 2000; i++) req.write(`acme,abandoned,2026-01-01,${i}\n`);
       // Wait until the server is inside the COPY, then cut the connection.
-      await waitFor(async () => (await t.sql("SELECT 1 FROM pg_stat_activity WHERE query LIKE 'COPY usage_staging%' AND state = 'active'")).length > 0);
+      await waitFor(async () => (await t.sql("SELECT 1 FROM pg_stat_activity WHERE query LIKE 'COPY usage_landing.batch%' AND state = 'active'")).length > 0);
       req.destroy();
       await waitFor(
         async () =>
-          (await t.sql("SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND (state LIKE 'idle in transaction%' OR query LIKE 'COPY usage_staging%' AND state = 'active')")).length === 0,
+          (await t.sql("SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND (state LIKE 'idle in transaction%' OR query LIKE 'COPY usage_landing.batch%' AND state = 'active')")).length === 0,
       );
       expect(await stored()).toEqual(before);
       expect(await t.sql("SELECT 1 FROM metrics WHERE name = 'abandoned'")).toEqual([]);
+      // Neither a batch nor its landing table outlives the rolled-back transaction.
+      expect(await t.sql("SELECT status FROM usage_import_batches WHERE status <> 'merged'")).toEqual([]);
+      expect(await t.sql("SELECT tablename FROM pg_tables WHERE schemaname = 'usage_landing'")).toEqual([]);
       // The pool still works: the next import goes through.
       await upload('account,metric,day,value\nacme,after_abort,2026-03-01,1\n').expect(200);
     });

@@ -152,7 +152,7 @@ describe('usage rollups give the features of the raw rows', () => {
 
   it('after a first import, late corrections, added values, a replace re-import and new days', async () => {
     const first = randomRows(random, FIRST_DAY, DAYS, 0.8);
-    await t.http.post('/v1/usage/import').set(bearer()).set('Content-Type', 'text/csv').send(toCsv(first)).expect(200);
+    await t.http.post('/v1/usage/import?wait=merged').set(bearer()).set('Content-Type', 'text/csv').send(toCsv(first)).expect(200);
     await expectRawEqualsRollups('first import');
 
     // Late corrections of old days (replace), over existing and missing days, in JSON.
@@ -165,9 +165,9 @@ describe('usage rollups give the features of the raw rows', () => {
 
     // A replace import of a stretch of the history with new values, and a feed of new days.
     const replaced = randomRows(random, addDays(FIRST_DAY, 30), 40, 0.9);
-    await t.http.post('/v1/usage/import?mode=replace').set(bearer()).set('Content-Type', 'text/csv').send(toCsv(replaced)).expect(200);
+    await t.http.post('/v1/usage/import?mode=replace&wait=merged').set(bearer()).set('Content-Type', 'text/csv').send(toCsv(replaced)).expect(200);
     const later = randomRows(random, addDays(FIRST_DAY, DAYS), 10, 0.7);
-    await t.http.post('/v1/usage/import?mode=add').set(bearer()).set('Content-Type', 'application/x-ndjson').send(later.map((r) => JSON.stringify(r)).join('\n')).expect(200);
+    await t.http.post('/v1/usage/import?mode=add&wait=merged').set(bearer()).set('Content-Type', 'application/x-ndjson').send(later.map((r) => JSON.stringify(r)).join('\n')).expect(200);
     await expectRawEqualsRollups('replace import and new days');
   });
 

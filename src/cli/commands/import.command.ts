@@ -35,7 +35,7 @@ export async function importCommand(file: string, options: { mode?: 'replace' | 
   }
   let result: UsageWriteResult;
   try {
-    result = await api().upload<UsageWriteResult>(`/v1/usage/import?mode=${mode}`, chunks(), contentType);
+    result = await api().upload<UsageWriteResult>(`/v1/usage/import?mode=${mode}&wait=merged`, chunks(), contentType);
   } finally {
     if (sent < size) progress.stop();
   }

@@ -24,6 +24,7 @@ import { RunCompletion } from './run-completion.js';
 import { toRunStatusSummary, type RunRow, type RunTrigger, type RunView } from './run-view.js';
 import type { LatestRunStatusDto } from '../dto/runs.dto.js';
 import { RunsRepository } from './runs.repository.js';
+import { UsageImportMerger } from '../../usage/usage-import-merger.js';
 
 // Held (session-level) by the one process that is executing runs; other processes skip.
 // A crashed worker's connection drops and with it the lock, so the next holder knows any
@@ -73,6 +74,7 @@ export class RunsService implements OnApplicationBootstrap, BeforeApplicationShu
     @Inject(ENV) private readonly env: Env,
     private readonly shards: RunShardsRepository,
     private readonly shardWorker: ShardWorker,
+    private readonly usageImports: UsageImportMerger,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -149,6 +151,7 @@ export class RunsService implements OnApplicationBootstrap, BeforeApplicationShu
       const job: RunJob = { id: run.id, asOf: run.as_of, configVersion: active.version, config: active.config, started, timings, add };
 
       let t = performance.now();
+      await this.usageImports.drain(); // every usage import accepted before the run is merged (README "Usage imports")
       for (const step of this.beforeFeaturesSteps) await step(run.as_of);
       if (this.beforeFeaturesSteps.length > 0) add('beforeFeaturesMs', t);
 

@@ -8,6 +8,7 @@ import { ConfigVersionsService } from '../../config-versions/config-versions.ser
 import { compareScores, type ComparableScore, type ScoreComparison } from './compare-scores.js';
 import { toStoredScore } from '../../scoring/score-view.js';
 import { ScoresQueryService, type ComparableScoreRow } from '../../scoring/scores-query.service.js';
+import { UsageImportMerger } from '../../usage/usage-import-merger.js';
 
 export interface ConfigPreview extends ScoreComparison {
   asOf: string;
@@ -53,9 +54,11 @@ export class ConfigPreviewService {
     private readonly scores: ScoresQueryService,
     private readonly configs: ConfigVersionsService,
     private readonly inputs: ScoringInputsCache,
+    private readonly usageImports: UsageImportMerger,
   ) {}
 
   async preview(candidate: { config: ScoringConfig; checksum: string }, options: { asOf?: string; limit: number }): Promise<ConfigPreview> {
+    await this.usageImports.drain(); // every usage import accepted before the preview is merged (README "Usage imports")
     const started = performance.now();
     const asOf = options.asOf ?? (await this.latestScoredDay());
     const [stored, active] = await Promise.all([this.storedScores(asOf, options.asOf !== undefined), this.configs.active()]);
