@@ -44,6 +44,10 @@ export class Env {
   @Type(() => Number) @IsInt() @Min(1)
   RUN_CHUNK_ACCOUNTS = 25000;
 
+  /** Account × metric aggregates a run holds in memory at once: with more metrics, chunks hold fewer accounts (docs/scaling.md). */
+  @Type(() => Number) @IsInt() @Min(1)
+  RUN_CHUNK_METRIC_ROWS = 250000;
+
   /** Shards of large runs this process scores at once (each holds one chunk of accounts in memory). */
   @Type(() => Number) @IsInt() @Min(1) @Max(64)
   WORKER_CONCURRENCY = 1;

@@ -181,6 +181,12 @@ export class FeaturesRepository {
     });
   }
 
+  /** How many metric names usage has brought (an upper bound of the metrics an account holds aggregates of). */
+  async metricCount(): Promise<number> {
+    const [row] = (await this.db.query('SELECT count(*)::int AS n FROM metrics')) as Array<{ n: number }>;
+    return row?.n ?? 0;
+  }
+
   /** The ids of the accounts a run as of asOf scores, ascending (to cut the run into account ranges). */
   async runAccountIds(asOf: string): Promise<number[]> {
     const rows: Array<{ account_id: number }> = await this.db.query(

@@ -45,5 +45,12 @@ describe('a scoring run streamed in account chunks', () => {
       expect(await scores(END_DAY)).toEqual(expected);
     }
     env.RUN_CHUNK_ACCOUNTS = 25_000;
+    // Chunks also shrink with the number of metrics: at most 10 accounts' worth of metric rows here.
+    const [{ n: metrics }] = await t.sql<{ n: number }>('SELECT count(*)::int AS n FROM metrics');
+    env.RUN_CHUNK_METRIC_ROWS = metrics * 10;
+    const byMetricRows = await run(END_DAY);
+    expect(byMetricRows.timings).toHaveProperty('populationsMs');
+    expect(await scores(END_DAY)).toEqual(expected);
+    env.RUN_CHUNK_METRIC_ROWS = 250_000;
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { accountRanges } from './account-ranges.js';
+import { accountRanges, chunkAccounts } from './account-ranges.js';
 
 describe('accountRanges', () => {
   it('cuts ascending ids into ranges of at most n accounts, by id', () => {
@@ -25,5 +25,13 @@ describe('accountRanges', () => {
 
   it('refuses a range size below 1', () => {
     expect(() => accountRanges([1], 0)).toThrow(RangeError);
+  });
+
+  it('gives a chunk fewer accounts the more metrics a tenant sends, within both limits', () => {
+    expect(chunkAccounts(25_000, 250_000, 10)).toBe(25_000);
+    expect(chunkAccounts(25_000, 250_000, 30)).toBe(8_333);
+    expect(chunkAccounts(25_000, 250_000, 3)).toBe(25_000);
+    expect(chunkAccounts(25_000, 250_000, 0)).toBe(25_000);
+    expect(chunkAccounts(10, 5, 30)).toBe(1);
   });
 });

@@ -21,3 +21,12 @@ export function accountRanges(ids: readonly number[], perRange: number): IdRange
   }
   return ranges;
 }
+
+/**
+ * Accounts per chunk of a run: at most `maxAccounts`, and few enough that accounts × metrics stay
+ * within `maxMetricRows` — a chunk's memory grows with both (each account holds aggregates of every
+ * metric it sends), so a tenant with 30 metrics gets a third of the accounts per chunk of one with 10.
+ */
+export function chunkAccounts(maxAccounts: number, maxMetricRows: number, metrics: number): number {
+  return Math.max(1, Math.min(maxAccounts, Math.floor(maxMetricRows / Math.max(1, metrics))));
+}

@@ -14,7 +14,7 @@ import type { Env } from '../../config/env.js';
 import type { ScoringConfig } from '../domain/config/scoring-config.types.js';
 import { addPopulationValues, buildPopulations, scoreEachWithEnv, type PopulationValues } from '../domain/score-accounts.js';
 import type { InvalidAccount } from '../features.repository.js';
-import { accountRanges, type IdRange } from './account-ranges.js';
+import { accountRanges, chunkAccounts, type IdRange } from './account-ranges.js';
 import { RunShardsRepository } from './run-shards.repository.js';
 import { toShardPlan } from './shard-plan.js';
 import { ShardWorker } from './shard.worker.js';
@@ -156,9 +156,9 @@ export class RunsService implements OnApplicationBootstrap, BeforeApplicationShu
       if (this.beforeFeaturesSteps.length > 0) add('beforeFeaturesMs', t);
 
       t = performance.now();
-      const ids = await this.features.runAccountIds(run.as_of);
+      const [ids, metrics] = await Promise.all([this.features.runAccountIds(run.as_of), this.features.metricCount()]);
       add('featuresMs', t);
-      const ranges = accountRanges(ids, this.env.RUN_CHUNK_ACCOUNTS);
+      const ranges = accountRanges(ids, chunkAccounts(this.env.RUN_CHUNK_ACCOUNTS, this.env.RUN_CHUNK_METRIC_ROWS, metrics));
       if (ranges.length > 1) {
         await this.shard(job, ids, ranges);
         return;
@@ -181,7 +181,7 @@ export class RunsService implements OnApplicationBootstrap, BeforeApplicationShu
   }
 
   /**
-   * Up to RUN_CHUNK_ACCOUNTS accounts, held in memory. Two overlaps keep both cores busy: the
+   * One chunk's worth of accounts (RUN_CHUNK_ACCOUNTS, fewer with many metrics: chunkAccounts), held in memory. Two overlaps keep both cores busy: the
    * features are read in parts side by side (FeaturesRepository.loadAll), and scores go into COPY
    * as they are computed, so PostgreSQL stores the first rows while Node scores the next. Hence
    * `scoringMs` times the run-wide preparation (populations) and `writeMs` scoring and writing together.
@@ -225,7 +225,7 @@ export class RunsService implements OnApplicationBootstrap, BeforeApplicationShu
   }
 
   /**
-   * More accounts than RUN_CHUNK_ACCOUNTS: memory stays bounded by one chunk, and the work is
+   * More accounts than one chunk holds: memory stays bounded by one chunk, and the work is
    * shared by every process. This first pass reads each chunk's features for the values accounts
    * are compared on (a few numbers per account) and stores them on the run with its account-range
    * shards; then any process (ShardWorker) scores a shard at a time against those populations, so
@@ -248,7 +248,7 @@ export class RunsService implements OnApplicationBootstrap, BeforeApplicationShu
     job.add('populationsMs', t);
     await this.setTotal(job, scorable, invalid);
     await this.shards.create(job.id, toShardPlan(job.configVersion, context, buildPopulations(values), job.timings), ranges);
-    this.logger.log(`run ${job.id}: ${ids.length} accounts split into ${ranges.length} shards of up to ${this.env.RUN_CHUNK_ACCOUNTS}`);
+    this.logger.log(`run ${job.id}: ${ids.length} accounts split into ${ranges.length} shards of up to ${ranges[0]!.accounts}`);
     this.shardWorker.kick();
   }
 }
