@@ -46,7 +46,7 @@ export class Env {
 
   /** Account × metric aggregates a run holds in memory at once: with more metrics, chunks hold fewer accounts (docs/scaling.md). */
   @Type(() => Number) @IsInt() @Min(1)
-  RUN_CHUNK_METRIC_ROWS = 250000;
+  RUN_CHUNK_METRIC_ROWS = 200000;
 
   /** Shards of large runs this process scores at once (each holds one chunk of accounts in memory). */
   @Type(() => Number) @IsInt() @Min(1) @Max(64)

@@ -208,7 +208,8 @@ export class ScoresQueryService {
 
   /** Every score a run stored, by account id. */
   async ofRun(on: On, runId: string, asOf: string): Promise<AccountScoreView[]> {
-    const rows = await queryRows<ScoreRow>(on, 'SELECT * FROM account_scores WHERE as_of = $1 AND run_id = $2 ORDER BY account_id', [asOf, runId]);
+    // Only what the views show: a run's model inputs and contributions are the widest columns, and every score of the run is read.
+    const rows = await queryRows<ScoreRow>(on, `SELECT ${VIEW_COLUMNS} FROM account_scores s WHERE s.as_of = $1 AND s.run_id = $2 ORDER BY s.account_id`, [asOf, runId]);
     return rows.map((row) => ({ ...toScoreView(row), accountId: row.account_id, atRisk: row.at_risk, expansionCandidate: row.expansion_candidate }));
   }
 

@@ -51,6 +51,6 @@ describe('a scoring run streamed in account chunks', () => {
     const byMetricRows = await run(END_DAY);
     expect(byMetricRows.timings).toHaveProperty('populationsMs');
     expect(await scores(END_DAY)).toEqual(expected);
-    env.RUN_CHUNK_METRIC_ROWS = 250_000;
+    env.RUN_CHUNK_METRIC_ROWS = 200_000;
   });
 });
