@@ -32,6 +32,10 @@ export async function startTestApp(overrides: Partial<Env> = {}): Promise<TestAp
     WEBHOOK_ALLOW_PRIVATE_HOSTS: 'true',
   }), overrides);
   const pool = new pg.Pool({ connectionString: database.url, max: 2 });
+  // The server may end an idle connection (a database dropped WITH (FORCE) while one is still
+  // pooled); pg-pool then emits 'error' on the pool, which without a listener ends the test process
+  // and fails whichever test runs next. The next query opens a new connection.
+  pool.on('error', () => undefined);
   const listen = async () => {
     const created = await createApp(env, database.url);
     await created.listen(0, '127.0.0.1');
