@@ -74,20 +74,17 @@ export class ScoresQueryService {
 
   /** The latest day with stored scores, on or before `onOrBefore` when given; null when none. */
   async latestScoredDay(onOrBefore?: string): Promise<string | null> {
-    const filter = new SqlFilter().where('as_of <= ?', onOrBefore);
-    const [row] = await queryRows<{ as_of: string | null }>(this.db, `SELECT max(as_of) AS as_of FROM account_scores ${filter.clause}`, filter.params);
-    return row?.as_of ?? null;
+    return (await this.scoredDayRun({ onOrBefore }))?.asOf ?? null;
   }
 
-  /** The latest day with stored scores (on or before `onOrBefore` when given, or exactly `day`) and the run that wrote it; null when none. */
+  /** The latest day with stored scores (on or before `onOrBefore` when given), or the day `exactly`, and the run that wrote it; null when none. */
   async scoredDayRun(day: { onOrBefore?: string; exactly?: string }): Promise<{ asOf: string; runId: string } | null> {
-    // Separate statements, so that max(as_of) stays one probe of the as_of index.
+    // max(as_of) stays one probe of the as_of index: a missing bound leaves the condition out rather than testing it for NULL.
+    const latest = new SqlFilter().where('as_of <= ?', day.onOrBefore);
     const [sql, params] =
       day.exactly !== undefined
         ? ['SELECT as_of, run_id FROM account_scores WHERE as_of = $1 LIMIT 1', [day.exactly]]
-        : day.onOrBefore !== undefined
-          ? ['SELECT as_of, run_id FROM account_scores WHERE as_of = (SELECT max(as_of) FROM account_scores WHERE as_of <= $1) LIMIT 1', [day.onOrBefore]]
-          : ['SELECT as_of, run_id FROM account_scores WHERE as_of = (SELECT max(as_of) FROM account_scores) LIMIT 1', []];
+        : [`SELECT as_of, run_id FROM account_scores WHERE as_of = (SELECT max(as_of) FROM account_scores ${latest.clause}) LIMIT 1`, latest.params];
     const [row] = await queryRows<{ as_of: string; run_id: string }>(this.db, sql, params);
     return row ? { asOf: row.as_of, runId: row.run_id } : null;
   }
