@@ -11,6 +11,7 @@ import { FEATURE_METRIC_PREFIX } from '../common/metric-name.js';
 import { PlansService } from '../plans/plans.service.js';
 import pMap from 'p-map';
 import { accountRanges } from './runs/account-ranges.js';
+import { copyBinaryRows, sqlDate, sqlIntegers, type BinaryColumn } from '../database/sql/copy-binary-out.js';
 
 interface AccountRow {
   account_id: number;
@@ -28,9 +29,10 @@ interface AccountRow {
   sales_owner: string | null;
 }
 
+/** One account and metric's window figures, as decoded from the binary COPY of windowAggregatesSql. */
 interface AggregateRow {
   account_id: number;
-  metric: string;
+  metric_id: number;
   recent_sum: number | null;
   recent_active_days: number;
   recent_max: number | null;
@@ -39,7 +41,8 @@ interface AggregateRow {
   previous_active_days: number;
   previous_max: number | null;
   previous_mean: number | null;
-  last_day: string;
+  /** Days since 2000-01-01 (see dayOfNumber). */
+  last_day: number;
   last_value: number | null;
   /** Largest value in the whole scan window: above the accepted range, the account is set aside. */
   scan_max: number;
@@ -107,7 +110,12 @@ export class FeaturesRepository {
   async loadAll(asOf: string, config: ScoringConfig, ids?: readonly number[]): Promise<LoadedFeatures> {
     const accountIds = ids ?? (await this.runAccountIds(asOf));
     const perPart = Math.max(1, Math.min(READ_PART_ACCOUNTS, Math.ceil(accountIds.length / READS_AT_ONCE)));
-    const parts = await pMap(accountRanges(accountIds, perPart), (range) => this.loadChecked(asOf, config, range), { concurrency: READS_AT_ONCE });
+    // The first part is half as large, so the queries running side by side finish at different
+    // times: Node decodes one part while PostgreSQL still aggregates the other. Equal parts started
+    // together finished together, and each side waited for the other in turn (measured).
+    const first = Math.ceil(perPart / 2);
+    const ranges = [...accountRanges(accountIds.slice(0, first), first), ...accountRanges(accountIds.slice(first), perPart)];
+    const parts = await pMap(ranges, (range) => this.loadChecked(asOf, config, range), { concurrency: READS_AT_ONCE });
     return { features: parts.flatMap((part) => part.features), invalid: parts.flatMap((part) => part.invalid) };
   }
 
@@ -121,7 +129,7 @@ export class FeaturesRepository {
     const scanStart = addDays(asOf, -scanDaysOf(config)); // exclusive
     const aggregate = (excluded: number[]) => {
       const sql = windowAggregatesSql(asOf, config, range, excluded);
-      return this.inMemory((tx) => tx.query(sql.text, sql.params)) as Promise<AggregateRow[]>;
+      return this.inMemory((tx) => copyBinaryRows<AggregateRow>(tx, sql.text, sql.columns));
     };
     const aggregateSafely = async (): Promise<{ rows: AggregateRow[]; excluded: number[] }> => {
       try {
@@ -133,7 +141,13 @@ export class FeaturesRepository {
       }
     };
 
-    const [accounts, plans, aggregated, milestones] = await Promise.all([this.accounts(asOf, range), this.plans(), aggregateSafely(), this.milestones(asOf, range)]);
+    const [accounts, plans, aggregated, milestones, metricNames] = await Promise.all([
+      this.accounts(asOf, range),
+      this.plans(),
+      aggregateSafely(),
+      this.milestones(asOf, range),
+      this.metricNames(),
+    ]);
 
     const outOfRange = new Set(aggregated.excluded);
     for (const row of aggregated.rows) if (!(row.scan_max <= USAGE_VALUE.max)) outOfRange.add(row.account_id);
@@ -152,7 +166,8 @@ export class FeaturesRepository {
       }
       const plan = plans.get(account.plan_id);
       if (!plan) continue;
-      features.push(buildFeatures(asOf, account, plan, plans, aggregatesByAccount.get(account.account_id) ?? [], milestonesByAccount.get(account.account_id) ?? [], config));
+      const aggregates = aggregatesByAccount.get(account.account_id) ?? [];
+      features.push(buildFeatures(asOf, account, plan, plans, aggregates, metricNames, milestonesByAccount.get(account.account_id) ?? [], config));
     }
     return { features, invalid };
   }
@@ -179,6 +194,11 @@ export class FeaturesRepository {
       await tx.query('SET LOCAL max_parallel_workers_per_gather = 0');
       return query(tx);
     });
+  }
+
+  private async metricNames(): Promise<Map<number, string>> {
+    const rows: Array<{ id: number; name: string }> = await this.db.query('SELECT id, name FROM metrics');
+    return new Map(rows.map((row) => [row.id, row.name]));
   }
 
   /** How many metric names usage has brought (an upper bound of the metrics an account holds aggregates of). */
@@ -308,8 +328,17 @@ export class FeaturesRepository {
  * computed (the per-row cost of a grouped query is its aggregates). The results equal a GROUP BY
  * over the raw rows of each window (exactly, for values whose sums are exact in floating point,
  * such as counts). Nothing dated after asOf is read: days after it in asOf's week are left out.
+ *
+ * Read through binary COPY (copyBinaryRows), which takes no bind parameters: every value is a
+ * literal built from a checked day or integer. Columns are numbers only: the metric by id, the
+ * latest day as days since 2000-01-01.
  */
-export function windowAggregatesSql(asOf: string, config: ScoringConfig, range: AccountRange = ALL_ACCOUNTS, excluded: readonly number[] = []): { text: string; params: unknown[] } {
+export function windowAggregatesSql(
+  asOf: string,
+  config: ScoringConfig,
+  range: AccountRange = ALL_ACCOUNTS,
+  excluded: readonly number[] = [],
+): { text: string; columns: Array<BinaryColumn<keyof AggregateRow & string>> } {
   const { recentDays, previousDays } = config.windows;
   const limitWindows = uniqueLimitWindows(config);
   const windows = [
@@ -319,8 +348,7 @@ export function windowAggregatesSql(asOf: string, config: ScoringConfig, range: 
     ...limitWindows.map((w) => ({ name: limitColumn(w.aggregate, w.days), parts: windowParts(asOf, w.days) })),
   ];
   const weeks = weeksRead(windows.map((w) => w.parts)) ?? { from: asOf, to: asOf };
-  const params: unknown[] = [weeks.from, weeks.to, range.from, range.to, excluded];
-  const literal = (value: unknown) => `$${params.push(value)}`;
+  const literal = sqlDate;
   const inner: string[] = [];
   const days = (p: PartialWeek) => Array.from({ length: p.toDay - p.fromDay + 1 }, (_, i) => p.fromDay + i);
   const v = (day: number) => `r.day_values[${day}]`;
@@ -333,8 +361,8 @@ export function windowAggregatesSql(asOf: string, config: ScoringConfig, range: 
   const figure = (name: string, parts: WindowParts, aggregate: 'sum' | 'max', whole: string, cut: (p: PartialWeek) => string, finish = (column: string) => column) => {
     const branches: string[] = [];
     // Whole weeks are consecutive: a range test per row.
-    if (parts.fullWeeks.length > 0) branches.push(`WHEN r.week_start BETWEEN ${literal(parts.fullWeeks[0])}::date AND ${literal(parts.fullWeeks.at(-1))}::date THEN ${whole}`);
-    for (const p of parts.partialWeeks) branches.push(`WHEN r.week_start = ${literal(p.week)}::date THEN ${cut(p)}`);
+    if (parts.fullWeeks.length > 0) branches.push(`WHEN r.week_start BETWEEN ${literal(parts.fullWeeks[0]!)} AND ${literal(parts.fullWeeks.at(-1)!)} THEN ${whole}`);
+    for (const p of parts.partialWeeks) branches.push(`WHEN r.week_start = ${literal(p.week)} THEN ${cut(p)}`);
     if (branches.length === 0) return `${finish('NULL::float8')} AS ${name}`;
     inner.push(`${aggregate}(CASE ${branches.join(' ')} END) AS ${name}`);
     return `${finish(`w.${name}`)} AS ${name}`;
@@ -369,12 +397,26 @@ export function windowAggregatesSql(asOf: string, config: ScoringConfig, range: 
     }
   }
   const mean = (name: string) => `CASE WHEN w.${name}_rows > 0 THEN w.${name}_sum / w.${name}_rows END`;
+  const columns: Array<BinaryColumn<keyof AggregateRow & string>> = [
+    { name: 'account_id', type: 'int4' },
+    { name: 'metric_id', type: 'int2' },
+    ...(['recent', 'previous'] as const).flatMap((window) => [
+      { name: `${window}_sum`, type: 'float8' } as const,
+      { name: `${window}_active_days`, type: 'int4' } as const,
+      { name: `${window}_max`, type: 'float8' } as const,
+      { name: `${window}_mean`, type: 'float8' } as const,
+    ]),
+    { name: 'last_day', type: 'int4' },
+    { name: 'last_value', type: 'float8' },
+    { name: 'scan_max', type: 'float8' },
+    ...limitWindows.map((lw) => ({ name: limitColumn(lw.aggregate, lw.days), type: 'float8' }) as const),
+  ];
   const text = `
-    SELECT w.account_id, m.name AS metric,
+    SELECT w.account_id, w.metric_id,
            w.recent_sum, w.recent_active_days, w.recent_max, ${mean('recent')} AS recent_mean,
            w.previous_sum, w.previous_active_days, w.previous_max, ${mean('previous')} AS previous_mean,
-           DATE '2000-01-01' + w.scan_last[1]::int AS last_day, w.scan_last[2] AS last_value, w.scan_max
-           ${limitWindows.map((lw) => `, w.${limitColumn(lw.aggregate, lw.days)}_value AS ${limitColumn(lw.aggregate, lw.days)}`).join('')}
+           w.scan_last[1]::int AS last_day, w.scan_last[2] AS last_value, w.scan_max
+           ${limitWindows.map((lw) => `, w.${limitColumn(lw.aggregate, lw.days)}_value::float8 AS ${limitColumn(lw.aggregate, lw.days)}`).join('')}
     FROM (
       SELECT w.account_id, w.metric_id,
              ${outer.join(',\n             ')}
@@ -382,14 +424,14 @@ export function windowAggregatesSql(asOf: string, config: ScoringConfig, range: 
         SELECT r.account_id, r.metric_id,
                ${inner.join(',\n               ')}
         FROM usage_weekly r
-        WHERE r.week_start BETWEEN $1 AND $2 AND r.account_id BETWEEN $3 AND $4 AND r.account_id <> ALL($5::int[])
+        WHERE r.week_start BETWEEN ${sqlDate(weeks.from)} AND ${sqlDate(weeks.to)}
+          AND r.account_id BETWEEN ${integer(range.from)} AND ${integer(range.to)} AND r.account_id <> ALL(${sqlIntegers(excluded)})
         GROUP BY r.account_id, r.metric_id
       ) w
     ) w
-    JOIN metrics m ON m.id = w.metric_id
     -- Only metrics with a row in the scan window, as a GROUP BY over its raw rows would give.
     WHERE w.scan_rows > 0`;
-  return { text, params };
+  return { text, columns };
 }
 
 /** The days a run reads: the recent and previous windows or the longest limit window, whichever is longer. */
@@ -401,6 +443,24 @@ function uniqueLimitWindows(config: ScoringConfig): Array<{ aggregate: 'max' | '
   const seen = new Map<string, { aggregate: 'max' | 'sum'; days: number }>();
   for (const limit of Object.values(config.limits)) seen.set(limitColumn(limit.aggregate, limit.windowDays), { aggregate: limit.aggregate, days: limit.windowDays });
   return [...seen.values()];
+}
+
+const DAY_NUMBER_EPOCH = '2000-01-01';
+const daysByNumber = new Map<number, string>();
+
+/** The day `n` days after 2000-01-01 (how windowAggregatesSql returns days), memoised: a run sees a few dozen distinct days. */
+function dayOfNumber(n: number): string {
+  let day = daysByNumber.get(n);
+  if (day === undefined) {
+    day = addDays(DAY_NUMBER_EPOCH, n);
+    daysByNumber.set(n, day);
+  }
+  return day;
+}
+
+function integer(value: number): string {
+  if (!Number.isSafeInteger(value)) throw new Error(`not an integer: ${value}`);
+  return String(value);
 }
 
 function groupBy<T>(rows: T[], key: (row: T) => number): Map<number, T[]> {
@@ -420,27 +480,32 @@ function buildFeatures(
   plan: PlanInfo,
   plans: Map<string, PlanInfo>,
   aggregates: AggregateRow[],
+  metricNames: ReadonlyMap<number, string>,
   milestones: Array<{ milestone: string; first_day: string }>,
   config: ScoringConfig,
 ): AccountFeatures {
   const metrics: Record<string, MetricAggregates> = {};
+  const byMetric = new Map<string, AggregateRow>();
   let lastUsageDay: string | null = null;
   for (const row of aggregates) {
-    metrics[row.metric] = {
+    const metric = metricNames.get(row.metric_id);
+    if (metric === undefined) continue; // a metric created after the names were read: next run
+    const lastDay = dayOfNumber(row.last_day);
+    byMetric.set(metric, row);
+    metrics[metric] = {
       recentSum: row.recent_sum ?? 0,
       recentActiveDays: row.recent_active_days,
       recentMax: row.recent_max ?? 0,
       recentMean: row.recent_mean,
       last: row.last_value,
-      lastDay: row.last_day,
+      lastDay,
       previousSum: row.previous_sum ?? 0,
       previousActiveDays: row.previous_active_days,
       previousMax: row.previous_max ?? 0,
       previousMean: row.previous_mean,
     };
-    if (lastUsageDay === null || row.last_day > lastUsageDay) lastUsageDay = row.last_day;
+    if (lastUsageDay === null || lastDay > lastUsageDay) lastUsageDay = lastDay;
   }
-  const byMetric = new Map(aggregates.map((row) => [row.metric, row]));
   return {
     accountId: account.account_id,
     externalId: account.external_id,

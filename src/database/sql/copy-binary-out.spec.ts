@@ -1,0 +1,94 @@
+import { describe, expect, it } from '@jest/globals';
+import { BinaryCopyDecoder, sqlDate, sqlIntegers, type BinaryColumn } from './copy-binary-out.js';
+
+type Row = { id: number; small: number | null; value: number | null };
+const COLUMNS: Array<BinaryColumn<keyof Row & string>> = [
+  { name: 'id', type: 'int4' },
+  { name: 'small', type: 'int2' },
+  { name: 'value', type: 'float8' },
+];
+
+/** The bytes PostgreSQL sends for COPY … TO STDOUT (FORMAT binary) of these rows (PostgreSQL manual, COPY, Binary Format). */
+function binaryCopy(rows: Row[], { trailer = true, extension = 0 } = {}): Buffer {
+  const parts: Buffer[] = [Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1'), int32(0), int32(extension), Buffer.alloc(extension)];
+  for (const row of rows) {
+    parts.push(int16(3));
+    parts.push(int32(4), int32(row.id));
+    if (row.small === null) parts.push(int32(-1));
+    else parts.push(int32(2), int16(row.small));
+    if (row.value === null) parts.push(int32(-1));
+    else {
+      const value = Buffer.alloc(8);
+      value.writeDoubleBE(row.value);
+      parts.push(int32(8), value);
+    }
+  }
+  if (trailer) parts.push(int16(-1));
+  return Buffer.concat(parts);
+}
+const int16 = (n: number) => {
+  const b = Buffer.alloc(2);
+  b.writeInt16BE(n);
+  return b;
+};
+const int32 = (n: number) => {
+  const b = Buffer.alloc(4);
+  b.writeInt32BE(n);
+  return b;
+};
+
+const ROWS: Row[] = [
+  { id: 1, small: 7, value: 0.1 },
+  { id: -2_000_000_000, small: null, value: -1e300 },
+  { id: 3, small: -32768, value: null },
+  { id: 4, small: 32767, value: 2 ** 53 + 2 },
+];
+
+describe('BinaryCopyDecoder (COPY binary format)', () => {
+  it('decodes int2, int4 and float8 values and NULLs exactly', () => {
+    const decoder = new BinaryCopyDecoder<Row>(COLUMNS);
+    decoder.push(binaryCopy(ROWS, { extension: 5 }));
+    expect(decoder.finish()).toEqual(ROWS);
+  });
+
+  it('gives the same rows however the stream is cut into chunks', () => {
+    const bytes = binaryCopy(ROWS);
+    for (let cut = 1; cut < bytes.length; cut++) {
+      const decoder = new BinaryCopyDecoder<Row>(COLUMNS);
+      decoder.push(bytes.subarray(0, cut));
+      decoder.push(bytes.subarray(cut));
+      expect(decoder.finish()).toEqual(ROWS);
+    }
+    const byteByByte = new BinaryCopyDecoder<Row>(COLUMNS);
+    for (let i = 0; i < bytes.length; i++) byteByByte.push(bytes.subarray(i, i + 1));
+    expect(byteByByte.finish()).toEqual(ROWS);
+  });
+
+  it('decodes an empty result', () => {
+    const decoder = new BinaryCopyDecoder<Row>(COLUMNS);
+    decoder.push(binaryCopy([]));
+    expect(decoder.finish()).toEqual([]);
+  });
+
+  it('refuses data that stops before the trailer, is not binary COPY, or has other columns', () => {
+    const cutShort = new BinaryCopyDecoder<Row>(COLUMNS);
+    cutShort.push(binaryCopy(ROWS, { trailer: false }));
+    expect(() => cutShort.finish()).toThrow(/ended without its trailer/);
+
+    expect(() => new BinaryCopyDecoder<Row>(COLUMNS).push(Buffer.from('account_id\tmetric_id\n1\t2\n'))).toThrow(/signature/);
+    expect(() => new BinaryCopyDecoder<Row>(COLUMNS.slice(0, 2)).push(binaryCopy(ROWS))).toThrow(/3 fields, expected 2/);
+    const wrongWidth = [...COLUMNS.slice(0, 2), { name: 'value', type: 'int4' } as const];
+    expect(() => new BinaryCopyDecoder<Row>(wrongWidth).push(binaryCopy(ROWS))).toThrow(/value is 8 bytes, expected int4/);
+  });
+});
+
+describe('SQL literals for COPY (no bind parameters)', () => {
+  it('writes days and integer arrays, and refuses anything else', () => {
+    expect(sqlDate('2026-03-01')).toBe("DATE '2026-03-01'");
+    expect(sqlIntegers([])).toBe("'{}'::int[]");
+    expect(sqlIntegers([1, -2, 30])).toBe("'{1,-2,30}'::int[]");
+    expect(() => sqlDate("2026-03-01'; DROP TABLE accounts; --")).toThrow(/not a day/);
+    expect(() => sqlIntegers([1.5])).toThrow(/not an integer/);
+    expect(() => sqlIntegers([Number.NaN])).toThrow(/not an integer/);
+  });
+});
