@@ -72,7 +72,7 @@ export class BacktestService {
 
   /** Scores one date's accounts with `config` and labels each with what happened next. */
   replay(sample: DateSample, config: ScoringConfig, labeller: LabelLookup): ReplayedRow[] {
-    const scores = scoreAccounts({ asOf: sample.asOf, config, accounts: sample.accounts, prior: sample.prior });
+    const scores = scoreAccounts({ asOf: sample.asOf, config, accounts: sample.accounts, prior: sample.prior, explain: false });
     return scores.map((score) => {
       const labels = labeller(score.accountId, sample.asOf);
       return {

@@ -165,7 +165,7 @@ export class ModelFitRunner {
       // A metric first seen on this date: its earlier rows had no data for it.
       for (const { feature } of candidates) if (!values.has(feature)) values.set(feature, new Array<number>(rowDate.length).fill(Number.NaN));
       const columns = [...values];
-      for (const { score, env } of scoreAccountsWithEnv({ asOf, config: base, accounts: sample.accounts, prior: sample.prior })) {
+      for (const { score, env } of scoreAccountsWithEnv({ asOf, config: base, accounts: sample.accounts, prior: sample.prior, explain: false })) {
         const labels = labeller(score.accountId, asOf);
         rowDate.push(index);
         accountId.push(score.accountId);

@@ -28,6 +28,12 @@ export interface ScoreAccountsInput {
   accounts: AccountFeatures[];
   /** accountId → what earlier runs said (for trend and value-gap widening). */
   prior: Map<number, PriorScores>;
+  /**
+   * false: leave out what explains a score to a reader (signals, drivers, model contributions),
+   * for callers that only compare figures (backtests, fits, previews). Every figure is the same;
+   * about half of an account's scoring time is spent writing those explanations.
+   */
+  explain?: boolean;
 }
 
 /** Every input of health components and readiness factors, in config order. */
@@ -180,6 +186,7 @@ function scoreAccount(
     healthScore: health.score,
     valueGap: valueGap.valueGap,
   };
+  const explain = input.explain !== false;
   const contributions: { churn?: StoredContributions; expansion?: StoredContributions } = {};
   let churnRisk = round(churnProbability(config.churn, modelInputs), 4);
   let churnDrivers: Driver[] = [];
@@ -187,8 +194,10 @@ function scoreAccount(
   if (churnModel !== undefined) {
     const evaluation = evaluateModel(churnModel, modelRawInputs(churnModel, env), account.segment);
     churnRisk = round(evaluation.probability, 4);
-    churnDrivers = modelDrivers(evaluation, { scale: 100, what: 'churn risk', higherIsWorse: true, env });
-    contributions.churn = storedContributions(evaluation);
+    if (explain) {
+      churnDrivers = modelDrivers(evaluation, { scale: 100, what: 'churn risk', higherIsWorse: true, env });
+      contributions.churn = storedContributions(evaluation);
+    }
   }
 
   const blendedReadiness = computeReadiness(scoreReadinessFactors(config.readiness, values, population, components));
@@ -198,27 +207,31 @@ function scoreAccount(
   if (expansionModel !== undefined) {
     const evaluation = evaluateModel(expansionModel, modelRawInputs(expansionModel, env), account.segment);
     readiness = { score: round(evaluation.probability * 100, 1) };
-    learnedReadinessDrivers = modelDrivers(evaluation, { scale: 100, what: 'upgrade readiness', higherIsWorse: false, env });
-    contributions.expansion = storedContributions(evaluation);
+    if (explain) {
+      learnedReadinessDrivers = modelDrivers(evaluation, { scale: 100, what: 'upgrade readiness', higherIsWorse: false, env });
+      contributions.expansion = storedContributions(evaluation);
+    }
   }
   const expansion = estimateExpansion(account, seatsInUse(account, ctx), config.readiness.expansion);
 
   const atRisk = churnRisk >= config.lists.atRisk.minChurnRisk || config.lists.atRisk.grades.includes(health.grade);
   const expansionCandidate = readiness.score >= config.lists.expansion.minReadiness && !(config.lists.expansion.excludeAtRisk && atRisk);
 
-  const signals = detectSignals(
-    {
-      account,
-      ctx,
-      grade: health.grade,
-      churnRisk,
-      readiness: readiness.score,
-      recommendedPlan: expansion.recommendedPlan,
-      valueGap: valueGap.valueGap,
-      previousValueGap: prior?.previousValueGap ?? null,
-    },
-    config.signals,
-  );
+  const signals = explain
+    ? detectSignals(
+        {
+          account,
+          ctx,
+          grade: health.grade,
+          churnRisk,
+          readiness: readiness.score,
+          recommendedPlan: expansion.recommendedPlan,
+          valueGap: valueGap.valueGap,
+          previousValueGap: prior?.previousValueGap ?? null,
+        },
+        config.signals,
+      )
+    : [];
 
   const neutral = config.drivers.neutralScore;
   const componentSources: DriverSource[] = health.blend.parts.map((part) => ({
@@ -234,7 +247,8 @@ function scoreAccount(
     inputs: blendedReadiness.factors.find((factor) => factor.name === part.name)?.inputs ?? [],
   }));
   const stale = staleDriver(freshness, account);
-  const drivers = [...(stale === null ? [] : [stale]), ...buildDrivers(componentSources, health.score, neutral, describe)];
+  const drivers = explain ? [...(stale === null ? [] : [stale]), ...buildDrivers(componentSources, health.score, neutral, describe)] : [];
+  const readinessDrivers = explain ? (learnedReadinessDrivers ?? buildDrivers(readinessSources, readiness.score, neutral, describe)) : [];
 
   const score: AccountScore = {
     accountId: account.accountId,
@@ -258,7 +272,7 @@ function scoreAccount(
     expansionArr: expansion.expansionArr,
     signals,
     drivers,
-    readinessDrivers: learnedReadinessDrivers ?? buildDrivers(readinessSources, readiness.score, neutral, describe),
+    readinessDrivers,
     churnDrivers,
     contributions,
     atRisk,

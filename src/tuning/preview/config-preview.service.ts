@@ -70,7 +70,7 @@ export class ConfigPreviewService {
     const featuresMs = Math.round(performance.now() - t);
 
     t = performance.now();
-    const scores = scoreAccounts({ asOf, config: candidate.config, accounts: inputs.features, prior: inputs.prior });
+    const scores = scoreAccounts({ asOf, config: candidate.config, accounts: inputs.features, prior: inputs.prior, explain: false });
     const scoringMs = Math.round(performance.now() - t);
 
     t = performance.now();
