@@ -21,6 +21,10 @@ import { SqlFilter } from '../database/sql/sql-filter.js';
 import { pastCursor, microsecondKey, type TimeCursor } from '../database/sql/time-cursor.js';
 import type { AlertRow } from './alert-rows.js';
 import type { FiredAlert, RecordedOutcome } from './reports/attribution.js';
+import { SLICE, slicesOf } from '../common/slices.js';
+
+/** Alerts per INSERT: each carries its score snapshot (a few KB of JSON). */
+const WRITE_SLICE = 500;
 
 /** Rule → how far before an alert an outcome still settles it (the rule's cooldown). */
 export type SettleLookback = Record<AlertRule, number>;
@@ -164,7 +168,11 @@ export class AlertsRepository {
 
   /** Inserts new alerts and refreshes reused (deferred or snoozed) ones, in one statement. */
   async writeAlerts(tx: EntityManager, writes: readonly AlertWrite[]): Promise<void> {
-    if (writes.length === 0) return;
+    // In slices: one statement's JSON for 100,000 alerts with snapshots would be built in one go.
+    for await (const slice of slicesOf(writes, WRITE_SLICE)) await this.writeAlertSlice(tx, slice);
+  }
+
+  private async writeAlertSlice(tx: EntityManager, writes: readonly AlertWrite[]): Promise<void> {
     const rows = writes.map((w) => ({
       id: w.candidate.alertId,
       account_id: w.candidate.accountId,
@@ -235,7 +243,10 @@ export class AlertsRepository {
   }
 
   async writeStates(tx: EntityManager, changes: readonly StateChange[]): Promise<void> {
-    if (changes.length === 0) return;
+    for await (const slice of slicesOf(changes, SLICE)) await this.writeStateSlice(tx, slice);
+  }
+
+  private async writeStateSlice(tx: EntityManager, changes: readonly StateChange[]): Promise<void> {
     const rows = changes.map(({ accountId, rule, state }) => ({
       account_id: accountId,
       rule,

@@ -14,7 +14,8 @@ import { toAlertView } from './alert-view.js';
 import type { AlertRow } from './alert-rows.js';
 import { AlertsRepository, type AlertWrite, type SettleLookback } from './alerts.repository.js';
 import { ALERT_RULES, LIVE_STATUSES, type AlertRule, type RuleSettings } from './domain/alert.types.js';
-import { evaluateAlerts, type AlertDecision } from './domain/evaluate-alerts.js';
+import { applyDailyCaps, evaluateAccounts, type AccountsPass, type AlertDecision, type EvaluationInput } from './domain/evaluate-alerts.js';
+import { SLICE, slicesOf } from '../common/slices.js';
 import type { AlertView, ListAlertsQuery } from './dto/alerts.dto.js';
 import { enqueueEvents } from './webhooks/webhook-outbox.js';
 import type { AlertEvent } from './webhooks/webhook-event.types.js';
@@ -81,7 +82,7 @@ export class AlertsService implements OnModuleInit {
       const accounts = await this.repository.loadScores(tx, run.id, run.asOf);
       const context = await this.repository.loadContexts(tx, run.asOf);
       const sentToday = await this.repository.sentOn(tx, run.asOf);
-      const result = evaluateAlerts({
+      const input: EvaluationInput = {
         asOf: run.asOf,
         rules,
         options: { excludeAtRiskFromExpansion: config.lists.expansion.excludeAtRisk },
@@ -89,7 +90,11 @@ export class AlertsService implements OnModuleInit {
         context,
         sentToday,
         newAlertId: randomUUID,
-      });
+      };
+      // evaluateAlerts in slices of accounts: a large run does not hold HTTP requests meanwhile.
+      let pass: AccountsPass | undefined;
+      for await (const slice of slicesOf(accounts, SLICE)) pass = evaluateAccounts(input, slice, pass);
+      const result = applyDailyCaps(input, pass ?? { decisions: [], states: [], toCap: [] });
       const queued = await this.apply(tx, result.decisions, run, lookback);
       await this.repository.writeStates(tx, result.states);
       const counts = { accounts: accounts.length, closedByOutcomes, webhookDeliveriesQueued: queued, ...countKinds(result.decisions) };

@@ -6,6 +6,7 @@ import { SqlFilter } from '../database/sql/sql-filter.js';
 import type { Grade } from './domain/features.types.js';
 import { LIST_SQL, type ListKind } from './list-ranking.js';
 import { SCORE_VIEW_COLUMNS, toScoreView, type ScoreRow, type ScoreView } from './score-view.js';
+import { mapInSlices } from '../common/slices.js';
 
 /** Filters of a list page. Owner filters are exact e-mail matches; all given combine with AND. */
 export interface ScoreListFilters {
@@ -207,14 +208,14 @@ export class ScoresQueryService {
   async ofRun(on: On, runId: string, asOf: string): Promise<AccountScoreView[]> {
     // Only what the views show: a run's model inputs and contributions are the widest columns, and every score of the run is read.
     const rows = await queryRows<ScoreRow>(on, `SELECT ${VIEW_COLUMNS} FROM account_scores s WHERE s.as_of = $1 AND s.run_id = $2 ORDER BY s.account_id`, [asOf, runId]);
-    return rows.map((row) => ({ ...toScoreView(row), accountId: row.account_id, atRisk: row.at_risk, expansionCandidate: row.expansion_candidate }));
+    return mapInSlices(rows, (row) => ({ ...toScoreView(row), accountId: row.account_id, atRisk: row.at_risk, expansionCandidate: row.expansion_candidate }));
   }
 
   /** Full views of some accounts' scores on a day (alert snapshots and webhook payloads). */
   async viewsOn(on: On, asOf: string, accountIds: readonly number[]): Promise<Map<number, ScoreView>> {
     if (accountIds.length === 0) return new Map();
     const rows = await queryRows<ScoreRow>(on, 'SELECT * FROM account_scores WHERE as_of = $1 AND account_id = ANY($2::int[])', [asOf, accountIds]);
-    return new Map(rows.map((row) => [row.account_id, toScoreView(row)]));
+    return new Map(await mapInSlices(rows, (row) => [row.account_id, toScoreView(row)] as const));
   }
 
   /**

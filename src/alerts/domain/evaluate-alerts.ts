@@ -95,21 +95,39 @@ export function activeSuppression(context: RuleContext, asOf: string): Suppresse
   return null;
 }
 
-type Pending = { candidate: AlertCandidate; state: ConditionState; key: StateChange };
+/** A candidate that passed every per-account check and waits for its recipient's daily cap. */
+export type Pending = { candidate: AlertCandidate; state: ConditionState; key: StateChange };
+
+/** Records an (account, rule)'s new standing, only when it changed. */
+function standingRecorder(states: StateChange[]) {
+  return (accountId: number, rule: AlertRule, before: ConditionState, after: ConditionState) => {
+    if (!sameState(before, after)) states.push({ accountId, rule, state: after });
+  };
+}
 
 function sameState(a: ConditionState, b: ConditionState): boolean {
   return a.active === b.active && a.since === b.since && a.notified === b.notified && a.alertId === b.alertId && a.lastFiredOn === b.lastFiredOn;
 }
 
 export function evaluateAlerts(input: EvaluationInput): EvaluationResult {
-  const decisions: AlertDecision[] = [];
-  const states: StateChange[] = [];
-  const toCap: Pending[] = [];
-  const record = (accountId: number, rule: AlertRule, before: ConditionState, after: ConditionState) => {
-    if (!sameState(before, after)) states.push({ accountId, rule, state: after });
-  };
+  return applyDailyCaps(input, evaluateAccounts(input, input.accounts));
+}
 
-  for (const score of input.accounts) {
+/** The per-account pass so far: its decisions and standings, and the candidates that wait for the daily caps. */
+export interface AccountsPass extends EvaluationResult {
+  toCap: Pending[];
+}
+
+/**
+ * The per-account part of evaluateAlerts for some of the run's accounts, added to `into`. Passing
+ * the run's accounts slice by slice, in order, then applyDailyCaps, gives what evaluateAlerts
+ * gives: a large run is evaluated without holding the event loop for seconds.
+ */
+export function evaluateAccounts(input: EvaluationInput, accounts: readonly ScoredAccount[], into: AccountsPass = { decisions: [], states: [], toCap: [] }): AccountsPass {
+  const { decisions, states, toCap } = into;
+  const record = standingRecorder(states);
+
+  for (const score of accounts) {
     for (const rule of ALERT_RULES) {
       const settings = input.rules[rule];
       if (!settings.enabled) continue;
@@ -170,7 +188,13 @@ export function evaluateAlerts(input: EvaluationInput): EvaluationResult {
       toCap.push({ candidate, state: before, key: { accountId: score.accountId, rule, state: episode } });
     }
   }
+  return into;
+}
 
+/** The recipients' daily caps over every candidate of the run: the highest priorities are sent, the rest deferred. */
+export function applyDailyCaps(input: Pick<EvaluationInput, 'asOf' | 'rules' | 'sentToday'>, pass: AccountsPass): EvaluationResult {
+  const { decisions, states, toCap } = pass;
+  const record = standingRecorder(states);
   for (const group of groupBy(toCap, (p) => capKey(p.candidate.rule, p.candidate.recipient)).values()) {
     const { rule, recipient } = group[0]!.candidate;
     const capped = isCapped(recipient);

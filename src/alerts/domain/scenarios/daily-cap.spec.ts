@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { evaluateAlerts } from '../evaluate-alerts.js';
+import { applyDailyCaps, evaluateAccounts, evaluateAlerts, type AccountsPass } from '../evaluate-alerts.js';
 import { AlertSimulator } from '../testing/alert-simulator.js';
 import { atRiskAccount, evaluationInput, expansionAccount, onlyRules, RULES } from '../testing/alert-inputs.factory.js';
 
@@ -33,5 +33,25 @@ describe('daily cap per recipient', () => {
     const rules = { ...onlyRules('expansion_lead'), expansion_lead: { ...RULES.expansion_lead, dailyCapPerRecipient: 1 } };
     const nudges = [1, 2, 3].map((id) => expansionAccount({ accountId: id, externalId: `solo-${id}`, segment: 'self_serve' }));
     expect(evaluateAlerts(evaluationInput({ rules, accounts: nudges })).decisions.map((d) => d.kind)).toEqual(['send', 'send', 'send']);
+  });
+});
+
+describe('a large run evaluated slice by slice', () => {
+  it('decides exactly what one pass over every account decides, caps included', () => {
+    const accounts = [
+      ...Array.from({ length: 7 }, (_, i) => risky(10 + i, 100 * ((i * 37) % 11))),
+      ...[1, 2, 3].map((id) => expansionAccount({ accountId: 40 + id, externalId: `lead-${id}` })),
+    ];
+    let ids = 0;
+    const input = () => evaluationInput({ rules: capOf(3), accounts, newAlertId: () => `alert-${++ids}` });
+    const whole = evaluateAlerts(input());
+    expect(whole.decisions.filter((d) => d.kind === 'defer').length).toBeGreaterThan(0);
+    for (const size of [1, 3, accounts.length]) {
+      ids = 0;
+      const sliced = input();
+      let pass: AccountsPass | undefined;
+      for (let start = 0; start < accounts.length; start += size) pass = evaluateAccounts(sliced, accounts.slice(start, start + size), pass);
+      expect(applyDailyCaps(sliced, pass!)).toEqual(whole);
+    }
   });
 });

@@ -1,0 +1,25 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
+
+/**
+ * Work over many items in slices, letting the event loop run between them: what a large run's
+ * after-run work does synchronously (building 100,000 score views, evaluating alert rules,
+ * stringifying rows for a write) otherwise holds every HTTP request for seconds (README,
+ * Performance: list answers during the after-run work).
+ */
+export async function* slicesOf<T>(items: readonly T[], size: number): AsyncGenerator<T[]> {
+  if (!Number.isInteger(size) || size < 1) throw new RangeError(`slice size must be a whole number >= 1, got ${size}`);
+  for (let start = 0; start < items.length; start += size) {
+    if (start > 0) await nextTurn();
+    yield items.slice(start, start + size);
+  }
+}
+
+/** items.map(map), a slice at a time. */
+export async function mapInSlices<T, U>(items: readonly T[], map: (item: T) => U, size = SLICE): Promise<U[]> {
+  const mapped: U[] = [];
+  for await (const slice of slicesOf(items, size)) for (const item of slice) mapped.push(map(item));
+  return mapped;
+}
+
+/** Items per slice: a few milliseconds of work for the callers above. */
+export const SLICE = 2_000;
