@@ -18,12 +18,12 @@ export class ScoresRepository {
   async replaceDay(
     tx: EntityManager,
     run: { id: string; asOf: string; configVersion: number },
-    scored: Iterable<{ features: AccountFeatures; score: AccountScore }>,
+    scored: AsyncIterable<{ features: AccountFeatures; score: AccountScore }>,
     onWritten: (written: number) => void,
   ): Promise<number> {
     await tx.query('DELETE FROM account_scores WHERE as_of = $1', [run.asOf]);
-    const rows = (function* () {
-      for (const { features, score } of scored) yield toStoredScore(run, features, score);
+    const rows = (async function* () {
+      for await (const { features, score } of scored) yield toStoredScore(run, features, score);
     })();
     const written = await copyRows(tx, 'account_scores', STORED_SCORE_COLUMNS, rows);
     onWritten(written);

@@ -4,8 +4,12 @@ import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import type { EntityManager } from 'typeorm';
 
-/** Rows per chunk of COPY text handed to the stream: keeps what is built in memory at a few MB whatever the row count. */
-const CHUNK_ROWS = 1000;
+/**
+ * Rows per chunk of COPY text handed to the stream: what is built in memory stays small whatever
+ * the row count, and with rows from an async source (a run scoring slice by slice) the stream asks
+ * for the next chunk only once the socket took the last one.
+ */
+const CHUNK_ROWS = 250;
 
 /**
  * Inserts rows (objects keyed by column name) with COPY, inside the caller's transaction: several
@@ -13,18 +17,25 @@ const CHUNK_ROWS = 1000;
  * Values: null/undefined → NULL, strings as they are, booleans as t/f, numbers in JavaScript's
  * notation, objects and arrays as JSON (for json/jsonb columns).
  */
-export async function copyRows<T extends object>(tx: EntityManager, table: string, columns: ReadonlyArray<keyof T & string>, rows: Iterable<T>): Promise<number> {
+export async function copyRows<T extends object>(
+  tx: EntityManager,
+  table: string,
+  columns: ReadonlyArray<keyof T & string>,
+  rows: Iterable<T> | AsyncIterable<T>,
+): Promise<number> {
   if (!tx.queryRunner) throw new Error('copyRows needs a transactional entity manager');
   const client = (await tx.queryRunner.connect()) as pg.PoolClient;
   const copy = client.query(copyFrom(`COPY ${table} (${columns.join(', ')}) FROM STDIN`));
-  await pipeline(Readable.from(copyTextChunks(columns, rows)), copy);
+  // One chunk ahead at most: by default Readable.from pulls 16 chunks in a row before the socket
+  // write lets anything else run.
+  await pipeline(Readable.from(copyTextChunks(columns, rows), { highWaterMark: 1 }), copy);
   return copy.rowCount;
 }
 
-function* copyTextChunks<T extends object>(columns: ReadonlyArray<keyof T & string>, rows: Iterable<T>): Generator<string> {
+async function* copyTextChunks<T extends object>(columns: ReadonlyArray<keyof T & string>, rows: Iterable<T> | AsyncIterable<T>): AsyncGenerator<string> {
   let chunk = '';
   let count = 0;
-  for (const row of rows) {
+  for await (const row of rows) {
     chunk += columns.map((column) => copyTextField(row[column])).join('\t') + '\n';
     if (++count % CHUNK_ROWS === 0) {
       yield chunk;

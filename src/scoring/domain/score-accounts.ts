@@ -304,8 +304,8 @@ export function scoreAccountsWithEnv(input: ScoreAccountsInput): ScoredAccount[]
 
 /**
  * As scoreAccountsWithEnv, one account at a time: the populations are built over every account
- * first, then each score is computed when asked for, so a caller can write the first scores while
- * the next are computed (a run streams them into COPY).
+ * first, then each score is computed when asked for. (A run does the same slice by slice with
+ * runContextOf, addPopulationValues and scoreChunk, to serve requests in between.)
  */
 export function* scoreEachWithEnv(input: ScoreAccountsInput): Generator<ScoredAccount> {
   const prepared = prepareAccounts(input.config, input.accounts, runContextOf(input.accounts));
