@@ -18,6 +18,7 @@ import { RunShards1763900000401 } from './1763900000401-RunShards.js';
 import { ProductEvents1763900000500 } from './1763900000500-ProductEvents.js';
 import { UsageImportBatches1763900000700 } from './1763900000700-UsageImportBatches.js';
 import { ListRanks1763900000800 } from './1763900000800-ListRanks.js';
+import { UsageWeeklyDayColumns1763900000900 } from './1763900000900-UsageWeeklyDayColumns.js';
 
 /** Every migration, in order. Classes, not globs, so nothing loads .ts files at run time. */
 export const MIGRATIONS = [Foundation1763900000000, AccountVersionsAt1763900000001, Scoring1763900000002, Alerts1763900000010, CrmSync1763900000020, Overrides1763900000030,
@@ -35,4 +36,5 @@ export const MIGRATIONS = [Foundation1763900000000, AccountVersionsAt17639000000
   ProductEvents1763900000500,
   UsageImportBatches1763900000700,
   ListRanks1763900000800,
+  UsageWeeklyDayColumns1763900000900,
 ];

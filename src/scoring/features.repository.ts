@@ -229,7 +229,7 @@ export class FeaturesRepository {
     // A metric is known when some account has a row in the scan window: any row of a week
     // inside it, or a daily value on one of the days of a cut week that are inside it.
     const cut = scan.partialWeeks.map((p, i) => {
-      const present = Array.from({ length: p.toDay - p.fromDay + 1 }, (_, d) => `r.day_values[${p.fromDay + d}] IS NOT NULL`).join(' OR ');
+      const present = Array.from({ length: p.toDay - p.fromDay + 1 }, (_, d) => `r.d${p.fromDay + d} IS NOT NULL`).join(' OR ');
       return `(r.week_start = $${i + 3}::date AND (${present}))`;
     });
     const [metrics, milestones] = await Promise.all([
@@ -351,7 +351,7 @@ export function windowAggregatesSql(
   const literal = sqlDate;
   const inner: string[] = [];
   const days = (p: PartialWeek) => Array.from({ length: p.toDay - p.fromDay + 1 }, (_, i) => p.fromDay + i);
-  const v = (day: number) => `r.day_values[${day}]`;
+  const v = (day: number) => `r.d${day}`;
   /**
    * One figure of a window as ONE aggregate over the rows: a CASE picks each row's part (the
    * weekly column for a week inside the window, `cut(p)` for a week its ends cut, nothing for
@@ -378,13 +378,26 @@ export function windowAggregatesSql(
     if (name === 'scan') {
       outer.push(rowsOf(name, parts));
       outer.push(figure('scan_max', parts, 'max', 'r.max_value', dayMax));
-      // The latest day with a row and its value, as [day number, value]: arrays compare element by element.
+      // The latest day with a row, as a day number: every row of the window counts.
+      const dayNumber = (column: string, plus = 0) => `(${column} - DATE '2000-01-01'${plus === 0 ? '' : ` + ${plus}`})`;
+      const latestDayOfCut = (p: PartialWeek) =>
+        `CASE ${days(p)
+          .reverse()
+          .map((d) => `WHEN ${v(d)} IS NOT NULL THEN ${dayNumber('r.week_start', d - 1)}`)
+          .join(' ')} END`;
+      outer.push(figure('scan_last_day', parts, 'max', dayNumber('r.last_day'), latestDayOfCut));
+      // Its value, as [day number, value] (arrays compare element by element), built only for the
+      // window's last two weeks, where the latest day nearly always is: building an array for
+      // every row cost a fifth of the query. Otherwise (a metric silent for over a week) the value
+      // is looked up by its day (see last_value below).
+      const lastWeeks = [...parts.fullWeeks, ...parts.partialWeeks.map((p) => p.week)].sort().slice(-2);
+      const near: WindowParts = { fullWeeks: parts.fullWeeks.filter((week) => lastWeeks.includes(week)), partialWeeks: parts.partialWeeks.filter((p) => lastWeeks.includes(p.week)) };
       const latestOfCut = (p: PartialWeek) =>
         `CASE ${days(p)
           .reverse()
-          .map((d) => `WHEN ${v(d)} IS NOT NULL THEN ARRAY[(r.week_start - DATE '2000-01-01' + ${d - 1})::float8, ${v(d)}]`)
+          .map((d) => `WHEN ${v(d)} IS NOT NULL THEN ARRAY[${dayNumber('r.week_start', d - 1)}::float8, ${v(d)}]`)
           .join(' ')} END`;
-      outer.push(figure('scan_last', parts, 'max', `ARRAY[(r.last_day - DATE '2000-01-01')::float8, r.last_value]`, latestOfCut));
+      outer.push(figure('near_last', near, 'max', `ARRAY[${dayNumber('r.last_day')}::float8, r.last_value]`, latestOfCut));
     } else if (name === 'recent' || name === 'previous') {
       outer.push(rowsOf(name, parts));
       outer.push(figure(`${name}_active_days`, parts, 'sum', 'r.active_days', (p) => days(p).map((d) => `coalesce((${v(d)} > 0)::int, 0)`).join(' + '), count));
@@ -415,7 +428,10 @@ export function windowAggregatesSql(
     SELECT w.account_id, w.metric_id,
            w.recent_sum, w.recent_active_days, w.recent_max, ${mean('recent')} AS recent_mean,
            w.previous_sum, w.previous_active_days, w.previous_max, ${mean('previous')} AS previous_mean,
-           w.scan_last[1]::int AS last_day, w.scan_last[2] AS last_value, w.scan_max
+           w.scan_last_day::int AS last_day,
+           CASE WHEN w.near_last[1] = w.scan_last_day THEN w.near_last[2]
+                ELSE (SELECT u.value FROM usage_daily u WHERE u.account_id = w.account_id AND u.metric_id = w.metric_id AND u.day = DATE '2000-01-01' + w.scan_last_day) END AS last_value,
+           w.scan_max
            ${limitWindows.map((lw) => `, w.${limitColumn(lw.aggregate, lw.days)}_value::float8 AS ${limitColumn(lw.aggregate, lw.days)}`).join('')}
     FROM (
       SELECT w.account_id, w.metric_id,

@@ -120,7 +120,16 @@ describe('usage rollups give the features of the raw rows', () => {
       byMetric.set(row.metric, days);
       days.set(row.day, row.value);
     }
-    const asOfs = [addDays(FIRST_DAY, 3), addDays(FIRST_DAY, 40), addDays(FIRST_DAY, 61), addDays(FIRST_DAY, DAYS + 5), addDays(FIRST_DAY, DAYS + 80), addDays(FIRST_DAY, 215)];
+    const asOfs = [
+      addDays(FIRST_DAY, 3),
+      addDays(FIRST_DAY, 40),
+      addDays(FIRST_DAY, 61),
+      addDays(FIRST_DAY, DAYS + 5),
+      // Silent for over two weeks: the latest value lies before the last two weeks read.
+      addDays(FIRST_DAY, DAYS + 25),
+      addDays(FIRST_DAY, DAYS + 80),
+      addDays(FIRST_DAY, 215),
+    ];
     let compared = 0;
     for (const config of [shipped, oddConfig()]) {
       for (const asOf of asOfs) {
