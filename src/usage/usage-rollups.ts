@@ -2,10 +2,10 @@
  * Weekly usage rollups (table usage_weekly, migration 1763900000400-UsageRollups).
  *
  * One row per account, metric and calendar week (Monday–Sunday): the week's row count, active
- * days, sum, max, latest day and its value, and the 7 daily values. A window of days is read as
- * the weeks it covers whole plus the days it has of the weeks its ends cut (windowParts in the
- * scoring domain): for the default 28 + 28-day windows a run reads about 9 rows per account and
- * metric instead of 56 raw days (docs/scaling.md).
+ * days, sum, max, latest day and its value, and the 7 daily values (columns d1–d7, migration
+ * 1763900000900). A window of days is read as the weeks it covers whole plus the days it has of
+ * the weeks its ends cut (windowParts in the scoring domain): for the default 28 + 28-day windows
+ * a run reads about 9 rows per account and metric instead of 56 raw days (docs/scaling.md).
  *
  * usage_daily stays the source of truth. Statement-level triggers on it rebuild the weeks every
  * insert, update or delete touches, from usage_daily, inside the writer's transaction, so any

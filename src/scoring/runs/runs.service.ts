@@ -185,10 +185,11 @@ export class RunsService implements OnApplicationBootstrap, BeforeApplicationShu
   }
 
   /**
-   * One chunk's worth of accounts (RUN_CHUNK_ACCOUNTS, fewer with many metrics: chunkAccounts), held in memory. Two overlaps keep both cores busy: the
-   * features are read in parts side by side (FeaturesRepository.loadAll), and scores go into COPY
-   * as they are computed, so PostgreSQL stores the first rows while Node scores the next. Hence
-   * `scoringMs` times the run-wide preparation (populations) and `writeMs` scoring and writing together.
+   * One chunk's worth of accounts (RUN_CHUNK_ACCOUNTS, fewer with many metrics: chunkAccounts),
+   * held in memory. Two overlaps keep both cores busy: the features are read in parts side by side
+   * (FeaturesRepository.loadAll), and scores go into COPY as they are computed, so PostgreSQL
+   * stores the first rows while Node scores the next. Hence `scoringMs` times the run-wide
+   * preparation (populations) and `writeMs` scoring and writing together.
    */
   private async scoreInMemory(job: RunJob, ids: readonly number[]): Promise<number> {
     const { add } = job;
@@ -200,9 +201,9 @@ export class RunsService implements OnApplicationBootstrap, BeforeApplicationShu
 
     t = performance.now();
     // The populations of the whole run first (the scoring phase proper), then each slice of
-    // accounts is scored as COPY asks for rows: PostgreSQL stores the first rows while Node scores
-    // the next, and HTTP requests are served between slices (a slice at a time, as in scoreChunk's
-    // streamed runs, gives every account the score scoring the run in one piece gives it).
+    // accounts is scored as COPY asks for rows, with HTTP requests served between slices (a slice
+    // at a time, as in scoreChunk's streamed runs, gives every account the score scoring the run
+    // in one piece gives it).
     const input = { asOf: job.asOf, config: job.config, accounts: features, prior };
     const context: RunContext = { knownMetrics: new Set(), hasMilestoneData: false };
     for await (const slice of slicesOf(features, SLICE)) mergeRunContext(context, runContextOf(slice));

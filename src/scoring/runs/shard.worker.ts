@@ -117,8 +117,9 @@ export class ShardWorker implements OnApplicationBootstrap, BeforeApplicationShu
     t = performance.now();
     const run = { id: shard.runId, asOf: shard.asOf, configVersion: shard.plan.configVersion };
     const batches: string[] = [];
-    for (let start = 0; start < features.length; start += SCORE_BATCH_SIZE) {
-      batches.push(JSON.stringify(features.slice(start, start + SCORE_BATCH_SIZE).map((f, i) => toStoredScore(run, f, scores[start + i]!))));
+    for await (const slice of slicesOf(features, SCORE_BATCH_SIZE)) {
+      const offset = batches.length * SCORE_BATCH_SIZE;
+      batches.push(JSON.stringify(slice.map((f, i) => toStoredScore(run, f, scores[offset + i]!))));
     }
     await stage(batches, features.length, { ...timings, writeMs: Math.round(performance.now() - t) });
     lap('writeMs', t);
