@@ -13,10 +13,7 @@ import { ENV } from '../../config/env.provider.js';
 import type { Env } from '../../config/env.js';
 import type { ScoringConfig } from '../domain/config/scoring-config.types.js';
 import { addPopulationValues, buildPopulations, mergeRunContext, runContextOf, scoreChunk, type PopulationValues, type RunContext } from '../domain/score-accounts.js';
-import { SLICE, slicesOf } from '../../common/slices.js';
-
-/** Accounts scored between two turns of the event loop while a run writes (about 40 ms of work). */
-const SCORE_SLICE = 250;
+import { SCORING_SLICE, SLICE, slicesOf } from '../../common/slices.js';
 import type { InvalidAccount } from '../features.repository.js';
 import { accountRanges, chunkAccounts, type IdRange } from './account-ranges.js';
 import { RunShardsRepository } from './run-shards.repository.js';
@@ -212,7 +209,7 @@ export class RunsService implements OnApplicationBootstrap, BeforeApplicationShu
     const populations = buildPopulations(values);
     add('scoringMs', t);
     const scored = (async function* () {
-      for await (const slice of slicesOf(features, SCORE_SLICE)) {
+      for await (const slice of slicesOf(features, SCORING_SLICE)) {
         const scores = scoreChunk({ ...input, accounts: slice }, context, populations);
         for (const [index, score] of scores.entries()) yield { features: slice[index]!, score };
       }

@@ -8,7 +8,7 @@ import type { Env } from '../../config/env.js';
 import { ConfigVersionsService } from '../../config-versions/config-versions.service.js';
 import { scoreChunk } from '../domain/score-accounts.js';
 import type { AccountScore } from '../domain/features.types.js';
-import { SLICE, slicesOf } from '../../common/slices.js';
+import { SCORING_SLICE, slicesOf } from '../../common/slices.js';
 import { FeaturesRepository } from '../features.repository.js';
 import { toStoredScore } from '../score-view.js';
 import { SCORE_BATCH_SIZE } from '../scores.repository.js';
@@ -112,7 +112,7 @@ export class ShardWorker implements OnApplicationBootstrap, BeforeApplicationShu
     t = performance.now();
     const scores: AccountScore[] = [];
     // In slices, letting HTTP requests in between: a shard holds up to RUN_CHUNK_ACCOUNTS accounts.
-    for await (const slice of slicesOf(features, SLICE)) scores.push(...scoreChunk({ asOf: shard.asOf, config: version.config, accounts: slice, prior }, context, populations));
+    for await (const slice of slicesOf(features, SCORING_SLICE)) scores.push(...scoreChunk({ asOf: shard.asOf, config: version.config, accounts: slice, prior }, context, populations));
     lap('scoringMs', t);
     t = performance.now();
     const run = { id: shard.runId, asOf: shard.asOf, configVersion: shard.plan.configVersion };
