@@ -200,7 +200,8 @@ export class RunsService implements OnApplicationBootstrap, BeforeApplicationShu
     // The populations of the whole run first (the scoring phase proper), then each slice of
     // accounts is scored as COPY asks for rows, with HTTP requests served between slices (a slice
     // at a time, as in scoreChunk's streamed runs, gives every account the score scoring the run
-    // in one piece gives it).
+    // in one piece gives it). Derived features are computed twice, for the populations and to
+    // score, as in a sharded run: about 0.1 s at 20,000 accounts.
     const input = { asOf: job.asOf, config: job.config, accounts: features, prior };
     const context: RunContext = { knownMetrics: new Set(), hasMilestoneData: false };
     for await (const slice of slicesOf(features, SLICE)) mergeRunContext(context, runContextOf(slice));
