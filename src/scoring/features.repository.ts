@@ -84,9 +84,10 @@ const limitColumn = (aggregate: 'max' | 'sum', days: number) => `lim_${aggregate
 
 /**
  * Builds every scored account's features for an as-of day straight from SQL: one grouped pass
- * over the rolling 7-day usage rollups that tile the scan window (aggregates for the recent and
+ * over the calendar-week usage rollups that tile the scan window (aggregates for the recent and
  * previous windows and for each plan-limit window, 8–10 rollup rows per account and metric with
- * the default config), plus index probes for milestones. Nothing dated after asOf is read.
+ * the default config), read back through binary COPY, plus index probes for milestones. Nothing
+ * dated after asOf is read.
  */
 @Injectable()
 export class FeaturesRepository {

@@ -233,22 +233,26 @@ function scoreAccount(
       )
     : [];
 
-  const neutral = config.drivers.neutralScore;
-  const componentSources: DriverSource[] = health.blend.parts.map((part) => ({
-    factor: part.name,
-    share: part.share,
-    score: part.score,
-    inputs: components.find((component) => component.name === part.name)?.inputs ?? [],
-  }));
-  const readinessSources: DriverSource[] = blendedReadiness.blend.parts.map((part) => ({
-    factor: `readiness.${part.name}`,
-    share: part.share,
-    score: part.score,
-    inputs: blendedReadiness.factors.find((factor) => factor.name === part.name)?.inputs ?? [],
-  }));
-  const stale = staleDriver(freshness, account);
-  const drivers = explain ? [...(stale === null ? [] : [stale]), ...buildDrivers(componentSources, health.score, neutral, describe)] : [];
-  const readinessDrivers = explain ? (learnedReadinessDrivers ?? buildDrivers(readinessSources, readiness.score, neutral, describe)) : [];
+  let drivers: Driver[] = [];
+  let readinessDrivers: Driver[] = [];
+  if (explain) {
+    const neutral = config.drivers.neutralScore;
+    const componentSources: DriverSource[] = health.blend.parts.map((part) => ({
+      factor: part.name,
+      share: part.share,
+      score: part.score,
+      inputs: components.find((component) => component.name === part.name)?.inputs ?? [],
+    }));
+    const readinessSources: DriverSource[] = blendedReadiness.blend.parts.map((part) => ({
+      factor: `readiness.${part.name}`,
+      share: part.share,
+      score: part.score,
+      inputs: blendedReadiness.factors.find((factor) => factor.name === part.name)?.inputs ?? [],
+    }));
+    const stale = staleDriver(freshness, account);
+    drivers = [...(stale === null ? [] : [stale]), ...buildDrivers(componentSources, health.score, neutral, describe)];
+    readinessDrivers = learnedReadinessDrivers ?? buildDrivers(readinessSources, readiness.score, neutral, describe);
+  }
 
   const score: AccountScore = {
     accountId: account.accountId,
