@@ -11,7 +11,7 @@ import { FEATURE_METRIC_PREFIX } from '../common/metric-name.js';
 import { PlansService } from '../plans/plans.service.js';
 import pMap from 'p-map';
 import { accountRanges } from './runs/account-ranges.js';
-import { copyBinaryRows, sqlDate, sqlIntegers, type BinaryColumn } from '../database/sql/copy-binary-out.js';
+import { copyBinaryRows, sqlDate, sqlInteger, sqlIntegers, type BinaryColumn } from '../database/sql/copy-binary-out.js';
 
 interface AccountRow {
   account_id: number;
@@ -78,6 +78,10 @@ const READS_AT_ONCE = 2;
 
 /** Memory for the features aggregation (see inMemory); the benchmark's bare scan uses the same. */
 export const AGGREGATION_WORK_MEM = '128MB';
+
+/** windowAggregatesSql returns days as numbers of days since this one (see dayOfNumber). */
+const DAY_NUMBER_EPOCH = '2000-01-01';
+const EPOCH_SQL = sqlDate(DAY_NUMBER_EPOCH);
 
 /** Column name for a limit window, e.g. `lim_max_7` for the peak over 7 days. */
 const limitColumn = (aggregate: 'max' | 'sum', days: number) => `lim_${aggregate}_${days}` as const;
@@ -349,7 +353,6 @@ export function windowAggregatesSql(
     ...limitWindows.map((w) => ({ name: limitColumn(w.aggregate, w.days), parts: windowParts(asOf, w.days) })),
   ];
   const weeks = weeksRead(windows.map((w) => w.parts)) ?? { from: asOf, to: asOf };
-  const literal = sqlDate;
   const inner: string[] = [];
   const days = (p: PartialWeek) => Array.from({ length: p.toDay - p.fromDay + 1 }, (_, i) => p.fromDay + i);
   const v = (day: number) => `r.d${day}`;
@@ -362,8 +365,8 @@ export function windowAggregatesSql(
   const figure = (name: string, parts: WindowParts, aggregate: 'sum' | 'max', whole: string, cut: (p: PartialWeek) => string, finish = (column: string) => column) => {
     const branches: string[] = [];
     // Whole weeks are consecutive: a range test per row.
-    if (parts.fullWeeks.length > 0) branches.push(`WHEN r.week_start BETWEEN ${literal(parts.fullWeeks[0]!)} AND ${literal(parts.fullWeeks.at(-1)!)} THEN ${whole}`);
-    for (const p of parts.partialWeeks) branches.push(`WHEN r.week_start = ${literal(p.week)} THEN ${cut(p)}`);
+    if (parts.fullWeeks.length > 0) branches.push(`WHEN r.week_start BETWEEN ${sqlDate(parts.fullWeeks[0]!)} AND ${sqlDate(parts.fullWeeks.at(-1)!)} THEN ${whole}`);
+    for (const p of parts.partialWeeks) branches.push(`WHEN r.week_start = ${sqlDate(p.week)} THEN ${cut(p)}`);
     if (branches.length === 0) return `${finish('NULL::float8')} AS ${name}`;
     inner.push(`${aggregate}(CASE ${branches.join(' ')} END) AS ${name}`);
     return `${finish(`w.${name}`)} AS ${name}`;
@@ -380,7 +383,7 @@ export function windowAggregatesSql(
       outer.push(rowsOf(name, parts));
       outer.push(figure('scan_max', parts, 'max', 'r.max_value', dayMax));
       // The latest day with a row, as a day number: every row of the window counts.
-      const dayNumber = (column: string, plus = 0) => `(${column} - DATE '2000-01-01'${plus === 0 ? '' : ` + ${plus}`})`;
+      const dayNumber = (column: string, plus = 0) => `(${column} - ${EPOCH_SQL}${plus === 0 ? '' : ` + ${plus}`})`;
       const latestDayOfCut = (p: PartialWeek) =>
         `CASE ${days(p)
           .reverse()
@@ -431,7 +434,7 @@ export function windowAggregatesSql(
            w.previous_sum, w.previous_active_days, w.previous_max, ${mean('previous')} AS previous_mean,
            w.scan_last_day::int AS last_day,
            CASE WHEN w.near_last[1] = w.scan_last_day THEN w.near_last[2]
-                ELSE (SELECT u.value FROM usage_daily u WHERE u.account_id = w.account_id AND u.metric_id = w.metric_id AND u.day = DATE '2000-01-01' + w.scan_last_day) END AS last_value,
+                ELSE (SELECT u.value FROM usage_daily u WHERE u.account_id = w.account_id AND u.metric_id = w.metric_id AND u.day = ${EPOCH_SQL} + w.scan_last_day) END AS last_value,
            w.scan_max
            ${limitWindows.map((lw) => `, w.${limitColumn(lw.aggregate, lw.days)}_value::float8 AS ${limitColumn(lw.aggregate, lw.days)}`).join('')}
     FROM (
@@ -442,7 +445,7 @@ export function windowAggregatesSql(
                ${inner.join(',\n               ')}
         FROM usage_weekly r
         WHERE r.week_start BETWEEN ${sqlDate(weeks.from)} AND ${sqlDate(weeks.to)}
-          AND r.account_id BETWEEN ${integer(range.from)} AND ${integer(range.to)} AND r.account_id <> ALL(${sqlIntegers(excluded)})
+          AND r.account_id BETWEEN ${sqlInteger(range.from)} AND ${sqlInteger(range.to)} AND r.account_id <> ALL(${sqlIntegers(excluded)})
         GROUP BY r.account_id, r.metric_id
       ) w
     ) w
@@ -462,7 +465,6 @@ function uniqueLimitWindows(config: ScoringConfig): Array<{ aggregate: 'max' | '
   return [...seen.values()];
 }
 
-const DAY_NUMBER_EPOCH = '2000-01-01';
 const daysByNumber = new Map<number, string>();
 
 /** The day `n` days after 2000-01-01 (how windowAggregatesSql returns days), memoised: a run sees a few dozen distinct days. */
@@ -473,11 +475,6 @@ function dayOfNumber(n: number): string {
     daysByNumber.set(n, day);
   }
   return day;
-}
-
-function integer(value: number): string {
-  if (!Number.isSafeInteger(value)) throw new Error(`not an integer: ${value}`);
-  return String(value);
 }
 
 function groupBy<T>(rows: T[], key: (row: T) => number): Map<number, T[]> {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { BinaryCopyDecoder, sqlDate, sqlIntegers, type BinaryColumn } from './copy-binary-out.js';
+import { BinaryCopyDecoder, sqlDate, sqlInteger, sqlIntegers, type BinaryColumn } from './copy-binary-out.js';
 
 type Row = { id: number; small: number | null; value: number | null };
 const COLUMNS: Array<BinaryColumn<keyof Row & string>> = [
@@ -87,6 +87,8 @@ describe('SQL literals for COPY (no bind parameters)', () => {
     expect(sqlDate('2026-03-01')).toBe("DATE '2026-03-01'");
     expect(sqlIntegers([])).toBe("'{}'::int[]");
     expect(sqlIntegers([1, -2, 30])).toBe("'{1,-2,30}'::int[]");
+    expect(sqlInteger(2_147_483_647)).toBe('2147483647');
+    expect(() => sqlInteger(Number.POSITIVE_INFINITY)).toThrow(/not an integer/);
     expect(() => sqlDate("2026-03-01'; DROP TABLE accounts; --")).toThrow(/not a day/);
     expect(() => sqlIntegers([1.5])).toThrow(/not an integer/);
     expect(() => sqlIntegers([Number.NaN])).toThrow(/not an integer/);

@@ -100,7 +100,7 @@ export class BinaryCopyDecoder<Row extends object> {
 /**
  * Runs `COPY (query) TO STDOUT (FORMAT binary)` on the transaction's connection and decodes it.
  * COPY takes no bind parameters: `query` must hold only literals the caller built from checked
- * values (see sqlDate and sqlIntegers).
+ * values (see sqlDate, sqlInteger and sqlIntegers).
  */
 export async function copyBinaryRows<Row extends object>(
   tx: EntityManager,
@@ -121,8 +121,13 @@ export function sqlDate(day: string): string {
   return `DATE '${day}'`;
 }
 
+/** An integer literal for SQL text, from a safe integer only. */
+export function sqlInteger(value: number): string {
+  if (!Number.isSafeInteger(value)) throw new Error(`not an integer: ${value}`);
+  return String(value);
+}
+
 /** An int[] literal for SQL text, from safe integers only. */
 export function sqlIntegers(values: readonly number[]): string {
-  for (const value of values) if (!Number.isSafeInteger(value)) throw new Error(`not an integer: ${value}`);
-  return `'{${values.join(',')}}'::int[]`;
+  return `'{${values.map(sqlInteger).join(',')}}'::int[]`;
 }
