@@ -38,10 +38,19 @@ export class ScoringInputsCache {
     return this.cache.get(inputsKey(asOf, config, variant), () => this.load(asOf, config));
   }
 
-  /** The same, read afresh and not kept (a backtest's many dates would only evict the entries previews reuse). */
+  /** The same, read afresh and not kept. */
   async load(asOf: string, config: ScoringConfig): Promise<ScoringInputs> {
     const [{ features }, prior] = await Promise.all([this.features.loadAll(asOf, config), this.features.prior(asOf)]);
     return { features, prior };
+  }
+
+  /**
+   * The same for several days (in that order) from one read of the usage, not kept: a backtest's
+   * or fit's many dates would only evict the entries previews reuse.
+   */
+  async loadDays(asOfs: readonly string[], config: ScoringConfig): Promise<ScoringInputs[]> {
+    const [loaded, priors] = await Promise.all([this.features.loadAllDays(asOfs, config), Promise.all(asOfs.map((asOf) => this.features.prior(asOf)))]);
+    return asOfs.map((_, d) => ({ features: loaded[d]!.features, prior: priors[d]! }));
   }
 
   /**

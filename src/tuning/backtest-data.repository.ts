@@ -7,6 +7,13 @@ import type { AccountFeatures, PriorScores } from '../scoring/domain/features.ty
 import { ScoringInputsCache } from '../scoring/scoring-inputs.cache.js';
 import { CHURN_OUTCOMES, EXPANSION_OUTCOMES, type OutcomeType, type RecordedOutcome } from './domain/outcome-labels.js';
 
+/**
+ * Account-metric figures (about 300 bytes each with their features) one read of several dates
+ * holds: 1,000,000 is 5 dates of 20,000 accounts × 10 metrics, 1 date of 100,000 × 30. Two reads
+ * are held at once (one being replayed, the next being read).
+ */
+const FIGURES_PER_READ = 1_000_000;
+
 /** Everything the scoring domain needs to replay one as-of date. */
 export interface DateSample {
   asOf: string;
@@ -26,9 +33,36 @@ export class BacktestDataRepository {
     @InjectDataSource() private readonly db: DataSource,
   ) {}
 
-  async sample(asOf: string, config: ScoringConfig): Promise<DateSample> {
-    const { features, prior } = await this.inputs.load(asOf, config);
-    return { asOf, accounts: features, prior };
+  /**
+   * Each date's sample, in the order given, read several dates at a time: one read of the usage
+   * serves every date of a batch (see FeaturesRepository.loadAllDays), so 12 weekly dates cost
+   * about two runs' reads instead of twelve. Batches hold at most FIGURES_PER_READ account-metric
+   * figures, and the next batch is read while the caller works through this one.
+   */
+  async *samples(dates: readonly string[], config: ScoringConfig): AsyncGenerator<DateSample> {
+    const perRead = await this.datesPerRead();
+    const batches: string[][] = [];
+    for (let i = 0; i < dates.length; i += perRead) batches.push(dates.slice(i, i + perRead));
+    const read = (batch: string[] | undefined) => {
+      if (!batch) return null;
+      const reading = this.inputs.loadDays(batch, config);
+      reading.catch(() => undefined); // awaited below; this keeps a failure while the caller works from going unhandled
+      return reading;
+    };
+    let next = read(batches[0]);
+    for (let b = 0; b < batches.length; b++) {
+      const loaded = await next!;
+      next = read(batches[b + 1]);
+      for (const [d, asOf] of batches[b]!.entries()) yield { asOf, accounts: loaded[d]!.features, prior: loaded[d]!.prior };
+    }
+  }
+
+  /** How many dates one read covers: as many as keep accounts × metrics × dates within FIGURES_PER_READ. */
+  private async datesPerRead(): Promise<number> {
+    const [row]: Array<{ accounts: number; metrics: number }> = await this.db.query(
+      'SELECT (SELECT count(*) FROM accounts)::int AS accounts, (SELECT count(*) FROM metrics)::int AS metrics',
+    );
+    return Math.max(1, Math.floor(FIGURES_PER_READ / Math.max(1, (row?.accounts ?? 0) * (row?.metrics ?? 0))));
   }
 
   /** Churn and expansion outcomes that can label some date: after the first and within the horizon of the last. */

@@ -96,23 +96,17 @@ export class BacktestService {
     this.logger.log(`backtest of ${label}: ${dates.length} date(s), horizon ${horizonDays} days`);
     const labels = await this.labels(dates, horizonDays);
     const rows: BacktestRow[] = [];
-    // The next date's features are read while this date is replayed: PostgreSQL and Node work side by side.
-    let next = this.data.sample(dates[0]!, config.config);
-    for (const [index, asOf] of dates.entries()) {
-      const dateStarted = performance.now();
-      const sample = await next;
-      if (index + 1 < dates.length) {
-        next = this.data.sample(dates[index + 1]!, config.config);
-        // Awaited on the next turn; this keeps a failure while the current date is replayed from going unhandled.
-        next.catch(() => undefined);
-      }
+    let index = 0;
+    let dateStarted = performance.now();
+    for await (const sample of this.data.samples(dates, config.config)) {
       const replayed = this.replay(sample, config.config, labels.labeller);
       for (const { modelInputs: _inputs, ...row } of replayed) rows.push(row);
       this.logger.log(
-        `backtest ${asOf} (${index + 1}/${dates.length}): ${replayed.length} accounts, ` +
+        `backtest ${sample.asOf} (${++index}/${dates.length}): ${replayed.length} accounts, ` +
           `${replayed.filter((r) => r.churned).length} churned, ${replayed.filter((r) => r.expanded).length} expanded within ${horizonDays} days ` +
           `(${Math.round(performance.now() - dateStarted)} ms)`,
       );
+      dateStarted = performance.now();
     }
     const summary = summariseBacktest(rows, dates, k);
     this.logger.log(

@@ -46,7 +46,8 @@ export interface ModelFitSources {
   labeller: LabelLookup;
   /** Caveats about the labels (future dates, horizons past the last recorded outcome). */
   labelWarnings: string[];
-  sample(asOf: string): Promise<DateSample>;
+  /** Each date's point-in-time features, in the order of `dates`. */
+  samples(dates: readonly string[]): AsyncIterable<DateSample>;
   log(message: string): void;
 }
 
@@ -54,8 +55,9 @@ export interface ModelFitSources {
  * Fits learned churn and expansion models on every metric the tenant sends (see
  * domain/learn-model.ts) and reports them against the active config and the best single input
  * out of time. Reads only: the candidate config goes through PUT /v1/config like any change.
- * Each date's features are read once and reduced to candidate values, so memory holds one
- * date's accounts plus a number per candidate per account-date.
+ * Each date's features are read once (several dates per read of the usage) and reduced to
+ * candidate values, so memory holds the dates of one or two reads plus a number per candidate
+ * per account-date.
  */
 export class ModelFitRunner {
   /** Normalisation and groups use no labels: both targets share those of the same rows. */
@@ -158,8 +160,10 @@ export class ModelFitRunner {
     const activeReadiness: number[] = [];
     const sources = { limits: Object.keys(base.limits), components: Object.keys(base.health.components) };
     let candidates: Candidate[] = [];
-    for (const [index, asOf] of dates.entries()) {
-      const sample = await this.sources.sample(asOf);
+    let index = -1;
+    for await (const sample of this.sources.samples(dates)) {
+      const asOf = sample.asOf;
+      index++;
       for (const account of sample.accounts) for (const metric of Object.keys(account.metrics)) metrics.add(metric);
       candidates = candidateInputs({ metrics: [...metrics], ...sources });
       // A metric first seen on this date: its earlier rows had no data for it.

@@ -28,7 +28,7 @@ export class ModelFitService {
       labeller: labels.labeller,
       labelWarnings: labels.warnings,
       // Features depend on the config's windows and limits only, which a fit never changes.
-      sample: (asOf) => this.data.sample(asOf, active.config),
+      samples: (dates) => this.data.samples(dates, active.config),
       log: (message) => this.logger.log(message),
     });
     return runner.fit(request, progress);

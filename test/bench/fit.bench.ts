@@ -107,7 +107,9 @@ const runner = new ModelFitRunner({
   basedOn: { configVersion: 1, checksum: 'bench' },
   labeller,
   labelWarnings: [],
-  sample: async (asOf) => sampleAt(DATES.indexOf(asOf)),
+  samples: async function* (dates) {
+    for (const asOf of dates) yield sampleAt(DATES.indexOf(asOf));
+  },
   log: () => undefined,
 });
 let lastPhase = '';

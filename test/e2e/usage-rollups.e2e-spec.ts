@@ -9,11 +9,11 @@ import { SEED_PLAN, seedAccountsSql } from '../support/seed-accounts-sql.js';
 import { bearer, startTestApp, type TestApp } from '../support/test-app.js';
 
 /*
- * Runs read usage through rolling 7-day rollups maintained by every write. This compares their
+ * Runs read usage through calendar-week rollups maintained by every write. This compares their
  * features with the same aggregates computed here from the raw stored rows, on a randomized
  * tenant, after an initial import, late corrections (replace), added values, a re-sent CSV in
  * replace mode and new days, and writes made straight in SQL, for several as-of days (different
- * weekdays) and window settings.
+ * weekdays) and window settings, one as-of day at a time and all of them from one read.
  */
 
 const ACCOUNTS = Array.from({ length: 12 }, (_, i) => `acct-${i}`);
@@ -132,8 +132,11 @@ describe('usage rollups give the features of the raw rows', () => {
     ];
     let compared = 0;
     for (const config of [shipped, oddConfig()]) {
-      for (const asOf of asOfs) {
+      // Backtests and fits read every date from one read of the rollups: the same features as one date at a time.
+      const together = await features.loadAllDays(asOfs, config);
+      for (const [index, asOf] of asOfs.entries()) {
         const loaded: AccountFeatures[] = (await features.loadAll(asOf, config)).features;
+        expect(together[index]!.features).toEqual(loaded);
         expect(loaded.map((f) => f.externalId).sort()).toEqual([...ACCOUNTS].sort());
         for (const account of loaded) {
           const expectedMetrics: Record<string, MetricAggregates> = {};

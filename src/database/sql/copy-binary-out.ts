@@ -32,7 +32,11 @@ export class BinaryCopyDecoder<Row extends object> {
   private headerRead = false;
   private ended = false;
 
-  constructor(private readonly columns: ReadonlyArray<BinaryColumn<keyof Row & string>>) {}
+  /** With `onRow`, each row is handed over as it is decoded and none is kept (rows stays empty). */
+  constructor(
+    private readonly columns: ReadonlyArray<BinaryColumn<keyof Row & string>>,
+    private readonly onRow?: (row: Row) => void,
+  ) {}
 
   /** Takes the next chunk of the stream; tuples cut by the chunk's end wait for the next one. */
   push(chunk: Buffer): void {
@@ -92,24 +96,28 @@ export class BinaryCopyDecoder<Row extends object> {
       row[column.name] = column.type === 'float8' ? data.getFloat64(at) : column.type === 'int4' ? data.getInt32(at) : data.getInt16(at);
       at += length;
     }
-    this.rows.push(row as Row);
+    if (this.onRow) this.onRow(row as Row);
+    else this.rows.push(row as Row);
     return at;
   }
 }
 
 /**
- * Runs `COPY (query) TO STDOUT (FORMAT binary)` on the transaction's connection and decodes it.
- * COPY takes no bind parameters: `query` must hold only literals the caller built from checked
- * values (see sqlDate, sqlInteger and sqlIntegers).
+ * Runs `COPY (query) TO STDOUT (FORMAT binary)` on the transaction's connection and decodes it:
+ * into the rows returned, or, with `onRow`, into that callback as the data streams in (then
+ * nothing is kept, so a large read stays in bounded memory). COPY takes no bind parameters:
+ * `query` must hold only literals the caller built from checked values (see sqlDate, sqlInteger
+ * and sqlIntegers).
  */
 export async function copyBinaryRows<Row extends object>(
   tx: EntityManager,
   query: string,
   columns: ReadonlyArray<BinaryColumn<keyof Row & string>>,
+  onRow?: (row: Row) => void,
 ): Promise<Row[]> {
   if (!tx.queryRunner) throw new Error('copyBinaryRows needs a transactional entity manager');
   const client = (await tx.queryRunner.connect()) as pg.PoolClient;
-  const decoder = new BinaryCopyDecoder<Row>(columns);
+  const decoder = new BinaryCopyDecoder<Row>(columns, onRow);
   const stream = client.query(copyTo(`COPY (${query}) TO STDOUT (FORMAT binary)`));
   for await (const chunk of stream) decoder.push(chunk as Buffer);
   return decoder.finish();

@@ -1,0 +1,119 @@
+import { describe, expect, it } from '@jest/globals';
+import fc from 'fast-check';
+import { DaySeries, windowFigures, type WindowShape } from './window-figures.js';
+
+const shape: WindowShape = {
+  recentDays: 10,
+  previousDays: 19,
+  scanDays: 45,
+  limits: [
+    { column: 'lim_max_3', aggregate: 'max', days: 3 },
+    { column: 'lim_sum_45', aggregate: 'sum', days: 45 },
+  ],
+};
+
+/** The contract spelled out over a day → value map: days (end − length, end]. */
+function expected(days: Map<number, number>, asOf: number) {
+  const window = (end: number, length: number) => [...days].filter(([day]) => day <= end && day > end - length).sort(([a], [b]) => a - b);
+  const scan = window(asOf, shape.scanDays);
+  if (scan.length === 0) return null;
+  const stats = (end: number, length: number) => {
+    const values = window(end, length).map(([, v]) => v);
+    const sum = values.reduce((a, b) => a + b, 0);
+    return { sum, active: values.filter((v) => v > 0).length, max: values.length ? Math.max(...values) : 0, mean: values.length ? sum / values.length : null };
+  };
+  const recent = stats(asOf, shape.recentDays);
+  const previous = stats(asOf - shape.recentDays, shape.previousDays);
+  const [lastIndex, last] = scan.at(-1)!;
+  return {
+    aggregates: {
+      recentSum: recent.sum,
+      recentActiveDays: recent.active,
+      recentMax: recent.max,
+      recentMean: recent.mean,
+      last,
+      lastDay: null,
+      previousSum: previous.sum,
+      previousActiveDays: previous.active,
+      previousMax: previous.max,
+      previousMean: previous.mean,
+    },
+    lastIndex,
+    limitUse: { lim_max_3: stats(asOf, 3).max, lim_sum_45: stats(asOf, 45).sum },
+    scanMax: Math.max(...scan.map(([, v]) => v)),
+  };
+}
+
+function seriesOf(days: Map<number, number>, length: number): DaySeries {
+  const series = new DaySeries(length);
+  for (const [day, value] of days) series.set(day, value);
+  return series;
+}
+
+describe('window figures from a day series', () => {
+  it('equal the contract computed over the raw days, for any series, gaps and as-of day', () => {
+    const LENGTH = 70;
+    // Integers and quarters (sums exact in floating point), zeros, negatives, and days without a row.
+    const day = fc.option(fc.integer({ min: -400, max: 3200 }).map((v) => v / 4), { nil: undefined, freq: 3 });
+    fc.assert(
+      fc.property(fc.array(day, { minLength: LENGTH, maxLength: LENGTH }), fc.integer({ min: 0, max: LENGTH - 1 }), (values, asOf) => {
+        const days = new Map<number, number>();
+        values.forEach((value, index) => value !== undefined && days.set(index, value));
+        expect(windowFigures(seriesOf(days, LENGTH), asOf, shape)).toEqual(expected(days, asOf));
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('leave a metric without a row in the scan window out, even with rows before and after it', () => {
+    const series = seriesOf(
+      new Map([
+        [2, 5],
+        [60, 7],
+      ]),
+      70,
+    );
+    expect(windowFigures(series, 50, shape)).toBeNull();
+    expect(windowFigures(series, 60, shape)?.aggregates.last).toBe(7);
+  });
+
+  it('tell a stored zero or NaN from a day without a row', () => {
+    const zero = windowFigures(seriesOf(new Map([[40, 0]]), 50), 45, shape)!;
+    expect(zero.aggregates).toMatchObject({ recentSum: 0, recentActiveDays: 0, recentMean: 0, last: 0 });
+    expect(zero.lastIndex).toBe(40);
+    const nan = windowFigures(
+      seriesOf(
+        new Map([
+          [30, 3],
+          [31, Number.NaN],
+          [32, 4],
+        ]),
+        50,
+      ),
+      45,
+      shape,
+    )!;
+    // A NaN anywhere in the scan window marks the scan maximum, so the account is set aside.
+    expect(nan.scanMax).toBeNaN();
+  });
+
+  it('read nothing after the as-of day', () => {
+    const series = seriesOf(
+      new Map([
+        [20, 1],
+        [21, 1000],
+      ]),
+      30,
+    );
+    const figures = windowFigures(series, 20, shape)!;
+    expect(figures.aggregates.recentSum).toBe(1);
+    expect(figures.scanMax).toBe(1);
+    expect(figures.limitUse).toEqual({ lim_max_3: 1, lim_sum_45: 1 });
+  });
+
+  it('start afresh after clear()', () => {
+    const series = seriesOf(new Map([[10, 9]]), 20);
+    series.clear();
+    expect(windowFigures(series, 15, shape)).toBeNull();
+  });
+});
