@@ -6,7 +6,8 @@ import { USAGE_VALUE } from '../common/value-ranges.js';
 import type { ScoringConfig } from './domain/config/scoring-config.types.js';
 import { windowParts } from './domain/window-parts.js';
 import type { WindowShape } from './domain/window-figures.js';
-import { DAY_NUMBER_EPOCH, readWindowFigures, type MetricFigures } from './window-figures.read.js';
+import { limitColumn, scanDaysOf, windowShapeOf } from './domain/window-shape.js';
+import { DAY_NUMBER_EPOCH, dayNumber, readUsageSeries, type MetricFigures } from './weekly-usage-series.js';
 import type { RunContext } from './domain/score-accounts.js';
 import type { AccountFeatures, LifecycleStage, MetricAggregates, PlanInfo, PriorScores, Segment, Grade } from './domain/features.types.js';
 import { FEATURE_METRIC_PREFIX } from '../common/metric-name.js';
@@ -45,6 +46,15 @@ export interface InvalidAccount {
   reason: string;
 }
 
+/** Several days' usage read once: each day's features are built when asked. */
+export interface DaysOfFeatures {
+  asOfs: readonly string[];
+  /** What the usage series of the read take in memory (typed arrays). */
+  seriesBytes: number;
+  /** The features as of asOfs[index]. */
+  day(index: number): Promise<LoadedFeatures>;
+}
+
 /** Features of the accounts that can be scored, and the accounts set aside for invalid data. */
 export interface LoadedFeatures {
   features: AccountFeatures[];
@@ -54,9 +64,6 @@ export interface LoadedFeatures {
 /** At most this many accounts per features read of loadAll, and how many such reads run at once. */
 const READ_PART_ACCOUNTS = 2_500;
 const READS_AT_ONCE = 2;
-
-/** Column name for a limit window, e.g. `lim_max_7` for the peak over 7 days. */
-const limitColumn = (aggregate: 'max' | 'sum', days: number) => `lim_${aggregate}_${days}` as const;
 
 /**
  * Builds every scored account's features for one or several as-of days: the window figures from
@@ -79,71 +86,62 @@ export class FeaturesRepository {
 
   /** Every account of a run as of asOf (`ids`: the run's account ids when the caller has them). */
   async loadAll(asOf: string, config: ScoringConfig, ids?: readonly number[]): Promise<LoadedFeatures> {
-    const [loaded] = await this.loadAllDays([asOf], config, ids ?? (await this.runAccountIds(asOf)));
-    return loaded!;
-  }
-
-  /**
-   * Every account of a run on each of `asOfs` (in that order), from one read of the usage: what
-   * loadAll gives for each day. `ids` bounds the accounts read (all accounts by default).
-   *
-   * Read in account-range parts (at least two, of at most READ_PART_ACCOUNTS), two at a time:
-   * PostgreSQL streams one part while Node lays out the other, which keeps both cores busy. The
-   * first part is half as large, so the two reads started together do not finish together (equal
-   * parts made each side wait for the other in turn, measured). Parts are by id, so the result
-   * is the same however the accounts are cut.
-   */
-  async loadAllDays(asOfs: readonly string[], config: ScoringConfig, ids?: readonly number[]): Promise<LoadedFeatures[]> {
-    const accountIds = ids ?? (await this.allAccountIds());
-    const perPart = Math.max(1, Math.min(READ_PART_ACCOUNTS, Math.ceil(accountIds.length / READS_AT_ONCE)));
-    const first = Math.ceil(perPart / 2);
-    const ranges = [...accountRanges(accountIds.slice(0, first), first), ...accountRanges(accountIds.slice(first), perPart)];
-    const parts = await pMap(ranges, (range) => this.loadDays(asOfs, config, range), { concurrency: READS_AT_ONCE });
-    return asOfs.map((_, d) => ({ features: parts.flatMap((part) => part[d]!.features), invalid: parts.flatMap((part) => part[d]!.invalid) }));
+    return (await this.readDays([asOf], config, ids ?? (await this.runAccountIds(asOf)))).day(0);
   }
 
   /** The accounts in `range` as of asOf, and those set aside for invalid data. */
   async loadChecked(asOf: string, config: ScoringConfig, range: AccountRange = ALL_ACCOUNTS): Promise<LoadedFeatures> {
-    const [loaded] = await this.loadDays([asOf], config, range);
-    return loaded!;
+    return (await this.readRanges([asOf], config, [range])).day(0);
   }
 
   /**
+   * The usage of every account (or of `ids`) for each of `asOfs`, read once; each day's features
+   * are built when asked (`day(i)`, for asOfs[i]), so only the days being scored are held as
+   * objects. Backtests and fits replay many days from one read.
+   */
+  async readDays(asOfs: readonly string[], config: ScoringConfig, ids?: readonly number[]): Promise<DaysOfFeatures> {
+    const accountIds = ids ?? (await this.allAccountIds());
+    const perPart = Math.max(1, Math.min(READ_PART_ACCOUNTS, Math.ceil(accountIds.length / READS_AT_ONCE)));
+    // The first part is half as large, so the two reads started together do not finish
+    // together: Node lays out one part while PostgreSQL still streams the other (equal parts
+    // made each side wait for the other in turn, measured).
+    const first = Math.ceil(perPart / 2);
+    return this.readRanges(asOfs, config, [...accountRanges(accountIds.slice(0, first), first), ...accountRanges(accountIds.slice(first), perPart)]);
+  }
+
+  /**
+   * Reads the usage in account-range parts, two at a time: PostgreSQL streams one part while
+   * Node lays out the other, which keeps both cores busy. Parts are by id, so the features are
+   * the same however the accounts are cut.
+   *
    * One account's data must never fail a run: usage stored before values were range-checked
    * (above 10^15, NaN, Infinity) sets its account aside, named with the reason; the others are
    * scored.
    */
-  private async loadDays(asOfs: readonly string[], config: ScoringConfig, range: AccountRange): Promise<LoadedFeatures[]> {
+  private async readRanges(asOfs: readonly string[], config: ScoringConfig, ranges: ReadonlyArray<AccountRange & { accounts?: number }>): Promise<DaysOfFeatures> {
     const shape = windowShapeOf(config);
-    const [accounts, plans, figures, milestones, metricNames] = await Promise.all([
-      pMap(asOfs, (asOf) => this.accounts(asOf, range), { concurrency: 1 }),
-      this.plans(),
-      this.db.transaction((tx) => readWindowFigures(tx, asOfs, shape, range)),
-      pMap(asOfs, (asOf) => this.milestones(asOf, range), { concurrency: 1 }),
-      this.metricNames(),
-    ]);
-    return asOfs.map((asOf, d) => {
-      const scanStart = addDays(asOf, -shape.scanDays); // exclusive
-      const { firstDay, byAccount } = figures[d]!;
-      const milestonesByAccount = groupBy(milestones[d]!, (row) => row.account_id);
-      const features: AccountFeatures[] = [];
-      const invalid: InvalidAccount[] = [];
-      for (const account of accounts[d]!) {
-        const metrics = byAccount.get(account.account_id) ?? [];
-        if (metrics.some((m) => !(m.figures.scanMax <= USAGE_VALUE.max))) {
-          invalid.push({
-            accountId: account.account_id,
-            externalId: account.external_id,
-            reason: `usage values above ${USAGE_VALUE.max} (or not a number) between ${addDays(scanStart, 1)} and ${asOf}; correct them with POST /v1/usage (mode replace)`,
-          });
-          continue;
-        }
-        const plan = plans.get(account.plan_id);
-        if (!plan) continue;
-        features.push(buildFeatures(asOf, account, plan, plans, metrics, firstDay, metricNames, milestonesByAccount.get(account.account_id) ?? [], config));
-      }
-      return { features, invalid };
-    });
+    const all: AccountRange = ranges.length === 0 ? { from: 0, to: -1 } : { from: ranges[0]!.from, to: ranges.at(-1)!.to };
+    const accountsOf = (asOf: string) => Promise.all([this.accounts(asOf, all), this.milestones(asOf, all)]);
+    // The first day's accounts are read beside the usage: a run reads only that day.
+    const firstDay = asOfs.length > 0 ? accountsOf(asOfs[0]!) : null;
+    firstDay?.catch(() => undefined); // awaited in day(0); this keeps a failure meanwhile from going unhandled
+    const [plans, metricNames, metricCount] = await Promise.all([this.plans(), this.metricNames(), this.metricCount()]);
+    const series = await pMap(
+      ranges,
+      (range) => this.db.transaction((tx) => readUsageSeries(tx, asOfs, shape.scanDays, range, (range.accounts ?? READ_PART_ACCOUNTS) * metricCount)),
+      { concurrency: READS_AT_ONCE },
+    );
+    return {
+      asOfs,
+      seriesBytes: series.reduce((bytes, part) => bytes + part.bytes, 0),
+      day: async (d: number) => {
+        const asOf = asOfs[d]!;
+        const [accounts, milestones] = await (d === 0 && firstDay ? firstDay : accountsOf(asOf));
+        const figures = new Map<number, MetricFigures[]>();
+        for (const part of series) for (const [account, metrics] of part.figuresOn(dayNumber(asOf), shape)) figures.set(account, metrics);
+        return featuresOfDay(asOf, accounts, figures, milestones, { plans, metricNames, config, shape });
+      },
+    };
   }
 
   private async allAccountIds(): Promise<number[]> {
@@ -276,23 +274,34 @@ export class FeaturesRepository {
   }
 }
 
-/** The days a run reads: the recent and previous windows or the longest limit window, whichever is longer. */
-export function scanDaysOf(config: ScoringConfig): number {
-  return Math.max(config.windows.recentDays + config.windows.previousDays, ...uniqueLimitWindows(config).map((w) => w.days));
-}
-
-function uniqueLimitWindows(config: ScoringConfig): WindowShape['limits'] {
-  const seen = new Map<string, WindowShape['limits'][number]>();
-  for (const limit of Object.values(config.limits)) {
-    const column = limitColumn(limit.aggregate, limit.windowDays);
-    seen.set(column, { column, aggregate: limit.aggregate, days: limit.windowDays });
+/** Builds a day's features from its accounts, their usage figures and milestones. */
+function featuresOfDay(
+  asOf: string,
+  accounts: readonly AccountRow[],
+  figures: ReadonlyMap<number, MetricFigures[]>,
+  milestones: ReadonlyArray<{ account_id: number; milestone: string; first_day: string }>,
+  context: { plans: Map<string, PlanInfo>; metricNames: ReadonlyMap<number, string>; config: ScoringConfig; shape: WindowShape },
+): LoadedFeatures {
+  const { plans, metricNames, config, shape } = context;
+  const scanStart = addDays(asOf, -shape.scanDays); // exclusive
+  const milestonesByAccount = groupBy(milestones, (row) => row.account_id);
+  const features: AccountFeatures[] = [];
+  const invalid: InvalidAccount[] = [];
+  for (const account of accounts) {
+    const metrics = figures.get(account.account_id) ?? [];
+    if (metrics.some((m) => !(m.figures.scanMax <= USAGE_VALUE.max))) {
+      invalid.push({
+        accountId: account.account_id,
+        externalId: account.external_id,
+        reason: `usage values above ${USAGE_VALUE.max} (or not a number) between ${addDays(scanStart, 1)} and ${asOf}; correct them with POST /v1/usage (mode replace)`,
+      });
+      continue;
+    }
+    const plan = plans.get(account.plan_id);
+    if (!plan) continue;
+    features.push(buildFeatures(asOf, account, plan, plans, metrics, metricNames, milestonesByAccount.get(account.account_id) ?? [], config, shape));
   }
-  return [...seen.values()];
-}
-
-/** The windows a config's features are computed over. */
-function windowShapeOf(config: ScoringConfig): WindowShape {
-  return { recentDays: config.windows.recentDays, previousDays: config.windows.previousDays, scanDays: scanDaysOf(config), limits: uniqueLimitWindows(config) };
+  return { features, invalid };
 }
 
 const daysByNumber = new Map<number, string>();
@@ -307,7 +316,7 @@ function dayOfNumber(n: number): string {
   return day;
 }
 
-function groupBy<T>(rows: T[], key: (row: T) => number): Map<number, T[]> {
+function groupBy<T>(rows: readonly T[], key: (row: T) => number): Map<number, T[]> {
   const groups = new Map<number, T[]>();
   for (const row of rows) {
     const k = key(row);
@@ -324,18 +333,18 @@ function buildFeatures(
   plan: PlanInfo,
   plans: Map<string, PlanInfo>,
   figures: readonly MetricFigures[],
-  firstDay: number,
   metricNames: ReadonlyMap<number, string>,
   milestones: Array<{ milestone: string; first_day: string }>,
   config: ScoringConfig,
+  shape: WindowShape,
 ): AccountFeatures {
   const metrics: Record<string, MetricAggregates> = {};
-  const limitUseByMetric = new Map<string, Record<string, number>>();
+  const limitUseByMetric = new Map<string, number[]>();
   let lastUsageDay: string | null = null;
-  for (const { metricId, figures: found } of figures) {
+  for (const { metricId, figures: found, lastDay: lastDayNumber } of figures) {
     const metric = metricNames.get(metricId);
     if (metric === undefined) continue; // a metric created after the names were read: next run
-    const lastDay = dayOfNumber(firstDay + found.lastIndex);
+    const lastDay = dayOfNumber(lastDayNumber);
     limitUseByMetric.set(metric, found.limitUse);
     found.aggregates.lastDay = lastDay; // the figures are this day's own: completed, not copied
     metrics[metric] = found.aggregates;
@@ -366,7 +375,8 @@ function buildFeatures(
       .sort(),
     milestones: Object.fromEntries(milestones.map((row) => [row.milestone, row.first_day])),
     limits: Object.entries(config.limits).map(([limitName, window]) => {
-      const used = limitUseByMetric.get(window.metric)?.[limitColumn(window.aggregate, window.windowDays)] ?? 0;
+      const column = limitColumn(window.aggregate, window.windowDays);
+      const used = limitUseByMetric.get(window.metric)?.[shape.limits.findIndex((l) => l.column === column)] ?? 0;
       // Seats run out at whichever comes first: the seats bought or the plan's cap.
       const planLimit = plan.limits[limitName] ?? null;
       const bought = limitName === 'seats' && account.seats_purchased > 0 ? account.seats_purchased : null;

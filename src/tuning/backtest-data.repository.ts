@@ -1,18 +1,19 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { addDays } from '../common/dates.js';
+import { addDays, daysBetween } from '../common/dates.js';
+import { WEEK_DAYS } from '../scoring/domain/window-parts.js';
+import { scanDaysOf } from '../scoring/domain/window-shape.js';
 import type { ScoringConfig } from '../scoring/domain/config/scoring-config.types.js';
 import type { AccountFeatures, PriorScores } from '../scoring/domain/features.types.js';
 import { ScoringInputsCache } from '../scoring/scoring-inputs.cache.js';
 import { CHURN_OUTCOMES, EXPANSION_OUTCOMES, type OutcomeType, type RecordedOutcome } from './domain/outcome-labels.js';
 
 /**
- * Account-metric figures (about 300 bytes each with their features) one read of several dates
- * holds: 1,000,000 is 5 dates of 20,000 accounts × 10 metrics, 1 date of 100,000 × 30. Two reads
- * are held at once (one being replayed, the next being read).
+ * Usage series one read of several dates may hold (typed arrays): 256 MB is 12 weekly dates of
+ * 20,000 accounts × 10 metrics. Two reads are held at once (one being replayed, the next being read).
  */
-const FIGURES_PER_READ = 1_000_000;
+const SERIES_BYTES_PER_READ = 256 * 1024 * 1024;
 
 /** Everything the scoring domain needs to replay one as-of date. */
 export interface DateSample {
@@ -34,35 +35,50 @@ export class BacktestDataRepository {
   ) {}
 
   /**
-   * Each date's sample, in the order given, read several dates at a time: one read of the usage
-   * serves every date of a batch (see FeaturesRepository.loadAllDays), so 12 weekly dates cost
-   * about two runs' reads instead of twelve. Batches hold at most FIGURES_PER_READ account-metric
-   * figures, and the next batch is read while the caller works through this one.
+   * Each date's sample, in the order given. One read of the usage serves several dates (see
+   * FeaturesRepository.readDays): 12 weekly dates cost about two runs' reads instead of twelve.
+   * The read's series are typed arrays of accounts × metrics × days; a batch of dates holds at
+   * most SERIES_BYTES_PER_READ of them, and the next batch is read while the caller works
+   * through this one. A date's features are built only when it comes up.
    */
   async *samples(dates: readonly string[], config: ScoringConfig): AsyncGenerator<DateSample> {
-    const perRead = await this.datesPerRead();
-    const batches: string[][] = [];
-    for (let i = 0; i < dates.length; i += perRead) batches.push(dates.slice(i, i + perRead));
+    const batches = await this.batches(dates, scanDaysOf(config));
     const read = (batch: string[] | undefined) => {
       if (!batch) return null;
-      const reading = this.inputs.loadDays(batch, config);
+      const reading = this.inputs.readDays(batch, config);
       reading.catch(() => undefined); // awaited below; this keeps a failure while the caller works from going unhandled
       return reading;
     };
     let next = read(batches[0]);
     for (let b = 0; b < batches.length; b++) {
-      const loaded = await next!;
+      const days = await next!;
       next = read(batches[b + 1]);
-      for (const [d, asOf] of batches[b]!.entries()) yield { asOf, accounts: loaded[d]!.features, prior: loaded[d]!.prior };
+      for (const [d, asOf] of batches[b]!.entries()) {
+        const { features, prior } = await days.day(d);
+        yield { asOf, accounts: features, prior };
+      }
     }
   }
 
-  /** How many dates one read covers: as many as keep accounts × metrics × dates within FIGURES_PER_READ. */
-  private async datesPerRead(): Promise<number> {
+  /** Consecutive dates (as given) grouped so that each group's series fit SERIES_BYTES_PER_READ. */
+  private async batches(dates: readonly string[], scanDays: number): Promise<string[][]> {
     const [row]: Array<{ accounts: number; metrics: number }> = await this.db.query(
       'SELECT (SELECT count(*) FROM accounts)::int AS accounts, (SELECT count(*) FROM metrics)::int AS metrics',
     );
-    return Math.max(1, Math.floor(FIGURES_PER_READ / Math.max(1, (row?.accounts ?? 0) * (row?.metrics ?? 0))));
+    const seriesCount = Math.max(1, (row?.accounts ?? 0) * (row?.metrics ?? 0));
+    // Days a read of dates first..last lays out per series: the scan window before the first,
+    // through the week of the last (whole weeks), at 9 bytes a day (value and presence).
+    const bytesOf = (batch: readonly string[]) => {
+      const sorted = [...batch].sort();
+      return seriesCount * (daysBetween(sorted[0]!, sorted.at(-1)!) + scanDays + 2 * WEEK_DAYS) * 9;
+    };
+    const batches: string[][] = [];
+    for (const asOf of dates) {
+      const last = batches.at(-1);
+      if (last && bytesOf([...last, asOf]) <= SERIES_BYTES_PER_READ) last.push(asOf);
+      else batches.push([asOf]);
+    }
+    return batches;
   }
 
   /** Churn and expansion outcomes that can label some date: after the first and within the horizon of the last. */

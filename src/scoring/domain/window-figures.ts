@@ -22,8 +22,8 @@ export interface MetricWindowFigures {
   aggregates: MetricAggregates;
   /** The latest day with a row, as an index into the series (see DaySeries.dayAt). */
   lastIndex: number;
-  /** Use of each limit window (0 without rows), by column. */
-  limitUse: Record<string, number>;
+  /** Use of each limit window of the shape, in its order (0 without rows). */
+  limitUse: number[];
   /** Largest value in the scan window, NaN when any is NaN: the account is set aside above the accepted range. */
   scanMax: number;
 }
@@ -31,19 +31,16 @@ export interface MetricWindowFigures {
 /**
  * Daily values over consecutive days (index 0 is the first day read), with which days have a row:
  * a stored value can be anything (even NaN, from before values were range-checked), so presence
- * is kept apart from the value.
+ * is kept apart from the value. The arrays may be views into larger buffers holding many series.
  */
 export class DaySeries {
-  readonly values: Float64Array;
-  readonly present: Uint8Array;
+  constructor(
+    readonly values: Float64Array,
+    readonly present: Uint8Array,
+  ) {}
 
-  constructor(readonly length: number) {
-    this.values = new Float64Array(length);
-    this.present = new Uint8Array(length);
-  }
-
-  clear(): void {
-    this.present.fill(0);
+  static empty(length: number): DaySeries {
+    return new DaySeries(new Float64Array(length), new Uint8Array(length));
   }
 
   set(index: number, value: number): void {
@@ -52,68 +49,67 @@ export class DaySeries {
   }
 }
 
-interface Stats {
-  rows: number;
-  active: number;
-  sum: number;
-  max: number;
-}
-
-/** Rows, active days (value > 0), sum and max over the days from..to (indices, inclusive), oldest first. */
-function stats(series: DaySeries, from: number, to: number): Stats {
-  const { values, present } = series;
-  let rows = 0;
-  let active = 0;
-  let sum = 0;
-  let max = -Infinity;
-  for (let i = Math.max(0, from); i <= to; i++) {
-    if (present[i] === 0) continue;
-    const v = values[i]!;
-    rows++;
-    if (v > 0) active++;
-    sum += v;
-    if (v > max) max = v;
-  }
-  return { rows, active, sum, max: rows === 0 ? 0 : max };
-}
-
 /**
  * The figures as of the day at index `asOf`, or null when the metric has no row in the scan
- * window (a metric the account did not send then is absent, not zero). Sums run oldest day first.
+ * window (a metric the account did not send then is absent, not zero). One pass over the scan
+ * window, oldest day first (so sums add in day order), each day counted in every window it is in.
  */
 export function windowFigures(series: DaySeries, asOf: number, shape: WindowShape): MetricWindowFigures | null {
   const { values, present } = series;
-  const scanFrom = Math.max(0, asOf - shape.scanDays + 1);
+  const limits = shape.limits;
+  const recentFrom = asOf - shape.recentDays + 1;
+  const previousFrom = recentFrom - shape.previousDays;
   let lastIndex = -1;
   let scanMax = -Infinity;
-  for (let i = asOf; i >= scanFrom; i--) {
+  let recentRows = 0;
+  let recentActive = 0;
+  let recentSum = 0;
+  let recentMax = -Infinity;
+  let previousRows = 0;
+  let previousActive = 0;
+  let previousSum = 0;
+  let previousMax = -Infinity;
+  const limitRows = new Array<number>(limits.length).fill(0);
+  const limitUse = new Array<number>(limits.length).fill(0);
+  const end = Math.min(asOf, present.length - 1);
+  for (let i = Math.max(0, asOf - shape.scanDays + 1); i <= end; i++) {
     if (present[i] === 0) continue;
-    if (lastIndex < 0) lastIndex = i;
     const v = values[i]!;
+    lastIndex = i;
     // Once NaN, stays NaN (as PostgreSQL's max, which orders NaN above every number).
     if (scanMax === scanMax && !(v <= scanMax)) scanMax = v;
+    if (i >= recentFrom) {
+      recentRows++;
+      if (v > 0) recentActive++;
+      recentSum += v;
+      if (v > recentMax) recentMax = v;
+    } else if (i >= previousFrom) {
+      previousRows++;
+      if (v > 0) previousActive++;
+      previousSum += v;
+      if (v > previousMax) previousMax = v;
+    }
+    for (let l = 0; l < limits.length; l++) {
+      const limit = limits[l]!;
+      if (i <= asOf - limit.days) continue;
+      if (limit.aggregate === 'sum') limitUse[l]! += v;
+      else if (limitRows[l] === 0 || v > limitUse[l]!) limitUse[l] = v;
+      limitRows[l]!++;
+    }
   }
   if (lastIndex < 0) return null;
-  const recent = stats(series, asOf - shape.recentDays + 1, asOf);
-  const previousEnd = asOf - shape.recentDays;
-  const previous = stats(series, previousEnd - shape.previousDays + 1, previousEnd);
-  const limitUse: Record<string, number> = {};
-  for (const limit of shape.limits) {
-    const used = stats(series, asOf - limit.days + 1, asOf);
-    limitUse[limit.column] = limit.aggregate === 'max' ? used.max : used.sum;
-  }
   return {
     aggregates: {
-      recentSum: recent.sum,
-      recentActiveDays: recent.active,
-      recentMax: recent.max,
-      recentMean: recent.rows > 0 ? recent.sum / recent.rows : null,
+      recentSum,
+      recentActiveDays: recentActive,
+      recentMax: recentRows === 0 ? 0 : recentMax,
+      recentMean: recentRows > 0 ? recentSum / recentRows : null,
       last: values[lastIndex]!,
       lastDay: null, // named by the caller, which knows the series' first day
-      previousSum: previous.sum,
-      previousActiveDays: previous.active,
-      previousMax: previous.max,
-      previousMean: previous.rows > 0 ? previous.sum / previous.rows : null,
+      previousSum,
+      previousActiveDays: previousActive,
+      previousMax: previousRows === 0 ? 0 : previousMax,
+      previousMean: previousRows > 0 ? previousSum / previousRows : null,
     },
     lastIndex,
     limitUse,
