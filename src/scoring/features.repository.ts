@@ -128,7 +128,9 @@ export class FeaturesRepository {
     const [plans, metricNames, metricCount] = await Promise.all([this.plans(), this.metricNames(), this.metricCount()]);
     const series = await pMap(
       ranges,
-      (range) => this.db.transaction((tx) => readUsageSeries(tx, asOfs, shape.scanDays, range, (range.accounts ?? READ_PART_ACCOUNTS) * metricCount)),
+      // Room for a quarter more accounts than the part scores: ids between them (accounts churned
+      // or not started) have usage too, and growing the buffers copies them.
+      (range) => this.db.transaction((tx) => readUsageSeries(tx, asOfs, shape.scanDays, range, Math.ceil((range.accounts ?? READ_PART_ACCOUNTS) * 1.25) * metricCount)),
       { concurrency: READS_AT_ONCE },
     );
     return {

@@ -10,7 +10,7 @@ import { ScoringInputsCache } from '../scoring/scoring-inputs.cache.js';
 import { CHURN_OUTCOMES, EXPANSION_OUTCOMES, type OutcomeType, type RecordedOutcome } from './domain/outcome-labels.js';
 
 /**
- * Usage series one read of several dates may hold (typed arrays): 256 MB is 12 weekly dates of
+ * Usage series one read of several dates may hold (typed arrays): 256 MB is 11 weekly dates of
  * 20,000 accounts × 10 metrics. Two reads are held at once (one being replayed, the next being read).
  */
 const SERIES_BYTES_PER_READ = 256 * 1024 * 1024;
