@@ -68,7 +68,7 @@ const READS_AT_ONCE = 2;
 /**
  * Builds every scored account's features for one or several as-of days: the window figures from
  * one read of the calendar-week usage rollups covering every window of every day (see
- * window-figures.read.ts; about 9 rollup rows per account and metric for one day with the
+ * weekly-usage-series.ts; about 9 rollup rows per account and metric for one day with the
  * default config, 20 for twelve weekly days), plus the accounts' versions and index probes for
  * milestones per day. A day's features use nothing dated after it.
  */

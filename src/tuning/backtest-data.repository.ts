@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { addDays, daysBetween } from '../common/dates.js';
-import { WEEK_DAYS } from '../scoring/domain/window-parts.js';
+import { addDays } from '../common/dates.js';
 import { scanDaysOf } from '../scoring/domain/window-shape.js';
 import type { ScoringConfig } from '../scoring/domain/config/scoring-config.types.js';
 import type { AccountFeatures, PriorScores } from '../scoring/domain/features.types.js';
 import { ScoringInputsCache } from '../scoring/scoring-inputs.cache.js';
+import { readBatches } from './domain/read-batches.js';
 import { CHURN_OUTCOMES, EXPANSION_OUTCOMES, type OutcomeType, type RecordedOutcome } from './domain/outcome-labels.js';
 
 /**
@@ -65,20 +65,7 @@ export class BacktestDataRepository {
     const [row]: Array<{ accounts: number; metrics: number }> = await this.db.query(
       'SELECT (SELECT count(*) FROM accounts)::int AS accounts, (SELECT count(*) FROM metrics)::int AS metrics',
     );
-    const seriesCount = Math.max(1, (row?.accounts ?? 0) * (row?.metrics ?? 0));
-    // Days a read of dates first..last lays out per series: the scan window before the first,
-    // through the week of the last (whole weeks), at 9 bytes a day (value and presence).
-    const bytesOf = (batch: readonly string[]) => {
-      const sorted = [...batch].sort();
-      return seriesCount * (daysBetween(sorted[0]!, sorted.at(-1)!) + scanDays + 2 * WEEK_DAYS) * 9;
-    };
-    const batches: string[][] = [];
-    for (const asOf of dates) {
-      const last = batches.at(-1);
-      if (last && bytesOf([...last, asOf]) <= SERIES_BYTES_PER_READ) last.push(asOf);
-      else batches.push([asOf]);
-    }
-    return batches;
+    return readBatches(dates, scanDays, Math.max(1, (row?.accounts ?? 0) * (row?.metrics ?? 0)), SERIES_BYTES_PER_READ);
   }
 
   /** Churn and expansion outcomes that can label some date: after the first and within the horizon of the last. */
