@@ -36,6 +36,7 @@ export class UsageSeries {
   /** Metric id → its place among the metrics seen (−1: not seen), and back. */
   private placeOf = new Int32Array(256).fill(-1);
   private readonly metricIds: number[] = [];
+  private sorted: { accounts: number[]; places: number[] } | undefined;
 
   /**
    * `firstDay`: the day number of index 0 (a Monday); `length`: days per series; `expected`: how
@@ -55,19 +56,35 @@ export class UsageSeries {
     return this.values.byteLength + this.present.byteLength;
   }
 
-  /** Every account's figures as of `asOf` (a day number), computed now from the series. */
+  /** Every account's figures as of `asOf` (a day number), computed now from the series, by account then metric id. */
   figuresOn(asOf: number, shape: WindowShape): Map<number, MetricFigures[]> {
     const byAccount = new Map<number, MetricFigures[]>();
     const asOfIndex = asOf - this.firstDay;
-    for (const [account, metricId, series] of this.entries()) {
-      const figures = windowFigures(series, asOfIndex, shape);
-      if (!figures) continue;
-      const list = byAccount.get(account);
-      const found = { metricId, figures, lastDay: this.firstDay + figures.lastIndex };
-      if (list) list.push(found);
-      else byAccount.set(account, [found]);
+    const series = new DaySeries(this.values, this.present);
+    const { accounts, places } = this.order();
+    for (const account of accounts) {
+      const slots = this.byAccount.get(account)!;
+      let list: MetricFigures[] | undefined;
+      for (const place of places) {
+        const slot = place < slots.length ? slots[place]! : -1;
+        if (slot < 0) continue;
+        const figures = windowFigures(series, asOfIndex, shape, slot * this.length, this.length);
+        if (!figures) continue;
+        const found = { metricId: this.metricIds[place]!, figures, lastDay: this.firstDay + figures.lastIndex };
+        if (list) list.push(found);
+        else byAccount.set(account, (list = [found]));
+      }
     }
     return byAccount;
+  }
+
+  /** Accounts ascending, and metric places by metric id: the same order however the rows came. */
+  private order(): { accounts: number[]; places: number[] } {
+    this.sorted ??= {
+      accounts: [...this.byAccount.keys()].sort((a, b) => a - b),
+      places: this.metricIds.map((_, place) => place).sort((a, b) => this.metricIds[a]! - this.metricIds[b]!),
+    };
+    return this.sorted;
   }
 
   /** Where the series of `account` and `metric` starts in the buffers, given a slot if new. */
@@ -84,6 +101,7 @@ export class UsageSeries {
     this.lastSlots = slots;
     let slot = slots[metric]!;
     if (slot < 0) {
+      this.sorted = undefined;
       slot = this.used++;
       slots[metric] = slot;
       if (this.used * this.length > this.present.length) this.grow();
@@ -109,20 +127,6 @@ export class UsageSeries {
       this.placeOf[metricId] = place;
     }
     return place;
-  }
-
-  /** Every series as [account, metric id, series], by account then metric id (the same order however rows came). */
-  *entries(): Generator<[number, number, DaySeries]> {
-    const places = this.metricIds.map((_, place) => place).sort((a, b) => this.metricIds[a]! - this.metricIds[b]!);
-    for (const account of [...this.byAccount.keys()].sort((a, b) => a - b)) {
-      const slots = this.byAccount.get(account)!;
-      for (const place of places) {
-        const slot = place < slots.length ? slots[place]! : -1;
-        if (slot < 0) continue;
-        const start = slot * this.length;
-        yield [account, this.metricIds[place]!, new DaySeries(this.values.subarray(start, start + this.length), this.present.subarray(start, start + this.length))];
-      }
-    }
   }
 
   private grow(): void {

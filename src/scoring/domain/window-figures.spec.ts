@@ -65,6 +65,21 @@ describe('window figures from a day series', () => {
     );
   });
 
+  it('read a series among others in shared buffers by its start and length only', () => {
+    const days = new Map([
+      [3, 2],
+      [40, 5],
+      [44, 0.25],
+    ]);
+    const alone = windowFigures(seriesOf(days, 50), 45, shape);
+    // The same days at offset 50 of a 150-day buffer, with rows on every other day around them.
+    const shared = DaySeries.empty(150);
+    for (let i = 0; i < 150; i++) if (i < 50 || i >= 100) shared.set(i, 1000 + i);
+    for (const [day, value] of days) shared.set(50 + day, value);
+    expect(windowFigures(shared, 45, shape, 50, 50)).toEqual(alone);
+    expect(windowFigures(shared, 60, shape, 50, 50)).toEqual(windowFigures(seriesOf(days, 50), 60, shape));
+  });
+
   it('leave a metric without a row in the scan window out, even with rows before and after it', () => {
     const series = seriesOf(
       new Map([

@@ -31,7 +31,8 @@ export interface MetricWindowFigures {
 /**
  * Daily values over consecutive days (index 0 is the first day read), with which days have a row:
  * a stored value can be anything (even NaN, from before values were range-checked), so presence
- * is kept apart from the value. The arrays may be views into larger buffers holding many series.
+ * is kept apart from the value. The arrays may hold many series one after another (see
+ * windowFigures' start and length).
  */
 export class DaySeries {
   constructor(
@@ -49,14 +50,20 @@ export class DaySeries {
   }
 }
 
+/** Rows seen per limit window in the current call: reused, as this runs once per account, metric and day. */
+let limitRows = new Int32Array(8);
+
 /**
  * The figures as of the day at index `asOf`, or null when the metric has no row in the scan
  * window (a metric the account did not send then is absent, not zero). One pass over the scan
  * window, oldest day first (so sums add in day order), each day counted in every window it is in.
+ * The series may be one of many in shared buffers: its days are `length` entries from `start`.
  */
-export function windowFigures(series: DaySeries, asOf: number, shape: WindowShape): MetricWindowFigures | null {
+export function windowFigures(series: DaySeries, asOf: number, shape: WindowShape, start = 0, length = series.present.length - start): MetricWindowFigures | null {
   const { values, present } = series;
   const limits = shape.limits;
+  if (limitRows.length < limits.length) limitRows = new Int32Array(limits.length);
+  limitRows.fill(0, 0, limits.length);
   const recentFrom = asOf - shape.recentDays + 1;
   const previousFrom = recentFrom - shape.previousDays;
   let lastIndex = -1;
@@ -69,12 +76,11 @@ export function windowFigures(series: DaySeries, asOf: number, shape: WindowShap
   let previousActive = 0;
   let previousSum = 0;
   let previousMax = -Infinity;
-  const limitRows = new Array<number>(limits.length).fill(0);
   const limitUse = new Array<number>(limits.length).fill(0);
-  const end = Math.min(asOf, present.length - 1);
+  const end = Math.min(asOf, length - 1);
   for (let i = Math.max(0, asOf - shape.scanDays + 1); i <= end; i++) {
-    if (present[i] === 0) continue;
-    const v = values[i]!;
+    if (present[start + i] === 0) continue;
+    const v = values[start + i]!;
     lastIndex = i;
     // Once NaN, stays NaN (as PostgreSQL's max, which orders NaN above every number).
     if (scanMax === scanMax && !(v <= scanMax)) scanMax = v;
@@ -104,7 +110,7 @@ export function windowFigures(series: DaySeries, asOf: number, shape: WindowShap
       recentActiveDays: recentActive,
       recentMax: recentRows === 0 ? 0 : recentMax,
       recentMean: recentRows > 0 ? recentSum / recentRows : null,
-      last: values[lastIndex]!,
+      last: values[start + lastIndex]!,
       lastDay: null, // named by the caller, which knows the series' first day
       previousSum,
       previousActiveDays: previousActive,
