@@ -49,8 +49,6 @@ export interface InvalidAccount {
 /** Several days' usage read once: each day's features are built when asked. */
 export interface DaysOfFeatures {
   asOfs: readonly string[];
-  /** What the usage series of the read take in memory (typed arrays). */
-  seriesBytes: number;
   /** The features as of asOfs[index]. */
   day(index: number): Promise<LoadedFeatures>;
 }
@@ -135,7 +133,6 @@ export class FeaturesRepository {
     );
     return {
       asOfs,
-      seriesBytes: series.reduce((bytes, part) => bytes + part.bytes, 0),
       day: async (d: number) => {
         const asOf = asOfs[d]!;
         const [accounts, milestones] = await (d === 0 && firstDay ? firstDay : accountsOf(asOf));

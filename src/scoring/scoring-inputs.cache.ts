@@ -48,10 +48,9 @@ export class ScoringInputsCache {
    * The same for several days from one read of the usage, not kept (a backtest's or fit's many
    * dates would only evict the entries previews reuse): `day(i)` builds asOfs[i]'s inputs when asked.
    */
-  async readDays(asOfs: readonly string[], config: ScoringConfig): Promise<{ seriesBytes: number; day(index: number): Promise<ScoringInputs> }> {
+  async readDays(asOfs: readonly string[], config: ScoringConfig): Promise<{ day(index: number): Promise<ScoringInputs> }> {
     const [days, priors] = await Promise.all([this.features.readDays(asOfs, config), Promise.all(asOfs.map((asOf) => this.features.prior(asOf)))]);
     return {
-      seriesBytes: days.seriesBytes,
       day: async (index) => ({ features: (await days.day(index)).features, prior: priors[index]! }),
     };
   }

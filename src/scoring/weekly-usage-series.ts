@@ -51,11 +51,6 @@ export class UsageSeries {
     this.present = new Uint8Array(length * Math.max(64, expected));
   }
 
-  /** Bytes the series hold. */
-  get bytes(): number {
-    return this.values.byteLength + this.present.byteLength;
-  }
-
   /** Every account's figures as of `asOf` (a day number), computed now from the series, by account then metric id. */
   figuresOn(asOf: number, shape: WindowShape): Map<number, MetricFigures[]> {
     const byAccount = new Map<number, MetricFigures[]>();
