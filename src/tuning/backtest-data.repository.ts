@@ -6,14 +6,15 @@ import { scanDaysOf } from '../scoring/domain/window-shape.js';
 import type { ScoringConfig } from '../scoring/domain/config/scoring-config.types.js';
 import type { AccountFeatures, PriorScores } from '../scoring/domain/features.types.js';
 import { ScoringInputsCache } from '../scoring/scoring-inputs.cache.js';
-import { readBatches } from './domain/read-batches.js';
+import { readBatches, type ReadBatch } from './domain/read-batches.js';
 import { CHURN_OUTCOMES, EXPANSION_OUTCOMES, type OutcomeType, type RecordedOutcome } from './domain/outcome-labels.js';
 
 /**
- * Usage series one read of several dates may hold (typed arrays): 256 MB is 11 weekly dates of
- * 20,000 accounts × 10 metrics. Two reads are held at once (one being replayed, the next being read).
+ * Usage series one read of several dates may hold (typed arrays): 384 MB is 12 weekly dates of
+ * 25,000 accounts × 10 metrics, or 4 of 20,000 × 30. Two reads are held at once (one being
+ * replayed, the next being read) when each fits.
  */
-const SERIES_BYTES_PER_READ = 256 * 1024 * 1024;
+const SERIES_BYTES_PER_READ = 384 * 1024 * 1024;
 
 /** Everything the scoring domain needs to replay one as-of date. */
 export interface DateSample {
@@ -39,29 +40,34 @@ export class BacktestDataRepository {
    * FeaturesRepository.readDays): 12 weekly dates cost about two runs' reads instead of twelve.
    * The read's series are typed arrays of accounts × metrics × days; a batch of dates holds at
    * most SERIES_BYTES_PER_READ of them, and the next batch is read while the caller works
-   * through this one. A date's features are built only when it comes up.
+   * through this one (unless one date alone exceeds that). A date's features are built only
+   * when it comes up.
    */
   async *samples(dates: readonly string[], config: ScoringConfig): AsyncGenerator<DateSample> {
     const batches = await this.batches(dates, scanDaysOf(config));
-    const read = (batch: string[] | undefined) => {
+    // Reading ahead holds two reads at once: only while each stays within the budget (a tenant
+    // whose one date exceeds it reads one date at a time, as a run of that size would).
+    const readAhead = batches.every((batch) => batch.bytes <= SERIES_BYTES_PER_READ);
+    const read = (batch: ReadBatch | undefined) => {
       if (!batch) return null;
-      const reading = this.inputs.readDays(batch, config);
+      const reading = this.inputs.readDays(batch.dates, config);
       reading.catch(() => undefined); // awaited below; this keeps a failure while the caller works from going unhandled
       return reading;
     };
     let next = read(batches[0]);
     for (let b = 0; b < batches.length; b++) {
       const days = await next!;
-      next = read(batches[b + 1]);
-      for (const [d, asOf] of batches[b]!.entries()) {
+      next = readAhead ? read(batches[b + 1]) : null;
+      for (const [d, asOf] of batches[b]!.dates.entries()) {
         const { features, prior } = await days.day(d);
         yield { asOf, accounts: features, prior };
       }
+      next ??= read(batches[b + 1]);
     }
   }
 
   /** Consecutive dates (as given) grouped so that each group's series fit SERIES_BYTES_PER_READ. */
-  private async batches(dates: readonly string[], scanDays: number): Promise<string[][]> {
+  private async batches(dates: readonly string[], scanDays: number): Promise<ReadBatch[]> {
     const [row]: Array<{ accounts: number; metrics: number }> = await this.db.query(
       'SELECT (SELECT count(*) FROM accounts)::int AS accounts, (SELECT count(*) FROM metrics)::int AS metrics',
     );
