@@ -245,8 +245,13 @@ describe('web console in Chromium', () => {
     await page.getByRole('tab', { name: 'Versions' }).click();
     const row = page.locator('tr[data-version="2"]');
     await expect(row.textContent()).resolves.toContain('Engagement weighs more');
-    await page.getByLabel('Diff from v1').check();
-    await page.getByLabel('Diff to v2').check();
+    // The radios follow the URL (?diff=1..2), which the router updates after the click's event:
+    // click, then wait for the re-rendered state (check() looks at it at once, and a CI run
+    // caught the radio before the router's update had rendered).
+    await page.getByLabel('Diff from v1').click();
+    await page.locator('input[aria-label="Diff from v1"]:checked').waitFor();
+    await page.getByLabel('Diff to v2').click();
+    await page.locator('input[aria-label="Diff to v2"]:checked').waitFor();
     await page.locator('.diff .add').first().waitFor();
     await expect(page.locator('.diff .add').allTextContents()).resolves.toContain('        engagement: 4');
     await shot(page, 'config-versions-diff');
