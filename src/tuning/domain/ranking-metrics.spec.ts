@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { liftTopDecile, midRanks, positivesInTop, precisionAtK, rocAuc, topDecileSize, type ScoredLabel } from './ranking-metrics.js';
+import { liftTopDecile, positivesInTop, precisionAtK, rocAuc, topDecileSize, type ScoredLabel } from './ranking-metrics.js';
 
 const rows = (pairs: Array<[number, 0 | 1]>): ScoredLabel[] => pairs.map(([score, label]) => ({ score, label: label === 1 }));
 
@@ -22,18 +22,6 @@ const caseB = rows([
   [0.2, 0],
 ]);
 
-describe('midRanks', () => {
-  it('gives tied values the mean of the ranks they span', () => {
-    // 10 → 1; the two 20s span ranks 2 and 3 → 2.5 each; 30 → 4.
-    expect(midRanks([20, 10, 30, 20])).toEqual([2.5, 1, 4, 2.5]);
-  });
-
-  it('handles a block of three ties at the bottom', () => {
-    // 5, 5, 5 span ranks 1..3 → 2 each; 7 → 4.
-    expect(midRanks([5, 7, 5, 5])).toEqual([2, 4, 2, 2]);
-  });
-});
-
 describe('rocAuc (Mann–Whitney)', () => {
   it('matches the hand-computed value without ties', () => {
     // Ascending ranks: 0.5→1, 0.6→2, 0.7→3, 0.8→4, 0.9→5. R⁺ = 5 + 3 = 8.
@@ -42,7 +30,7 @@ describe('rocAuc (Mann–Whitney)', () => {
     expect(rocAuc(caseA)).toBeCloseTo(5 / 6, 12);
   });
 
-  it('counts ties as one half through mid-ranks', () => {
+  it('counts ties as one half (the mid-rank value)', () => {
     // Ascending: 0.2→1; the three 0.5s → (2+3+4)/3 = 3; the two 0.8s → (5+6)/2 = 5.5.
     // R⁺ = 5.5 (the positive 0.8) + 3 (the positive 0.5) = 8.5; U = 8.5 − 2·3/2 = 5.5; AUC = 5.5 / (2·4) = 0.6875.
     // Pairwise: 0.8⁺ vs {0.8 tie ½, 0.5, 0.5, 0.2} = 3.5; 0.5⁺ vs {0.8 lose, 0.5 ½, 0.5 ½, 0.2} = 2 → 5.5 / 8.
@@ -63,6 +51,18 @@ describe('rocAuc (Mann–Whitney)', () => {
 
   it('does not depend on the order of the rows', () => {
     expect(rocAuc([...caseB].reverse())).toBeCloseTo(0.6875, 12);
+  });
+
+  it('equals the share of positive–negative pairs ranked right (ties ½) on many tied rows', () => {
+    const many = Array.from({ length: 300 }, (_, i) => ({ score: (i * 7919) % 23, label: (i * 104729) % 5 < 2 }));
+    let right = 0;
+    let pairs = 0;
+    for (const a of many) for (const b of many) if (a.label && !b.label) (pairs++, (right += a.score > b.score ? 1 : a.score === b.score ? 0.5 : 0));
+    expect(rocAuc(many)).toBe(right / pairs);
+  });
+
+  it('ends on scores that are not numbers, keeping them together', () => {
+    expect(rocAuc(rows([[Number.NaN, 1], [0.5, 0], [Number.NaN, 0], [0.2, 0]]))).toBeCloseTo((1 + 1 + 0.5) / 3, 12);
   });
 });
 

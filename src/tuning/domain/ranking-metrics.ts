@@ -15,39 +15,28 @@ export interface ScoredLabel {
 }
 
 /**
- * 1-based ranks of `values` in ascending order; equal values share the mean of the ranks they
- * span (mid-ranks), e.g. [10, 20, 20, 30] → [1, 2.5, 2.5, 4].
- */
-export function midRanks(values: readonly number[]): number[] {
-  const order = values.map((value, index) => ({ value, index })).sort((a, b) => a.value - b.value);
-  const ranks = new Array<number>(values.length);
-  for (let start = 0; start < order.length; ) {
-    let end = start;
-    while (end + 1 < order.length && order[end + 1]!.value === order[start]!.value) end++;
-    // Positions start..end (0-based) hold ranks start+1..end+1; their mean is the midpoint.
-    const rank = (start + end) / 2 + 1;
-    for (let i = start; i <= end; i++) ranks[order[i]!.index] = rank;
-    start = end + 1;
-  }
-  return ranks;
-}
-
-/**
- * Area under the ROC curve via the Mann–Whitney U statistic:
- * AUC = (R⁺ − n⁺(n⁺+1)/2) / (n⁺ · n⁻), with R⁺ the sum of the positives' mid-ranks.
- * It is the probability that a random positive scores above a random negative, a tie counting
- * one half. Null when either class is empty (the question has no answer).
+ * Area under the ROC curve via the Mann–Whitney U statistic: the probability that a random
+ * positive scores above a random negative, a tie counting one half — computed over blocks of tied
+ * scores: U = Σ over blocks of positives × (negatives in lower blocks + half the block's own
+ * negatives), AUC = U / (n⁺ · n⁻). The same value as the mid-rank form (R⁺ − n⁺(n⁺+1)/2) / (n⁺ · n⁻),
+ * exactly (every term is a whole or half number). Null when either class is empty (the question
+ * has no answer).
  */
 export function rocAuc(rows: readonly ScoredLabel[]): number | null {
-  const positives = rows.filter((row) => row.label).length;
+  const blocks = tiedBlocks(rows);
+  let positives = 0;
+  for (const block of blocks) positives += block.positives;
   const negatives = rows.length - positives;
   if (positives === 0 || negatives === 0) return null;
-  const ranks = midRanks(rows.map((row) => row.score));
-  let positiveRankSum = 0;
-  rows.forEach((row, i) => {
-    if (row.label) positiveRankSum += ranks[i]!;
-  });
-  return (positiveRankSum - (positives * (positives + 1)) / 2) / (positives * negatives);
+  let u = 0;
+  let negativesBelow = 0;
+  for (let b = blocks.length - 1; b >= 0; b--) {
+    const block = blocks[b]!;
+    const blockNegatives = block.size - block.positives;
+    u += block.positives * (negativesBelow + blockNegatives / 2);
+    negativesBelow += blockNegatives;
+  }
+  return u / (positives * negatives);
 }
 
 /** A run of equal scores in descending score order, with how many of its rows are positive. */
@@ -57,18 +46,36 @@ export interface TiedBlock {
   positives: number;
 }
 
-/** The rows as blocks of tied scores, highest score first: the unit every cut-off here respects. */
+/**
+ * The rows as blocks of tied scores, highest score first: the unit every cut-off here respects.
+ * Positives' and negatives' scores are sorted apart as typed arrays and merged (a sort of row
+ * objects with a comparator took about 0.3 s per call on a 12-date backtest's 210,000 rows).
+ */
 export function tiedBlocks(rows: readonly ScoredLabel[]): TiedBlock[] {
-  const sorted = [...rows].sort((a, b) => b.score - a.score);
+  let positives = 0;
+  for (const row of rows) if (row.label) positives++;
+  const up = new Float64Array(positives);
+  const down = new Float64Array(rows.length - positives);
+  let p = 0;
+  let n = 0;
+  for (const row of rows) {
+    if (row.label) up[p++] = row.score;
+    else down[n++] = row.score;
+  }
+  up.sort();
+  down.sort();
   const blocks: TiedBlock[] = [];
-  for (const row of sorted) {
-    const last = blocks.at(-1);
-    if (last !== undefined && last.score === row.score) {
-      last.size++;
-      if (row.label) last.positives++;
-    } else {
-      blocks.push({ score: row.score, size: 1, positives: row.label ? 1 : 0 });
+  // Typed-array sort puts NaN last, i.e. on top here: NaN scores make one block, equal to each other.
+  const same = (a: number, b: number) => a === b || (a !== a && b !== b);
+  for (p = up.length - 1, n = down.length - 1; p >= 0 || n >= 0; ) {
+    const score = p < 0 ? down[n]! : n < 0 ? up[p]! : Number.isNaN(up[p]!) ? up[p]! : Number.isNaN(down[n]!) ? down[n]! : Math.max(up[p]!, down[n]!);
+    const block = { score, size: 0, positives: 0 };
+    for (; p >= 0 && same(up[p]!, score); p--) {
+      block.size++;
+      block.positives++;
     }
+    for (; n >= 0 && same(down[n]!, score); n--) block.size++;
+    blocks.push(block);
   }
   return blocks;
 }
