@@ -136,9 +136,13 @@ export class FeaturesRepository {
       day: async (d: number) => {
         const asOf = asOfs[d]!;
         const [accounts, milestones] = await (d === 0 && firstDay ? firstDay : accountsOf(asOf));
-        const figures = new Map<number, MetricFigures[]>();
-        for (const part of series) for (const [account, metrics] of part.figuresOn(dayNumber(asOf), shape)) figures.set(account, metrics);
-        return featuresOfDay(asOf, accounts, figures, milestones, { plans, metricNames, config, shape });
+        const at = dayNumber(asOf);
+        // Each account's figures are computed as its features are built (see UsageSeries.figuresOf).
+        const figuresOf = (account: number) => {
+          for (let p = 0; p < series.length; p++) if (ranges[p]!.from <= account && account <= ranges[p]!.to) return series[p]!.figuresOf(account, at, shape);
+          return [];
+        };
+        return featuresOfDay(asOf, accounts, figuresOf, milestones, { plans, metricNames, config, shape });
       },
     };
   }
@@ -277,7 +281,7 @@ export class FeaturesRepository {
 function featuresOfDay(
   asOf: string,
   accounts: readonly AccountRow[],
-  figures: ReadonlyMap<number, MetricFigures[]>,
+  figuresOf: (account: number) => MetricFigures[],
   milestones: ReadonlyArray<{ account_id: number; milestone: string; first_day: string }>,
   context: { plans: Map<string, PlanInfo>; metricNames: ReadonlyMap<number, string>; config: ScoringConfig; shape: WindowShape },
 ): LoadedFeatures {
@@ -287,7 +291,7 @@ function featuresOfDay(
   const features: AccountFeatures[] = [];
   const invalid: InvalidAccount[] = [];
   for (const account of accounts) {
-    const metrics = figures.get(account.account_id) ?? [];
+    const metrics = figuresOf(account.account_id);
     if (metrics.some((m) => !(m.figures.scanMax <= USAGE_VALUE.max))) {
       invalid.push({
         accountId: account.account_id,

@@ -36,7 +36,8 @@ export class UsageSeries {
   /** Metric id → its place among the metrics seen (−1: not seen), and back. */
   private placeOf = new Int32Array(256).fill(-1);
   private readonly metricIds: number[] = [];
-  private sorted: { accounts: number[]; places: number[] } | undefined;
+  private sortedPlaces: number[] | undefined;
+  private view: DaySeries | undefined;
 
   /**
    * `firstDay`: the day number of index 0 (a Monday); `length`: days per series; `expected`: how
@@ -51,35 +52,28 @@ export class UsageSeries {
     this.present = new Uint8Array(length * Math.max(64, expected));
   }
 
-  /** Every account's figures as of `asOf` (a day number), computed now from the series, by account then metric id. */
-  figuresOn(asOf: number, shape: WindowShape): Map<number, MetricFigures[]> {
-    const byAccount = new Map<number, MetricFigures[]>();
-    const asOfIndex = asOf - this.firstDay;
-    const series = new DaySeries(this.values, this.present);
-    const { accounts, places } = this.order();
-    for (const account of accounts) {
-      const slots = this.byAccount.get(account)!;
-      let list: MetricFigures[] | undefined;
-      for (const place of places) {
-        const slot = place < slots.length ? slots[place]! : -1;
-        if (slot < 0) continue;
-        const figures = windowFigures(series, asOfIndex, shape, slot * this.length, this.length);
-        if (!figures) continue;
-        const found = { metricId: this.metricIds[place]!, figures, lastDay: this.firstDay + figures.lastIndex };
-        if (list) list.push(found);
-        else byAccount.set(account, (list = [found]));
-      }
+  /**
+   * One account's figures as of `asOf` (a day number), computed now from its series, by metric id;
+   * empty when the read holds no usage of it. Asked account by account while features are built,
+   * so these short-lived objects die young instead of a whole day's being held at once.
+   */
+  figuresOf(account: number, asOf: number, shape: WindowShape): MetricFigures[] {
+    const slots = this.byAccount.get(account);
+    if (!slots) return [];
+    const series = (this.view ??= new DaySeries(this.values, this.present));
+    const found: MetricFigures[] = [];
+    for (const place of this.placesByMetricId()) {
+      const slot = place < slots.length ? slots[place]! : -1;
+      if (slot < 0) continue;
+      const figures = windowFigures(series, asOf - this.firstDay, shape, slot * this.length, this.length);
+      if (figures) found.push({ metricId: this.metricIds[place]!, figures, lastDay: this.firstDay + figures.lastIndex });
     }
-    return byAccount;
+    return found;
   }
 
-  /** Accounts ascending, and metric places by metric id: the same order however the rows came. */
-  private order(): { accounts: number[]; places: number[] } {
-    this.sorted ??= {
-      accounts: [...this.byAccount.keys()].sort((a, b) => a - b),
-      places: this.metricIds.map((_, place) => place).sort((a, b) => this.metricIds[a]! - this.metricIds[b]!),
-    };
-    return this.sorted;
+  /** Metric places in metric id order: the same order however the rows came. */
+  private placesByMetricId(): number[] {
+    return (this.sortedPlaces ??= this.metricIds.map((_, place) => place).sort((a, b) => this.metricIds[a]! - this.metricIds[b]!));
   }
 
   /** Where the series of `account` and `metric` starts in the buffers, given a slot if new. */
@@ -96,7 +90,7 @@ export class UsageSeries {
     this.lastSlots = slots;
     let slot = slots[metric]!;
     if (slot < 0) {
-      this.sorted = undefined;
+      this.sortedPlaces = undefined;
       slot = this.used++;
       slots[metric] = slot;
       if (this.used * this.length > this.present.length) this.grow();
@@ -125,6 +119,7 @@ export class UsageSeries {
   }
 
   private grow(): void {
+    this.view = undefined;
     const values = new Float64Array(this.values.length * 2);
     values.set(this.values);
     const present = new Uint8Array(this.present.length * 2);
