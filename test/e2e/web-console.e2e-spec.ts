@@ -73,6 +73,21 @@ describe('web console in Chromium', () => {
     await t?.close();
   });
 
+  it('serves its page, icon and assets beside the API without shadowing it', async () => {
+    const icon = await t.http.get('/favicon.svg').expect(200);
+    expect(icon.headers['content-type']).toMatch(/^image\/svg\+xml/);
+    expect(icon.headers['cache-control']).toBe('public, max-age=3600');
+    const page = await t.http.get('/at-risk?owner=all').expect(200);
+    expect(page.headers['content-type']).toMatch(/^text\/html/);
+    const asset = /src="(\/assets\/[^"]+)"/.exec(page.text)?.[1];
+    expect(asset).toBeDefined();
+    await t.http.get(asset!).expect(200);
+    await t.http.get('/assets/gone-after-a-rebuild.js').expect(404);
+    // An API path that matches no route is the API's 404, never the page or a file.
+    const missing = await t.http.get('/v1/no-such-route').set(bearer()).expect(404);
+    expect(missing.headers['content-type']).toMatch(/^application\/problem\+json/);
+  });
+
   it('refuses a bad key with a readable message in the page', async () => {
     const page = await desktop.newPage();
     await page.goto(`${t.url}/`);
