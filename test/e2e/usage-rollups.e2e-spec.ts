@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { addDays } from '../../src/common/dates.js';
+import { addDays, daysBetween } from '../../src/common/dates.js';
+import { contractFigures } from '../../src/scoring/domain/testing/window-contract.js';
+import { windowShapeOf } from '../../src/scoring/domain/window-shape.js';
 import { loadScoringConfigFile } from '../../src/config/scoring-config/scoring-config.loader.js';
 import type { ScoringConfig } from '../../src/scoring/domain/config/scoring-config.types.js';
 import { mulberry32, type Random } from '../../src/demo/prng.js';
@@ -46,37 +48,15 @@ function randomRows(random: Random, from: string, days: number, density: number)
 
 const toCsv = (rows: readonly Row[]) => `account,metric,day,value\n${rows.map((r) => `${r.account},${r.metric},${r.day},${r.value}`).join('\n')}\n`;
 
-/** The window aggregates of one metric from raw rows, as the feature contract defines them. */
+/** The window aggregates of one metric from raw rows, as the feature contract defines them (contractFigures). */
 function rawAggregates(days: Map<string, number>, asOf: string, config: ScoringConfig): { aggregates: MetricAggregates; limitUse: Map<string, number> } | null {
-  const { recentDays, previousDays } = config.windows;
-  const limits = Object.values(config.limits);
-  const scanDays = Math.max(recentDays + previousDays, ...limits.map((l) => l.windowDays));
-  const inWindow = (day: string, end: string, length: number) => day <= end && day > addDays(end, -length);
-  const scan = [...days].filter(([day]) => inWindow(day, asOf, scanDays)).sort(([a], [b]) => a.localeCompare(b));
-  if (scan.length === 0) return null;
-  const stats = (end: string, length: number) => {
-    const values = scan.filter(([day]) => inWindow(day, end, length)).map(([, v]) => v);
-    const sum = values.reduce((a, b) => a + b, 0);
-    return { sum, active: values.filter((v) => v > 0).length, max: values.length ? Math.max(...values) : 0, mean: values.length ? sum / values.length : null };
-  };
-  const recent = stats(asOf, recentDays);
-  const previous = stats(addDays(asOf, -recentDays), previousDays);
-  const [lastDay, last] = scan.at(-1)!;
-  const limitUse = new Map(limits.map((l) => [`${l.aggregate}:${l.windowDays}`, l.aggregate === 'max' ? stats(asOf, l.windowDays).max : stats(asOf, l.windowDays).sum]));
+  const shape = windowShapeOf(config);
+  const byNumber = new Map([...days].map(([day, value]) => [daysBetween(FIRST_DAY, day), value]));
+  const figures = contractFigures(byNumber, daysBetween(FIRST_DAY, asOf), shape);
+  if (!figures) return null;
   return {
-    aggregates: {
-      recentSum: recent.sum,
-      recentActiveDays: recent.active,
-      recentMax: recent.max,
-      recentMean: recent.mean,
-      last,
-      lastDay,
-      previousSum: previous.sum,
-      previousActiveDays: previous.active,
-      previousMax: previous.max,
-      previousMean: previous.mean,
-    },
-    limitUse,
+    aggregates: { ...figures.aggregates, lastDay: addDays(FIRST_DAY, figures.lastIndex) },
+    limitUse: new Map(shape.limits.map((limit, i) => [`${limit.aggregate}:${limit.days}`, figures.limitUse[i]!])),
   };
 }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
+import { contractFigures } from './testing/window-contract.js';
 import { DaySeries, windowFigures, type WindowShape } from './window-figures.js';
 
 const shape: WindowShape = {
@@ -12,37 +13,7 @@ const shape: WindowShape = {
   ],
 };
 
-/** The contract spelled out over a day → value map: days (end − length, end]. */
-function expected(days: Map<number, number>, asOf: number) {
-  const window = (end: number, length: number) => [...days].filter(([day]) => day <= end && day > end - length).sort(([a], [b]) => a - b);
-  const scan = window(asOf, shape.scanDays);
-  if (scan.length === 0) return null;
-  const stats = (end: number, length: number) => {
-    const values = window(end, length).map(([, v]) => v);
-    const sum = values.reduce((a, b) => a + b, 0);
-    return { sum, active: values.filter((v) => v > 0).length, max: values.length ? Math.max(...values) : 0, mean: values.length ? sum / values.length : null };
-  };
-  const recent = stats(asOf, shape.recentDays);
-  const previous = stats(asOf - shape.recentDays, shape.previousDays);
-  const [lastIndex, last] = scan.at(-1)!;
-  return {
-    aggregates: {
-      recentSum: recent.sum,
-      recentActiveDays: recent.active,
-      recentMax: recent.max,
-      recentMean: recent.mean,
-      last,
-      lastDay: null,
-      previousSum: previous.sum,
-      previousActiveDays: previous.active,
-      previousMax: previous.max,
-      previousMean: previous.mean,
-    },
-    lastIndex,
-    limitUse: [stats(asOf, 3).max, stats(asOf, 45).sum],
-    scanMax: Math.max(...scan.map(([, v]) => v)),
-  };
-}
+const expected = (days: Map<number, number>, asOf: number) => contractFigures(days, asOf, shape);
 
 function seriesOf(days: Map<number, number>, length: number): DaySeries {
   const series = DaySeries.empty(length);
