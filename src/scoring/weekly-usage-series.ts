@@ -134,7 +134,7 @@ export class UsageSeries {
  * `asOfs`, from ONE read of the calendar-week rollups: PostgreSQL only hands the rows over
  * (binary COPY, no sort, no aggregate), and each account and metric's weeks are laid out day by
  * day in typed arrays (no object per row or day, so they weigh nothing on garbage collection).
- * Each day's figures are then computed from them when asked (UsageSeries.figuresOn). A backtest
+ * Each day's figures are then computed from them when asked (UsageSeries.figuresOf). A backtest
  * of 12 weekly dates reads about 20 weeks once instead of 9 weeks 12 times (README, Performance).
  */
 export async function readUsageSeries(
