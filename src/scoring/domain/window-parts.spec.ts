@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { addDays } from '../../common/dates.js';
-import { weekOf, weeksRead, windowParts } from './window-parts.js';
+import { weekOf, windowParts } from './window-parts.js';
 
 /** The days a window's parts cover, expanded, to compare with the window itself. */
 function covered(end: string, days: number): string[] {
@@ -43,10 +43,5 @@ describe('windowParts', () => {
   it('refuses a negative or fractional length', () => {
     expect(() => windowParts('2026-03-31', -1)).toThrow(RangeError);
     expect(() => windowParts('2026-03-31', 2.5)).toThrow(RangeError);
-  });
-
-  it('gives the range of weeks several windows read', () => {
-    expect(weeksRead([windowParts('2026-04-01', 56), windowParts('2026-04-01', 7)])).toEqual({ from: '2026-02-02', to: '2026-03-30' });
-    expect(weeksRead([windowParts('2026-04-01', 0)])).toBeNull();
   });
 });

@@ -43,8 +43,3 @@ export function windowParts(end: string, days: number): WindowParts {
   return parts;
 }
 
-/** The first and last Monday a set of windows reads. */
-export function weeksRead(parts: readonly WindowParts[]): { from: string; to: string } | null {
-  const weeks = parts.flatMap((p) => [...p.fullWeeks, ...p.partialWeeks.map((w) => w.week)]).sort();
-  return weeks.length === 0 ? null : { from: weeks[0]!, to: weeks.at(-1)! };
-}
