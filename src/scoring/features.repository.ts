@@ -123,7 +123,8 @@ export class FeaturesRepository {
     // The first day's accounts are read beside the usage: a run reads only that day.
     const firstDay = asOfs.length > 0 ? accountsOf(asOfs[0]!) : null;
     firstDay?.catch(() => undefined); // awaited in day(0); this keeps a failure meanwhile from going unhandled
-    const [plans, metricNames, metricCount] = await Promise.all([this.plans(), this.metricNames(), this.metricCount()]);
+    const [plans, metricNames] = await Promise.all([this.plans(), this.metricNames()]);
+    const metricCount = metricNames.size; // every metric, by id: what `metricCount()` would count again
     const series = await pMap(
       ranges,
       // Room for a quarter more accounts than the part scores: ids between them (accounts churned
