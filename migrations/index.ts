@@ -19,6 +19,7 @@ import { ProductEvents1763900000500 } from './1763900000500-ProductEvents.js';
 import { UsageImportBatches1763900000700 } from './1763900000700-UsageImportBatches.js';
 import { ListRanks1763900000800 } from './1763900000800-ListRanks.js';
 import { UsageWeeklyDayColumns1763900000900 } from './1763900000900-UsageWeeklyDayColumns.js';
+import { UsageDayBlocks1763900001000 } from './1763900001000-UsageDayBlocks.js';
 
 /** Every migration, in order. Classes, not globs, so nothing loads .ts files at run time. */
 export const MIGRATIONS = [Foundation1763900000000, AccountVersionsAt1763900000001, Scoring1763900000002, Alerts1763900000010, CrmSync1763900000020, Overrides1763900000030,
@@ -37,4 +38,5 @@ export const MIGRATIONS = [Foundation1763900000000, AccountVersionsAt17639000000
   UsageImportBatches1763900000700,
   ListRanks1763900000800,
   UsageWeeklyDayColumns1763900000900,
+  UsageDayBlocks1763900001000,
 ];

@@ -7,7 +7,7 @@ import type { ScoringConfig } from './domain/config/scoring-config.types.js';
 import { windowParts } from './domain/window-parts.js';
 import type { WindowShape } from './domain/window-figures.js';
 import { limitColumn, scanDaysOf, windowShapeOf } from './domain/window-shape.js';
-import { DAY_NUMBER_EPOCH, dayNumber, readUsageSeries, type MetricFigures } from './weekly-usage-series.js';
+import { DAY_NUMBER_EPOCH, dayNumber, readUsageSeries, type MetricFigures } from './usage-day-blocks.js';
 import type { RunContext } from './domain/score-accounts.js';
 import type { AccountFeatures, LifecycleStage, MetricAggregates, PlanInfo, PriorScores, Segment, Grade } from './domain/features.types.js';
 import { FEATURE_METRIC_PREFIX } from '../common/metric-name.js';
@@ -66,7 +66,7 @@ const READS_AT_ONCE = 2;
 /**
  * Builds every scored account's features for one or several as-of days: the window figures from
  * one read of the calendar-week usage rollups covering every window of every day (see
- * weekly-usage-series.ts; about 9 rollup rows per account and metric for one day with the
+ * usage-day-blocks.ts; about 9 rollup rows per account and metric for one day with the
  * default config, 20 for twelve weekly days), plus the accounts' versions and index probes for
  * milestones per day. A day's features use nothing dated after it.
  */

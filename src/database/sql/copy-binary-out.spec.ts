@@ -92,6 +92,45 @@ describe('BinaryCopyDecoder (COPY binary format)', () => {
   });
 });
 
+describe('BinaryCopyDecoder with bytea columns', () => {
+  const TYPES: BinaryColumnType[] = ['int4', { bytea: 6 }];
+  type Packed = { id: number; bytes: number[] | null };
+  const ROWS_WITH_BYTES: Packed[] = [
+    { id: 1, bytes: [1, 2, 3] },
+    { id: 2, bytes: null },
+    { id: 3, bytes: [] },
+    { id: 4, bytes: [255, 0, 255, 0, 9, 8] },
+  ];
+  const encode = (rows: Packed[]) =>
+    Buffer.concat([
+      Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1'),
+      int32(0),
+      int32(0),
+      ...rows.flatMap((row) => [int16(2), int32(4), int32(row.id), ...(row.bytes === null ? [int32(-1)] : [int32(row.bytes.length), Buffer.from(row.bytes)])]),
+      int16(-1),
+    ]);
+  const decode = (chunks: Buffer[], types = TYPES) => {
+    const rows: Packed[] = [];
+    const decoder = new BinaryCopyDecoder(types, (values, nulls, bytes, lengths) =>
+      rows.push({ id: values[0]!, bytes: nulls[1] ? null : Array.from({ length: lengths[1]! }, (_, i) => bytes.getUint8(values[1]! + i)) }),
+    );
+    for (const chunk of chunks) decoder.push(chunk);
+    decoder.finish();
+    return rows;
+  };
+
+  it('hands over each value\'s bytes, NULL and empty apart, however the stream is cut', () => {
+    const bytes = encode(ROWS_WITH_BYTES);
+    expect(decode([bytes])).toEqual(ROWS_WITH_BYTES);
+    for (let cut = 1; cut < bytes.length; cut++) expect(decode([bytes.subarray(0, cut), bytes.subarray(cut)])).toEqual(ROWS_WITH_BYTES);
+    expect(decode(Array.from(bytes, (_, i) => bytes.subarray(i, i + 1)))).toEqual(ROWS_WITH_BYTES);
+  });
+
+  it('refuses a value longer than the column allows', () => {
+    expect(() => decode([encode(ROWS_WITH_BYTES)], ['int4', { bytea: 5 }])).toThrow(/field 2 is 6 bytes, expected bytea of at most 5 bytes/);
+  });
+});
+
 describe('SQL literals for COPY (no bind parameters)', () => {
   it('writes days and integer arrays, and refuses anything else', () => {
     expect(sqlDate('2026-03-01')).toBe("DATE '2026-03-01'");

@@ -2,17 +2,26 @@ import type pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 import type { EntityManager } from 'typeorm';
 
-/** Fixed-width column types the decoder reads (PostgreSQL's binary send formats: big-endian). */
-export type BinaryColumnType = 'int2' | 'int4' | 'float8';
+/**
+ * Column types the decoder reads (PostgreSQL's binary send formats: big-endian): fixed-width
+ * numbers, and bytea of at most `bytea` bytes (the bound lets a tuple cut between two chunks be
+ * completed from the next chunk's head alone).
+ */
+export type BinaryColumnType = 'int2' | 'int4' | 'float8' | { bytea: number };
 
 /**
  * Receives each tuple as it is decoded: `values[i]` is column i's value, `nulls[i]` is 1 when it
- * is NULL. Both arrays are reused for the next tuple: copy what must be kept.
+ * is NULL. A bytea column's bytes are in `bytes` from `values[i]` for `lengths[i]` bytes. All of
+ * them are reused for the next tuple: copy what must be kept.
  */
-export type TupleVisitor = (values: Float64Array, nulls: Uint8Array) => void;
+export type TupleVisitor = (values: Float64Array, nulls: Uint8Array, bytes: DataView, lengths: Int32Array) => void;
 
-const WIDTH: Record<BinaryColumnType, number> = { int2: 2, int4: 4, float8: 8 };
-const KIND: Record<BinaryColumnType, number> = { int2: 0, int4: 1, float8: 2 };
+const FIXED = { int2: { kind: 0, width: 2 }, int4: { kind: 1, width: 4 }, float8: { kind: 2, width: 8 } } as const;
+const BYTEA = 3;
+const kindOf = (type: BinaryColumnType) => (typeof type === 'string' ? FIXED[type].kind : BYTEA);
+/** A fixed type's width, or the longest a bytea may be. */
+const widthOf = (type: BinaryColumnType) => (typeof type === 'string' ? FIXED[type].width : type.bytea);
+const nameOf = (type: BinaryColumnType) => (typeof type === 'string' ? type : `bytea of at most ${type.bytea} bytes`);
 /** "PGCOPY\n\377\r\n\0": the signature that opens the binary COPY format. */
 const SIGNATURE = Buffer.from([0x50, 0x47, 0x43, 0x4f, 0x50, 0x59, 0x0a, 0xff, 0x0d, 0x0a, 0x00]);
 
@@ -33,6 +42,7 @@ export class BinaryCopyDecoder {
   private readonly widths: Int32Array;
   private readonly values: Float64Array;
   private readonly nulls: Uint8Array;
+  private readonly lengths: Int32Array;
   /** The longest a tuple can be: its field count, and each field's length and value. */
   private readonly maxTuple: number;
   private pending: Buffer | null = null;
@@ -45,11 +55,12 @@ export class BinaryCopyDecoder {
     private readonly types: readonly BinaryColumnType[],
     private readonly onTuple: TupleVisitor,
   ) {
-    this.kinds = Uint8Array.from(types.map((type) => KIND[type]));
-    this.widths = Int32Array.from(types.map((type) => WIDTH[type]));
+    this.kinds = Uint8Array.from(types.map(kindOf));
+    this.widths = Int32Array.from(types.map(widthOf));
     this.values = new Float64Array(types.length);
     this.nulls = new Uint8Array(types.length);
-    this.maxTuple = 2 + types.reduce((bytes, type) => bytes + 4 + WIDTH[type], 0);
+    this.lengths = new Int32Array(types.length);
+    this.maxTuple = 2 + types.reduce((bytes, type) => bytes + 4 + widthOf(type), 0);
   }
 
   /** Takes the next chunk of the stream; a tuple cut by the chunk's end waits for the next one. */
@@ -107,7 +118,7 @@ export class BinaryCopyDecoder {
       this.ended = true;
       return offset + 2;
     }
-    const { kinds, widths, values, nulls } = this;
+    const { kinds, widths, values, nulls, lengths } = this;
     if (fields !== kinds.length) throw new Error(`binary COPY tuple has ${fields} fields, expected ${kinds.length}`);
     let at = offset + 2;
     const end = data.byteLength;
@@ -118,17 +129,19 @@ export class BinaryCopyDecoder {
       if (length === -1) {
         nulls[i] = 1;
         values[i] = 0;
+        lengths[i] = 0;
         continue;
       }
-      if (length !== widths[i]) throw new Error(`binary COPY field ${i + 1} is ${length} bytes, expected ${this.types[i]}`);
-      if (at + length > end) return -1;
       const kind = kinds[i];
-      values[i] = kind === 2 ? data.getFloat64(at) : kind === 1 ? data.getInt32(at) : data.getInt16(at);
+      if (kind === BYTEA ? length > widths[i]! : length !== widths[i]) throw new Error(`binary COPY field ${i + 1} is ${length} bytes, expected ${nameOf(this.types[i]!)}`);
+      if (at + length > end) return -1;
+      values[i] = kind === 2 ? data.getFloat64(at) : kind === 1 ? data.getInt32(at) : kind === 0 ? data.getInt16(at) : at;
       nulls[i] = 0;
+      lengths[i] = length;
       at += length;
     }
     this.count++;
-    this.onTuple(values, nulls);
+    this.onTuple(values, nulls, data, lengths);
     return at;
   }
 }

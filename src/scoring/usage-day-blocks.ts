@@ -15,10 +15,16 @@ export interface MetricFigures {
 /** Days are sent as numbers of days since this one (two bytes fewer than a date, no parsing). */
 export const DAY_NUMBER_EPOCH = '2000-01-01';
 
-/** The columns read, in this order: account_id, metric_id, week (day number of its Monday), d1 … d7. */
-const DAY_COLUMNS = ['d1', 'd2', 'd3', 'd4', 'd5', 'd6', 'd7'] as const;
-const TYPES: BinaryColumnType[] = ['int4', 'int2', 'int4', ...DAY_COLUMNS.map(() => 'float8' as const)];
-const FIRST_DAY_COLUMN = 3;
+/**
+ * A block's weeks as usage_day_blocks packs them (migration 1763900001000-UsageDayBlocks): per
+ * week, its place in the block (one byte), which days have a row (one byte, bit 0 = Monday), then
+ * the 7 values as big-endian float8.
+ */
+const PACKED_WEEK_BYTES = 2 + WEEK_DAYS * 8;
+const BLOCK_WEEKS = 4;
+/** The columns read, in this order: account_id, metric_id, block (day number of its first Monday), days. */
+const TYPES: BinaryColumnType[] = ['int4', 'int2', 'int4', { bytea: BLOCK_WEEKS * PACKED_WEEK_BYTES }];
+const DAYS_COLUMN = 3;
 
 /**
  * Series of one account-range read, in shared buffers grown by doubling: one slot per account and
@@ -45,7 +51,7 @@ export class UsageSeries {
    */
   constructor(
     readonly firstDay: number,
-    private readonly length: number,
+    readonly length: number,
     expected: number,
   ) {
     this.values = new Float64Array(length * Math.max(64, expected));
@@ -131,11 +137,13 @@ export class UsageSeries {
 
 /**
  * The usage of the accounts in from..to (ids, inclusive) over every window of every one of
- * `asOfs`, from ONE read of the calendar-week rollups: PostgreSQL only hands the rows over
- * (binary COPY, no sort, no aggregate), and each account and metric's weeks are laid out day by
- * day in typed arrays (no object per row or day, so they weigh nothing on garbage collection).
- * Each day's figures are then computed from them when asked (UsageSeries.figuresOf). A backtest
- * of 12 weekly dates reads about 20 weeks once instead of 9 weeks 12 times (README, Performance).
+ * `asOfs`, from ONE read of the 4-week blocks of daily values (usage_day_blocks, kept from the
+ * calendar-week rollups; src/usage/usage-rollups.ts): PostgreSQL only hands the rows over (binary
+ * COPY, no sort, no aggregate), and each account and metric's days are laid out in typed arrays
+ * (no object per row or day, so they weigh nothing on garbage collection). Each day's figures are
+ * then computed from them when asked (UsageSeries.figuresOf). One day's 56-day window is 3 blocks
+ * per account and metric; a backtest of 12 weekly dates reads about 6 blocks once instead of 3
+ * blocks 12 times (README, Performance).
  */
 export async function readUsageSeries(
   tx: EntityManager,
@@ -149,19 +157,28 @@ export async function readUsageSeries(
   const lastWeek = weekOf(sorted.at(-1)!);
   const series = new UsageSeries(dayNumber(firstWeek), daysBetween(firstWeek, lastWeek) + WEEK_DAYS, expectedSeries);
   const firstDay = series.firstDay;
-  const take = (values: Float64Array, nulls: Uint8Array) => {
-    const at = series.startOf(values[0]!, values[1]!) + values[2]! - firstDay;
-    for (let d = 0; d < WEEK_DAYS; d++) if (nulls[FIRST_DAY_COLUMN + d] === 0) series.set(at + d, values[FIRST_DAY_COLUMN + d]!);
+  const length = series.length;
+  const take = (values: Float64Array, _nulls: Uint8Array, bytes: DataView, lengths: Int32Array) => {
+    const start = series.startOf(values[0]!, values[1]!);
+    const block = values[2]! - firstDay;
+    const end = values[DAYS_COLUMN]! + lengths[DAYS_COLUMN]!;
+    for (let at = values[DAYS_COLUMN]!; at < end; at += PACKED_WEEK_BYTES) {
+      // The week's Monday in the series; the first and last blocks have weeks outside it.
+      const monday = block + WEEK_DAYS * bytes.getUint8(at);
+      if (monday < 0 || monday >= length) continue;
+      const present = bytes.getUint8(at + 1);
+      for (let d = 0; d < WEEK_DAYS; d++) if ((present & (1 << d)) !== 0) series.set(start + monday + d, bytes.getFloat64(at + 2 + 8 * d));
+    }
   };
   // Without parallel workers: two parts are read side by side (FeaturesRepository), and a
-  // parallel plan scanned the whole week index for every part (measured).
+  // parallel plan scanned the whole block index for every part (measured on the weekly rollups).
   await tx.query('SET LOCAL max_parallel_workers_per_gather = 0');
   await copyBinaryTuples(
     tx,
-    `SELECT account_id, metric_id, week_start - ${sqlDate(DAY_NUMBER_EPOCH)} AS week, ${DAY_COLUMNS.join(', ')}
-     FROM usage_weekly
-     WHERE account_id BETWEEN ${sqlInteger(range.from)} AND ${sqlInteger(range.to)}
-       AND week_start BETWEEN ${sqlDate(firstWeek)} AND ${sqlDate(lastWeek)}`,
+    `SELECT account_id, metric_id, block_start - ${sqlDate(DAY_NUMBER_EPOCH)} AS block, days
+     FROM usage_day_blocks
+     WHERE block_start BETWEEN usage_day_block_start(${sqlDate(firstWeek)}) AND ${sqlDate(lastWeek)}
+       AND account_id BETWEEN ${sqlInteger(range.from)} AND ${sqlInteger(range.to)}`,
     TYPES,
     take,
   );
