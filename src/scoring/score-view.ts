@@ -86,7 +86,7 @@ export function toScoreView(row: ScoreRow): ScoreView {
 
 const roundOrNull = (value: number | null, digits: number) => (value === null ? null : round(value, digits));
 
-/** The account_scores columns a run writes, in the order toStoredScore builds them (list ranks come after, from RANK_DAY_SQL). */
+/** The account_scores columns a run writes, in the order toStoredScore builds them (list ranks are apart, from RANK_DAY_STATEMENTS). */
 export const STORED_SCORE_COLUMNS = [
   'account_id',
   'as_of',

@@ -4,7 +4,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { queryRows } from '../database/sql/query-rows.js';
 import { SqlFilter } from '../database/sql/sql-filter.js';
 import type { Grade } from './domain/features.types.js';
-import { LIST_SQL, type ListKind } from './list-ranking.js';
+import { LIST_SQL, RANKS_JOIN, type ListKind } from './list-ranking.js';
 import { SCORE_VIEW_COLUMNS, toScoreView, type ScoreRow, type ScoreView } from './score-view.js';
 import { mapInSlices } from '../common/slices.js';
 
@@ -176,7 +176,7 @@ export class ScoresQueryService {
        )
        SELECT ${VIEW_COLUMNS}, ${rank} AS list_rank,
               (SELECT p.${memberColumn} FROM account_scores p, earlier e WHERE p.account_id = s.account_id AND p.as_of = e.as_of) AS was_listed
-       FROM account_scores s
+       FROM account_scores s ${RANKS_JOIN}
        ${filter.clause}
        ORDER BY ${rank} LIMIT ${filter.param(limit)}`,
       filter.params,
@@ -187,7 +187,7 @@ export class ScoresQueryService {
   async ranks(asOf: string): Promise<Map<number, { atRisk: number | null; expansion: number | null }>> {
     const rows = await queryRows<{ account_id: number; at_risk_rank: number | null; expansion_rank: number | null }>(
       this.db,
-      'SELECT account_id, at_risk_rank, expansion_rank FROM account_scores WHERE as_of = $1 AND (at_risk_rank IS NOT NULL OR expansion_rank IS NOT NULL)',
+      'SELECT account_id, at_risk_rank, expansion_rank FROM account_list_ranks WHERE as_of = $1',
       [asOf],
     );
     return new Map(rows.map((row) => [row.account_id, { atRisk: row.at_risk_rank, expansion: row.expansion_rank }]));

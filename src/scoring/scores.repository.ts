@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { copyRows } from '../database/sql/copy-rows.js';
 import type { AccountFeatures, AccountScore } from './domain/features.types.js';
-import { RANK_DAY_SQL } from './list-ranking.js';
+import { RANK_DAY_STATEMENTS } from './list-ranking.js';
 import { STORED_SCORE_COLUMNS, toStoredScore } from './score-view.js';
 
 /** Rows per JSON batch a shard stages (scoring_run_staged_scores): large enough to amortise round trips, small enough to keep each row modest. */
@@ -27,7 +27,7 @@ export class ScoresRepository {
     })();
     const written = await copyRows(tx, 'account_scores', STORED_SCORE_COLUMNS, rows);
     onWritten(written);
-    await tx.query(RANK_DAY_SQL, [run.asOf]);
+    for (const statement of RANK_DAY_STATEMENTS) await tx.query(statement, [run.asOf]);
     return written;
   }
 }

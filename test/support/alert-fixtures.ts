@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { TestApp } from './test-app.js';
-import { RANK_DAY_SQL } from '../../src/scoring/list-ranking.js';
+import { RANK_DAY_STATEMENTS } from '../../src/scoring/list-ranking.js';
 import { seedAccountsSql } from './seed-accounts-sql.js';
 
 export interface ScoreFixture {
@@ -99,7 +99,7 @@ export async function insertRun(t: TestApp, asOf: string, rows: readonly ScoreFi
      FROM jsonb_array_elements($1::jsonb) AS x JOIN accounts a ON a.external_id = x.value->>'external_id'`,
     [JSON.stringify(records)],
   );
-  await t.sql(RANK_DAY_SQL, [asOf]);
+  for (const statement of RANK_DAY_STATEMENTS) await t.sql(statement, [asOf]);
   return { id, asOf, configVersion: 1 };
 }
 

@@ -4,7 +4,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { queryRows } from '../../database/sql/query-rows.js';
 import type { IdRange } from './account-ranges.js';
 import type { ShardPlan } from './shard-plan.js';
-import { RANK_DAY_SQL } from '../list-ranking.js';
+import { RANK_DAY_STATEMENTS } from '../list-ranking.js';
 
 export interface ClaimedShard {
   runId: string;
@@ -108,7 +108,7 @@ export class RunShardsRepository {
        WHERE b.run_id = $1`,
       [runId],
     );
-    await tx.query(RANK_DAY_SQL, [run.as_of]);
+    for (const statement of RANK_DAY_STATEMENTS) await tx.query(statement, [run.as_of]);
     await tx.query('DELETE FROM scoring_run_staged_scores WHERE run_id = $1', [runId]);
     return { accountsScored: shards.scored, timings: { ...run.shard_plan?.timings, ...shards.timings, totalMs: run.elapsed_ms } };
   }
