@@ -31,6 +31,13 @@ interface AccountRow {
   sales_owner: string | null;
 }
 
+/** The first day an account reached a milestone (the metric `milestone.<name>` above 0). */
+interface Milestone {
+  account_id: number;
+  milestone: string;
+  first_day: string;
+}
+
 /** Account ids from..to, inclusive: one chunk or shard of a run. */
 export interface AccountRange {
   from: number;
@@ -65,9 +72,9 @@ const READS_AT_ONCE = 2;
 
 /**
  * Builds every scored account's features for one or several as-of days: the window figures from
- * one read of the calendar-week usage rollups covering every window of every day (see
- * usage-day-blocks.ts; about 9 rollup rows per account and metric for one day with the
- * default config, 20 for twelve weekly days), plus the accounts' versions and index probes for
+ * one read of the 4-week usage blocks covering every window of every day (see
+ * usage-day-blocks.ts; 3 block rows per account and metric for one day with the default config,
+ * about 6 for twelve weekly days), plus the accounts' versions and index probes for
  * milestones per day. A day's features use nothing dated after it.
  */
 @Injectable()
@@ -119,10 +126,19 @@ export class FeaturesRepository {
   private async readRanges(asOfs: readonly string[], config: ScoringConfig, ranges: ReadonlyArray<AccountRange & { accounts?: number }>): Promise<DaysOfFeatures> {
     const shape = windowShapeOf(config);
     const all: AccountRange = ranges.length === 0 ? { from: 0, to: -1 } : { from: ranges[0]!.from, to: ranges.at(-1)!.to };
-    const accountsOf = (asOf: string) => Promise.all([this.accounts(asOf, all), this.milestones(asOf, all)]);
-    // The first day's accounts are read beside the usage: a run reads only that day.
-    const firstDay = asOfs.length > 0 ? accountsOf(asOfs[0]!) : null;
-    firstDay?.catch(() => undefined); // awaited in day(0); this keeps a failure meanwhile from going unhandled
+    // Each day's accounts and milestones are read ahead: the first day's beside the usage (a run
+    // reads only that day), the next day's while a day is built and scored (a backtest's dates).
+    const reading = new Map<number, Promise<[AccountRow[], Milestone[]]>>();
+    const accountsOf = (d: number) => {
+      let found = reading.get(d);
+      if (!found) {
+        found = Promise.all([this.accounts(asOfs[d]!, all), this.milestones(asOfs[d]!, all)]);
+        found.catch(() => undefined); // awaited in day(d); this keeps a failure meanwhile from going unhandled
+        reading.set(d, found);
+      }
+      return found;
+    };
+    if (asOfs.length > 0) void accountsOf(0);
     const [plans, metricNames] = await Promise.all([this.plans(), this.metricNames()]);
     const metricCount = metricNames.size; // every metric, by id: what `metricCount()` would count again
     const series = await pMap(
@@ -136,7 +152,10 @@ export class FeaturesRepository {
       asOfs,
       day: async (d: number) => {
         const asOf = asOfs[d]!;
-        const [accounts, milestones] = await (d === 0 && firstDay ? firstDay : accountsOf(asOf));
+        const read = accountsOf(d);
+        reading.delete(d);
+        if (d + 1 < asOfs.length) void accountsOf(d + 1);
+        const [accounts, milestones] = await read;
         const at = dayNumber(asOf);
         // Each account's figures are computed as its features are built (see UsageSeries.figuresOf).
         const figuresOf = (account: number) => {
@@ -228,7 +247,7 @@ export class FeaturesRepository {
   }
 
   /** First day each milestone was reached, on or before asOf: one primary-key probe per account and milestone metric. */
-  private milestones(asOf: string, range: AccountRange): Promise<Array<{ account_id: number; milestone: string; first_day: string }>> {
+  private milestones(asOf: string, range: AccountRange): Promise<Milestone[]> {
     return this.db.query(
       `SELECT a.id AS account_id, substr(m.name, 11) AS milestone, f.first_day
        FROM accounts a
@@ -283,7 +302,7 @@ function featuresOfDay(
   asOf: string,
   accounts: readonly AccountRow[],
   figuresOf: (account: number) => MetricFigures[],
-  milestones: ReadonlyArray<{ account_id: number; milestone: string; first_day: string }>,
+  milestones: readonly Milestone[],
   context: { plans: Map<string, PlanInfo>; metricNames: ReadonlyMap<number, string>; config: ScoringConfig; shape: WindowShape },
 ): LoadedFeatures {
   const { plans, metricNames, config, shape } = context;
