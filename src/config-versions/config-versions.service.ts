@@ -20,6 +20,9 @@ export type ReplaceResult =
 
 export type ConfigActivatedListener = (version: ConfigVersion) => Promise<void> | void;
 
+/** Stored versions a process keeps in memory (see get): a few KB each. */
+const RECENT_VERSIONS = 32;
+
 export class ScoringConfigFileError extends Error {
   override name = 'ScoringConfigFileError';
 }
@@ -77,9 +80,23 @@ export class ConfigVersionsService implements OnModuleInit {
     return active;
   }
 
-  get(version: number): Promise<ConfigVersion | null> {
-    return this.versions.get(version);
+  /**
+   * A stored version. Versions never change once stored, so each process keeps the last few it
+   * read: an account's health reads the version its score was computed with on every request.
+   * The object is shared between callers: read it, never change it.
+   */
+  async get(version: number): Promise<ConfigVersion | null> {
+    const cached = this.recentVersions.get(version);
+    if (cached) return cached;
+    const found = await this.versions.get(version);
+    if (found) {
+      if (this.recentVersions.size >= RECENT_VERSIONS) this.recentVersions.delete(this.recentVersions.keys().next().value!);
+      this.recentVersions.set(version, found);
+    }
+    return found;
   }
+
+  private readonly recentVersions = new Map<number, ConfigVersion>();
 
   /** Stores an already validated config as the new active version. */
   activate(config: ScoringConfig, checksum: string, source: 'api' | 'cli', author: string, comment: string | null): Promise<ConfigVersion> {

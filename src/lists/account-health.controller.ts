@@ -36,9 +36,10 @@ export class AccountHealthController {
   @ApiOkResponse({ type: AccountHealthDto })
   @ApiNotFoundResponse({ description: 'Unknown account (or outside the key’s book), or not scored yet' })
   async latest(@Param('externalId') externalId: string): Promise<AccountHealthDto> {
-    const row = await this.scores.latestFor(externalId);
+    // The score and the override are read side by side (an unknown account reads no override).
+    const [row, overrides] = await Promise.all([this.scores.latestFor(externalId), this.overrides.activeFor([externalId])]);
     if (!row) throw notFound(`No score for account "${externalId}": it is unknown or no run has scored it yet (POST /v1/runs)`);
-    const [overrides, version] = await Promise.all([this.overrides.activeFor([externalId]), this.configVersions.get(row.config_version)]);
+    const version = await this.configVersions.get(row.config_version);
     const [view] = attachOverrides([toScoreView(row)], overrides);
     // Stored versions never change, so the score is read against the config it was computed with.
     return { ...view!, missingComponents: version ? missingComponents(version.config.health, row.segment as Segment, row.components) : [] };

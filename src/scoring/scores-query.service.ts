@@ -98,7 +98,7 @@ export class ScoresQueryService {
   async latestFor(externalId: string): Promise<ScoreRow | null> {
     const [row] = await queryRows<ScoreRow>(
       this.db,
-      `SELECT s.* FROM account_scores s JOIN accounts a ON a.id = s.account_id
+      `SELECT ${VIEW_COLUMNS} FROM account_scores s JOIN accounts a ON a.id = s.account_id
        WHERE a.external_id = $1 ORDER BY s.as_of DESC LIMIT 1`,
       [externalId],
     );

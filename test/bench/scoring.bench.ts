@@ -28,6 +28,7 @@ import { startService } from '../../src/bootstrap.js';
 import { addDays } from '../../src/common/dates.js';
 import { BENCH_METRICS, generateTenant } from '../../src/demo/tenant-generator.js';
 import { loadTenantViaApi } from '../../src/demo/tenant-loader.js';
+import { afterRunSettled } from '../support/after-run-settled.js';
 
 const ADMIN_KEY = 'bench-admin-key-0123456789';
 const sizes = (process.env.BENCH_ACCOUNTS ?? '2000,20000').split(',').map((n) => Number.parseInt(n, 10));
@@ -126,18 +127,6 @@ async function seedUsageSql(db: DataSource, accounts: number): Promise<number> {
   }
   const [{ n }] = (await db.query('SELECT count(*)::int AS n FROM usage_daily')) as Array<{ n: number }>;
   return n;
-}
-
-/** Waits until every after-run step of the run is done or failed (the worker settles them in the database). */
-async function afterRunSettled(db: DataSource, runId: string): Promise<void> {
-  for (;;) {
-    const [{ open }] = (await db.query(
-      `SELECT count(*)::int AS open FROM after_run_steps WHERE run_id = $1 AND status IN ('pending', 'running')`,
-      [runId],
-    )) as Array<{ open: number }>;
-    if (open === 0) return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 async function benchOne(accounts: number, withBacktest: boolean): Promise<Result> {
