@@ -6,7 +6,7 @@ import { Roles } from '../auth/roles.decorator.js';
 import { addDays, today } from '../common/dates.js';
 import { notFound, validationProblem } from '../common/problem.js';
 import { OverridesService } from '../overrides/overrides.service.js';
-import { attachOverrides } from '../overrides/override-view.js';
+import type { AttachedOverrideRow } from '../overrides/override-view.js';
 import { toScoreView } from '../scoring/score-view.js';
 import { ScoresQueryService } from '../scoring/scores-query.service.js';
 import { ChangesQuery } from './dto/changes.query.js';
@@ -36,13 +36,13 @@ export class AccountHealthController {
   @ApiOkResponse({ type: AccountHealthDto })
   @ApiNotFoundResponse({ description: 'Unknown account (or outside the key’s book), or not scored yet' })
   async latest(@Param('externalId') externalId: string): Promise<AccountHealthDto> {
-    // The score and the override are read side by side (an unknown account reads no override).
-    const [row, overrides] = await Promise.all([this.scores.latestFor(externalId), this.overrides.activeFor([externalId])]);
+    // One query brings the score and the override active today.
+    const row = await this.scores.latestFor<AttachedOverrideRow>(externalId, this.overrides.activeAttachment());
     if (!row) throw notFound(`No score for account "${externalId}": it is unknown or no run has scored it yet (POST /v1/runs)`);
     const version = await this.configVersions.get(row.config_version);
-    const [view] = attachOverrides([toScoreView(row)], overrides);
+    const view = { ...toScoreView(row), override: this.overrides.attached(row) };
     // Stored versions never change, so the score is read against the config it was computed with.
-    return { ...view!, missingComponents: version ? missingComponents(version.config.health, row.segment as Segment, row.components) : [] };
+    return { ...view, missingComponents: version ? missingComponents(version.config.health, row.segment as Segment, row.components) : [] };
   }
 
   /** One score per scored day between `from` and `to`, oldest first. */

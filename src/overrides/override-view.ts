@@ -64,6 +64,15 @@ export interface AuditRow {
   at: Date;
 }
 
+/** The columns activeOverrideAttachment (overrides.repository.ts) adds to a score row (all null without an active override). */
+export interface AttachedOverrideRow {
+  override_grade: Grade | null;
+  override_reason: string | null;
+  override_expires_on: string | null;
+  override_set_by: string | null;
+  override_set_at: Date | null;
+}
+
 export const toScoreOverride = (row: Pick<OverrideRow, 'grade' | 'reason' | 'set_by' | 'set_at' | 'expires_on'>): ScoreOverride => ({
   grade: row.grade,
   reason: row.reason,
@@ -101,7 +110,7 @@ export const toAuditEntry = (row: AuditRow): OverrideAuditEntry => ({
 
 /**
  * Puts each account's active override beside its computed score (`override: null` when none), for
- * the health endpoint and the lists: `attachOverrides(views, await overrides.activeFor(views.map((v) => v.externalId)))`.
+ * the lists (the health endpoint reads its override in the score query, activeOverrideAttachment): `attachOverrides(views, await overrides.activeFor(views.map((v) => v.externalId)))`.
  */
 export function attachOverrides<T extends { externalId: string }>(views: readonly T[], overrides: ReadonlyMap<string, ScoreOverride>): Array<T & { override: ScoreOverride | null }> {
   return views.map((view) => ({ ...view, override: overrides.get(view.externalId) ?? null }));

@@ -3,8 +3,10 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { queryRows } from '../database/sql/query-rows.js';
 import { SqlFilter } from '../database/sql/sql-filter.js';
+import { sqlDate } from '../database/sql/copy-binary-out.js';
+import type { ScoreAttachment } from '../scoring/scores-query.service.js';
 import type { Grade } from '../scoring/domain/features.types.js';
-import { toScoreOverride, type AuditRow, type OverrideRow, type ScoreOverride } from './override-view.js';
+import { toScoreOverride, type AttachedOverrideRow, type AuditRow, type OverrideRow, type ScoreOverride } from './override-view.js';
 
 // With the account id as the second key: sets and removals of one account queue behind each
 // other, so the audit's `previous` is always the override actually replaced.
@@ -21,6 +23,25 @@ const VIEW_SQL = `
   LEFT JOIN LATERAL account_version_at(o.account_id, $1::date) v ON true`;
 
 type On = DataSource | EntityManager;
+
+/** The account's override still active on `onDay`, joined onto a score read (ScoresQueryService.latestFor). */
+export function activeOverrideAttachment(onDay: string): ScoreAttachment {
+  return {
+    select: 'ov.grade AS override_grade, ov.reason AS override_reason, ov.expires_on AS override_expires_on, ov.set_by AS override_set_by, ov.set_at AS override_set_at',
+    join: `LEFT JOIN account_overrides ov ON ov.account_id = s.account_id AND ov.expires_on > ${sqlDate(onDay)}`,
+  };
+}
+
+export function attachedOverride(row: AttachedOverrideRow): ScoreOverride | null {
+  if (row.override_grade === null) return null;
+  return toScoreOverride({
+    grade: row.override_grade,
+    reason: row.override_reason!,
+    expires_on: row.override_expires_on!,
+    set_by: row.override_set_by!,
+    set_at: row.override_set_at!,
+  });
+}
 
 /** The SQL of account_overrides and override_audit. */
 @Injectable()

@@ -7,12 +7,13 @@ import { today } from '../common/dates.js';
 import { decodeCursor, encodeCursor, type Page } from '../common/pagination.js';
 import { notFound } from '../common/problem.js';
 import type { Grade } from '../scoring/domain/features.types.js';
-import { OverridesRepository, type OverrideNameRow } from './overrides.repository.js';
-import { ScoresQueryService } from '../scoring/scores-query.service.js';
+import { activeOverrideAttachment, attachedOverride, OverridesRepository, type OverrideNameRow } from './overrides.repository.js';
+import { ScoresQueryService, type ScoreAttachment } from '../scoring/scores-query.service.js';
 import {
   toAuditEntry,
   toOverrideView,
   toScoreOverride,
+  type AttachedOverrideRow,
   type OverrideAuditEntry,
   type OverrideRow,
   type OverrideView,
@@ -129,6 +130,16 @@ export class OverridesService {
     const rows = await this.repository.activeOn(ids, onDay);
     if (typeof ids[0] === 'number') return new Map(rows.map((row) => [row.account_id, toScoreOverride(row)]));
     return new Map(rows.map((row) => [row.external_id, toScoreOverride(row)]));
+  }
+
+  /** For a score read that brings the override along (ScoresQueryService.latestFor): the one active on `onDay`. */
+  activeAttachment(onDay: string = today()): ScoreAttachment {
+    return activeOverrideAttachment(onDay);
+  }
+
+  /** The override a score read with activeAttachment brought, or null. */
+  attached(row: AttachedOverrideRow): ScoreOverride | null {
+    return attachedOverride(row);
   }
 
   /** Adds each account's latest computed score (what the override is shown against). */

@@ -62,6 +62,15 @@ export interface LatestScore {
 type On = DataSource | EntityManager;
 
 /** What toScoreView needs of a score, with the scores aliased `s`. */
+/**
+ * Columns a module above scoring adds to a score read from its own table, as its repository
+ * writes them: `join` may refer to the score as `s` (e.g. `s.account_id`) and takes no parameters.
+ */
+export interface ScoreAttachment {
+  select: string;
+  join: string;
+}
+
 const VIEW_COLUMNS = SCORE_VIEW_COLUMNS.map((column) => `s.${column}`).join(', ');
 
 /**
@@ -95,10 +104,15 @@ export class ScoresQueryService {
     return rows.length > 0;
   }
 
-  async latestFor(externalId: string): Promise<ScoreRow | null> {
-    const [row] = await queryRows<ScoreRow>(
+  /**
+   * The account's latest score, with the columns `attached` joins on (another module's table, read
+   * in the same query: one round trip per health request instead of two, README "Performance").
+   */
+  async latestFor<Attached extends object = object>(externalId: string, attached?: ScoreAttachment): Promise<(ScoreRow & Attached) | null> {
+    const [row] = await queryRows<ScoreRow & Attached>(
       this.db,
-      `SELECT ${VIEW_COLUMNS} FROM account_scores s JOIN accounts a ON a.id = s.account_id
+      `SELECT ${VIEW_COLUMNS}${attached ? `, ${attached.select}` : ''} FROM account_scores s JOIN accounts a ON a.id = s.account_id
+       ${attached?.join ?? ''}
        WHERE a.external_id = $1 ORDER BY s.as_of DESC LIMIT 1`,
       [externalId],
     );

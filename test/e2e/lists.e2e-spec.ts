@@ -164,7 +164,15 @@ describe('ranked lists', () => {
     expect(row.grade).toBe(target.grade);
     expect(row.override).toMatchObject({ grade: 'yellow', reason: 'Exec sponsor re-engaged on the QBR' });
     const health = await t.http.get(`/v1/accounts/${target.externalId}/health`).set(bearer()).expect(200);
-    expect(health.body.override).toMatchObject({ grade: 'yellow' });
+    expect(health.body.override).toMatchObject({ grade: 'yellow', reason: 'Exec sponsor re-engaged on the QBR', setBy: expect.any(String) });
+    expect(health.body.grade).toBe(target.grade);
+    // An override ends on its expiry day: from then on the health shows none. (List pages are
+    // cached per day and per override change, so a row changed behind the service's back would
+    // show there until the cache's TTL.)
+    const today = new Date().toISOString().slice(0, 10);
+    await t.sql(`UPDATE account_overrides SET expires_on = $1 WHERE account_id = (SELECT id FROM accounts WHERE external_id = $2)`, [today, target.externalId]);
+    expect((await t.http.get(`/v1/accounts/${target.externalId}/health`).set(bearer()).expect(200)).body.override).toBeNull();
+    await t.sql(`UPDATE account_overrides SET expires_on = $1 WHERE account_id = (SELECT id FROM accounts WHERE external_id = $2)`, [addDays(today, 30), target.externalId]);
     const csv = await t.http.get('/v1/lists/at-risk?limit=5&format=csv').set(bearer()).expect(200);
     const records: Array<Record<string, string>> = parse(csv.text, { columns: true });
     expect(records.find((r) => r.externalId === target.externalId)!.overrideGrade).toBe('yellow');
@@ -172,6 +180,7 @@ describe('ranked lists', () => {
     await t.http.delete(`/v1/accounts/${target.externalId}/override`).set(bearer()).expect(204);
     const removed = await get('/v1/lists/at-risk', { limit: 1000 });
     expect((removed.items.find((r) => r.externalId === target.externalId) as Row & { override: unknown }).override).toBeNull();
+    expect((await t.http.get(`/v1/accounts/${target.externalId}/health`).set(bearer()).expect(200)).body.override).toBeNull();
   });
 
   it('answers a page from the run that last wrote its day, also right after a new run of that day', async () => {
