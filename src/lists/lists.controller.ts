@@ -9,7 +9,7 @@ import { ListQuery } from './dto/list.query.js';
 import { ListPageDto } from './dto/score-responses.dto.js';
 import { listToCsv } from './list-csv.js';
 import type { ListKind } from '../scoring/list-ranking.js';
-import { ListsService, type ListPage } from './lists.service.js';
+import { ListsService } from './lists.service.js';
 
 /** JSON, or the same rows as CSV (README, "Lists"). */
 const LIST_RESPONSE = {
@@ -31,7 +31,7 @@ export class ListsController {
   @Get('at-risk')
   @Roles(...READERS)
   @ApiOkResponse(LIST_RESPONSE)
-  atRisk(@Query() query: ListQuery, @Headers('accept') accept: string | undefined, @Req() request: AuthedRequest, @Res({ passthrough: true }) response: Response) {
+  atRisk(@Query() query: ListQuery, @Headers('accept') accept: string | undefined, @Req() request: AuthedRequest, @Res() response: Response) {
     return this.respond('at-risk', query, accept, request, response);
   }
 
@@ -39,24 +39,29 @@ export class ListsController {
   @Get('expansion')
   @Roles(...READERS)
   @ApiOkResponse(LIST_RESPONSE)
-  expansion(@Query() query: ListQuery, @Headers('accept') accept: string | undefined, @Req() request: AuthedRequest, @Res({ passthrough: true }) response: Response) {
+  expansion(@Query() query: ListQuery, @Headers('accept') accept: string | undefined, @Req() request: AuthedRequest, @Res() response: Response) {
     return this.respond('expansion', query, accept, request, response);
   }
 
   /** An owned csm/sales key gets only its own book, on top of any filter it sends. */
-  private async respond(kind: ListKind, query: ListQuery, accept: string | undefined, request: AuthedRequest, response: Response): Promise<ListPage | string> {
+  /** Sends the page itself (the handlers take the response without passthrough): a kept JSON page is a Buffer, which Nest would serialise as an object. */
+  private async respond(kind: ListKind, query: ListQuery, accept: string | undefined, request: AuthedRequest, response: Response): Promise<void> {
     const { limit, cursor, format, ...filters } = query;
     const scoped = { ...filters, ...bookScopeOf(request.caller) };
     const wantsCsv = format === 'csv' || (format === undefined && /\btext\/csv\b/.test(accept ?? ''));
     if (!wantsCsv) {
-      // The page's JSON as kept by the service (ListsService.listJson), sent as it is.
+      // The page's JSON as kept by the service (ListsService.listJson), sent as it is; with its
+      // ETag set, Express does not hash the body again (and still answers If-None-Match with 304).
+      const json = await this.lists.listJson(kind, scoped, { limit, cursor });
       response.setHeader('Content-Type', 'application/json; charset=utf-8');
-      return this.lists.listJson(kind, scoped, { limit, cursor });
+      response.setHeader('ETag', json.etag);
+      response.send(json.body);
+      return;
     }
     const page = await this.lists.list(kind, scoped, { limit, cursor });
     response.setHeader('Content-Type', 'text/csv; charset=utf-8');
     response.setHeader('Content-Disposition', `attachment; filename="${kind}-${page.asOf ?? 'none'}.csv"`);
     if (page.nextCursor) response.setHeader('X-Next-Cursor', page.nextCursor);
-    return listToCsv(kind, page.items);
+    response.send(listToCsv(kind, page.items));
   }
 }

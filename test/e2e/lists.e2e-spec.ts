@@ -183,6 +183,17 @@ describe('ranked lists', () => {
     expect((await t.http.get(`/v1/accounts/${target.externalId}/health`).set(bearer()).expect(200)).body.override).toBeNull();
   });
 
+  it('sends a kept page with its ETag and answers If-None-Match with 304 until the page changes', async () => {
+    const first = await t.http.get('/v1/lists/at-risk?limit=5').set(bearer()).expect(200);
+    expect(first.headers['etag']).toMatch(/^W\/"[0-9a-f]+-[A-Za-z0-9+/]{27}"$/);
+    expect(first.headers['content-type']).toBe('application/json; charset=utf-8');
+    expect(Number(first.headers['content-length'])).toBe(Buffer.byteLength(first.text));
+    await t.http.get('/v1/lists/at-risk?limit=5').set(bearer()).set('If-None-Match', first.headers['etag']!).expect(304);
+    const other = await t.http.get('/v1/lists/at-risk?limit=6').set(bearer()).expect(200);
+    expect(other.headers['etag']).not.toBe(first.headers['etag']);
+    await t.http.get('/v1/lists/at-risk?limit=6').set(bearer()).set('If-None-Match', first.headers['etag']!).expect(200);
+  });
+
   it('answers a page from the run that last wrote its day, also right after a new run of that day', async () => {
     const first = await get('/v1/lists/at-risk', { limit: 3 });
     const queued = await t.http.post('/v1/runs').set(bearer()).send({ asOf: END_DAY }).expect(202);
