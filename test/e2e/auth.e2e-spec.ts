@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { KEY_CACHE_MS } from '../../src/auth/api-keys.service.js';
 import { bearer, startTestApp, type TestApp } from '../support/test-app.js';
 
 describe('API keys and roles', () => {
@@ -41,9 +42,19 @@ describe('API keys and roles', () => {
     expect(await t.sql('SELECT 1 FROM plans')).toHaveLength(0);
   });
 
-  it('stops accepting a revoked key', async () => {
+  it('stops accepting a revoked key at once, also one it has just accepted', async () => {
     const created = await t.http.post('/v1/api-keys').set(bearer()).send({ name: 'feed', role: 'ingest' }).expect(201);
+    await t.http.get('/v1/plans').set(bearer(created.body.key)).expect(200);
     await t.http.delete(`/v1/api-keys/${created.body.id}`).set(bearer()).expect(204);
+    await t.http.get('/v1/plans').set(bearer(created.body.key)).expect(401);
+  });
+
+  it('stops accepting a key revoked through another process within KEY_CACHE_MS', async () => {
+    const created = await t.http.post('/v1/api-keys').set(bearer()).send({ name: 'reader', role: 'revops' }).expect(201);
+    await t.http.get('/v1/plans').set(bearer(created.body.key)).expect(200);
+    const revokedAt = Date.now();
+    await t.sql('UPDATE api_keys SET revoked_at = now() WHERE id = $1', [created.body.id]); // as another process's DELETE does
+    await new Promise((resolve) => setTimeout(resolve, KEY_CACHE_MS + 100 - (Date.now() - revokedAt)));
     await t.http.get('/v1/plans').set(bearer(created.body.key)).expect(401);
   });
 
