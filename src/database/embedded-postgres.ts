@@ -27,9 +27,9 @@ export interface EmbeddedDatabaseOptions {
 }
 
 const USER = 'postgres';
+const PASSWORD = 'postgres';
 /** sun_path holds 108 bytes with its terminating zero. */
 const SOCKET_PATH_MAX = 107;
-const PASSWORD = 'postgres';
 
 export class EmbeddedDatabaseError extends Error {
   override name = 'EmbeddedDatabaseError';

@@ -43,8 +43,11 @@ export class ListsController {
     return this.respond('expansion', query, accept, request, response);
   }
 
-  /** An owned csm/sales key gets only its own book, on top of any filter it sends. */
-  /** Sends the page itself (the handlers take the response without passthrough): a kept JSON page is a Buffer, which Nest would serialise as an object. */
+  /**
+   * An owned csm/sales key gets only its own book, on top of any filter it sends. Sends the page
+   * itself (the handlers take the response without passthrough): a kept JSON page is a Buffer,
+   * which Nest would serialise as an object.
+   */
   private async respond(kind: ListKind, query: ListQuery, accept: string | undefined, request: AuthedRequest, response: Response): Promise<void> {
     const { limit, cursor, format, ...filters } = query;
     const scoped = { ...filters, ...bookScopeOf(request.caller) };
