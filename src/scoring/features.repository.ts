@@ -14,6 +14,7 @@ import { FEATURE_METRIC_PREFIX } from '../common/metric-name.js';
 import { PlansService } from '../plans/plans.service.js';
 import pMap from 'p-map';
 import { accountRanges } from './runs/account-ranges.js';
+import { FEATURES_SLICE, slicesOf } from '../common/slices.js';
 
 interface AccountRow {
   account_id: number;
@@ -297,32 +298,38 @@ export class FeaturesRepository {
   }
 }
 
-/** Builds a day's features from its accounts, their usage figures and milestones. */
-function featuresOfDay(
+/**
+ * Builds a day's features from its accounts, their usage figures and milestones, a slice of
+ * accounts at a time with a turn of the event loop in between: built in one go, a run's or
+ * shard's accounts held every HTTP request of the process for a quarter of a second or more.
+ */
+async function featuresOfDay(
   asOf: string,
   accounts: readonly AccountRow[],
   figuresOf: (account: number) => MetricFigures[],
   milestones: readonly Milestone[],
   context: { plans: Map<string, PlanInfo>; metricNames: ReadonlyMap<number, string>; config: ScoringConfig; shape: WindowShape },
-): LoadedFeatures {
+): Promise<LoadedFeatures> {
   const { plans, metricNames, config, shape } = context;
   const scanStart = addDays(asOf, -shape.scanDays); // exclusive
   const milestonesByAccount = groupBy(milestones, (row) => row.account_id);
   const features: AccountFeatures[] = [];
   const invalid: InvalidAccount[] = [];
-  for (const account of accounts) {
-    const metrics = figuresOf(account.account_id);
-    if (metrics.some((m) => !(m.figures.scanMax <= USAGE_VALUE.max))) {
-      invalid.push({
-        accountId: account.account_id,
-        externalId: account.external_id,
-        reason: `usage values above ${USAGE_VALUE.max} (or not a number) between ${addDays(scanStart, 1)} and ${asOf}; correct them with POST /v1/usage (mode replace)`,
-      });
-      continue;
+  for await (const slice of slicesOf(accounts, FEATURES_SLICE)) {
+    for (const account of slice) {
+      const metrics = figuresOf(account.account_id);
+      if (metrics.some((m) => !(m.figures.scanMax <= USAGE_VALUE.max))) {
+        invalid.push({
+          accountId: account.account_id,
+          externalId: account.external_id,
+          reason: `usage values above ${USAGE_VALUE.max} (or not a number) between ${addDays(scanStart, 1)} and ${asOf}; correct them with POST /v1/usage (mode replace)`,
+        });
+        continue;
+      }
+      const plan = plans.get(account.plan_id);
+      if (!plan) continue;
+      features.push(buildFeatures(asOf, account, plan, plans, metrics, metricNames, milestonesByAccount.get(account.account_id) ?? [], config, shape));
     }
-    const plan = plans.get(account.plan_id);
-    if (!plan) continue;
-    features.push(buildFeatures(asOf, account, plan, plans, metrics, metricNames, milestonesByAccount.get(account.account_id) ?? [], config, shape));
   }
   return { features, invalid };
 }
