@@ -64,7 +64,7 @@ export interface AuditRow {
   at: Date;
 }
 
-/** The columns activeOverrideAttachment (overrides.repository.ts) adds to a score row (all null without an active override). */
+/** The columns ACTIVE_OVERRIDE_ATTACHMENT (overrides.repository.ts) adds to a score row (all null without an active override). */
 export interface AttachedOverrideRow {
   override_grade: Grade | null;
   override_reason: string | null;
@@ -110,7 +110,7 @@ export const toAuditEntry = (row: AuditRow): OverrideAuditEntry => ({
 
 /**
  * Puts each account's active override beside its computed score (`override: null` when none), for
- * the lists (the health endpoint reads its override in the score query, activeOverrideAttachment): `attachOverrides(views, await overrides.activeFor(views.map((v) => v.externalId)))`.
+ * the lists (the health endpoint reads its override in the score query, ACTIVE_OVERRIDE_ATTACHMENT): `attachOverrides(views, await overrides.activeFor(views.map((v) => v.externalId)))`.
  */
 export function attachOverrides<T extends { externalId: string }>(views: readonly T[], overrides: ReadonlyMap<string, ScoreOverride>): Array<T & { override: ScoreOverride | null }> {
   return views.map((view) => ({ ...view, override: overrides.get(view.externalId) ?? null }));

@@ -3,7 +3,6 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { queryRows } from '../database/sql/query-rows.js';
 import { SqlFilter } from '../database/sql/sql-filter.js';
-import { sqlDate } from '../database/sql/copy-binary-out.js';
 import type { ScoreAttachment } from '../scoring/scores-query.service.js';
 import type { Grade } from '../scoring/domain/features.types.js';
 import { toScoreOverride, type AttachedOverrideRow, type AuditRow, type OverrideRow, type ScoreOverride } from './override-view.js';
@@ -24,13 +23,15 @@ const VIEW_SQL = `
 
 type On = DataSource | EntityManager;
 
-/** The account's override still active on `onDay`, joined onto a score read (ScoresQueryService.latestFor). */
-export function activeOverrideAttachment(onDay: string): ScoreAttachment {
-  return {
-    select: 'ov.grade AS override_grade, ov.reason AS override_reason, ov.expires_on AS override_expires_on, ov.set_by AS override_set_by, ov.set_at AS override_set_at',
-    join: `LEFT JOIN account_overrides ov ON ov.account_id = s.account_id AND ov.expires_on > ${sqlDate(onDay)}`,
-  };
-}
+/**
+ * The account's override still active today (the UTC date, as `today()` in common/dates.ts),
+ * joined onto a score read (ScoresQueryService.latestFor). The day is computed in SQL, not
+ * written in, so the statement's text is the same every day (it is a prepared statement).
+ */
+export const ACTIVE_OVERRIDE_ATTACHMENT: ScoreAttachment = {
+  select: 'ov.grade AS override_grade, ov.reason AS override_reason, ov.expires_on AS override_expires_on, ov.set_by AS override_set_by, ov.set_at AS override_set_at',
+  join: `LEFT JOIN account_overrides ov ON ov.account_id = s.account_id AND ov.expires_on > (now() AT TIME ZONE 'UTC')::date`,
+};
 
 export function attachedOverride(row: AttachedOverrideRow): ScoreOverride | null {
   if (row.override_grade === null) return null;

@@ -7,7 +7,7 @@ import { today } from '../common/dates.js';
 import { decodeCursor, encodeCursor, type Page } from '../common/pagination.js';
 import { notFound } from '../common/problem.js';
 import type { Grade } from '../scoring/domain/features.types.js';
-import { activeOverrideAttachment, attachedOverride, OverridesRepository, type OverrideNameRow } from './overrides.repository.js';
+import { ACTIVE_OVERRIDE_ATTACHMENT, attachedOverride, OverridesRepository, type OverrideNameRow } from './overrides.repository.js';
 import { ScoresQueryService, type ScoreAttachment } from '../scoring/scores-query.service.js';
 import {
   toAuditEntry,
@@ -132,9 +132,9 @@ export class OverridesService {
     return new Map(rows.map((row) => [row.external_id, toScoreOverride(row)]));
   }
 
-  /** For a score read that brings the override along (ScoresQueryService.latestFor): the one active on `onDay`. */
-  activeAttachment(onDay: string = today()): ScoreAttachment {
-    return activeOverrideAttachment(onDay);
+  /** For a score read that brings the override along (ScoresQueryService.latestFor): the one active today. */
+  activeAttachment(): ScoreAttachment {
+    return ACTIVE_OVERRIDE_ATTACHMENT;
   }
 
   /** The override a score read with activeAttachment brought, or null. */

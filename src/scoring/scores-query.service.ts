@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
-import { queryRows } from '../database/sql/query-rows.js';
+import { queryPrepared, queryRows } from '../database/sql/query-rows.js';
 import { SqlFilter } from '../database/sql/sql-filter.js';
 import type { Grade } from './domain/features.types.js';
 import { LIST_SQL, RANKS_JOIN, type ListKind } from './list-ranking.js';
@@ -64,7 +64,8 @@ type On = DataSource | EntityManager;
 /** What toScoreView needs of a score, with the scores aliased `s`. */
 /**
  * Columns a module above scoring adds to a score read from its own table, as its repository
- * writes them: `join` may refer to the score as `s` (e.g. `s.account_id`) and takes no parameters.
+ * writes them: `join` may refer to the score as `s` (e.g. `s.account_id`), takes no parameters and
+ * is the same text on every call (the read is a prepared statement: see queryPrepared).
  */
 export interface ScoreAttachment {
   select: string;
@@ -95,7 +96,7 @@ export class ScoresQueryService {
       day.exactly !== undefined
         ? ['SELECT as_of, run_id FROM account_scores WHERE as_of = $1 LIMIT 1', [day.exactly]]
         : [`SELECT as_of, run_id FROM account_scores WHERE as_of = (SELECT max(as_of) FROM account_scores ${latest.clause}) LIMIT 1`, latest.params];
-    const [row] = await queryRows<{ as_of: string; run_id: string }>(this.db, sql, params);
+    const [row] = await queryPrepared<{ as_of: string; run_id: string }>(this.db, sql, params); // every list request asks
     return row ? { asOf: row.as_of, runId: row.run_id } : null;
   }
 
@@ -109,7 +110,7 @@ export class ScoresQueryService {
    * in the same query: one round trip per health request instead of two, README "Performance").
    */
   async latestFor<Attached extends object = object>(externalId: string, attached?: ScoreAttachment): Promise<(ScoreRow & Attached) | null> {
-    const [row] = await queryRows<ScoreRow & Attached>(
+    const [row] = await queryPrepared<ScoreRow & Attached>(
       this.db,
       `SELECT ${VIEW_COLUMNS}${attached ? `, ${attached.select}` : ''} FROM account_scores s JOIN accounts a ON a.id = s.account_id
        ${attached?.join ?? ''}
