@@ -61,7 +61,6 @@ export interface LatestScore {
 
 type On = DataSource | EntityManager;
 
-/** What toScoreView needs of a score, with the scores aliased `s`. */
 /**
  * Columns a module above scoring adds to a score read from its own table, as its repository
  * writes them: `join` may refer to the score as `s` (e.g. `s.account_id`), takes no parameters and
@@ -72,6 +71,7 @@ export interface ScoreAttachment {
   join: string;
 }
 
+/** What toScoreView needs of a score, with the scores aliased `s`. */
 const VIEW_COLUMNS = SCORE_VIEW_COLUMNS.map((column) => `s.${column}`).join(', ');
 
 /**

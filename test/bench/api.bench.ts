@@ -119,7 +119,7 @@ async function load({ name, base, key, paths }: LoadRequest): Promise<Phase> {
 /**
  * Generates and loads the tenant in a function of its own, so that the generated rows (hundreds
  * of MB of objects at 100,000 accounts) are garbage once it returns: the service shares this
- * process's heap, and a heap holding them made every major collection pause the requests measured.
+ * process's heap, which a production service would not share with them.
  */
 async function loadTenant(base: string): Promise<void> {
   const tenant = generateTenant({ accounts: ACCOUNTS, days: DAYS, endDay, seed: 5, metrics: METRICS });
