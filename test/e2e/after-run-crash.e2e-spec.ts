@@ -8,7 +8,7 @@ import { loadTenantViaApi } from '../../src/demo/tenant-loader.js';
 import { HUBSPOT_PATH, startFakeCrmServer, type FakeCrmServer } from '../support/fake-crm-server.js';
 import { ADMIN_KEY } from '../support/test-app.js';
 import { spawnService } from '../support/service-process.js';
-import { createTestDatabase } from '../support/test-database.js';
+import { createTestDatabase, testPool } from '../support/test-database.js';
 
 const END_DAY = '2026-10-31';
 const HUBSPOT_TOKEN = 'pat-na1-test-token';
@@ -28,7 +28,7 @@ describe('after-run work survives a kill -9 between the score commit and the ale
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    pool = new pg.Pool({ connectionString: database.url, max: 2 });
+    pool = testPool(database.url);
     crm = await startFakeCrmServer();
     // The tenant is loaded through the API of an in-process app, closed before the crash test starts.
     const app = await createApp(loadEnv({ LOG_LEVEL: 'silent', ADMIN_API_KEY: ADMIN_KEY, PORT: '0', SCORING_CONFIG: 'config/scoring.yaml' }), database.url);

@@ -6,7 +6,7 @@ import { SEED_PLAN, seedAccountsSql } from '../support/seed-accounts-sql.js';
 import { referenceUsage, type ReferenceRules } from '../support/segment-reference-count.js';
 import { startServiceProcess } from '../support/service-process.js';
 import { ADMIN_KEY } from '../support/test-app.js';
-import { createTestDatabase } from '../support/test-database.js';
+import { createTestDatabase, testPool } from '../support/test-database.js';
 
 const RULES = (parse(readFileSync(new URL('../../config/scoring.yaml', import.meta.url), 'utf8')) as { events: ReferenceRules }).events;
 const ACCOUNTS = ['acme', 'globex', 'initech', 'hooli'];
@@ -55,7 +55,7 @@ describe('product events survive kill -9', () => {
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    pool = new pg.Pool({ connectionString: database.url, max: 2 });
+    pool = testPool(database.url);
     await sql(`INSERT INTO plans (id, name, rank, price_per_seat) VALUES ($1, 'Growth', 2, 30)`, [SEED_PLAN.id]);
     await seedAccountsSql(sql, ACCOUNTS);
   });

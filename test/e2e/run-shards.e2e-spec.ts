@@ -7,7 +7,7 @@ import { generateTenant } from '../../src/demo/tenant-generator.js';
 import { loadTenantViaApi } from '../../src/demo/tenant-loader.js';
 import { ADMIN_KEY } from '../support/test-app.js';
 import { spawnService, type SpawnedService } from '../support/service-process.js';
-import { createTestDatabase } from '../support/test-database.js';
+import { createTestDatabase, testPool } from '../support/test-database.js';
 
 const END_DAY = '2026-10-31';
 /** About 45 active accounts in shards of 4: a dozen shards, enough for every process to take some. */
@@ -44,7 +44,7 @@ describe('a large run shared by worker processes', () => {
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    pool = new pg.Pool({ connectionString: database.url, max: 2 });
+    pool = testPool(database.url);
     const app = await createApp(loadEnv({ LOG_LEVEL: 'silent', ADMIN_API_KEY: ADMIN_KEY, PORT: '0', SCORING_CONFIG: 'config/scoring.yaml' }), database.url);
     await app.listen(0, '127.0.0.1');
     const { port } = app.getHttpServer().address() as { port: number };

@@ -3,7 +3,7 @@ import pg from 'pg';
 import { SEED_PLAN, seedAccountsSql } from '../support/seed-accounts-sql.js';
 import { startServiceProcess } from '../support/service-process.js';
 import { ADMIN_KEY, bearer, startTestApp, waitForRun, type TestApp } from '../support/test-app.js';
-import { createTestDatabase } from '../support/test-database.js';
+import { createTestDatabase, testPool } from '../support/test-database.js';
 
 /** The advisory lock every usage writer, the merge included, holds to its commit (src/usage/usage-rollups.ts). */
 const USAGE_WRITE_LOCK = 7_421_017;
@@ -163,7 +163,7 @@ describe('usage imports survive kill -9 between accept and merge', () => {
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    pool = new pg.Pool({ connectionString: database.url, max: 2 });
+    pool = testPool(database.url);
     await sql(`INSERT INTO plans (id, name, rank, price_per_seat) VALUES ($1, 'Growth', 2, 30)`, [SEED_PLAN.id]);
     await seedAccountsSql(sql, ['acme', 'globex']);
   });

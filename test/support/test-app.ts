@@ -1,9 +1,8 @@
 import type { INestApplication } from '@nestjs/common';
-import pg from 'pg';
 import request from 'supertest';
 import { createApp } from '../../src/app.factory.js';
 import { loadEnv, type Env } from '../../src/config/env.js';
-import { createTestDatabase } from './test-database.js';
+import { createTestDatabase, testPool } from './test-database.js';
 
 export const ADMIN_KEY = 'test-admin-key-0123456789';
 
@@ -31,11 +30,7 @@ export async function startTestApp(overrides: Partial<Env> = {}): Promise<TestAp
     // Test receivers listen on loopback.
     WEBHOOK_ALLOW_PRIVATE_HOSTS: 'true',
   }), overrides);
-  const pool = new pg.Pool({ connectionString: database.url, max: 2 });
-  // The server may end an idle connection (a database dropped WITH (FORCE) while one is still
-  // pooled); pg-pool then emits 'error' on the pool, which without a listener ends the test process
-  // and fails whichever test runs next. The next query opens a new connection.
-  pool.on('error', () => undefined);
+  const pool = testPool(database.url);
   const listen = async () => {
     const created = await createApp(env, database.url);
     await created.listen(0, '127.0.0.1');

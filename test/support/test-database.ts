@@ -34,3 +34,15 @@ export async function createTestDatabase(): Promise<{ url: string; name: string;
     },
   };
 }
+
+/**
+ * A small pool of a test's own on a test database. The server may end an idle connection (the
+ * database dropped WITH (FORCE) while a connection is still closing, or still pooled); pg-pool then
+ * emits 'error' on the pool, which without a listener ends the test process and fails whichever
+ * test runs next. The next query opens a new connection.
+ */
+export function testPool(url: string): pg.Pool {
+  const pool = new pg.Pool({ connectionString: url, max: 2 });
+  pool.on('error', () => undefined);
+  return pool;
+}
