@@ -6,6 +6,7 @@ import type { ModelFitReport, TargetReport } from '../../src/tuning/model-fit.ty
 import { generateLearnedTenant, labelsAt, LEARNED_DATES, LEARNED_HORIZON, LEARNED_START, NOISE_METRICS, type LearnedTenant } from '../support/learned-tenant.js';
 import { waitForFit } from '../support/fit-jobs.js';
 import { bearer, startTestApp, waitForRun, type TestApp } from '../support/test-app.js';
+import { FitJobsRepository } from '../../src/tuning/fit-jobs/fit-jobs.repository.js';
 
 /** AUC of the true generating probabilities on the out-of-time dates, with the labels the fit used. */
 function trueAuc(tenant: LearnedTenant, report: TargetReport, type: 'churned' | 'expanded', truth: Map<string, number>): number {
@@ -153,5 +154,10 @@ describe('learned models on a tenant whose outcomes hide in metrics the default 
     const after = (await t.http.get(`/v1/config/fit/${cut.body.id}`).set(bearer()).expect(200)).body as FitJobView;
     expect(after.status).toBe('failed');
     expect(after.error!.detail).toMatch(/stopped during the fit|interrupted by a restart/);
+    // What the start-up warning counts: the jobs it failed, none when there were none.
+    const jobs = t.app.get(FitJobsRepository);
+    await t.sql(`UPDATE fit_jobs SET status = 'running' WHERE id = $1`, [cut.body.id]);
+    expect(await jobs.failUnfinished('interrupted')).toBe(1);
+    expect(await jobs.failUnfinished('interrupted')).toBe(0);
   }, 180_000);
 });

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { queryRows } from '../../database/sql/query-rows.js';
 import { DataSource } from 'typeorm';
 import type { FitProgress, ModelFitReport, ModelFitRequest } from '../model-fit.types.js';
 
@@ -54,7 +55,9 @@ export class FitJobsRepository {
 
   /** Jobs a stopped process left behind can never finish: fail them so nobody polls forever. */
   async failUnfinished(detail: string): Promise<number> {
-    const rows: unknown[] = await this.db.query(
+    // queryRows: TypeORM's plain query() answers [rows, count] for an UPDATE, whose length is always 2.
+    const rows = await queryRows(
+      this.db,
       `UPDATE fit_jobs SET status = 'failed', error = $1, finished_at = now() WHERE status IN ('queued', 'running') RETURNING id`,
       [JSON.stringify({ status: 503, detail })],
     );
