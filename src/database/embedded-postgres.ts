@@ -64,8 +64,9 @@ export async function startEmbeddedDatabase(options: EmbeddedDatabaseOptions): P
   // (about a fifth more queries per second than loopback TCP under API load on this 2-core
   // machine, README "Performance"); TCP on 127.0.0.1 stays open for psql and tools. A socket
   // path longer than the kernel's limit (107 bytes) would stop PostgreSQL from starting, so a
-  // deep DATA_DIR (or one with a comma, quote or backslash, which the setting would split) uses TCP only.
-  const socketDir = path.join(pgData, `.s.PGSQL.${port}`).length <= SOCKET_PATH_MAX && !/[,"\\]/.test(pgData) ? pgData : null;
+  // deep DATA_DIR (or one with a comma, quote or backslash, which the setting would split) uses TCP
+  // only, as Windows does.
+  const socketDir = process.platform !== 'win32' && path.join(pgData, `.s.PGSQL.${port}`).length <= SOCKET_PATH_MAX && !/[,"\\]/.test(pgData) ? pgData : null;
   const stderr: string[] = [];
   const pg = new EmbeddedPostgres({
     databaseDir: pgData,
