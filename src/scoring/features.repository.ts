@@ -262,39 +262,51 @@ export class FeaturesRepository {
     );
   }
 
-  /** Health, value gap and grade from earlier runs, for trend and "widening" signals. */
+  /**
+   * Health, value gap and grade from earlier runs, for trend and "widening" signals: the health
+   * nearest 7 days before (within 3 days) and 30 days before (within 7), and the latest score of
+   * the 45 days before. One index probe per account and question (the primary key, account then
+   * day): a daily-scored tenant keeps 45 days of scores, and scanning and sorting them all took
+   * longer than the run's whole usage read (1.0 s for 800,000 rows at 17,800 accounts, measured).
+   */
   async prior(asOf: string, range: AccountRange = ALL_ACCOUNTS): Promise<Map<number, PriorScores>> {
-    const nearest = (target: string, tolerance: number) =>
-      this.db.query(
-        `SELECT DISTINCT ON (account_id) account_id, health_score
-         FROM account_scores WHERE as_of BETWEEN $1::date - $2::int AND $1::date + $2::int AND as_of < $3
-           AND account_id BETWEEN $4 AND $5
-         ORDER BY account_id, abs(as_of - $1::date), as_of DESC`,
-        [target, tolerance, asOf, range.from, range.to],
-      ) as Promise<Array<{ account_id: number; health_score: number }>>;
-    const [d7, d30, previous] = await Promise.all([
-      nearest(addDays(asOf, -7), 3),
-      nearest(addDays(asOf, -30), 7),
-      this.db.query(
-        `SELECT DISTINCT ON (account_id) account_id, value_gap, grade
-         FROM account_scores WHERE as_of < $1 AND as_of >= $1::date - 45 AND account_id BETWEEN $2 AND $3
-         ORDER BY account_id, as_of DESC`,
-        [asOf, range.from, range.to],
-      ) as Promise<Array<{ account_id: number; value_gap: number; grade: Grade }>>,
-    ]);
-    const prior = new Map<number, PriorScores>();
-    const entry = (id: number) => {
-      let found = prior.get(id);
-      if (!found) {
-        found = { healthD7: null, healthD30: null, previousValueGap: null, previousGrade: null };
-        prior.set(id, found);
-      }
-      return found;
-    };
-    for (const row of d7) entry(row.account_id).healthD7 = row.health_score;
-    for (const row of d30) entry(row.account_id).healthD30 = row.health_score;
-    for (const row of previous) Object.assign(entry(row.account_id), { previousValueGap: row.value_gap, previousGrade: row.grade });
-    return prior;
+    const nearest = (target: string, tolerance: string) => `
+      SELECT true AS found, s.health_score FROM account_scores s
+      WHERE s.account_id = a.id AND s.as_of BETWEEN ${target} - ${tolerance} AND ${target} + ${tolerance} AND s.as_of < $1
+      ORDER BY abs(s.as_of - ${target}), s.as_of DESC LIMIT 1`;
+    const rows: Array<{
+      account_id: number;
+      d7: boolean | null;
+      health_d7: number | null;
+      d30: boolean | null;
+      health_d30: number | null;
+      previous: boolean | null;
+      value_gap: number | null;
+      grade: Grade | null;
+    }> = await this.db.query(
+      `SELECT a.id AS account_id, d7.found AS d7, d7.health_score AS health_d7, d30.found AS d30, d30.health_score AS health_d30,
+              p.found AS previous, p.value_gap, p.grade
+       FROM accounts a
+       LEFT JOIN LATERAL (${nearest('$2::date', '3')}) d7 ON true
+       LEFT JOIN LATERAL (${nearest('$3::date', '7')}) d30 ON true
+       LEFT JOIN LATERAL (
+         SELECT true AS found, s.value_gap, s.grade FROM account_scores s
+         WHERE s.account_id = a.id AND s.as_of < $1 AND s.as_of >= $1::date - 45
+         ORDER BY s.as_of DESC LIMIT 1) p ON true
+       WHERE a.id BETWEEN $4 AND $5 AND (d7.found OR d30.found OR p.found)`,
+      [asOf, addDays(asOf, -7), addDays(asOf, -30), range.from, range.to],
+    );
+    return new Map(
+      rows.map((row) => [
+        row.account_id,
+        {
+          healthD7: row.d7 ? row.health_d7 : null,
+          healthD30: row.d30 ? row.health_d30 : null,
+          previousValueGap: row.previous ? row.value_gap : null,
+          previousGrade: row.previous ? row.grade : null,
+        },
+      ]),
+    );
   }
 }
 

@@ -3,6 +3,7 @@ import { mean } from 'simple-statistics';
 import { addDays } from '../../src/common/dates.js';
 import { generateTenant } from '../../src/demo/tenant-generator.js';
 import { loadTenantViaApi } from '../../src/demo/tenant-loader.js';
+import { FeaturesRepository } from '../../src/scoring/features.repository.js';
 import { ADMIN_KEY, bearer, startTestApp, waitForRun, type TestApp } from '../support/test-app.js';
 
 const END_DAY = '2026-10-31';
@@ -132,6 +133,31 @@ describe('scoring runs on a generated tenant', () => {
     expect(res.body.trend.d7).toBeCloseTo(res.body.healthScore - earlier!.health_score, 0);
     const history = await t.http.get(`/v1/accounts/${healthy}/health/history?from=2026-09-01&to=2026-12-31`).set(bearer()).expect(200);
     expect(history.body.items.map((s: ScoreBody) => s.asOf)).toEqual([addDays(END_DAY, -21), addDays(END_DAY, -7), END_DAY]);
+  });
+
+  it('compares with the score nearest 7 and 30 days before (ties to the later day) and the latest of the 45 days before', async () => {
+    // One scored account's row copied to chosen days with chosen figures, on a day no run scored.
+    const asOf = addDays(END_DAY, 400);
+    await runFor(END_DAY);
+    const [{ account_id: id }] = await t.sql<{ account_id: number }>('SELECT account_id FROM account_scores WHERE as_of = $1 ORDER BY account_id LIMIT 1', [END_DAY]);
+    const [{ account_id: other }] = await t.sql<{ account_id: number }>('SELECT account_id FROM account_scores WHERE as_of = $1 ORDER BY account_id DESC LIMIT 1', [END_DAY]);
+    const columns = (await t.sql<{ column_name: string }>(`SELECT column_name FROM information_schema.columns WHERE table_name = 'account_scores' ORDER BY ordinal_position`)).map((c) => c.column_name);
+    const copyTo = async (account: number, daysBefore: number, health: number, grade: string) =>
+      t.sql(
+        `INSERT INTO account_scores (${columns.join(', ')})
+         SELECT ${columns.map((c) => (c === 'as_of' ? '$2::date' : c === 'health_score' ? '$3::float8' : c === 'grade' ? '$4' : c === 'value_gap' ? '$3::float8 / 100' : c)).join(', ')}
+         FROM account_scores WHERE account_id = $1 AND as_of = $5`,
+        [account, addDays(asOf, -daysBefore), health, grade, END_DAY],
+      );
+    // d7: 6 and 8 days before are both 1 day off the target (the later one wins), 10 days before is 3 off.
+    for (const [days, health, grade] of [[6, 61, 'green'], [8, 62, 'red'], [10, 63, 'red'], [27, 44, 'yellow'], [36, 45, 'red']] as const) await copyTo(id, days, health, grade);
+    await copyTo(other, 46, 50, 'green'); // outside every window
+    const prior = await t.app.get(FeaturesRepository).prior(asOf);
+    expect(prior.get(id)).toEqual({ healthD7: 61, healthD30: 44, previousValueGap: 0.61, previousGrade: 'green' });
+    expect(prior.has(other)).toBe(false);
+    // Limited to an account range, as a shard reads it.
+    expect((await t.app.get(FeaturesRepository).prior(asOf, { from: id + 1, to: other })).size).toBe(0);
+    await t.sql('DELETE FROM account_scores WHERE as_of > $1', [END_DAY]);
   });
 
   it('rejects bad run requests and unknown ids', async () => {
