@@ -8,6 +8,7 @@ import { ENV } from '../config/env.provider.js';
 import type { Env } from '../config/env.js';
 import { parseScoringConfig } from '../config/scoring-config/scoring-config.loader.js';
 import type { ScoringConfig } from '../scoring/domain/config/scoring-config.types.js';
+import { LRUCache } from 'lru-cache';
 
 export type { ConfigVersion };
 
@@ -89,14 +90,11 @@ export class ConfigVersionsService implements OnModuleInit {
     const cached = this.recentVersions.get(version);
     if (cached) return cached;
     const found = await this.versions.get(version);
-    if (found) {
-      if (this.recentVersions.size >= RECENT_VERSIONS) this.recentVersions.delete(this.recentVersions.keys().next().value!);
-      this.recentVersions.set(version, found);
-    }
+    if (found) this.recentVersions.set(version, found);
     return found;
   }
 
-  private readonly recentVersions = new Map<number, ConfigVersion>();
+  private readonly recentVersions = new LRUCache<number, ConfigVersion>({ max: RECENT_VERSIONS });
 
   /** Stores an already validated config as the new active version. */
   activate(config: ScoringConfig, checksum: string, source: 'api' | 'cli', author: string, comment: string | null): Promise<ConfigVersion> {
