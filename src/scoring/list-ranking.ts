@@ -4,8 +4,9 @@ export type ListKind = 'at-risk' | 'expansion';
  * Membership comes from the flags the run stored (set from the config's list thresholds, never
  * from account size); ranking is by money at stake. `account_id` breaks ties so pages are stable.
  * `rank` is the account's place on the list of its day (1 = first), in account_list_ranks (alias
- * `r`, joined to the scores by RANKS_JOIN), written with the day's scores by RANK_DAY_STATEMENTS;
- * NULL off the list. SQL fragments name the scores `s`; `memberColumn` is the flag's bare column
+ * `r`, joined to the scores by RANKS_JOIN), written with the day's scores: by RANK_DAY_STATEMENTS
+ * for sharded runs, by listRanks (domain/list-ranks.ts, the same order; e2e) for runs held in
+ * memory; NULL off the list. SQL fragments name the scores `s`; `memberColumn` is the flag's bare column
  * name, for other aliases.
  */
 export const LIST_SQL: Record<ListKind, { member: string; memberColumn: string; order: string; rank: string }> = {

@@ -22,6 +22,8 @@ describe('a scoring run streamed in account chunks', () => {
     t.sql<Record<string, unknown>>('SELECT * FROM account_scores WHERE as_of = $1 ORDER BY account_id', [asOf]).then((rows) =>
       rows.map(({ run_id: _run, created_at: _created, ...rest }) => rest),
     );
+  /** The day's list places: ranked in Node by a run held in memory, in SQL by a streamed one. */
+  const ranks = (asOf: string) => t.sql('SELECT account_id, at_risk_rank, expansion_rank FROM account_list_ranks WHERE as_of = $1 ORDER BY account_id', [asOf]);
 
   beforeAll(async () => {
     t = await startTestApp();
@@ -37,12 +39,15 @@ describe('a scoring run streamed in account chunks', () => {
     expect(inMemory.timings).not.toHaveProperty('populationsMs');
     const expected = await scores(END_DAY);
     expect(expected.length).toBeGreaterThan(40);
+    const expectedRanks = await ranks(END_DAY);
+    expect(expectedRanks.length).toBeGreaterThan(5);
     for (const chunk of [7, 1]) {
       env.RUN_CHUNK_ACCOUNTS = chunk;
       const streamed = await run(END_DAY);
       expect(streamed.timings).toHaveProperty('populationsMs');
       expect(streamed.accountsScored).toBe(inMemory.accountsScored);
       expect(await scores(END_DAY)).toEqual(expected);
+      expect(await ranks(END_DAY)).toEqual(expectedRanks);
     }
     env.RUN_CHUNK_ACCOUNTS = 25_000;
     // Chunks also shrink with the number of metrics: at most 10 accounts' worth of metric rows here.
