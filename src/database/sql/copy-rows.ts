@@ -53,6 +53,9 @@ export function copyTextField(value: unknown): string {
   if (value === null || value === undefined) return '\\N';
   if (typeof value === 'boolean') return value ? 't' : 'f';
   if (typeof value === 'number' || typeof value === 'bigint') return String(value);
-  const text = typeof value === 'string' ? value : JSON.stringify(value);
-  return NEEDS_ESCAPE.test(text) ? text.replace(ESCAPABLE, (c) => ESCAPES[c]!) : text;
+  if (typeof value === 'string') return NEEDS_ESCAPE.test(value) ? value.replace(ESCAPABLE, (c) => ESCAPES[c]!) : value;
+  // JSON text holds no raw newline, carriage return or tab (JSON.stringify escapes every control
+  // character), only backslashes; a run writes about 25 MB of it, so the search is the cheap one.
+  const json = JSON.stringify(value);
+  return json.includes('\\') ? json.replaceAll('\\', '\\\\') : json;
 }
