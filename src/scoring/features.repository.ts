@@ -15,6 +15,7 @@ import { PlansService } from '../plans/plans.service.js';
 import pMap from 'p-map';
 import { accountRanges } from './runs/account-ranges.js';
 import { FEATURES_SLICE, slicesOf } from '../common/slices.js';
+import { accountScoreDays } from './account-score-days.js';
 
 interface AccountRow {
   account_id: number;
@@ -270,10 +271,6 @@ export class FeaturesRepository {
    * longer than the run's whole usage read (1.0 s for 800,000 rows at 17,800 accounts, measured).
    */
   async prior(asOf: string, range: AccountRange = ALL_ACCOUNTS): Promise<Map<number, PriorScores>> {
-    const nearest = (target: string, tolerance: string) => `
-      SELECT true AS found, s.health_score FROM account_scores s
-      WHERE s.account_id = a.id AND s.as_of BETWEEN ${target} - ${tolerance} AND ${target} + ${tolerance} AND s.as_of < $1
-      ORDER BY abs(s.as_of - ${target}), s.as_of DESC LIMIT 1`;
     const rows: Array<{
       account_id: number;
       d7: boolean | null;
@@ -284,16 +281,7 @@ export class FeaturesRepository {
       value_gap: number | null;
       grade: Grade | null;
     }> = await this.db.query(
-      `SELECT a.id AS account_id, d7.found AS d7, d7.health_score AS health_d7, d30.found AS d30, d30.health_score AS health_d30,
-              p.found AS previous, p.value_gap, p.grade
-       FROM accounts a
-       LEFT JOIN LATERAL (${nearest('$2::date', '3')}) d7 ON true
-       LEFT JOIN LATERAL (${nearest('$3::date', '7')}) d30 ON true
-       LEFT JOIN LATERAL (
-         SELECT true AS found, s.value_gap, s.grade FROM account_scores s
-         WHERE s.account_id = a.id AND s.as_of < $1 AND s.as_of >= $1::date - 45
-         ORDER BY s.as_of DESC LIMIT 1) p ON true
-       WHERE a.id BETWEEN $4 AND $5 AND (d7.found OR d30.found OR p.found)`,
+      PRIOR_SCORES_SQL,
       [asOf, addDays(asOf, -7), addDays(asOf, -30), range.from, range.to],
     );
     return new Map(
@@ -309,6 +297,24 @@ export class FeaturesRepository {
     );
   }
 }
+
+// Both windows end well before the as-of day (7 − 3 and 30 − 7 days), so nothing on or after it is read.
+const nearest = (target: string, tolerance: string) => `
+      SELECT true AS found, s.health_score FROM account_scores s
+      WHERE ${accountScoreDays('s', 'a.id', `${target} - ${tolerance}`, `${target} + ${tolerance}`)}
+      ORDER BY abs(s.as_of - ${target}), s.as_of DESC LIMIT 1`;
+
+/** FeaturesRepository.prior's read: $1 the as-of day, $2 and $3 the days 7 and 30 before it, $4..$5 the account ids. */
+export const PRIOR_SCORES_SQL = `SELECT a.id AS account_id, d7.found AS d7, d7.health_score AS health_d7, d30.found AS d30, d30.health_score AS health_d30,
+              p.found AS previous, p.value_gap, p.grade
+       FROM accounts a
+       LEFT JOIN LATERAL (${nearest('$2::date', '3')}) d7 ON true
+       LEFT JOIN LATERAL (${nearest('$3::date', '7')}) d30 ON true
+       LEFT JOIN LATERAL (
+         SELECT true AS found, s.value_gap, s.grade FROM account_scores s
+         WHERE ${accountScoreDays('s', 'a.id', '$1::date - 45', '$1::date - 1')}
+         ORDER BY s.as_of DESC LIMIT 1) p ON true
+       WHERE a.id BETWEEN $4 AND $5 AND (d7.found OR d30.found OR p.found)`;
 
 /**
  * Builds a day's features from its accounts, their usage figures and milestones, a slice of

@@ -5,6 +5,7 @@ import { queryPrepared, queryRows } from '../database/sql/query-rows.js';
 import { SqlFilter } from '../database/sql/sql-filter.js';
 import type { Grade } from './domain/features.types.js';
 import { LIST_SQL, RANKS_JOIN, type ListKind } from './list-ranking.js';
+import { accountScoreDays } from './account-score-days.js';
 import { SCORE_VIEW_COLUMNS, toScoreView, type ScoreRow, type ScoreView } from './score-view.js';
 import { mapInSlices } from '../common/slices.js';
 
@@ -190,7 +191,7 @@ export class ScoresQueryService {
          SELECT max(as_of) AS as_of FROM account_scores WHERE as_of BETWEEN $1::date - 13 AND $1::date - 7
        )
        SELECT ${VIEW_COLUMNS}, ${rank} AS list_rank,
-              (SELECT p.${memberColumn} FROM account_scores p, earlier e WHERE p.account_id = s.account_id AND p.as_of = e.as_of) AS was_listed
+              (SELECT p.${memberColumn} FROM account_scores p, earlier e WHERE ${accountScoreDays('p', 's.account_id', 'e.as_of', 'e.as_of')}) AS was_listed
        FROM account_scores s ${RANKS_JOIN}
        ${filter.clause}
        ORDER BY ${rank} LIMIT ${filter.param(limit)}`,
