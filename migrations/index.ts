@@ -21,6 +21,7 @@ import { ListRanks1763900000800 } from './1763900000800-ListRanks.js';
 import { UsageWeeklyDayColumns1763900000900 } from './1763900000900-UsageWeeklyDayColumns.js';
 import { UsageDayBlocks1763900001000 } from './1763900001000-UsageDayBlocks.js';
 import { AccountListRanks1763900001001 } from './1763900001001-AccountListRanks.js';
+import { ScoreExplanationsJson1763900001100 } from './1763900001100-ScoreExplanationsJson.js';
 
 /** Every migration, in order. Classes, not globs, so nothing loads .ts files at run time. */
 export const MIGRATIONS = [Foundation1763900000000, AccountVersionsAt1763900000001, Scoring1763900000002, Alerts1763900000010, CrmSync1763900000020, Overrides1763900000030,
@@ -41,4 +42,5 @@ export const MIGRATIONS = [Foundation1763900000000, AccountVersionsAt17639000000
   UsageWeeklyDayColumns1763900000900,
   UsageDayBlocks1763900001000,
   AccountListRanks1763900001001,
+  ScoreExplanationsJson1763900001100,
 ];
