@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { copyRows } from '../database/sql/copy-rows.js';
 import type { AccountFeatures, AccountScore } from './domain/features.types.js';
-import { asStoredReal, listRanks, type ListRank, type RankKeys } from './domain/list-ranks.js';
+import { listRanks, rankKeysOf, type ListRank, type RankKeys } from './domain/list-ranks.js';
 import { STORED_SCORE_COLUMNS, toStoredScore } from './score-view.js';
 
 /** Rows per JSON batch a shard stages (scoring_run_staged_scores): large enough to amortise round trips, small enough to keep each row modest. */
@@ -28,17 +28,7 @@ export class ScoresRepository {
     const rows = (async function* () {
       for await (const { features, score } of scored) {
         const row = toStoredScore(run, features, score);
-        if (row.at_risk || row.expansion_candidate) {
-          keys.push({
-            accountId: row.account_id,
-            atRisk: row.at_risk,
-            expansionCandidate: row.expansion_candidate,
-            arrAtRisk: row.arr_at_risk,
-            expansionArr: row.expansion_arr,
-            churnRisk: asStoredReal(row.churn_risk),
-            upgradeReadiness: asStoredReal(row.upgrade_readiness),
-          });
-        }
+        if (row.at_risk || row.expansion_candidate) keys.push(rankKeysOf(row));
         yield row;
       }
     })();

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { asStoredReal, listRanks } from '../../src/scoring/domain/list-ranks.js';
+import { listRanks, rankKeysOf, type RankedColumns } from '../../src/scoring/domain/list-ranks.js';
 import { insertRun, seedAlertAccounts, type ScoreFixture } from '../support/alert-fixtures.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
@@ -36,21 +36,11 @@ describe('list ranks computed in Node and in SQL', () => {
     await insertRun(t, AS_OF, fixtures); // ranked by RANK_DAY_STATEMENTS
     const inSql = await t.sql('SELECT account_id, at_risk_rank, expansion_rank FROM account_list_ranks WHERE as_of = $1 ORDER BY account_id', [AS_OF]);
 
-    const stored = await t.sql<{ account_id: number; at_risk: boolean; expansion_candidate: boolean; arr_at_risk: number; expansion_arr: number; churn_risk: number; upgrade_readiness: number }>(
+    const stored = await t.sql<RankedColumns>(
       'SELECT account_id, at_risk, expansion_candidate, arr_at_risk, expansion_arr, churn_risk, upgrade_readiness FROM account_scores WHERE as_of = $1',
       [AS_OF],
     );
-    const inNode = listRanks(
-      stored.map((row) => ({
-        accountId: row.account_id,
-        atRisk: row.at_risk,
-        expansionCandidate: row.expansion_candidate,
-        arrAtRisk: row.arr_at_risk,
-        expansionArr: row.expansion_arr,
-        churnRisk: asStoredReal(row.churn_risk),
-        upgradeReadiness: asStoredReal(row.upgrade_readiness),
-      })),
-    );
+    const inNode = listRanks(stored.map(rankKeysOf));
     expect(inSql.length).toBeGreaterThan(200);
     expect(inNode).toEqual(inSql);
   });

@@ -32,6 +32,30 @@ export interface ListRank {
  */
 export const asStoredReal = Math.fround;
 
+/** A stored score row's columns that place it on the lists (as a run writes them or a query reads them). */
+export interface RankedColumns {
+  account_id: number;
+  at_risk: boolean;
+  expansion_candidate: boolean;
+  arr_at_risk: number;
+  expansion_arr: number;
+  churn_risk: number;
+  upgrade_readiness: number;
+}
+
+/** The keys of a row, its real columns taken as the float4 they store. */
+export function rankKeysOf(row: RankedColumns): RankKeys {
+  return {
+    accountId: row.account_id,
+    atRisk: row.at_risk,
+    expansionCandidate: row.expansion_candidate,
+    arrAtRisk: row.arr_at_risk,
+    expansionArr: row.expansion_arr,
+    churnRisk: asStoredReal(row.churn_risk),
+    upgradeReadiness: asStoredReal(row.upgrade_readiness),
+  };
+}
+
 /** at-risk: money at stake first (arr_at_risk DESC, churn_risk DESC, account_id). */
 function byRisk(a: RankKeys, b: RankKeys): number {
   return b.arrAtRisk - a.arrAtRisk || b.churnRisk - a.churnRisk || a.accountId - b.accountId;
