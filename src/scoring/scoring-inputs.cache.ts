@@ -49,9 +49,27 @@ export class ScoringInputsCache {
    * dates would only evict the entries previews reuse): `day(i)` builds asOfs[i]'s inputs when asked.
    */
   async readDays(asOfs: readonly string[], config: ScoringConfig): Promise<{ day(index: number): Promise<ScoringInputs> }> {
-    const [days, priors] = await Promise.all([this.features.readDays(asOfs, config), Promise.all(asOfs.map((asOf) => this.features.prior(asOf)))]);
+    // Each day's prior scores are read one day ahead, like its accounts: all at once, twelve dates'
+    // index probes took the pool's connections while the usage was being read.
+    const priors = new Map<number, Promise<Map<number, PriorScores>>>();
+    const priorOf = (index: number) => {
+      let found = priors.get(index);
+      if (!found) {
+        found = this.features.prior(asOfs[index]!);
+        found.catch(() => undefined); // awaited in day(index); this keeps a failure meanwhile from going unhandled
+        priors.set(index, found);
+      }
+      return found;
+    };
+    if (asOfs.length > 0) void priorOf(0);
+    const days = await this.features.readDays(asOfs, config);
     return {
-      day: async (index) => ({ features: (await days.day(index)).features, prior: priors[index]! }),
+      day: async (index) => {
+        const prior = priorOf(index);
+        priors.delete(index);
+        if (index + 1 < asOfs.length) void priorOf(index + 1);
+        return { features: (await days.day(index)).features, prior: await prior };
+      },
     };
   }
 

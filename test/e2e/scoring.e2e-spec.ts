@@ -157,6 +157,13 @@ describe('scoring runs on a generated tenant', () => {
     expect(prior.has(other)).toBe(false);
     // Limited to an account range, as a shard reads it.
     expect((await t.app.get(FeaturesRepository).prior(asOf, { from: id + 1, to: other })).size).toBe(0);
+    // The window's edge alone: a score 45 days before is still the latest one; at 46 days nothing is.
+    await t.sql('DELETE FROM account_scores WHERE as_of > $1', [END_DAY]);
+    await copyTo(id, 45, 70, 'yellow');
+    expect((await t.app.get(FeaturesRepository).prior(asOf)).get(id)).toEqual({ healthD7: null, healthD30: null, previousValueGap: 0.7, previousGrade: 'yellow' });
+    await t.sql('DELETE FROM account_scores WHERE as_of > $1', [END_DAY]);
+    await copyTo(id, 46, 70, 'yellow');
+    expect((await t.app.get(FeaturesRepository).prior(asOf)).size).toBe(0);
     await t.sql('DELETE FROM account_scores WHERE as_of > $1', [END_DAY]);
   });
 
