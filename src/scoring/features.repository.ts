@@ -15,6 +15,7 @@ import { PlansService } from '../plans/plans.service.js';
 import pMap from 'p-map';
 import { accountRanges } from './runs/account-ranges.js';
 import { FEATURES_SLICE, slicesOf } from '../common/slices.js';
+import { ReadAhead } from '../common/read-ahead.js';
 import { accountScoreDays } from './account-score-days.js';
 
 interface AccountRow {
@@ -130,17 +131,8 @@ export class FeaturesRepository {
     const all: AccountRange = ranges.length === 0 ? { from: 0, to: -1 } : { from: ranges[0]!.from, to: ranges.at(-1)!.to };
     // Each day's accounts and milestones are read ahead: the first day's beside the usage (a run
     // reads only that day), the next day's while a day is built and scored (a backtest's dates).
-    const reading = new Map<number, Promise<[AccountRow[], Milestone[]]>>();
-    const accountsOf = (d: number) => {
-      let found = reading.get(d);
-      if (!found) {
-        found = Promise.all([this.accounts(asOfs[d]!, all), this.milestones(asOfs[d]!, all)]);
-        found.catch(() => undefined); // awaited in day(d); this keeps a failure meanwhile from going unhandled
-        reading.set(d, found);
-      }
-      return found;
-    };
-    if (asOfs.length > 0) void accountsOf(0);
+    const reading = new ReadAhead(asOfs.length, (d) => Promise.all([this.accounts(asOfs[d]!, all), this.milestones(asOfs[d]!, all)]));
+    reading.start(0);
     const [plans, metricNames] = await Promise.all([this.plans(), this.metricNames()]);
     const metricCount = metricNames.size; // every metric, by id: what `metricCount()` would count again
     const series = await pMap(
@@ -154,10 +146,7 @@ export class FeaturesRepository {
       asOfs,
       day: async (d: number) => {
         const asOf = asOfs[d]!;
-        const read = accountsOf(d);
-        reading.delete(d);
-        if (d + 1 < asOfs.length) void accountsOf(d + 1);
-        const [accounts, milestones] = await read;
+        const [accounts, milestones] = await reading.take(d);
         const at = dayNumber(asOf);
         // Each account's figures are computed as its features are built (see UsageSeries.figuresOf).
         const figuresOf = (account: number) => {

@@ -6,8 +6,8 @@ export type ListKind = 'at-risk' | 'expansion';
  * `rank` is the account's place on the list of its day (1 = first), in account_list_ranks (alias
  * `r`, joined to the scores by RANKS_JOIN), written with the day's scores: by RANK_DAY_STATEMENTS
  * for sharded runs, by listRanks (domain/list-ranks.ts, the same order; e2e) for runs held in
- * memory; NULL off the list. SQL fragments name the scores `s`; `memberColumn` is the flag's bare column
- * name, for other aliases.
+ * memory; NULL off the list. SQL fragments name the scores `s`; `memberColumn` is the flag's bare
+ * column name, for other aliases.
  */
 export const LIST_SQL: Record<ListKind, { member: string; memberColumn: string; order: string; rank: string }> = {
   'at-risk': { member: 's.at_risk', memberColumn: 'at_risk', order: 's.arr_at_risk DESC, s.churn_risk DESC, s.account_id', rank: 'r.at_risk_rank' },

@@ -4,6 +4,7 @@ import type { ScoringConfig } from './domain/config/scoring-config.types.js';
 import type { AccountFeatures, PriorScores } from './domain/features.types.js';
 import { FeaturesRepository } from './features.repository.js';
 import { TtlCache } from './ttl-cache.js';
+import { ReadAhead } from '../common/read-ahead.js';
 
 /** Since the last use: a RevOps session of try-and-look stays warm; new data shows up soon after it ends. */
 export const FEATURES_TTL_MS = 5 * 60_000;
@@ -51,23 +52,12 @@ export class ScoringInputsCache {
   async readDays(asOfs: readonly string[], config: ScoringConfig): Promise<{ day(index: number): Promise<ScoringInputs> }> {
     // Each day's prior scores are read one day ahead, like its accounts: all at once, twelve dates'
     // index probes took the pool's connections while the usage was being read.
-    const priors = new Map<number, Promise<Map<number, PriorScores>>>();
-    const priorOf = (index: number) => {
-      let found = priors.get(index);
-      if (!found) {
-        found = this.features.prior(asOfs[index]!);
-        found.catch(() => undefined); // awaited in day(index); this keeps a failure meanwhile from going unhandled
-        priors.set(index, found);
-      }
-      return found;
-    };
-    if (asOfs.length > 0) void priorOf(0);
+    const priors = new ReadAhead(asOfs.length, (index) => this.features.prior(asOfs[index]!));
+    priors.start(0);
     const days = await this.features.readDays(asOfs, config);
     return {
       day: async (index) => {
-        const prior = priorOf(index);
-        priors.delete(index);
-        if (index + 1 < asOfs.length) void priorOf(index + 1);
+        const prior = priors.take(index);
         return { features: (await days.day(index)).features, prior: await prior };
       },
     };
