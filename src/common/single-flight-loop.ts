@@ -20,8 +20,16 @@ export class SingleFlightLoop {
     return this.stopped;
   }
 
-  /** Polls every `intervalMs` (without keeping the process alive) and starts a first pass. */
-  start(intervalMs: number): void {
+  /**
+   * Polls every `intervalMs` (without keeping the process alive) and starts a first pass; in a
+   * process that only serves HTTP (SERVE_ONLY=true) the loop is off instead, kicks do nothing,
+   * and the work queued waits for a worker process's poll.
+   */
+  start(intervalMs: number, env: { SERVE_ONLY: 'true' | 'false' }): void {
+    if (env.SERVE_ONLY === 'true') {
+      this.stopped = true;
+      return;
+    }
     this.timer = setInterval(() => this.kick(), intervalMs);
     this.timer.unref();
     this.kick();

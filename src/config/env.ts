@@ -57,6 +57,14 @@ export class Env {
   WORKER_ONLY: 'true' | 'false' = 'false';
 
   /**
+   * `true`: HTTP only; runs, shards, after-run steps, webhook deliveries and the background merges
+   * of imports and events are left to `WORKER_ONLY` processes, so a run never shares this
+   * process's event loop with the requests it serves (README, "Running in production").
+   */
+  @IsIn(['true', 'false'])
+  SERVE_ONLY: 'true' | 'false' = 'false';
+
+  /**
    * Webhook URLs may target loopback and private networks only when this is true (receivers on
    * the same network as the service); otherwise such URLs are refused so an API key cannot make
    * the server call internal services.
@@ -90,8 +98,10 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
   const raw = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== undefined && value !== ''));
   const env = plainToInstance(Env, raw, { exposeDefaultValues: true });
   const errors = validateSync(env, { whitelist: false });
-  if (errors.length > 0) {
-    const lines = errors.flatMap((error) => Object.values(error.constraints ?? {}).map((message) => `  ${error.property}: ${message}`));
+  const lines = errors.flatMap((error) => Object.values(error.constraints ?? {}).map((message) => `  ${error.property}: ${message}`));
+  // A process with neither HTTP nor background work would do nothing.
+  if (env.WORKER_ONLY === 'true' && env.SERVE_ONLY === 'true') lines.push('  SERVE_ONLY: cannot be true together with WORKER_ONLY (the process would neither serve nor work)');
+  if (lines.length > 0) {
     throw new EnvError(`Invalid environment settings:\n${lines.join('\n')}`);
   }
   return env;

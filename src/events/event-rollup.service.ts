@@ -1,4 +1,6 @@
-import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { ENV } from '../config/env.provider.js';
+import type { Env } from '../config/env.js';
 import { SingleFlightLoop } from '../common/single-flight-loop.js';
 import { UsageService } from '../usage/usage.service.js';
 import { EventRollupRepository, type CellRow, type RollupProgress } from './event-rollup.repository.js';
@@ -31,10 +33,11 @@ export class EventRollupService implements OnApplicationBootstrap, BeforeApplica
     private readonly repository: EventRollupRepository,
     private readonly rules: EventRulesProvider,
     private readonly usage: UsageService,
+    @Inject(ENV) private readonly env: Env,
   ) {}
 
   onApplicationBootstrap(): void {
-    this.loop.start(POLL_MS);
+    this.loop.start(POLL_MS, this.env);
     // /metrics reads these when scraped, from the database, so every process reports the same.
     onEventGaugesScraped(async () => {
       const [{ pending, lagSeconds }, unattributed] = await Promise.all([

@@ -1,4 +1,6 @@
-import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { ENV } from '../config/env.provider.js';
+import type { Env } from '../config/env.js';
 import { performance } from 'node:perf_hooks';
 import type pg from 'pg';
 import { DataSource } from 'typeorm';
@@ -57,10 +59,11 @@ export class UsageImportMerger implements OnApplicationBootstrap, BeforeApplicat
   constructor(
     private readonly dataSource: DataSource,
     private readonly batches: UsageImportBatchesRepository,
+    @Inject(ENV) private readonly env: Env,
   ) {}
 
   onApplicationBootstrap(): void {
-    this.loop.start(POLL_MS);
+    this.loop.start(POLL_MS, this.env);
     // /metrics reads these when scraped, from the database, so every process reports the same.
     onImportGaugesScraped(() => this.batches.pending());
   }

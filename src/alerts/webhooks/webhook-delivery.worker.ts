@@ -66,7 +66,7 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, BeforeAppl
   ) {}
 
   onApplicationBootstrap(): void {
-    this.loop.start(POLL_MS);
+    this.loop.start(POLL_MS, this.env);
   }
 
   /** Lets in-flight POSTs finish (each is bounded by the timeout) before the pool closes. */

@@ -91,7 +91,7 @@ export class RunsService implements OnApplicationBootstrap, BeforeApplicationShu
 
   onApplicationBootstrap(): void {
     // Picks up runs queued by other processes, and fails runs orphaned by a crash.
-    this.loop.start(POLL_MS);
+    this.loop.start(POLL_MS, this.env);
   }
 
   /** Before the pool closes: let the current run finish (its writes are one transaction either way). */

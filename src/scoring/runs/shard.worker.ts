@@ -50,7 +50,7 @@ export class ShardWorker implements OnApplicationBootstrap, BeforeApplicationShu
   ) {}
 
   onApplicationBootstrap(): void {
-    this.loop.start(POLL_MS);
+    this.loop.start(POLL_MS, this.env);
   }
 
   async beforeApplicationShutdown(): Promise<void> {

@@ -1,4 +1,6 @@
-import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { ENV } from '../../../config/env.provider.js';
+import type { Env } from '../../../config/env.js';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { SingleFlightLoop } from '../../../common/single-flight-loop.js';
@@ -32,10 +34,11 @@ export class AfterRunWorker implements OnApplicationBootstrap, BeforeApplication
     private readonly steps: AfterRunSteps,
     private readonly repository: AfterRunRepository,
     private readonly runs: RunsRepository,
+    @Inject(ENV) private readonly env: Env,
   ) {}
 
   onApplicationBootstrap(): void {
-    this.loop.start(POLL_MS);
+    this.loop.start(POLL_MS, this.env);
   }
 
   /** Steps in progress are told to stop (a CRM sync waiting out a Retry-After), then awaited. */
