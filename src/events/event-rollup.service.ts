@@ -5,7 +5,7 @@ import { SingleFlightLoop } from '../common/single-flight-loop.js';
 import { UsageService } from '../usage/usage.service.js';
 import { EventRollupRepository, type CellRow, type RollupProgress } from './event-rollup.repository.js';
 import { EventRulesProvider } from './event-rules.provider.js';
-import { eventsPending, eventsRollupLag, eventsUnattributed, onEventGaugesScraped } from './events.metrics.js';
+import { eventGauges } from './events.metrics.js';
 
 /** Events reach usage_daily within about this long when nothing kicks the loop sooner. */
 const POLL_MS = 1_000;
@@ -39,14 +39,13 @@ export class EventRollupService implements OnApplicationBootstrap, BeforeApplica
   onApplicationBootstrap(): void {
     this.loop.start(POLL_MS, this.env);
     // /metrics reads these when scraped, from the database, so every process reports the same.
-    onEventGaugesScraped(async () => {
+    eventGauges.readWith(async () => {
+      // Each read on its own: one failing leaves the other's figures reported.
       const [{ pending, lagSeconds }, unattributed] = await Promise.all([
         this.repository.lag().catch(() => ({ pending: NaN, lagSeconds: NaN })),
         this.repository.unattributedTotal().catch(() => NaN),
       ]);
-      eventsRollupLag.set(lagSeconds);
-      eventsPending.set(pending);
-      eventsUnattributed.set(unattributed);
+      return { pending, lagSeconds, unattributed };
     });
   }
 
@@ -56,7 +55,7 @@ export class EventRollupService implements OnApplicationBootstrap, BeforeApplica
   }
 
   onModuleDestroy(): void {
-    onEventGaugesScraped(null);
+    eventGauges.readWith(null);
   }
 
   /** Asks for a pass soon (after an intake). */

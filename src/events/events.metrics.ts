@@ -1,5 +1,6 @@
-import { Counter, Gauge } from 'prom-client';
+import { Counter } from 'prom-client';
 import { metricsRegistry } from '../observability/metrics.js';
+import { ScrapedGauges } from '../observability/scraped-gauges.js';
 
 export const eventsAccepted = new Counter({
   name: 'product_events_accepted_total',
@@ -26,37 +27,12 @@ export const eventsSkipped = new Counter({
   registers: [metricsRegistry],
 });
 
-/** What reads the gauges below from the database when /metrics is scraped; set by the roll-up service. */
-let refresh: (() => Promise<void>) | null = null;
-export function onEventGaugesScraped(refresher: (() => Promise<void>) | null): void {
-  refresh = refresher;
-}
-
-// One refresh per scrape: both gauges' collect() ask, the second finds it under way.
-let inFlight: Promise<void> | null = null;
-async function refreshOnce(): Promise<void> {
-  if (!refresh) return;
-  inFlight ??= refresh().finally(() => (inFlight = null));
-  await inFlight;
-}
-
-export const eventsUnattributed = new Gauge({
-  name: 'product_events_unattributed',
-  help: 'Stored track events not counted for any account: no group known for the user, or an account externalId that does not exist (yet)',
-  registers: [metricsRegistry],
-  collect: refreshOnce,
-});
-
-export const eventsRollupLag = new Gauge({
-  name: 'product_events_rollup_lag_seconds',
-  help: 'Age of the oldest stored event not yet rolled up into usage_daily (0 when caught up)',
-  registers: [metricsRegistry],
-  collect: refreshOnce,
-});
-
-export const eventsPending = new Gauge({
-  name: 'product_events_rollup_pending',
-  help: 'Stored events not yet rolled up into usage_daily',
-  registers: [metricsRegistry],
-  collect: refreshOnce,
+/** The roll-up's backlog, read from the database when /metrics is scraped; the reader is set by the roll-up service. */
+export const eventGauges = new ScrapedGauges({
+  unattributed: {
+    name: 'product_events_unattributed',
+    help: 'Stored track events not counted for any account: no group known for the user, or an account externalId that does not exist (yet)',
+  },
+  lagSeconds: { name: 'product_events_rollup_lag_seconds', help: 'Age of the oldest stored event not yet rolled up into usage_daily (0 when caught up)' },
+  pending: { name: 'product_events_rollup_pending', help: 'Stored events not yet rolled up into usage_daily' },
 });

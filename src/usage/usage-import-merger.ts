@@ -10,7 +10,7 @@ import { withPgTransaction } from '../database/pg-client.js';
 import { rowsIngested } from '../observability/metrics.js';
 import { UsageImportBatchesRepository, type BatchRow } from './usage-import-batches.repository.js';
 import { isNumericOverflow } from './usage-problems.js';
-import { onImportGaugesScraped } from './usage.metrics.js';
+import { importGauges } from './usage.metrics.js';
 import { USAGE_WRITE_LOCK } from './usage-rollups.js';
 import {
   analyzeStagingSql,
@@ -65,7 +65,7 @@ export class UsageImportMerger implements OnApplicationBootstrap, BeforeApplicat
   onApplicationBootstrap(): void {
     this.loop.start(POLL_MS, this.env);
     // /metrics reads these when scraped, from the database, so every process reports the same.
-    onImportGaugesScraped(() => this.batches.pending());
+    importGauges.readWith(() => this.batches.pending());
   }
 
   async beforeApplicationShutdown(): Promise<void> {
@@ -73,7 +73,7 @@ export class UsageImportMerger implements OnApplicationBootstrap, BeforeApplicat
   }
 
   onModuleDestroy(): void {
-    onImportGaugesScraped(null);
+    importGauges.readWith(null);
   }
 
   /** Asks for a merge pass now (after an import was accepted). */

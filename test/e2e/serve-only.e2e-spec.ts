@@ -28,6 +28,11 @@ describe('SERVE_ONLY: a process that answers HTTP and leaves runs to worker proc
     // A process with its workers on takes a queued 30-account run at once and is done within this wait.
     await sleep(2_500);
     expect((await t.http.get(`/v1/runs/${queued.body.id}`).set(bearer()).expect(200)).body.status).toBe('queued');
+    // What an operator alerts on when no worker process takes runs.
+    const gauge = (text: string, name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1]);
+    const waiting = (await t.http.get('/metrics').set(bearer()).expect(200)).text;
+    expect(gauge(waiting, 'scoring_runs_queued')).toBe(1);
+    expect(gauge(waiting, 'scoring_run_queue_age_seconds')).toBeGreaterThanOrEqual(2.5);
 
     worker = spawnService({ DATABASE_URL: t.databaseUrl, WORKER_ONLY: 'true', ADMIN_API_KEY: ADMIN_KEY, SCORING_CONFIG: 'config/scoring.yaml', SCORING_CRON: '0 0 1 1 *' });
     await worker.waitFor('worker running', 60_000);
@@ -45,6 +50,9 @@ describe('SERVE_ONLY: a process that answers HTTP and leaves runs to worker proc
     }
     expect(steps.map((s) => s.status)).toEqual(steps.map(() => 'done'));
     expect(steps.map((s) => s.step)).toContain('alerts');
+
+    const taken = (await t.http.get('/metrics').set(bearer()).expect(200)).text;
+    expect([gauge(taken, 'scoring_runs_queued'), gauge(taken, 'scoring_run_queue_age_seconds')]).toEqual([0, 0]);
 
     const list = await t.http.get('/v1/lists/at-risk?limit=5').set(bearer()).expect(200);
     expect(list.body).toMatchObject({ asOf: END_DAY, runId: queued.body.id });

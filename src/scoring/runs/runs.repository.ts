@@ -30,6 +30,16 @@ export class RunsRepository {
     return row ? toRunView(row) : null;
   }
 
+  /** Runs waiting to be taken, and how long the oldest has waited (for /metrics). */
+  async queue(): Promise<{ queued: number; oldestSeconds: number }> {
+    const [row] = await queryRows<{ queued: number; oldest_seconds: number }>(
+      this.db,
+      `SELECT count(*)::int AS queued, coalesce(extract(epoch FROM clock_timestamp() - min(created_at)), 0)::float8 AS oldest_seconds
+       FROM scoring_runs WHERE status = 'queued'`,
+    );
+    return { queued: row!.queued, oldestSeconds: row!.oldest_seconds };
+  }
+
   /** The newest run and the newest successful one, for GET /v1/runs/latest-status. */
   async latestStatus(): Promise<{ latest: RunView | null; lastSucceeded: RunView | null }> {
     const [latest] = await queryRows<RunRow>(this.db, `${RUN_SELECT} ORDER BY r.created_at DESC, r.id DESC LIMIT 1`);

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { hostname } from 'node:os';
 import { DataSource } from 'typeorm';
@@ -37,6 +37,7 @@ import { toRunStatusSummary, type RunRow, type RunTrigger, type RunView } from '
 import type { LatestRunStatusDto } from '../dto/runs.dto.js';
 import { RunsRepository } from './runs.repository.js';
 import { UsageImportMerger } from '../../usage/usage-import-merger.js';
+import { runQueueGauges } from './runs.metrics.js';
 
 // Held (session-level) by the one process that is executing runs; other processes skip.
 // A crashed worker's connection drops and with it the lock, so the next holder knows any
@@ -66,7 +67,7 @@ export type BeforeFeaturesStep = (asOf: string) => Promise<void>;
  * process holds the worker lock executes them one at a time, oldest first.
  */
 @Injectable()
-export class RunsService implements OnApplicationBootstrap, BeforeApplicationShutdown {
+export class RunsService implements OnApplicationBootstrap, BeforeApplicationShutdown, OnModuleDestroy {
   private readonly logger = new Logger('ScoringRuns');
   private readonly worker = `${hostname()}:${process.pid}`;
   private readonly loop = new SingleFlightLoop(
@@ -90,8 +91,13 @@ export class RunsService implements OnApplicationBootstrap, BeforeApplicationShu
   ) {}
 
   onApplicationBootstrap(): void {
+    runQueueGauges.readWith(() => this.runs.queue());
     // Picks up runs queued by other processes, and fails runs orphaned by a crash.
     this.loop.start(POLL_MS, this.env);
+  }
+
+  onModuleDestroy(): void {
+    runQueueGauges.readWith(null);
   }
 
   /** Before the pool closes: let the current run finish (its writes are one transaction either way). */
