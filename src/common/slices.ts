@@ -29,7 +29,7 @@ export const SLICE = 2_000;
  * explanations costs ~150 µs an account). A request needs several turns, each waiting for a
  * slice: 250 accounts a slice kept list answers at p95 130–190 ms while a run scored, 50 at 90–120 ms
  * (32 clients, 20,000-account tenant). The requests then get more of the cores, so a run beside
- * them takes longer; a run alone does not (README, Performance).
+ * them takes longer; a run alone does not (docs/performance.md).
  */
 export const SCORING_SLICE = 50;
 

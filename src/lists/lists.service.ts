@@ -70,7 +70,7 @@ export class ListsService {
   /**
    * Lists are read far more often than they change (a run a day), and a page of 50 rows with
    * their drivers is ~100 KB of JSON: building it costs milliseconds of CPU, sending a kept copy
-   * almost nothing (README, Performance). Concurrent requests for a missing page share one build.
+   * almost nothing (docs/performance.md). Concurrent requests for a missing page share one build.
    */
   private readonly pages = new LRUCache<string, PageJson, PageRequest>({
     maxSize: PAGE_CACHE_BYTES,

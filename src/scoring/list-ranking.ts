@@ -26,7 +26,7 @@ export const RANKS_JOIN = 'JOIN account_list_ranks r ON r.account_id = s.account
  * Stores every listed score's place on each list of one day ($1), in the transaction that wrote
  * the day's scores (run them in order): a list page then reads its next rows from an index in rank
  * order instead of ranking the whole day per request. A narrow row per listed account, inserted
- * once: ranks written into the scores rewrote each listed score row (measured; README, Performance).
+ * once: ranks written into the scores rewrote each listed score row (measured; docs/performance.md).
  */
 export const RANK_DAY_STATEMENTS: readonly string[] = [
   'DELETE FROM account_list_ranks WHERE as_of = $1',

@@ -143,7 +143,7 @@ export class UsageSeries {
  * (no object per row or day, so they weigh nothing on garbage collection). Each day's figures are
  * then computed from them when asked (UsageSeries.figuresOf). One day's 56-day window is 3 blocks
  * per account and metric; a backtest of 12 weekly dates reads about 6 blocks once instead of 3
- * blocks 12 times (README, Performance).
+ * blocks 12 times (docs/performance.md).
  */
 export async function readUsageSeries(
   tx: EntityManager,
