@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { ScoreView } from '../scoring/score-view.js';
-import { ScoresQueryService } from '../scoring/scores-query.service.js';
+import { ScoresQueryService, type AccountScoreView } from '../scoring/scores-query.service.js';
 import {
   ALERT_RULES,
   INITIAL_STATE,
@@ -11,7 +11,6 @@ import {
   type AlertStatus,
   type LiveAlert,
   type RuleContext,
-  type ScoredAccount,
   type Suppression,
 } from './domain/alert.types.js';
 import type { AlertCandidate, StateChange } from './domain/evaluate-alerts.js';
@@ -99,14 +98,12 @@ export class AlertsRepository {
     await tx.query('UPDATE alert_evaluations SET counts = $2 WHERE run_id = $1', [runId, JSON.stringify(counts)]);
   }
 
-  /** The score fields the rules read, for every account the run scored. */
-  loadScores(tx: EntityManager, runId: string, asOf: string): Promise<ScoredAccount[]> {
+  /**
+   * Every score the run wrote, as its view: the fields the rules read, and the snapshot an alert
+   * keeps and a webhook sends (see snapshotOf).
+   */
+  loadScores(tx: EntityManager, runId: string, asOf: string): Promise<AccountScoreView[]> {
     return this.scores.ofRun(tx, runId, asOf);
-  }
-
-  /** Full score views, for the snapshot each alert keeps and the webhook payload. */
-  loadViews(tx: EntityManager, asOf: string, accountIds: number[]): Promise<Map<number, ScoreView>> {
-    return this.scores.viewsOn(tx, asOf, accountIds);
   }
 
   /** Condition state, live alert, suppressions in force and the latest settling outcome of every (account, rule) that has any. */

@@ -20,6 +20,8 @@ import type { AlertView, ListAlertsQuery } from './dto/alerts.dto.js';
 import { enqueueEvents } from './webhooks/webhook-outbox.js';
 import type { AlertEvent } from './webhooks/webhook-event.types.js';
 import { WebhookDeliveryWorker } from './webhooks/webhook-delivery.worker.js';
+import type { AccountScoreView } from '../scoring/scores-query.service.js';
+import type { ScoreView } from '../scoring/score-view.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -95,7 +97,7 @@ export class AlertsService implements OnModuleInit {
       let pass: AccountsPass | undefined;
       for await (const slice of slicesOf(accounts, SLICE)) pass = evaluateAccounts(input, slice, pass);
       const result = applyDailyCaps(input, pass ?? { decisions: [], states: [], toCap: [] });
-      const queued = await this.apply(tx, result.decisions, run, lookback);
+      const queued = await this.apply(tx, result.decisions, accounts, run, lookback);
       await this.repository.writeStates(tx, result.states);
       const counts = { accounts: accounts.length, closedByOutcomes, webhookDeliveriesQueued: queued, ...countKinds(result.decisions) };
       await this.repository.recordCounts(tx, run.id, counts);
@@ -116,14 +118,20 @@ export class AlertsService implements OnModuleInit {
   }
 
   /** Writes what the rules decided; returns the number of webhook deliveries queued. */
-  private async apply(tx: EntityManager, decisions: AlertDecision[], run: { id: string; asOf: string }, lookback: SettleLookback): Promise<number> {
+  private async apply(
+    tx: EntityManager,
+    decisions: AlertDecision[],
+    accounts: readonly AccountScoreView[],
+    run: { id: string; asOf: string },
+    lookback: SettleLookback,
+  ): Promise<number> {
     const recorded = decisions.filter((d): d is Extract<AlertDecision, { kind: 'send' | 'defer' | 'hold_out' }> => d.kind === 'send' || d.kind === 'defer' || d.kind === 'hold_out');
-    const views = await this.repository.loadViews(tx, run.asOf, [...new Set(recorded.map((d) => d.candidate.accountId))]);
+    const views = new Map(accounts.map((account) => [account.accountId, account]));
     const createdAt = new Date().toISOString();
     const events: AlertEvent[] = [];
     const writes: AlertWrite[] = recorded.map((decision) => {
       const { candidate } = decision;
-      const snapshot = views.get(candidate.accountId)!;
+      const snapshot = snapshotOf(views.get(candidate.accountId)!);
       const status = decision.kind === 'send' ? 'open' : decision.kind === 'defer' ? 'deferred' : 'held_out';
       const eventId = decision.kind === 'send' ? randomUUID() : null;
       if (eventId !== null) {
@@ -229,4 +237,13 @@ function countKinds(decisions: readonly AlertDecision[]): Record<string, number>
     }
   }
   return counts;
+}
+
+/**
+ * What an alert keeps of its account's score and a webhook sends: the score's view as the lists
+ * and health show it, taken from the scores the evaluation already read (those of the run it
+ * evaluates) rather than read a second time.
+ */
+function snapshotOf({ accountId: _accountId, atRisk: _atRisk, expansionCandidate: _expansionCandidate, ...view }: AccountScoreView): ScoreView {
+  return view;
 }

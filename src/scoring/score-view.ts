@@ -139,7 +139,10 @@ export const SCORE_VIEW_COLUMNS = STORED_SCORE_COLUMNS.filter((column) => column
  * The row a run stores for one account: the scores at their stored precision. The one place
  * that rounds scores, so a preview of a candidate config compares equal with a run of it.
  */
-export function toStoredScore(run: { id: string; asOf: string; configVersion: number }, f: AccountFeatures, s: AccountScore): ScoreRow & { model_inputs: AccountScore['modelInputs'] } {
+/** An account_scores row as a run writes it. */
+export type StoredScoreRow = ScoreRow & { model_inputs: AccountScore['modelInputs'] };
+
+export function toStoredScore(run: { id: string; asOf: string; configVersion: number }, f: AccountFeatures, s: AccountScore): StoredScoreRow {
   return {
     account_id: f.accountId,
     as_of: run.asOf,

@@ -227,13 +227,6 @@ export class ScoresQueryService {
     return mapInSlices(rows, (row) => ({ ...toScoreView(row), accountId: row.account_id, atRisk: row.at_risk, expansionCandidate: row.expansion_candidate }));
   }
 
-  /** Full views of some accounts' scores on a day (alert snapshots and webhook payloads). */
-  async viewsOn(on: On, asOf: string, accountIds: readonly number[]): Promise<Map<number, ScoreView>> {
-    if (accountIds.length === 0) return new Map();
-    const rows = await queryRows<ScoreRow>(on, 'SELECT * FROM account_scores WHERE as_of = $1 AND account_id = ANY($2::int[])', [asOf, accountIds]);
-    return new Map(await mapInSlices(rows, (row) => [row.account_id, toScoreView(row)] as const));
-  }
-
   /**
    * The field set of every account scored on asOf, for a CRM sync. CRM ids come from the account
    * version in effect today rather than on asOf: they name the CRM record, which is where the

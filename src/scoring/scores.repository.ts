@@ -5,9 +5,6 @@ import type { AccountFeatures, AccountScore } from './domain/features.types.js';
 import { listRanks, rankKeysOf, type ListRank, type RankKeys } from './domain/list-ranks.js';
 import { STORED_SCORE_COLUMNS, toStoredScore } from './score-view.js';
 
-/** Rows per JSON batch a shard stages (scoring_run_staged_scores): large enough to amortise round trips, small enough to keep each row modest. */
-export const SCORE_BATCH_SIZE = 2000;
-
 /** Writes of account_scores (reads: ScoresQueryService). */
 @Injectable()
 export class ScoresRepository {

@@ -93,6 +93,6 @@ describe('a large run shared by worker processes', () => {
     // Every shard was done by a surviving process; nothing the killed one staged was kept.
     const crashedWorker = `${crashing.output().match(/"hostname":"([^"]+)"/)?.[1]}:${crashing.child.pid}`;
     expect(sharedShards.map((s) => s.worker)).not.toContain(crashedWorker);
-    expect(await sql(`SELECT 1 FROM scoring_run_staged_scores WHERE run_id = $1`, [shared])).toEqual([]);
+    expect(await sql(`SELECT 1 FROM scoring_run_staged_rows WHERE run_id = $1`, [shared])).toEqual([]);
   }, 180_000);
 });

@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
+import { copyRows } from '../../database/sql/copy-rows.js';
 import { queryRows } from '../../database/sql/query-rows.js';
+import { STORED_SCORE_COLUMNS, type StoredScoreRow } from '../score-view.js';
 import type { IdRange } from './account-ranges.js';
 import type { ShardPlan } from './shard-plan.js';
 import { RANK_DAY_STATEMENTS } from '../list-ranking.js';
@@ -56,11 +58,16 @@ export class RunShardsRepository {
     return row ? { runId: row.run_id, shard: row.shard, from: row.account_from, to: row.account_to, asOf: row.as_of, plan: row.shard_plan } : null;
   }
 
-  /** The shard's scores (JSON batches of account_scores rows) and its end, in the shard's transaction. */
-  async finish(tx: EntityManager, shard: ClaimedShard, worker: string, batches: readonly string[], scored: number, timings: Record<string, number>): Promise<void> {
-    for (const [index, rows] of batches.entries()) {
-      await tx.query('INSERT INTO scoring_run_staged_scores (run_id, shard, batch, rows) VALUES ($1, $2, $3, $4::jsonb)', [shard.runId, shard.shard, index, rows]);
-    }
+  /**
+   * The shard's scores, staged as account_scores rows (copied in as they are computed), in the
+   * shard's transaction: a shard cut by a crash leaves nothing staged.
+   */
+  async stage(tx: EntityManager, rows: AsyncIterable<StoredScoreRow>): Promise<number> {
+    return copyRows(tx, 'scoring_run_staged_rows', STORED_SCORE_COLUMNS, rows);
+  }
+
+  /** The shard's end, in its transaction, after its scores are staged. */
+  async finish(tx: EntityManager, shard: ClaimedShard, worker: string, scored: number, timings: Record<string, number>): Promise<void> {
     await tx.query(
       `UPDATE scoring_run_shards SET status = 'done', worker = $3, accounts_scored = $4, timings = $5, finished_at = now() WHERE run_id = $1 AND shard = $2`,
       [shard.runId, shard.shard, worker, scored, JSON.stringify(timings)],
@@ -102,14 +109,10 @@ export class RunShardsRepository {
     );
     if (!shards || shards.pending > 0) return null;
     await tx.query('DELETE FROM account_scores WHERE as_of = $1', [run.as_of]);
-    await tx.query(
-      `INSERT INTO account_scores
-       SELECT r.* FROM scoring_run_staged_scores b CROSS JOIN LATERAL jsonb_populate_recordset(NULL::account_scores, b.rows) r
-       WHERE b.run_id = $1`,
-      [runId],
-    );
+    const columns = STORED_SCORE_COLUMNS.join(', ');
+    await tx.query(`INSERT INTO account_scores (${columns}) SELECT ${columns} FROM scoring_run_staged_rows WHERE run_id = $1`, [runId]);
     for (const statement of RANK_DAY_STATEMENTS) await tx.query(statement, [run.as_of]);
-    await tx.query('DELETE FROM scoring_run_staged_scores WHERE run_id = $1', [runId]);
+    await tx.query('DELETE FROM scoring_run_staged_rows WHERE run_id = $1', [runId]);
     return { accountsScored: shards.scored, timings: { ...run.shard_plan?.timings, ...shards.timings, totalMs: run.elapsed_ms } };
   }
 }

@@ -8,10 +8,9 @@ import type { Env } from '../../config/env.js';
 import { ConfigVersionsService } from '../../config-versions/config-versions.service.js';
 import { scoreChunk } from '../domain/score-accounts.js';
 import type { AccountScore } from '../domain/features.types.js';
-import { SCORING_SLICE, slicesOf } from '../../common/slices.js';
+import { SCORING_SLICE, SLICE, slicesOf } from '../../common/slices.js';
 import { FeaturesRepository } from '../features.repository.js';
-import { toStoredScore } from '../score-view.js';
-import { SCORE_BATCH_SIZE } from '../scores.repository.js';
+import { toStoredScore, type StoredScoreRow } from '../score-view.js';
 import { RunCompletion } from './run-completion.js';
 import { RunShardsRepository, type ClaimedShard, type PublishedRun } from './run-shards.repository.js';
 import { RunsRepository } from './runs.repository.js';
@@ -75,9 +74,10 @@ export class ShardWorker implements OnApplicationBootstrap, BeforeApplicationShu
           const shard = await this.shards.claimNext(tx);
           if (!shard) return null;
           running = shard.runId;
-          const { scored, timings } = await this.score(shard, (batches, count, shardTimings) => this.shards.finish(tx, shard, this.worker, batches, count, shardTimings));
+          const { scored, timings, shardMs } = await this.score(shard, (rows) => this.shards.stage(tx, rows));
+          await this.shards.finish(tx, shard, this.worker, scored, timings);
           await testPausePoint('shard-staged', `run ${shard.runId} shard ${shard.shard}`);
-          this.logger.log(`run ${shard.runId}: shard ${shard.shard} (accounts ${shard.from}-${shard.to}) scored ${scored} accounts in ${timings.shardMs} ms`);
+          this.logger.log(`run ${shard.runId}: shard ${shard.shard} (accounts ${shard.from}-${shard.to}) scored ${scored} accounts in ${shardMs} ms`);
           return shard;
         });
       } catch (error) {
@@ -97,8 +97,8 @@ export class ShardWorker implements OnApplicationBootstrap, BeforeApplicationShu
   /** Features, scores and staged rows of one shard, with the run's plan. */
   private async score(
     shard: ClaimedShard,
-    stage: (batches: string[], scored: number, timings: Record<string, number>) => Promise<void>,
-  ): Promise<{ scored: number; timings: Record<string, number> }> {
+    stage: (rows: AsyncIterable<StoredScoreRow>) => Promise<unknown>,
+  ): Promise<{ scored: number; timings: Record<string, number>; shardMs: number }> {
     const started = performance.now();
     const timings: Record<string, number> = {};
     const lap = (name: string, since: number) => (timings[name] = Math.round(performance.now() - since));
@@ -116,15 +116,17 @@ export class ShardWorker implements OnApplicationBootstrap, BeforeApplicationShu
     lap('scoringMs', t);
     t = performance.now();
     const run = { id: shard.runId, asOf: shard.asOf, configVersion: shard.plan.configVersion };
-    const batches: string[] = [];
-    for await (const slice of slicesOf(features, SCORE_BATCH_SIZE)) {
-      const offset = batches.length * SCORE_BATCH_SIZE;
-      batches.push(JSON.stringify(slice.map((f, i) => toStoredScore(run, f, scores[offset + i]!))));
-    }
-    await stage(batches, features.length, { ...timings, writeMs: Math.round(performance.now() - t) });
+    // Rows are built as COPY takes them, a slice at a time (HTTP requests served in between).
+    const rows = (async function* () {
+      let offset = 0;
+      for await (const slice of slicesOf(features, SLICE)) {
+        for (const [i, f] of slice.entries()) yield toStoredScore(run, f, scores[offset + i]!);
+        offset += slice.length;
+      }
+    })();
+    await stage(rows);
     lap('writeMs', t);
-    timings.shardMs = Math.round(performance.now() - started);
-    return { scored: features.length, timings };
+    return { scored: features.length, timings, shardMs: Math.round(performance.now() - started) };
   }
 
   /** Publishes and completes the run if all its shards are done; a no-op otherwise, or when another process did it. */
