@@ -64,6 +64,10 @@ export interface AlertFilters {
   salesOwner?: string;
 }
 
+/** Scores read at a time by an evaluation, and accounts whose alerts are written at a time: bounds its memory whatever the run's size. */
+const SCORE_PAGE = 5_000;
+export const SNAPSHOT_SLICE = 2_000;
+
 /** The SQL of alerts: what the pure rules read, writing back what they decided, and the alerts' life cycle. */
 @Injectable()
 export class AlertsRepository {
@@ -98,12 +102,14 @@ export class AlertsRepository {
     await tx.query('UPDATE alert_evaluations SET counts = $2 WHERE run_id = $1', [runId, JSON.stringify(counts)]);
   }
 
-  /**
-   * Every score the run wrote, as its view: the fields the rules read, and the snapshot an alert
-   * keeps and a webhook sends (see snapshotOf).
-   */
-  loadScores(tx: EntityManager, runId: string, asOf: string): Promise<AccountScoreView[]> {
-    return this.scores.ofRun(tx, runId, asOf);
+  /** Every score the run wrote, as its view (the fields the rules read), a page at a time. */
+  scorePages(tx: EntityManager, runId: string, asOf: string): AsyncGenerator<AccountScoreView[]> {
+    return this.scores.ofRunPages(tx, runId, asOf, SCORE_PAGE);
+  }
+
+  /** Some accounts' scores of the run: the snapshot each of their alerts keeps and a webhook sends (see snapshotOf). */
+  loadViews(tx: EntityManager, runId: string, asOf: string, accountIds: readonly number[]): Promise<Map<number, AccountScoreView>> {
+    return this.scores.ofRunAccounts(tx, runId, asOf, accountIds);
   }
 
   /** Condition state, live alert, suppressions in force and the latest settling outcome of every (account, rule) that has any. */

@@ -12,7 +12,7 @@ import { alertsCreated } from '../observability/metrics.js';
 import { AfterRunSteps } from '../scoring/runs/after-run/after-run-steps.js';
 import { toAlertView } from './alert-view.js';
 import type { AlertRow } from './alert-rows.js';
-import { AlertsRepository, type AlertWrite, type SettleLookback } from './alerts.repository.js';
+import { AlertsRepository, SNAPSHOT_SLICE, type AlertWrite, type SettleLookback } from './alerts.repository.js';
 import { ALERT_RULES, LIVE_STATUSES, type AlertRule, type RuleSettings } from './domain/alert.types.js';
 import { applyDailyCaps, evaluateAccounts, type AccountsPass, type AlertDecision, type EvaluationInput } from './domain/evaluate-alerts.js';
 import { SLICE, slicesOf } from '../common/slices.js';
@@ -81,25 +81,29 @@ export class AlertsService implements OnModuleInit {
       if (claim === 'backfill') return { runId: run.id, asOf: run.asOf, outcome: 'skipped: older than the latest evaluated run', counts: {} };
 
       const closedByOutcomes = await this.repository.closeSettled(tx, lookback);
-      const accounts = await this.repository.loadScores(tx, run.id, run.asOf);
       const context = await this.repository.loadContexts(tx, run.asOf);
       const sentToday = await this.repository.sentOn(tx, run.asOf);
       const input: EvaluationInput = {
         asOf: run.asOf,
         rules,
         options: { excludeAtRiskFromExpansion: config.lists.expansion.excludeAtRisk },
-        accounts,
+        accounts: [], // read and evaluated a page at a time below
         context,
         sentToday,
         newAlertId: randomUUID,
       };
-      // evaluateAlerts in slices of accounts: a large run does not hold HTTP requests meanwhile.
+      // evaluateAlerts a page of scores at a time, in slices: the run's scores are never all in
+      // memory, and a large run does not hold HTTP requests meanwhile.
       let pass: AccountsPass | undefined;
-      for await (const slice of slicesOf(accounts, SLICE)) pass = evaluateAccounts(input, slice, pass);
+      let evaluated = 0;
+      for await (const page of this.repository.scorePages(tx, run.id, run.asOf)) {
+        for await (const slice of slicesOf(page, SLICE)) pass = evaluateAccounts(input, slice, pass);
+        evaluated += page.length;
+      }
       const result = applyDailyCaps(input, pass ?? { decisions: [], states: [], toCap: [] });
-      const queued = await this.apply(tx, result.decisions, accounts, run, lookback);
+      const queued = await this.apply(tx, result.decisions, run, lookback);
       await this.repository.writeStates(tx, result.states);
-      const counts = { accounts: accounts.length, closedByOutcomes, webhookDeliveriesQueued: queued, ...countKinds(result.decisions) };
+      const counts = { accounts: evaluated, closedByOutcomes, webhookDeliveriesQueued: queued, ...countKinds(result.decisions) };
       await this.repository.recordCounts(tx, run.id, counts);
       return { runId: run.id, asOf: run.asOf, outcome: 'evaluated', counts };
     });
@@ -118,34 +122,16 @@ export class AlertsService implements OnModuleInit {
   }
 
   /** Writes what the rules decided; returns the number of webhook deliveries queued. */
-  private async apply(
-    tx: EntityManager,
-    decisions: AlertDecision[],
-    accounts: readonly AccountScoreView[],
-    run: { id: string; asOf: string },
-    lookback: SettleLookback,
-  ): Promise<number> {
-    const recorded = decisions.filter((d): d is Extract<AlertDecision, { kind: 'send' | 'defer' | 'hold_out' }> => d.kind === 'send' || d.kind === 'defer' || d.kind === 'hold_out');
-    const views = new Map(accounts.map((account) => [account.accountId, account]));
+  private async apply(tx: EntityManager, decisions: AlertDecision[], run: { id: string; asOf: string }, lookback: SettleLookback): Promise<number> {
+    const recorded = decisions.filter((d): d is RecordedDecision => d.kind === 'send' || d.kind === 'defer' || d.kind === 'hold_out');
     const createdAt = new Date().toISOString();
     const events: AlertEvent[] = [];
-    const writes: AlertWrite[] = recorded.map((decision) => {
-      const { candidate } = decision;
-      const snapshot = snapshotOf(views.get(candidate.accountId)!);
-      const status = decision.kind === 'send' ? 'open' : decision.kind === 'defer' ? 'deferred' : 'held_out';
-      const eventId = decision.kind === 'send' ? randomUUID() : null;
-      if (eventId !== null) {
-        events.push({
-          id: eventId,
-          type: `alert.${candidate.rule}`,
-          createdAt,
-          account: snapshot,
-          alert: { id: candidate.alertId, rule: candidate.rule, reason: candidate.reason, recipient: candidate.recipient, asOf: run.asOf, runId: run.id },
-        });
-      }
-      return { candidate, status, snapshot, runId: run.id, asOf: run.asOf, eventId };
-    });
-    await this.repository.writeAlerts(tx, writes);
+    // A slice of alerts at a time: their accounts' views are read, the alerts written, the views dropped.
+    for (let start = 0; start < recorded.length; start += SNAPSHOT_SLICE) {
+      const slice = recorded.slice(start, start + SNAPSHOT_SLICE);
+      const views = await this.repository.loadViews(tx, run.id, run.asOf, [...new Set(slice.map((d) => d.candidate.accountId))]);
+      await this.repository.writeAlerts(tx, slice.map((decision) => alertWrite(decision, views, run, createdAt, events)));
+    }
     await this.repository.clearAlerts(
       tx,
       decisions.flatMap((d) => (d.kind === 'clear' && d.alertId !== null ? [d.alertId] : [])),
@@ -239,11 +225,33 @@ function countKinds(decisions: readonly AlertDecision[]): Record<string, number>
   return counts;
 }
 
-/**
- * What an alert keeps of its account's score and a webhook sends: the score's view as the lists
- * and health show it, taken from the scores the evaluation already read (those of the run it
- * evaluates) rather than read a second time.
- */
+/** What an alert keeps of its account's score and a webhook sends: the score's view as the lists and health show it. */
 function snapshotOf({ accountId: _accountId, atRisk: _atRisk, expansionCandidate: _expansionCandidate, ...view }: AccountScoreView): ScoreView {
   return view;
+}
+
+type RecordedDecision = Extract<AlertDecision, { kind: 'send' | 'defer' | 'hold_out' }>;
+
+/** The alert a recorded decision writes, with its account's snapshot; a sent one's webhook event is added to `events`. */
+function alertWrite(
+  decision: RecordedDecision,
+  views: ReadonlyMap<number, AccountScoreView>,
+  run: { id: string; asOf: string },
+  createdAt: string,
+  events: AlertEvent[],
+): AlertWrite {
+  const { candidate } = decision;
+  const snapshot = snapshotOf(views.get(candidate.accountId)!);
+  const status = decision.kind === 'send' ? 'open' : decision.kind === 'defer' ? 'deferred' : 'held_out';
+  const eventId = decision.kind === 'send' ? randomUUID() : null;
+  if (eventId !== null) {
+    events.push({
+      id: eventId,
+      type: `alert.${candidate.rule}`,
+      createdAt,
+      account: snapshot,
+      alert: { id: candidate.alertId, rule: candidate.rule, reason: candidate.reason, recipient: candidate.recipient, asOf: run.asOf, runId: run.id },
+    });
+  }
+  return { candidate, status, snapshot, runId: run.id, asOf: run.asOf, eventId };
 }

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { queryPrepared, queryRows } from '../database/sql/query-rows.js';
@@ -220,11 +221,38 @@ export class ScoresQueryService {
     );
   }
 
-  /** Every score a run stored, by account id. */
-  async ofRun(on: On, runId: string, asOf: string): Promise<AccountScoreView[]> {
-    // Only what the views show: a run's model inputs and contributions are the widest columns, and every score of the run is read.
-    const rows = await queryRows<ScoreRow>(on, `SELECT ${VIEW_COLUMNS} FROM account_scores s WHERE s.as_of = $1 AND s.run_id = $2 ORDER BY s.account_id`, [asOf, runId]);
-    return mapInSlices(rows, (row) => ({ ...toScoreView(row), accountId: row.account_id, atRisk: row.at_risk, expansionCandidate: row.expansion_candidate }));
+  /**
+   * Every score a run stored, by account id, `pageSize` at a time through a cursor in the caller's
+   * transaction: the alert evaluation reads every score of a run, and 89,000 views held at once
+   * took most of a 1.2 GB peak (docs/performance.md). Only what the views show is read: a run's
+   * model inputs and contributions are the widest columns.
+   */
+  async *ofRunPages(tx: EntityManager, runId: string, asOf: string, pageSize: number): AsyncGenerator<AccountScoreView[]> {
+    const cursor = `run_scores_${randomUUID().replaceAll('-', '')}`;
+    await tx.query(`DECLARE ${cursor} NO SCROLL CURSOR FOR SELECT ${VIEW_COLUMNS} FROM account_scores s WHERE s.as_of = $1 AND s.run_id = $2 ORDER BY s.account_id`, [
+      asOf,
+      runId,
+    ]);
+    try {
+      for (;;) {
+        const rows = await queryRows<ScoreRow>(tx, `FETCH ${pageSize} FROM ${cursor}`);
+        if (rows.length === 0) return;
+        yield await mapInSlices(rows, accountScoreView);
+      }
+    } finally {
+      await tx.query(`CLOSE ${cursor}`);
+    }
+  }
+
+  /** Some accounts' scores of a run, by account id (the snapshots alerts keep). */
+  async ofRunAccounts(on: On, runId: string, asOf: string, accountIds: readonly number[]): Promise<Map<number, AccountScoreView>> {
+    if (accountIds.length === 0) return new Map();
+    const rows = await queryRows<ScoreRow>(on, `SELECT ${VIEW_COLUMNS} FROM account_scores s WHERE s.as_of = $1 AND s.run_id = $2 AND s.account_id = ANY($3::int[])`, [
+      asOf,
+      runId,
+      accountIds,
+    ]);
+    return new Map((await mapInSlices(rows, accountScoreView)).map((view) => [view.accountId, view]));
   }
 
   /**
@@ -261,4 +289,8 @@ export class ScoresQueryService {
       [asOf],
     );
   }
+}
+
+function accountScoreView(row: ScoreRow): AccountScoreView {
+  return { ...toScoreView(row), accountId: row.account_id, atRisk: row.at_risk, expansionCandidate: row.expansion_candidate };
 }

@@ -212,8 +212,10 @@ async function benchOne(accounts: number, withBacktest: boolean): Promise<Result
       const runPeak = peakRss;
       const timings = run.timings as Record<string, number>;
       t = performance.now();
+      peakRss = process.memoryUsage().rss;
       await afterRunSettled(db, String(queued.id));
       const afterRunSeconds = (performance.now() - t) / 1000;
+      const afterRunPeak = peakRss;
       const taken: RunSample = {
         accounts: Number(run.accountsScored),
         runSeconds,
@@ -225,7 +227,8 @@ async function benchOne(accounts: number, withBacktest: boolean): Promise<Result
       };
       process.stdout.write(
         `  run as of ${asOf}: ${runSeconds.toFixed(2)} s (features ${taken.featuresMs}, scoring ${taken.scoringMs}, writes ${taken.writeMs} ms) ` +
-          `beside a ${scanSeconds.toFixed(2)} s scan: ${(runSeconds / scanSeconds).toFixed(2)}; after-run steps (alerts) settled ${afterRunSeconds.toFixed(2)} s later\n`,
+          `beside a ${scanSeconds.toFixed(2)} s scan: ${(runSeconds / scanSeconds).toFixed(2)}, peak RSS ${taken.peakRssMb} MB; ` +
+          `after-run steps (alerts) settled ${afterRunSeconds.toFixed(2)} s later, peak RSS meanwhile ${Math.round(afterRunPeak / 2 ** 20)} MB\n`,
       );
       return taken;
     };
