@@ -107,9 +107,9 @@ export class AlertsRepository {
     return this.scores.ofRunPages(tx, runId, asOf, SCORE_PAGE);
   }
 
-  /** Some accounts' scores of the run: the snapshot each of their alerts keeps and a webhook sends (see snapshotOf). */
-  loadViews(tx: EntityManager, runId: string, asOf: string, accountIds: readonly number[]): Promise<Map<number, AccountScoreView>> {
-    return this.scores.ofRunAccounts(tx, runId, asOf, accountIds);
+  /** Some accounts' scores on the run's day: the snapshot each of their alerts keeps and a webhook sends (see snapshotOf). */
+  loadViews(tx: EntityManager, asOf: string, accountIds: readonly number[]): Promise<Map<number, AccountScoreView>> {
+    return this.scores.viewsOn(tx, asOf, accountIds);
   }
 
   /** Condition state, live alert, suppressions in force and the latest settling outcome of every (account, rule) that has any. */

@@ -129,7 +129,7 @@ export class AlertsService implements OnModuleInit {
     // A slice of alerts at a time: their accounts' views are read, the alerts written, the views dropped.
     for (let start = 0; start < recorded.length; start += SNAPSHOT_SLICE) {
       const slice = recorded.slice(start, start + SNAPSHOT_SLICE);
-      const views = await this.repository.loadViews(tx, run.id, run.asOf, [...new Set(slice.map((d) => d.candidate.accountId))]);
+      const views = await this.repository.loadViews(tx, run.asOf, [...new Set(slice.map((d) => d.candidate.accountId))]);
       await this.repository.writeAlerts(tx, slice.map((decision) => alertWrite(decision, views, run, createdAt, events)));
     }
     await this.repository.clearAlerts(

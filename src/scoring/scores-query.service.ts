@@ -223,9 +223,9 @@ export class ScoresQueryService {
 
   /**
    * Every score a run stored, by account id, `pageSize` at a time through a cursor in the caller's
-   * transaction: the alert evaluation reads every score of a run, and 89,000 views held at once
-   * took most of a 1.2 GB peak (docs/performance.md). Only what the views show is read: a run's
-   * model inputs and contributions are the widest columns.
+   * transaction: the alert evaluation reads every score of a run, and what it holds at once is
+   * then bounded by the page instead of growing with the run. Only what the views show is read:
+   * a run's model inputs and contributions are the widest columns.
    */
   async *ofRunPages(tx: EntityManager, runId: string, asOf: string, pageSize: number): AsyncGenerator<AccountScoreView[]> {
     const cursor = `run_scores_${randomUUID().replaceAll('-', '')}`;
@@ -244,14 +244,10 @@ export class ScoresQueryService {
     }
   }
 
-  /** Some accounts' scores of a run, by account id (the snapshots alerts keep). */
-  async ofRunAccounts(on: On, runId: string, asOf: string, accountIds: readonly number[]): Promise<Map<number, AccountScoreView>> {
+  /** Some accounts' scores on a day, by account id (the snapshots alerts keep and webhooks send). */
+  async viewsOn(on: On, asOf: string, accountIds: readonly number[]): Promise<Map<number, AccountScoreView>> {
     if (accountIds.length === 0) return new Map();
-    const rows = await queryRows<ScoreRow>(on, `SELECT ${VIEW_COLUMNS} FROM account_scores s WHERE s.as_of = $1 AND s.run_id = $2 AND s.account_id = ANY($3::int[])`, [
-      asOf,
-      runId,
-      accountIds,
-    ]);
+    const rows = await queryRows<ScoreRow>(on, `SELECT ${VIEW_COLUMNS} FROM account_scores s WHERE s.as_of = $1 AND s.account_id = ANY($2::int[])`, [asOf, accountIds]);
     return new Map((await mapInSlices(rows, accountScoreView)).map((view) => [view.accountId, view]));
   }
 

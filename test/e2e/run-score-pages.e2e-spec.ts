@@ -42,7 +42,7 @@ describe("a run's scores read a page at a time", () => {
     expect(pages.flat()).toEqual(scored);
   });
 
-  it('closes its cursor when the reader stops early, and reads some accounts’ views of the run', async () => {
+  it('closes its cursor when the reader stops early, and reads some accounts’ views of the day', async () => {
     const scores = t.app.get(ScoresQueryService);
     await t.app.get(DataSource).transaction(async (tx) => {
       for await (const page of scores.ofRunPages(tx, runId, END_DAY, 5)) {
@@ -50,10 +50,10 @@ describe("a run's scores read a page at a time", () => {
         break;
       }
       expect(await tx.query('SELECT name FROM pg_cursors')).toEqual([]);
-      const some = await scores.ofRunAccounts(tx, runId, END_DAY, [scored[0]!, scored[3]!, 999_999]);
+      const some = await scores.viewsOn(tx, END_DAY, [scored[0]!, scored[3]!, 999_999]);
       expect([...some.keys()].sort((a, b) => a - b)).toEqual([scored[0], scored[3]]);
       expect(some.get(scored[0]!)).toMatchObject({ accountId: scored[0], runId, asOf: END_DAY });
     });
-    expect(await scores.ofRunAccounts(t.app.get(DataSource), runId, END_DAY, [])).toEqual(new Map());
+    expect(await scores.viewsOn(t.app.get(DataSource), END_DAY, [])).toEqual(new Map());
   });
 });
