@@ -233,14 +233,20 @@ export class ScoresQueryService {
       asOf,
       runId,
     ]);
+    let fetchFailed = false;
     try {
       for (;;) {
-        const rows = await queryRows<ScoreRow>(tx, `FETCH ${pageSize} FROM ${cursor}`);
+        const rows = await queryRows<ScoreRow>(tx, `FETCH ${pageSize} FROM ${cursor}`).catch((error: unknown) => {
+          fetchFailed = true;
+          throw error;
+        });
         if (rows.length === 0) return;
         yield await mapInSlices(rows, accountScoreView);
       }
     } finally {
-      await tx.query(`CLOSE ${cursor}`);
+      // A failed FETCH has aborted the transaction, which takes its cursor with it: closing it
+      // would only fail too ("current transaction is aborted") and hide that error.
+      if (!fetchFailed) await tx.query(`CLOSE ${cursor}`);
     }
   }
 
