@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
-import type { ScoreView } from '../scoring/score-view.js';
 import { ScoresQueryService, type AccountScoreView } from '../scoring/scores-query.service.js';
 import {
   ALERT_RULES,
@@ -22,7 +21,7 @@ import type { AlertRow } from './alert-rows.js';
 import type { FiredAlert, RecordedOutcome } from './reports/attribution.js';
 import { SLICE, slicesOf } from '../common/slices.js';
 
-/** Alerts per INSERT: each carries its score snapshot (a few KB of JSON). */
+/** Alerts per INSERT. */
 const WRITE_SLICE = 500;
 
 /** Rule → how far before an alert an outcome still settles it (the rule's cooldown). */
@@ -31,7 +30,6 @@ export type SettleLookback = Record<AlertRule, number>;
 export interface AlertWrite {
   candidate: AlertCandidate;
   status: Extract<AlertStatus, 'open' | 'deferred' | 'held_out'>;
-  snapshot: ScoreView;
   runId: string;
   asOf: string;
   eventId: string | null;
@@ -107,7 +105,7 @@ export class AlertsRepository {
     return this.scores.ofRunPages(tx, runId, asOf, SCORE_PAGE);
   }
 
-  /** Some accounts' scores on the run's day: the snapshot each of their alerts keeps and a webhook sends (see snapshotOf). */
+  /** Some accounts' scores on the run's day, as a webhook sends them (see snapshotOf). */
   loadViews(tx: EntityManager, asOf: string, accountIds: readonly number[]): Promise<Map<number, AccountScoreView>> {
     return this.scores.viewsOn(tx, asOf, accountIds);
   }
@@ -175,6 +173,10 @@ export class AlertsRepository {
     for await (const slice of slicesOf(writes, WRITE_SLICE)) await this.writeAlertSlice(tx, slice);
   }
 
+  /**
+   * Each alert keeps its account's score on its day as a snapshot (what the alert list shows),
+   * built by PostgreSQL from the score row (ScoresQueryService.viewJsonSql).
+   */
   private async writeAlertSlice(tx: EntityManager, writes: readonly AlertWrite[]): Promise<void> {
     const rows = writes.map((w) => ({
       id: w.candidate.alertId,
@@ -186,7 +188,6 @@ export class AlertsRepository {
       value: w.candidate.value,
       priority: w.candidate.priority,
       signals: w.candidate.signalTypes,
-      snapshot: w.snapshot,
       run_id: w.runId,
       as_of: w.asOf,
       fired_on: w.status === 'deferred' ? null : w.asOf,
@@ -194,9 +195,10 @@ export class AlertsRepository {
     }));
     await tx.query(
       `INSERT INTO alerts (id, account_id, rule, status, recipient, reason, value, priority, signals, snapshot, run_id, as_of, fired_on, event_id)
-       SELECT x.id, x.account_id, x.rule, x.status, x.recipient, x.reason, x.value, x.priority, x.signals, x.snapshot, x.run_id, x.as_of, x.fired_on, x.event_id
+       SELECT x.id, x.account_id, x.rule, x.status, x.recipient, x.reason, x.value, x.priority, x.signals, ${this.scores.viewJsonSql('x.account_id', 'x.as_of')}::jsonb,
+              x.run_id, x.as_of, x.fired_on, x.event_id
        FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, account_id integer, rule text, status text, recipient text, reason text, value real,
-            priority double precision, signals text[], snapshot jsonb, run_id uuid, as_of date, fired_on date, event_id uuid)
+            priority double precision, signals text[], run_id uuid, as_of date, fired_on date, event_id uuid)
        ON CONFLICT (id) DO UPDATE SET status = EXCLUDED.status, recipient = EXCLUDED.recipient, reason = EXCLUDED.reason, value = EXCLUDED.value,
          priority = EXCLUDED.priority, signals = EXCLUDED.signals, snapshot = EXCLUDED.snapshot, run_id = EXCLUDED.run_id, as_of = EXCLUDED.as_of,
          fired_on = COALESCE(EXCLUDED.fired_on, alerts.fired_on), event_id = COALESCE(EXCLUDED.event_id, alerts.event_id),

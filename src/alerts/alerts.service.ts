@@ -126,10 +126,12 @@ export class AlertsService implements OnModuleInit {
     const recorded = decisions.filter((d): d is RecordedDecision => d.kind === 'send' || d.kind === 'defer' || d.kind === 'hold_out');
     const createdAt = new Date().toISOString();
     const events: AlertEvent[] = [];
-    // A slice of alerts at a time: their accounts' views are read, the alerts written, the views dropped.
+    // A slice of alerts at a time: the views of the accounts sent a webhook are read, the alerts
+    // written (their snapshots are built in SQL), the views dropped.
     for (let start = 0; start < recorded.length; start += SNAPSHOT_SLICE) {
       const slice = recorded.slice(start, start + SNAPSHOT_SLICE);
-      const views = await this.repository.loadViews(tx, run.asOf, [...new Set(slice.map((d) => d.candidate.accountId))]);
+      const sent = [...new Set(slice.flatMap((d) => (d.kind === 'send' ? [d.candidate.accountId] : [])))];
+      const views = await this.repository.loadViews(tx, run.asOf, sent);
       await this.repository.writeAlerts(tx, slice.map((decision) => alertWrite(decision, views, run, createdAt, events)));
     }
     await this.repository.clearAlerts(
@@ -225,14 +227,14 @@ function countKinds(decisions: readonly AlertDecision[]): Record<string, number>
   return counts;
 }
 
-/** What an alert keeps of its account's score and a webhook sends: the score's view as the lists and health show it. */
+/** What a webhook sends of its account's score: the score's view as the lists and health show it (and as the alert keeps it). */
 function snapshotOf({ accountId: _accountId, atRisk: _atRisk, expansionCandidate: _expansionCandidate, ...view }: AccountScoreView): ScoreView {
   return view;
 }
 
 type RecordedDecision = Extract<AlertDecision, { kind: 'send' | 'defer' | 'hold_out' }>;
 
-/** The alert a recorded decision writes, with its account's snapshot; a sent one's webhook event is added to `events`. */
+/** The alert a recorded decision writes; a sent one's webhook event, with its account's view, is added to `events`. */
 function alertWrite(
   decision: RecordedDecision,
   views: ReadonlyMap<number, AccountScoreView>,
@@ -241,17 +243,16 @@ function alertWrite(
   events: AlertEvent[],
 ): AlertWrite {
   const { candidate } = decision;
-  const snapshot = snapshotOf(views.get(candidate.accountId)!);
-  const status = decision.kind === 'send' ? 'open' : decision.kind === 'defer' ? 'deferred' : 'held_out';
+  const status = RECORDED_STATUS[decision.kind];
   const eventId = decision.kind === 'send' ? randomUUID() : null;
   if (eventId !== null) {
     events.push({
       id: eventId,
       type: `alert.${candidate.rule}`,
       createdAt,
-      account: snapshot,
+      account: snapshotOf(views.get(candidate.accountId)!),
       alert: { id: candidate.alertId, rule: candidate.rule, reason: candidate.reason, recipient: candidate.recipient, asOf: run.asOf, runId: run.id },
     });
   }
-  return { candidate, status, snapshot, runId: run.id, asOf: run.asOf, eventId };
+  return { candidate, status, runId: run.id, asOf: run.asOf, eventId };
 }

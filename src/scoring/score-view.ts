@@ -48,40 +48,66 @@ export interface ScoreRow {
   expansion_candidate: boolean;
 }
 
+/** The nested fields of the view, each an object of columns. */
+type NestedField = 'trend' | 'dataFreshness';
+
+/** Where each field of the view comes from: a column, or an object of columns. */
+type ScoreViewFields = { [K in keyof ScoreView]-?: K extends NestedField ? { [P in keyof ScoreView[K]]-?: keyof ScoreRow } : keyof ScoreRow };
+
+/**
+ * The score view's fields and the account_scores columns they show, in the view's order: the one
+ * definition behind toScoreView (rows read into Node) and scoreViewJsonSql (the snapshots alerts
+ * keep, built by PostgreSQL from the row without its JSON passing through Node).
+ */
+export const SCORE_VIEW_FIELDS: ScoreViewFields = {
+  externalId: 'external_id',
+  name: 'name',
+  segment: 'segment',
+  plan: 'plan_id',
+  arr: 'arr',
+  currency: 'currency',
+  csmOwner: 'csm_owner',
+  salesOwner: 'sales_owner',
+  renewalDate: 'renewal_date',
+  lifecycleStage: 'lifecycle_stage',
+  asOf: 'as_of',
+  runId: 'run_id',
+  configVersion: 'config_version',
+  healthScore: 'health_score',
+  grade: 'grade',
+  trend: { d7: 'trend_d7', d30: 'trend_d30' },
+  components: 'components',
+  coverage: 'coverage',
+  churnRisk: 'churn_risk',
+  arrAtRisk: 'arr_at_risk',
+  valueGap: 'value_gap',
+  valueGaps: 'value_gaps',
+  upgradeReadiness: 'upgrade_readiness',
+  limitUtilisation: 'limit_utilisation',
+  recommendedPlan: 'recommended_plan',
+  expansionArr: 'expansion_arr',
+  signals: 'signals',
+  drivers: 'drivers',
+  readinessDrivers: 'readiness_drivers',
+  dataFreshness: { lastUsageDay: 'last_usage_day', staleDays: 'stale_days', stale: 'stale' },
+  // Rows scored before learned models have none: an empty list (COALESCE in SQL).
+  churnDrivers: 'churn_drivers',
+};
+
+/** Fields whose column may be NULL on older rows and show as an empty list. */
+export const EMPTY_LIST_WHEN_NULL: ReadonlySet<keyof ScoreRow> = new Set(['churn_drivers']);
+
+const VIEW_ENTRIES = Object.entries(SCORE_VIEW_FIELDS).map(([field, source]) =>
+  typeof source === 'string' ? { field, column: source, nested: null } : { field, column: null, nested: Object.entries(source) as Array<[string, keyof ScoreRow]> },
+);
+
 export function toScoreView(row: ScoreRow): ScoreView {
-  return {
-    externalId: row.external_id,
-    name: row.name,
-    segment: row.segment,
-    plan: row.plan_id,
-    arr: row.arr,
-    currency: row.currency,
-    csmOwner: row.csm_owner,
-    salesOwner: row.sales_owner,
-    renewalDate: row.renewal_date,
-    lifecycleStage: row.lifecycle_stage,
-    asOf: row.as_of,
-    runId: row.run_id,
-    configVersion: row.config_version,
-    healthScore: row.health_score,
-    grade: row.grade,
-    trend: { d7: row.trend_d7, d30: row.trend_d30 },
-    components: row.components,
-    coverage: row.coverage,
-    churnRisk: row.churn_risk,
-    arrAtRisk: row.arr_at_risk,
-    valueGap: row.value_gap,
-    valueGaps: row.value_gaps,
-    upgradeReadiness: row.upgrade_readiness,
-    limitUtilisation: row.limit_utilisation,
-    recommendedPlan: row.recommended_plan,
-    expansionArr: row.expansion_arr,
-    signals: row.signals,
-    drivers: row.drivers,
-    readinessDrivers: row.readiness_drivers,
-    dataFreshness: { lastUsageDay: row.last_usage_day, staleDays: row.stale_days, stale: row.stale },
-    churnDrivers: row.churn_drivers ?? [],
-  };
+  const view: Record<string, unknown> = {};
+  for (const { field, column, nested } of VIEW_ENTRIES) {
+    if (column !== null) view[field] = EMPTY_LIST_WHEN_NULL.has(column) ? (row[column] ?? []) : row[column];
+    else view[field] = Object.fromEntries(nested.map(([key, source]) => [key, row[source]]));
+  }
+  return view as unknown as ScoreView;
 }
 
 const roundOrNull = (value: number | null, digits: number) => (value === null ? null : round(value, digits));

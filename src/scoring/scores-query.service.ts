@@ -7,7 +7,7 @@ import { SqlFilter } from '../database/sql/sql-filter.js';
 import type { Grade } from './domain/features.types.js';
 import { LIST_SQL, RANKS_JOIN, type ListKind } from './list-ranking.js';
 import { accountScoreDays } from './account-score-days.js';
-import { SCORE_VIEW_COLUMNS, toScoreView, type ScoreRow, type ScoreView } from './score-view.js';
+import { EMPTY_LIST_WHEN_NULL, SCORE_VIEW_COLUMNS, SCORE_VIEW_FIELDS, toScoreView, type ScoreRow, type ScoreView } from './score-view.js';
 import { mapInSlices } from '../common/slices.js';
 
 /** Filters of a list page. Owner filters are exact e-mail matches; all given combine with AND. */
@@ -250,7 +250,24 @@ export class ScoresQueryService {
     }
   }
 
-  /** Some accounts' scores on a day, by account id (the snapshots alerts keep and webhooks send). */
+  /**
+   * SQL of one score's view as JSON (toScoreView's fields, from SCORE_VIEW_FIELDS), for the
+   * account and day that `account` and `day` name in the caller's query; NULL without such a row.
+   * The alerts an evaluation writes keep it as their snapshot: built next to the row, a score's few
+   * KB of explanations are not parsed into Node and printed back for each of tens of thousands of
+   * alerts (docs/performance.md).
+   */
+  viewJsonSql(account: string, day: string): string {
+    const column = (name: keyof ScoreRow) => (EMPTY_LIST_WHEN_NULL.has(name) ? `COALESCE(v.${name}, '[]'::json)` : `v.${name}`);
+    const fields = Object.entries(SCORE_VIEW_FIELDS).map(([field, source]) =>
+      typeof source === 'string'
+        ? `'${field}', ${column(source)}`
+        : `'${field}', json_build_object(${Object.entries(source).map(([key, name]) => `'${key}', ${column(name)}`).join(', ')})`,
+    );
+    return `(SELECT json_build_object(${fields.join(', ')}) FROM account_scores v WHERE ${accountScoreDays('v', account, day, day)})`;
+  }
+
+  /** Some accounts' scores on a day, by account id (the views webhooks send). */
   async viewsOn(on: On, asOf: string, accountIds: readonly number[]): Promise<Map<number, AccountScoreView>> {
     if (accountIds.length === 0) return new Map();
     const rows = await queryRows<ScoreRow>(on, `SELECT ${VIEW_COLUMNS} FROM account_scores s WHERE s.as_of = $1 AND s.account_id = ANY($2::int[])`, [asOf, accountIds]);

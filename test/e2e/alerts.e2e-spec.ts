@@ -75,6 +75,9 @@ describe('alerts from scoring runs', () => {
     await receiver.waitFor(() => eventsFor('a-1').length === 1, 'the at-risk event');
     const [event] = eventsFor('a-1');
     expect(event).toMatchObject({ id: alert!.eventId, type: 'alert.at_risk', alert: { id: alert!.id, rule: 'at_risk', recipient: 'dana@vendor.example', reason: alert!.reason } });
+    // The snapshot the alert keeps is built by PostgreSQL, the webhook's account by Node, from the same score row: the same view.
+    expect(alert!.score).toEqual(event!.account);
+    expect(Object.keys(alert!.score).length).toBeGreaterThan(25);
 
     expect(await evaluate(run)).toMatchObject({ outcome: 'already evaluated' });
     const [{ n }] = await t.sql<{ n: number }>('SELECT count(*)::int AS n FROM webhook_outbox o JOIN alerts a ON a.event_id = o.event_id JOIN accounts c ON c.id = a.account_id WHERE c.external_id = $1', ['a-1']);
