@@ -17,7 +17,7 @@ import { ALERT_RULES, LIVE_STATUSES, type AlertRule, type RuleSettings } from '.
 import { applyDailyCaps, evaluateAccounts, type AccountsPass, type AlertDecision, type EvaluationInput } from './domain/evaluate-alerts.js';
 import { SLICE, slicesOf } from '../common/slices.js';
 import type { AlertView, ListAlertsQuery } from './dto/alerts.dto.js';
-import { enqueueEvents } from './webhooks/webhook-outbox.js';
+import { enqueueEvents, subscribedEventTypes } from './webhooks/webhook-outbox.js';
 import type { AlertEvent } from './webhooks/webhook-event.types.js';
 import { WebhookDeliveryWorker } from './webhooks/webhook-delivery.worker.js';
 import type { AccountScoreView } from '../scoring/scores-query.service.js';
@@ -125,14 +125,20 @@ export class AlertsService implements OnModuleInit {
   private async apply(tx: EntityManager, decisions: AlertDecision[], run: { id: string; asOf: string }, lookback: SettleLookback): Promise<number> {
     const recorded = decisions.filter((d): d is RecordedDecision => d.kind === 'send' || d.kind === 'defer' || d.kind === 'hold_out');
     const createdAt = new Date().toISOString();
-    const events: AlertEvent[] = [];
-    // A slice of alerts at a time: the views of the accounts sent a webhook are read, the alerts
-    // written (their snapshots are built in SQL), the views dropped.
+    // Events are built only for the types some subscription wants, and queued with their slice:
+    // held to the end, the events of 74,000 sent alerts (with their accounts' views) and their
+    // JSON took the process over 1.5 GB (docs/performance.md).
+    const subscribed = await subscribedEventTypes(tx);
+    const announced = (d: RecordedDecision) => d.kind === 'send' && subscribed.has(eventTypeOf(d.candidate.rule));
+    let queued = 0;
+    // A slice of alerts at a time: the views of the accounts whose alerts are announced are read,
+    // the alerts written (their snapshots are built in SQL) and their events queued.
     for (let start = 0; start < recorded.length; start += SNAPSHOT_SLICE) {
       const slice = recorded.slice(start, start + SNAPSHOT_SLICE);
-      const sent = [...new Set(slice.flatMap((d) => (d.kind === 'send' ? [d.candidate.accountId] : [])))];
-      const views = await this.repository.loadViews(tx, run.asOf, sent);
-      await this.repository.writeAlerts(tx, slice.map((decision) => alertWrite(decision, views, run, createdAt, events)));
+      const views = await this.repository.loadViews(tx, run.asOf, [...new Set(slice.filter(announced).map((d) => d.candidate.accountId))]);
+      const events: AlertEvent[] = [];
+      await this.repository.writeAlerts(tx, slice.map((decision) => alertWrite(decision, announced(decision) ? views : null, run, createdAt, events)));
+      queued += await enqueueEvents(tx, events);
     }
     await this.repository.clearAlerts(
       tx,
@@ -141,7 +147,6 @@ export class AlertsService implements OnModuleInit {
     );
     const settled = decisions.flatMap((d) => (d.kind === 'settle' && d.alertId !== null ? [d.alertId] : []));
     if (settled.length > 0) await this.repository.closeSettled(tx, lookback, settled);
-    const queued = await enqueueEvents(tx, events);
     return queued;
   }
 
@@ -234,10 +239,16 @@ function snapshotOf({ accountId: _accountId, atRisk: _atRisk, expansionCandidate
 
 type RecordedDecision = Extract<AlertDecision, { kind: 'send' | 'defer' | 'hold_out' }>;
 
-/** The alert a recorded decision writes; a sent one's webhook event, with its account's view, is added to `events`. */
+/** The webhook event type of a rule's alerts. */
+const eventTypeOf = (rule: AlertRule) => `alert.${rule}` as const;
+
+/**
+ * The alert a recorded decision writes. A sent alert has an event id; its webhook event, with its
+ * account's view from `views`, is added to `events` when it is announced (`views` given).
+ */
 function alertWrite(
   decision: RecordedDecision,
-  views: ReadonlyMap<number, AccountScoreView>,
+  views: ReadonlyMap<number, AccountScoreView> | null,
   run: { id: string; asOf: string },
   createdAt: string,
   events: AlertEvent[],
@@ -245,10 +256,10 @@ function alertWrite(
   const { candidate } = decision;
   const status = RECORDED_STATUS[decision.kind];
   const eventId = decision.kind === 'send' ? randomUUID() : null;
-  if (eventId !== null) {
+  if (eventId !== null && views !== null) {
     events.push({
       id: eventId,
-      type: `alert.${candidate.rule}`,
+      type: eventTypeOf(candidate.rule),
       createdAt,
       account: snapshotOf(views.get(candidate.accountId)!),
       alert: { id: candidate.alertId, rule: candidate.rule, reason: candidate.reason, recipient: candidate.recipient, asOf: run.asOf, runId: run.id },

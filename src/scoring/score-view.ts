@@ -56,7 +56,7 @@ type ScoreViewFields = { [K in keyof ScoreView]-?: K extends NestedField ? { [P 
 
 /**
  * The score view's fields and the account_scores columns they show, in the view's order: the one
- * definition behind toScoreView (rows read into Node) and scoreViewJsonSql (the snapshots alerts
+ * definition behind toScoreView (rows read into Node) and ScoresQueryService.viewJsonSql (the snapshots alerts
  * keep, built by PostgreSQL from the row without its JSON passing through Node).
  */
 export const SCORE_VIEW_FIELDS: ScoreViewFields = {
@@ -90,11 +90,10 @@ export const SCORE_VIEW_FIELDS: ScoreViewFields = {
   drivers: 'drivers',
   readinessDrivers: 'readiness_drivers',
   dataFreshness: { lastUsageDay: 'last_usage_day', staleDays: 'stale_days', stale: 'stale' },
-  // Rows scored before learned models have none: an empty list (COALESCE in SQL).
-  churnDrivers: 'churn_drivers',
+  churnDrivers: 'churn_drivers', // an empty list when the row has none (see EMPTY_LIST_WHEN_NULL)
 };
 
-/** Fields whose column may be NULL on older rows and show as an empty list. */
+/** Columns shown as an empty list when NULL, or not read by the query (COALESCE in SQL). */
 export const EMPTY_LIST_WHEN_NULL: ReadonlySet<keyof ScoreRow> = new Set(['churn_drivers']);
 
 const VIEW_ENTRIES = Object.entries(SCORE_VIEW_FIELDS).map(([field, source]) =>

@@ -294,7 +294,13 @@ describe('alerts from a real scoring run on a generated tenant', () => {
       expect(alert.status).toBe('open');
       expect(alert.recipient).toBe(listed.find((r) => r.external_id === alert.account)!.csm_owner);
       expect(alert.reason).toMatch(/churn risk \d+%, ARR at risk [\d,]+ [A-Z]{3}, grade (red|yellow|green)\./);
+      // Nobody subscribes to webhooks here: a sent alert has its event id, and nothing is queued.
+      expect(alert.eventId).not.toBeNull();
     }
+    expect((await t.sql<{ n: number }>('SELECT count(*)::int AS n FROM webhook_outbox'))[0]!.n).toBe(0);
+    // The snapshot an alert keeps (built in SQL) is the account's score as its health shows it.
+    const health = await t.http.get(`/v1/accounts/${alerts[0]!.account}/health`).set(bearer()).expect(200);
+    expect(health.body).toMatchObject(alerts[0]!.score);
 
     // The same day scored again: same scores, same episodes, nothing new.
     const before = (await t.sql<{ n: number }>('SELECT count(*)::int AS n FROM alerts'))[0]!.n;

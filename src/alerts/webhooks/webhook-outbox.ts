@@ -6,6 +6,12 @@ import type { WebhookEvent } from './webhook-event.types.js';
  * transaction: the event exists exactly when what caused it was committed. Returns how many
  * deliveries were queued (0 when nobody subscribes).
  */
+/** The event types some live subscription wants: events of other types are not built at all. */
+export async function subscribedEventTypes(tx: EntityManager): Promise<Set<string>> {
+  const rows: Array<{ type: string }> = await tx.query('SELECT DISTINCT unnest(events) AS type FROM webhook_subscriptions WHERE deleted_at IS NULL');
+  return new Set(rows.map((row) => row.type));
+}
+
 export async function enqueueEvents(tx: EntityManager, events: readonly WebhookEvent[]): Promise<number> {
   if (events.length === 0) return 0;
   const rows: Array<{ n: number }> = await tx.query(
