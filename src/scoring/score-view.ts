@@ -56,8 +56,8 @@ type ScoreViewFields = { [K in keyof ScoreView]-?: K extends NestedField ? { [P 
 
 /**
  * The score view's fields and the account_scores columns they show, in the view's order: the one
- * definition behind toScoreView (rows read into Node) and ScoresQueryService.viewJsonSql (the snapshots alerts
- * keep, built by PostgreSQL from the row without its JSON passing through Node).
+ * definition behind toScoreView (rows read into Node) and ScoresQueryService.viewJsonSql (the
+ * snapshots alerts keep, built by PostgreSQL from the row without its JSON passing through Node).
  */
 export const SCORE_VIEW_FIELDS: ScoreViewFields = {
   externalId: 'external_id',

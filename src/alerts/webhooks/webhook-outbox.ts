@@ -1,17 +1,17 @@
 import type { EntityManager } from 'typeorm';
 import type { WebhookEvent } from './webhook-event.types.js';
 
-/**
- * Writes one outbox row per subscription that wants the event, inside the caller's
- * transaction: the event exists exactly when what caused it was committed. Returns how many
- * deliveries were queued (0 when nobody subscribes).
- */
 /** The event types some live subscription wants: events of other types are not built at all. */
 export async function subscribedEventTypes(tx: EntityManager): Promise<Set<string>> {
   const rows: Array<{ type: string }> = await tx.query('SELECT DISTINCT unnest(events) AS type FROM webhook_subscriptions WHERE deleted_at IS NULL');
   return new Set(rows.map((row) => row.type));
 }
 
+/**
+ * Writes one outbox row per subscription that wants the event, inside the caller's
+ * transaction: the event exists exactly when what caused it was committed. Returns how many
+ * deliveries were queued (0 when nobody subscribes).
+ */
 export async function enqueueEvents(tx: EntityManager, events: readonly WebhookEvent[]): Promise<number> {
   if (events.length === 0) return 0;
   const rows: Array<{ n: number }> = await tx.query(
