@@ -12,6 +12,8 @@ export interface Running {
   databaseUrl: string;
   url: string;
   close(): Promise<void>;
+  /** Calls `lost` if the embedded PostgreSQL (none with DATABASE_URL) goes away other than through close(). */
+  onEmbeddedDatabaseExit(lost: (pid: number) => void): void;
 }
 
 /** Plain JSON lines before Nest's logger exists, so start-up reads like the rest of the log. */
@@ -60,7 +62,7 @@ export async function startService(overrides: Partial<Env> = {}): Promise<Runnin
     await app.close();
     await embedded?.stop();
   };
-  return { app, env, databaseUrl, url, close };
+  return { app, env, databaseUrl, url, close, onEmbeddedDatabaseExit: (lost) => embedded?.onUnexpectedExit(lost) };
 }
 
 /** The address to print for a bound host: a wildcard bind is reachable on localhost. */

@@ -9,6 +9,11 @@ export interface EmbeddedDatabase {
   port: number;
   dataDir: string;
   stop(): Promise<void>;
+  /**
+   * Calls `lost` once when the server goes away other than through stop() (killed, crashed):
+   * it is this process's child and never comes back by itself. Checked every 2 seconds.
+   */
+  onUnexpectedExit(lost: (pid: number) => void): void;
 }
 
 export interface EmbeddedDatabaseOptions {
@@ -111,12 +116,34 @@ export async function startEmbeddedDatabase(options: EmbeddedDatabaseOptions): P
 
   const database = options.database ?? 'health_signals';
   await createDatabaseIfMissing(pg, database);
+  const pid = postmasterPid(pgData);
+  let watch: NodeJS.Timeout | undefined;
   return {
     url: `postgres://${USER}:${PASSWORD}@${socketDir ? encodeURIComponent(socketDir) : '127.0.0.1'}:${port}/${database}`,
     port,
     dataDir: pgData,
-    stop: () => pg.stop(),
+    stop: () => {
+      clearInterval(watch);
+      return pg.stop();
+    },
+    onUnexpectedExit: (lost) => {
+      if (pid === null || watch !== undefined) return;
+      watch = setInterval(() => {
+        if (isAlive(pid)) return;
+        clearInterval(watch);
+        lost(pid);
+      }, 2_000);
+      watch.unref();
+    },
   };
+}
+
+/** The postmaster's pid from its pid file (first line), or null when there is none. */
+function postmasterPid(pgData: string): number | null {
+  const pidFile = path.join(pgData, 'postmaster.pid');
+  if (!existsSync(pidFile)) return null;
+  const pid = Number.parseInt(readFileSync(pidFile, 'utf8').split('\n')[0] ?? '', 10);
+  return Number.isInteger(pid) && pid > 0 ? pid : null;
 }
 
 async function createDatabaseIfMissing(pg: EmbeddedPostgres, database: string): Promise<void> {
@@ -153,10 +180,8 @@ function ensureTraversable(target: string, log: (message: string) => void): void
 
 /** A kill -9 of Node leaves postgres running; the next start would then fail without a reason. */
 async function stopStalePostmaster(pgData: string, log: (message: string) => void): Promise<void> {
-  const pidFile = path.join(pgData, 'postmaster.pid');
-  if (!existsSync(pidFile)) return;
-  const pid = Number.parseInt(readFileSync(pidFile, 'utf8').split('\n')[0] ?? '', 10);
-  if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) return;
+  const pid = postmasterPid(pgData);
+  if (pid === null || !isAlive(pid)) return;
   log(`stopping PostgreSQL left running by an earlier process (pid ${pid})`);
   process.kill(pid, 'SIGINT');
   for (let waited = 0; waited < 15_000; waited += 100) {
