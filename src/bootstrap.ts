@@ -71,6 +71,18 @@ function urlHost(host: string): string {
   return host.includes(':') ? `[${host}]` : host;
 }
 
+/**
+ * The embedded database is this process's child: without it every request and loop fails, and
+ * nothing would start it again, so the process exits (status 1) for its supervisor to restart both
+ * (README "Running in production"). A database at DATABASE_URL is retried instead.
+ */
+export function exitOnDatabaseLoss(running: Running): void {
+  running.onEmbeddedDatabaseExit((pid) => {
+    bootLog('error', `the embedded PostgreSQL (pid ${pid}) has exited; stopping, so that a restart starts it again`);
+    process.exit(1);
+  });
+}
+
 /** SIGINT/SIGTERM: finish in-flight requests, close the pool, stop the embedded database. */
 export function closeOnSignals(running: Running): void {
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {

@@ -6,7 +6,7 @@
  * /v1/events/batch instead of usage rows; defaults then 100 accounts × 60 days).
  */
 import { parseArgs } from 'node:util';
-import { bootLog, closeOnSignals, startService, type Running } from '../bootstrap.js';
+import { bootLog, closeOnSignals, exitOnDatabaseLoss, startService, type Running } from '../bootstrap.js';
 import { addDays, today } from '../common/dates.js';
 import type { Env } from '../config/env.js';
 import { printScoringSummary } from './scoring-summary.js';
@@ -156,6 +156,7 @@ try {
 
   running = await startService(overrides);
   closeOnSignals(running);
+  exitOnDatabaseLoss(running);
   const adminKey = running.env.ADMIN_API_KEY!;
   const storyCounts = Object.values(tenant.stories).reduce<Record<string, number>>((counts, story) => ({ ...counts, [story]: (counts[story] ?? 0) + 1 }), {});
   say(`Loading demo tenant into ${running.url}: ${tenant.accounts.length} accounts (${Object.entries(storyCounts).map(([story, n]) => `${n} ${story}`).join(', ')})`);
