@@ -96,13 +96,14 @@ export const SCORE_VIEW_FIELDS: ScoreViewFields = {
 /** Columns shown as an empty list when NULL, or not read by the query (COALESCE in SQL). */
 export const EMPTY_LIST_WHEN_NULL: ReadonlySet<keyof ScoreRow> = new Set(['churn_drivers']);
 
-const VIEW_ENTRIES = Object.entries(SCORE_VIEW_FIELDS).map(([field, source]) =>
+/** SCORE_VIEW_FIELDS as a list, each field with its column or its nested (key, column) pairs: what both builders walk. */
+export const SCORE_VIEW_ENTRIES = Object.entries(SCORE_VIEW_FIELDS).map(([field, source]) =>
   typeof source === 'string' ? { field, column: source, nested: null } : { field, column: null, nested: Object.entries(source) as Array<[string, keyof ScoreRow]> },
 );
 
 export function toScoreView(row: ScoreRow): ScoreView {
   const view: Record<string, unknown> = {};
-  for (const { field, column, nested } of VIEW_ENTRIES) {
+  for (const { field, column, nested } of SCORE_VIEW_ENTRIES) {
     if (column !== null) view[field] = EMPTY_LIST_WHEN_NULL.has(column) ? (row[column] ?? []) : row[column];
     else view[field] = Object.fromEntries(nested.map(([key, source]) => [key, row[source]]));
   }

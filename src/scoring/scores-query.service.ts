@@ -7,7 +7,7 @@ import { SqlFilter } from '../database/sql/sql-filter.js';
 import type { Grade } from './domain/features.types.js';
 import { LIST_SQL, RANKS_JOIN, type ListKind } from './list-ranking.js';
 import { accountScoreDays } from './account-score-days.js';
-import { EMPTY_LIST_WHEN_NULL, SCORE_VIEW_COLUMNS, SCORE_VIEW_FIELDS, toScoreView, type ScoreRow, type ScoreView } from './score-view.js';
+import { EMPTY_LIST_WHEN_NULL, SCORE_VIEW_COLUMNS, SCORE_VIEW_ENTRIES, toScoreView, type ScoreRow, type ScoreView } from './score-view.js';
 import { mapInSlices } from '../common/slices.js';
 
 /** Filters of a list page. Owner filters are exact e-mail matches; all given combine with AND. */
@@ -72,6 +72,12 @@ export interface ScoreAttachment {
   select: string;
   join: string;
 }
+
+/** toScoreView's view as SQL JSON, with the scores aliased `v` (see viewJsonSql). */
+const viewColumnSql = (name: keyof ScoreRow) => (EMPTY_LIST_WHEN_NULL.has(name) ? `COALESCE(v.${name}, '[]'::json)` : `v.${name}`);
+const VIEW_JSON = `json_build_object(${SCORE_VIEW_ENTRIES.map(({ field, column, nested }) =>
+  column !== null ? `'${field}', ${viewColumnSql(column)}` : `'${field}', json_build_object(${nested.map(([key, name]) => `'${key}', ${viewColumnSql(name)}`).join(', ')})`,
+).join(', ')})`;
 
 /** What toScoreView needs of a score, with the scores aliased `s`. */
 const VIEW_COLUMNS = SCORE_VIEW_COLUMNS.map((column) => `s.${column}`).join(', ');
@@ -258,13 +264,7 @@ export class ScoresQueryService {
    * alerts (docs/performance.md).
    */
   viewJsonSql(account: string, day: string): string {
-    const column = (name: keyof ScoreRow) => (EMPTY_LIST_WHEN_NULL.has(name) ? `COALESCE(v.${name}, '[]'::json)` : `v.${name}`);
-    const fields = Object.entries(SCORE_VIEW_FIELDS).map(([field, source]) =>
-      typeof source === 'string'
-        ? `'${field}', ${column(source)}`
-        : `'${field}', json_build_object(${Object.entries(source).map(([key, name]) => `'${key}', ${column(name)}`).join(', ')})`,
-    );
-    return `(SELECT json_build_object(${fields.join(', ')}) FROM account_scores v WHERE ${accountScoreDays('v', account, day, day)})`;
+    return `(SELECT ${VIEW_JSON} FROM account_scores v WHERE ${accountScoreDays('v', account, day, day)})`;
   }
 
   /** Some accounts' scores on a day, by account id (the views webhooks send). */
