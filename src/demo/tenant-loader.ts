@@ -87,10 +87,12 @@ export async function loadTenantViaApi(
     },
   }))) as UsageImportResult;
   const usageMs = performance.now() - usageStarted;
-  log(
-    `usage: ${formatCount(sent.rows)} rows sent (${(sent.bytes / 1_048_576).toFixed(1)} MiB) in ${(usageMs / 1000).toFixed(1)} s, ${rate(sent.rows, usageMs)} rows/s;` +
-      ` service received ${formatCount(usage.rowsReceived)}, wrote ${formatCount(usage.rowsWritten)}`,
-  );
+  if (options.usage !== false) {
+    log(
+      `usage: ${formatCount(sent.rows)} rows sent (${(sent.bytes / 1_048_576).toFixed(1)} MiB) in ${(usageMs / 1000).toFixed(1)} s, ${rate(sent.rows, usageMs)} rows/s;` +
+        ` service received ${formatCount(usage.rowsReceived)}, wrote ${formatCount(usage.rowsWritten)}`,
+    );
+  }
 
   for (let i = 0; i < tenant.outcomes.length; i += outcomeBatch) {
     await api.json('POST', '/v1/outcomes', { outcomes: tenant.outcomes.slice(i, i + outcomeBatch) });

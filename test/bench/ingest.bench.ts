@@ -13,16 +13,14 @@
  *   4. the same COPY into a table with usage_daily's primary key shape.
  * Target: the API import accepted at least half as fast as the plain COPY.
  */
-import { createReadStream, createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
-import { Readable } from 'node:stream';
 import { once } from 'node:events';
-import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
 import { startService } from '../../src/bootstrap.js';
 import { seedAccountsSql, SEED_PLAN } from '../support/seed-accounts-sql.js';
+import { importCsvFile, plainCopyOfFile, type ImportTiming } from './usage-import-timing.js';
 
 const ADMIN_KEY = 'bench-admin-key-0123456789';
 const ROWS = Number.parseInt(process.env.BENCH_ROWS ?? '1000000', 10);
@@ -112,75 +110,31 @@ async function createAccounts(base: string, databaseUrl: string): Promise<string
   return 'POST /v1/accounts/bulk';
 }
 
-interface Timed {
-  ms: number;
+interface Memory {
   rssBefore: number;
   rssPeak: number;
   rssAfter: number;
 }
 
-interface ImportTimed extends Timed {
-  /** From the request's start until the batch is merged (visible to every read). */
-  mergedMs: number;
-  accepted: Record<string, unknown>;
-  merged: Record<string, unknown>;
-}
-
-/** POST the file (answered 202 once accepted), then poll the batch until it is merged. */
-async function importViaApi(base: string, file: string, mode: 'replace' | 'add'): Promise<ImportTimed> {
+/** `work`, with this process's memory (API server and bench client) watched around it. */
+async function withMemory<T extends object>(work: () => Promise<T>): Promise<T & Memory> {
   global.gc?.();
   const rssBefore = process.memoryUsage().rss;
   const watch = new RssWatch();
-  const started = performance.now();
-  const res = await fetch(`${base}/v1/usage/import?mode=${mode}`, {
-    method: 'POST',
-    headers: { Authorization: `Bearer ${ADMIN_KEY}`, 'Content-Type': 'text/csv' },
-    body: Readable.toWeb(createReadStream(file, { highWaterMark: 1 << 16 })) as ReadableStream<Uint8Array>,
-    duplex: 'half',
-  } as RequestInit & { duplex: 'half' });
-  const accepted = (await res.json()) as Record<string, unknown>;
-  const ms = performance.now() - started;
-  if (res.status !== 202) throw new Error(`import → ${res.status}: ${JSON.stringify(accepted)}`);
-  let merged = accepted;
-  while (merged.status === 'pending') {
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    const poll = await api(base, 'GET', `/v1/usage/imports/${String(accepted.id)}`);
-    merged = (await poll.json()) as Record<string, unknown>;
-  }
-  const mergedMs = performance.now() - started;
-  const rssPeak = watch.stop();
-  if (merged.status !== 'merged') throw new Error(`import ${String(accepted.id)} ${String(merged.status)}: ${JSON.stringify(merged)}`);
-  return { ms, mergedMs, rssBefore, rssPeak, rssAfter: process.memoryUsage().rss, accepted, merged };
+  const result = await work();
+  return { ...result, rssBefore, rssPeak: watch.stop(), rssAfter: process.memoryUsage().rss };
 }
+
+type ImportTimed = ImportTiming & Memory;
+const importViaApi = (base: string, file: string, mode: 'replace' | 'add'): Promise<ImportTimed> => withMemory(() => importCsvFile(base, ADMIN_KEY, file, mode));
+const plainCopy = (databaseUrl: string, file: string, keyed = false) => withMemory(() => plainCopyOfFile(databaseUrl, file, keyed));
 
 const secs = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 
 function logImport(label: string, run: ImportTimed): void {
-  log(`${label}: accepted (202) ${rate(ROWS, run.ms).toLocaleString('en')} rows/s (${secs(run.ms)}), merged and visible after ${secs(run.mergedMs)} (${rate(ROWS, run.mergedMs).toLocaleString('en')} rows/s end to end)`);
+  log(`${label}: accepted (202) ${rate(ROWS, run.acceptedMs).toLocaleString('en')} rows/s (${secs(run.acceptedMs)}), merged and visible after ${secs(run.mergedMs)} (${rate(ROWS, run.mergedMs).toLocaleString('en')} rows/s end to end)`);
   log(`  batch ${String(run.merged.id)}: ${JSON.stringify({ rowsReceived: run.merged.rowsReceived, rowsWritten: run.merged.rowsWritten, timings: run.merged.timings })}`);
   log(`  RSS before ${mb(run.rssBefore)}, peak ${mb(run.rssPeak)} (accept and merge), after ${mb(run.rssAfter)}`);
-}
-
-/** COPY of the file into a typed scratch table, without an index or (keyed) with usage_daily's primary key shape. */
-async function plainCopy(databaseUrl: string, file: string, keyed = false): Promise<Timed & { rows: number }> {
-  const client = new pg.Client({ connectionString: databaseUrl });
-  await client.connect();
-  try {
-    await client.query('DROP TABLE IF EXISTS bench_plain_copy');
-    await client.query(`CREATE TABLE bench_plain_copy (account text, metric text, day date, value float8${keyed ? ', PRIMARY KEY (account, metric, day)' : ''})`);
-    global.gc?.();
-    const rssBefore = process.memoryUsage().rss;
-    const watch = new RssWatch();
-    const started = performance.now();
-    const copy = client.query(copyFrom('COPY bench_plain_copy FROM STDIN (FORMAT csv, HEADER true)'));
-    await pipeline(createReadStream(file, { highWaterMark: 1 << 16 }), copy);
-    const ms = performance.now() - started;
-    const rssPeak = watch.stop();
-    await client.query('DROP TABLE bench_plain_copy');
-    return { ms, rssBefore, rssPeak, rssAfter: process.memoryUsage().rss, rows: copy.rowCount };
-  } finally {
-    await client.end();
-  }
 }
 
 async function main(): Promise<void> {
@@ -225,9 +179,9 @@ async function main(): Promise<void> {
     const keyed = await plainCopy(service.databaseUrl, file, true);
     log(`COPY into a table with the same primary key: ${rate(keyed.rows, keyed.ms).toLocaleString('en')} rows/s (${(keyed.ms / 1000).toFixed(2)} s)`);
 
-    const ratio = plain.ms / fresh.ms;
-    log(`ratio API accepted / plain COPY: ${ratio.toFixed(2)} (empty table), ${(plain.ms / again.ms).toFixed(2)} (re-import); target >= 0.50 → ${ratio >= 0.5 ? 'met' : 'NOT met'}`);
-    log(`ratio API accepted / keyed COPY: ${(keyed.ms / fresh.ms).toFixed(2)} (empty table), ${(keyed.ms / again.ms).toFixed(2)} (re-import)`);
+    const ratio = plain.ms / fresh.acceptedMs;
+    log(`ratio API accepted / plain COPY: ${ratio.toFixed(2)} (empty table), ${(plain.ms / again.acceptedMs).toFixed(2)} (re-import); target >= 0.50 → ${ratio >= 0.5 ? 'met' : 'NOT met'}`);
+    log(`ratio API accepted / keyed COPY: ${(keyed.ms / fresh.acceptedMs).toFixed(2)} (empty table), ${(keyed.ms / again.acceptedMs).toFixed(2)} (re-import)`);
     log(`ratio API until merged / plain COPY: ${(plain.ms / fresh.mergedMs).toFixed(2)} (empty table), ${(plain.ms / again.mergedMs).toFixed(2)} (re-import); until merged / keyed COPY: ${(keyed.ms / fresh.mergedMs).toFixed(2)}, ${(keyed.ms / again.mergedMs).toFixed(2)}`);
     log(`memory: peak RSS during the API import (accept and merge) grew ${mb(fresh.rssPeak - fresh.rssBefore)} for a ${mb(statSync(file).size)} file; peak ${mb(Math.max(fresh.rssPeak, again.rssPeak))}`);
     log(`load average at the end: ${loadavg().map((n) => n.toFixed(2)).join(' ')} (${cpus().length} cores)`);
