@@ -114,15 +114,27 @@ interface Memory {
   rssBefore: number;
   rssPeak: number;
   rssAfter: number;
+  /** What is still alive (V8 heap and buffers) after a full collection, before and after: what a file's size could leave behind. */
+  liveBefore: number;
+  liveAfter: number;
+}
+
+/** V8 heap and buffer memory in use after a full collection (the npm script runs Node with --expose-gc). */
+function liveMemory(): number {
+  global.gc?.();
+  const { heapUsed, external } = process.memoryUsage();
+  return heapUsed + external;
 }
 
 /** `work`, with this process's memory (API server and bench client) watched around it. */
 async function withMemory<T extends object>(work: () => Promise<T>): Promise<T & Memory> {
-  global.gc?.();
+  const liveBefore = liveMemory();
   const rssBefore = process.memoryUsage().rss;
   const watch = new RssWatch();
   const result = await work();
-  return { ...result, rssBefore, rssPeak: watch.stop(), rssAfter: process.memoryUsage().rss };
+  const rssPeak = watch.stop();
+  const rssAfter = process.memoryUsage().rss;
+  return { ...result, rssBefore, rssPeak, rssAfter, liveBefore, liveAfter: liveMemory() };
 }
 
 type ImportTimed = ImportTiming & Memory;
@@ -134,7 +146,7 @@ const secs = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 function logImport(label: string, run: ImportTimed): void {
   log(`${label}: accepted (202) ${rate(ROWS, run.acceptedMs).toLocaleString('en')} rows/s (${secs(run.acceptedMs)}), merged and visible after ${secs(run.mergedMs)} (${rate(ROWS, run.mergedMs).toLocaleString('en')} rows/s end to end)`);
   log(`  batch ${String(run.merged.id)}: ${JSON.stringify({ rowsReceived: run.merged.rowsReceived, rowsWritten: run.merged.rowsWritten, timings: run.merged.timings })}`);
-  log(`  RSS before ${mb(run.rssBefore)}, peak ${mb(run.rssPeak)} (accept and merge), after ${mb(run.rssAfter)}`);
+  log(`  RSS before ${mb(run.rssBefore)}, peak ${mb(run.rssPeak)} (accept and merge), after ${mb(run.rssAfter)}; alive after a full GC: ${mb(run.liveBefore)} before, ${mb(run.liveAfter)} after`);
 }
 
 async function main(): Promise<void> {
