@@ -373,18 +373,6 @@ async function featuresOfDay(
   return { features, invalid };
 }
 
-const daysByNumber = new Map<number, string>();
-
-/** The day `n` days after DAY_NUMBER_EPOCH (how the figures read gives days), memoised: a run sees a few dozen distinct days. */
-function dayOfNumber(n: number): string {
-  let day = daysByNumber.get(n);
-  if (day === undefined) {
-    day = addDays(DAY_NUMBER_EPOCH, n);
-    daysByNumber.set(n, day);
-  }
-  return day;
-}
-
 function groupBy<T>(rows: readonly T[], key: (row: T) => number): Map<number, T[]> {
   const groups = new Map<number, T[]>();
   for (const row of rows) {
@@ -413,7 +401,7 @@ function buildFeatures(
   for (const { metricId, figures: found, lastDay: lastDayNumber } of figures) {
     const metric = metricNames.get(metricId);
     if (metric === undefined) continue; // a metric created after the names were read: next run
-    const lastDay = dayOfNumber(lastDayNumber);
+    const lastDay = addDays(DAY_NUMBER_EPOCH, lastDayNumber);
     limitUseByMetric.set(metric, found.limitUse);
     found.aggregates.lastDay = lastDay; // the figures are this day's own: completed, not copied
     metrics[metric] = found.aggregates;

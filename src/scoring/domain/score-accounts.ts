@@ -64,10 +64,14 @@ export interface RunContext {
 }
 
 export function runContextOf(accounts: readonly AccountFeatures[]): RunContext {
-  return {
-    knownMetrics: new Set(accounts.flatMap((account) => Object.keys(account.metrics))),
-    hasMilestoneData: accounts.some((account) => Object.keys(account.milestones).length > 0),
-  };
+  // Loops rather than flatMap of Object.keys: no array of every account's metric names is built.
+  const knownMetrics = new Set<string>();
+  let hasMilestoneData = false;
+  for (const account of accounts) {
+    for (const metric in account.metrics) knownMetrics.add(metric);
+    if (!hasMilestoneData) for (const _milestone in account.milestones) hasMilestoneData = true;
+  }
+  return { knownMetrics, hasMilestoneData };
 }
 
 export function mergeRunContext(into: RunContext, more: RunContext): RunContext {

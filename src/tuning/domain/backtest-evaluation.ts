@@ -11,7 +11,7 @@
 import { mean } from 'simple-statistics';
 import { brierScore, calibrationBuckets, expectedCalibrationError, type CalibrationBucket } from './calibration.js';
 import { liftByDecile, rocCurve, type DecileLift, type RocPoint } from './ranking-curves.js';
-import { liftTopDecile, precisionAtK, rocAuc, type ScoredLabel } from './ranking-metrics.js';
+import { liftTopDecile, precisionAtK, rankRows, ranked, rocAuc, type Rankable, type ScoredLabel } from './ranking-metrics.js';
 
 export interface BacktestRow {
   asOf: string;
@@ -77,21 +77,23 @@ export interface BacktestSummary {
 const churnLabels = (rows: readonly BacktestRow[]): ScoredLabel[] => rows.map((row) => ({ score: row.churnRisk, label: row.churned }));
 const expansionLabels = (rows: readonly BacktestRow[]): ScoredLabel[] => rows.map((row) => ({ score: row.upgradeReadiness, label: row.expanded }));
 
-export function rankingSummary(rows: readonly ScoredLabel[], k: number): RankingSummary {
-  const positives = rows.filter((row) => row.label).length;
+export function rankingSummary(rows: Rankable, k: number): RankingSummary {
+  const ranking = ranked(rows);
+  const { count, positives } = ranking;
   return {
-    auc: rocAuc(rows),
-    liftTopDecile: liftTopDecile(rows),
-    precisionAtK: precisionAtK(rows, k),
+    auc: rocAuc(ranking),
+    liftTopDecile: liftTopDecile(ranking),
+    precisionAtK: precisionAtK(ranking, k),
     k,
-    count: rows.length,
+    count,
     positives,
-    baseRate: rows.length === 0 ? null : positives / rows.length,
+    baseRate: count === 0 ? null : positives / count,
   };
 }
 
-export function rankingCurves(rows: readonly ScoredLabel[]): RankingCurves {
-  return { liftByDecile: liftByDecile(rows), roc: rocCurve(rows) };
+export function rankingCurves(rows: Rankable): RankingCurves {
+  const ranking = ranked(rows);
+  return { liftByDecile: liftByDecile(ranking), roc: rocCurve(ranking) };
 }
 
 /** Dates are reported in the order given; a date without rows still gets its (empty) entry. */
@@ -114,9 +116,11 @@ export function summariseBacktest(rows: readonly BacktestRow[], dates: readonly 
     return values.length === 0 ? null : mean(values);
   };
 
-  const churn = churnLabels(rows);
-  const expansion = expansionLabels(rows);
-  const calibration = calibrationBuckets(churn);
+  const churnRows = churnLabels(rows);
+  const calibration = calibrationBuckets(churnRows);
+  // Each pooled set of rows is ranked once for all of its figures and curves.
+  const churn = rankRows(churnRows);
+  const expansion = rankRows(expansionLabels(rows));
   const churnSummary = rankingSummary(churn, k);
   const expansionSummary = rankingSummary(expansion, k);
   return {
@@ -126,7 +130,7 @@ export function summariseBacktest(rows: readonly BacktestRow[], dates: readonly 
     churn: {
       ...churnSummary,
       precisionAtK: pooledPrecision((summary) => summary.churn.precisionAtK),
-      brier: brierScore(churn),
+      brier: brierScore(churnRows),
       calibrationError: expectedCalibrationError(calibration),
       calibration,
       ...rankingCurves(churn),

@@ -5,7 +5,7 @@
  * never ordered by chance, so the same data always draws the same curves.
  */
 
-import { positivesInTopBlocks, tiedBlocks, topDecileSize, type ScoredLabel } from './ranking-metrics.js';
+import { positivesInTopBlocks, ranked, topDecileSize, type Rankable } from './ranking-metrics.js';
 
 export interface DecileLift {
   /** 1 = the tenth of rows with the highest scores. */
@@ -42,11 +42,10 @@ function decileCuts(count: number): number[] {
  * a good ranking falls from well above 1 to below 1. Always ten entries so two configs' tables
  * line up; with fewer than ten rows some are empty.
  */
-export function liftByDecile(rows: readonly ScoredLabel[]): DecileLift[] {
-  const blocks = tiedBlocks(rows);
-  const total = blocks.reduce((sum, block) => sum + block.positives, 0);
-  const baseRate = rows.length === 0 ? 0 : total / rows.length;
-  const cuts = decileCuts(rows.length);
+export function liftByDecile(rows: Rankable): DecileLift[] {
+  const { blocks, count: rowCount, positives: total } = ranked(rows);
+  const baseRate = rowCount === 0 ? 0 : total / rowCount;
+  const cuts = decileCuts(rowCount);
   return Array.from({ length: DECILES }, (_, d) => {
     const count = cuts[d + 1]! - cuts[d]!;
     const positives = positivesInTopBlocks(blocks, cuts[d + 1]!) - positivesInTopBlocks(blocks, cuts[d]!);
@@ -62,10 +61,9 @@ export function liftByDecile(rows: readonly ScoredLabel[]): DecileLift[] {
  * of the ranking the vertex nearest it; every point kept is exact, the ends always. Empty when
  * all rows are positive or all negative, like the AUC.
  */
-export function rocCurve(rows: readonly ScoredLabel[], maxPoints = DEFAULT_ROC_POINTS): RocPoint[] {
-  const blocks = tiedBlocks(rows);
-  const positives = blocks.reduce((sum, block) => sum + block.positives, 0);
-  const negatives = rows.length - positives;
+export function rocCurve(rows: Rankable, maxPoints = DEFAULT_ROC_POINTS): RocPoint[] {
+  const { blocks, count, positives } = ranked(rows);
+  const negatives = count - positives;
   if (positives === 0 || negatives === 0) return [];
   const vertices = [{ rows: 0, fpr: 0, tpr: 0 }];
   let tp = 0;
@@ -75,7 +73,7 @@ export function rocCurve(rows: readonly ScoredLabel[], maxPoints = DEFAULT_ROC_P
     seen += block.size;
     vertices.push({ rows: seen, fpr: (seen - tp) / negatives, tpr: tp / positives });
   }
-  const keep = vertices.length <= maxPoints ? vertices : thin(vertices, rows.length, Math.max(2, maxPoints));
+  const keep = vertices.length <= maxPoints ? vertices : thin(vertices, count, Math.max(2, maxPoints));
   return keep.map(({ fpr, tpr }) => ({ fpr, tpr }));
 }
 

@@ -22,11 +22,9 @@ export interface ScoredLabel {
  * exactly (every term is a whole or half number). Null when either class is empty (the question
  * has no answer).
  */
-export function rocAuc(rows: readonly ScoredLabel[]): number | null {
-  const blocks = tiedBlocks(rows);
-  let positives = 0;
-  for (const block of blocks) positives += block.positives;
-  const negatives = rows.length - positives;
+export function rocAuc(rows: Rankable): number | null {
+  const { blocks, count, positives } = ranked(rows);
+  const negatives = count - positives;
   if (positives === 0 || negatives === 0) return null;
   let u = 0;
   let negativesBelow = 0;
@@ -45,6 +43,28 @@ export interface TiedBlock {
   size: number;
   positives: number;
 }
+
+/** Rows ranked once: their blocks of tied scores (tiedBlocks) and counts, which every figure here is computed from. */
+export interface Ranking {
+  blocks: TiedBlock[];
+  count: number;
+  positives: number;
+}
+
+/**
+ * Rows, or a Ranking of them made once with rankRows: a backtest asks five figures of the same
+ * 210,000 rows, and ranking them each time was a quarter of a second of it (profiled).
+ */
+export type Rankable = readonly ScoredLabel[] | Ranking;
+
+export function rankRows(rows: readonly ScoredLabel[]): Ranking {
+  const blocks = tiedBlocks(rows);
+  let positives = 0;
+  for (const block of blocks) positives += block.positives;
+  return { blocks, count: rows.length, positives };
+}
+
+export const ranked = (rows: Rankable): Ranking => ('blocks' in rows ? rows : rankRows(rows));
 
 /**
  * The rows as blocks of tied scores, highest score first: the unit every cut-off here respects.
@@ -98,15 +118,16 @@ export function positivesInTopBlocks(blocks: readonly TiedBlock[], n: number): n
 }
 
 /** Expected number of positives among the `n` highest scores (ties pro rata, see positivesInTopBlocks). */
-export function positivesInTop(rows: readonly ScoredLabel[], n: number): number {
-  return positivesInTopBlocks(tiedBlocks(rows), n);
+export function positivesInTop(rows: Rankable, n: number): number {
+  return positivesInTopBlocks(ranked(rows).blocks, n);
 }
 
 /** Share of positives among the `k` highest scores (k capped at the number of rows); null without rows. */
-export function precisionAtK(rows: readonly ScoredLabel[], k: number): number | null {
-  const taken = Math.min(k, rows.length);
+export function precisionAtK(rows: Rankable, k: number): number | null {
+  const ranking = ranked(rows);
+  const taken = Math.min(k, ranking.count);
   if (taken <= 0) return null;
-  return positivesInTop(rows, taken) / taken;
+  return positivesInTop(ranking, taken) / taken;
 }
 
 /** Rows in the top decile: a tenth of them rounded up, so even a small set has a top decile. */
@@ -118,9 +139,9 @@ export function topDecileSize(count: number): number {
  * Positive rate in the top decile of scores ÷ the overall positive rate: 3 means the top tenth
  * holds positives three times as densely as the whole population. Null without positives.
  */
-export function liftTopDecile(rows: readonly ScoredLabel[]): number | null {
-  const positives = rows.filter((row) => row.label).length;
-  if (rows.length === 0 || positives === 0) return null;
-  const top = topDecileSize(rows.length);
-  return positivesInTop(rows, top) / top / (positives / rows.length);
+export function liftTopDecile(rows: Rankable): number | null {
+  const ranking = ranked(rows);
+  if (ranking.count === 0 || ranking.positives === 0) return null;
+  const top = topDecileSize(ranking.count);
+  return positivesInTop(ranking, top) / top / (ranking.positives / ranking.count);
 }
