@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { liftTopDecile, positivesInTop, precisionAtK, rocAuc, topDecileSize, type ScoredLabel } from './ranking-metrics.js';
+import { liftByDecile, rocCurve } from './ranking-curves.js';
+import { liftTopDecile, positivesInTop, precisionAtK, rankRows, rocAuc, topDecileSize, type ScoredLabel } from './ranking-metrics.js';
 
 const rows = (pairs: Array<[number, 0 | 1]>): ScoredLabel[] => pairs.map(([score, label]) => ({ score, label: label === 1 }));
 
@@ -115,5 +116,21 @@ describe('liftTopDecile', () => {
 
   it('is null without positives', () => {
     expect(liftTopDecile(rows([[0.9, 0], [0.1, 0]]))).toBeNull();
+  });
+});
+
+describe('a Ranking made once (rankRows)', () => {
+  it('gives every figure and curve the rows themselves give, ties included', () => {
+    for (const set of [caseA, caseB, rows([[0.4, 0], [0.4, 0]])]) {
+      const ranking = rankRows(set);
+      expect(ranking.count).toBe(set.length);
+      expect(ranking.positives).toBe(set.filter((row) => row.label).length);
+      expect(rocAuc(ranking)).toBe(rocAuc(set));
+      expect(liftTopDecile(ranking)).toBe(liftTopDecile(set));
+      expect(precisionAtK(ranking, 3)).toBe(precisionAtK(set, 3));
+      expect(positivesInTop(ranking, 2)).toBe(positivesInTop(set, 2));
+      expect(liftByDecile(ranking)).toEqual(liftByDecile(set));
+      expect(rocCurve(ranking)).toEqual(rocCurve(set));
+    }
   });
 });
