@@ -3,9 +3,10 @@
  * For each size (BENCH_ACCOUNTS, default "2000,20000"): generate a tenant (BENCH_METRICS metrics,
  * default 10, × BENCH_DAYS days, default 120), write its usage to a CSV file, import that file
  * through the API (timed to the 202, when it is accepted, and until it is merged and visible to
- * reads), time a plain COPY of the same file into an unindexed table, then BENCH_REPEATS times (default 3, on consecutive days)
- * time one bare aggregation over a run's scan window and that run, and (at the largest size) a
- * 12-date backtest, timed once the runs' after-run steps (alert evaluation) are done. A machine
+ * reads), time a plain COPY of the same file into an unindexed table, then BENCH_REPEATS times
+ * (default 3, on consecutive days) time one bare aggregation over a run's scan window and that
+ * run, and (at the largest size) a 12-date backtest, timed once the runs' after-run steps (alert
+ * evaluation) are done. A machine
  * shared with others swings by a quarter from one minute to the next, so each run is compared with
  * the scan timed just before it and the median pair is reported (every pair is printed). Peak RSS
  * is this process's (the service runs in it). Prints the "done when" targets with met / NOT met.
