@@ -23,6 +23,7 @@ import { UsageDayBlocks1763900001000 } from './1763900001000-UsageDayBlocks.js';
 import { AccountListRanks1763900001001 } from './1763900001001-AccountListRanks.js';
 import { ScoreExplanationsJson1763900001100 } from './1763900001100-ScoreExplanationsJson.js';
 import { StagedScoreRows1763900001200 } from './1763900001200-StagedScoreRows.js';
+import { UsageDayBlocksOncePerWrite1763900001300 } from './1763900001300-UsageDayBlocksOncePerWrite.js';
 
 /** Every migration, in order. Classes, not globs, so nothing loads .ts files at run time. */
 export const MIGRATIONS = [Foundation1763900000000, AccountVersionsAt1763900000001, Scoring1763900000002, Alerts1763900000010, CrmSync1763900000020, Overrides1763900000030,
@@ -45,4 +46,5 @@ export const MIGRATIONS = [Foundation1763900000000, AccountVersionsAt17639000000
   AccountListRanks1763900001001,
   ScoreExplanationsJson1763900001100,
   StagedScoreRows1763900001200,
+  UsageDayBlocksOncePerWrite1763900001300,
 ];
