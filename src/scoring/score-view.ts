@@ -161,13 +161,13 @@ void everyStoredColumnListed;
 /** The columns toScoreView reads (lists and history read only these: a run's model inputs and contributions are the largest). */
 export const SCORE_VIEW_COLUMNS = STORED_SCORE_COLUMNS.filter((column) => column !== 'model_inputs' && column !== 'contributions');
 
+/** An account_scores row as a run writes it. */
+export type StoredScoreRow = ScoreRow & { model_inputs: AccountScore['modelInputs'] };
+
 /**
  * The row a run stores for one account: the scores at their stored precision. The one place
  * that rounds scores, so a preview of a candidate config compares equal with a run of it.
  */
-/** An account_scores row as a run writes it. */
-export type StoredScoreRow = ScoreRow & { model_inputs: AccountScore['modelInputs'] };
-
 export function toStoredScore(run: { id: string; asOf: string; configVersion: number }, f: AccountFeatures, s: AccountScore): StoredScoreRow {
   return {
     account_id: f.accountId,
