@@ -7,7 +7,8 @@ import type { ScoringConfig } from './domain/config/scoring-config.types.js';
 import { windowParts } from './domain/window-parts.js';
 import type { WindowShape } from './domain/window-figures.js';
 import { limitColumn, scanDaysOf, windowShapeOf } from './domain/window-shape.js';
-import { DAY_NUMBER_EPOCH, dayNumber, readUsageSeries, type MetricFigures } from './usage-day-blocks.js';
+import { DAY_NUMBER_EPOCH, dayNumber, readUsageSeries, usageBlocksRead, type MetricFigures } from './usage-day-blocks.js';
+import { USAGE_READ_THREADS, UsageReadThreads } from './usage-read-threads.js';
 import type { RunContext } from './domain/score-accounts.js';
 import type { AccountFeatures, LifecycleStage, MetricAggregates, PlanInfo, PriorScores, Segment, Grade } from './domain/features.types.js';
 import { FEATURE_METRIC_PREFIX } from '../common/metric-name.js';
@@ -71,7 +72,7 @@ export interface LoadedFeatures {
 
 /** At most this many accounts per features read of loadAll, and how many such reads run at once. */
 const READ_PART_ACCOUNTS = 2_500;
-const READS_AT_ONCE = 2;
+const READS_AT_ONCE = USAGE_READ_THREADS;
 
 /**
  * Builds every scored account's features for one or several as-of days: the window figures from
@@ -85,6 +86,7 @@ export class FeaturesRepository {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly planList: PlansService,
+    private readonly readThreads: UsageReadThreads,
   ) {}
 
   /** The accounts in `range` (account ids, inclusive): one chunk or shard of a run. */
@@ -111,16 +113,16 @@ export class FeaturesRepository {
     const accountIds = ids ?? (await this.allAccountIds());
     const perPart = Math.max(1, Math.min(READ_PART_ACCOUNTS, Math.ceil(accountIds.length / READS_AT_ONCE)));
     // The first part is half as large, so the two reads started together do not finish
-    // together: Node lays out one part while PostgreSQL still streams the other (equal parts
-    // made each side wait for the other in turn, measured).
+    // together (measured with the parts laid out on the calling thread, where equal parts made
+    // Node and PostgreSQL wait for each other in turn).
     const first = Math.ceil(perPart / 2);
     return this.readRanges(asOfs, config, [...accountRanges(accountIds.slice(0, first), first), ...accountRanges(accountIds.slice(first), perPart)]);
   }
 
   /**
-   * Reads the usage in account-range parts, two at a time: PostgreSQL streams one part while
-   * Node lays out the other, which keeps both cores busy. Parts are by id, so the features are
-   * the same however the accounts are cut.
+   * Reads the usage in account-range parts, two at a time, each laid out on a read thread of its
+   * own while PostgreSQL streams it (UsageReadThreads; on the calling thread when running from
+   * sources). Parts are by id, so the features are the same however the accounts are cut.
    *
    * One account's data must never fail a run: usage stored before values were range-checked
    * (above 10^15, NaN, Infinity) sets its account aside, named with the reason; the others are
@@ -139,7 +141,12 @@ export class FeaturesRepository {
       ranges,
       // Room for a quarter more accounts than the part scores: ids between them (accounts churned
       // or not started) have usage too, and growing the buffers copies them.
-      (range) => this.db.transaction((tx) => readUsageSeries(tx, asOfs, shape.scanDays, range, Math.ceil((range.accounts ?? READ_PART_ACCOUNTS) * 1.25) * metricCount)),
+      (range) => {
+        const expected = Math.ceil((range.accounts ?? READ_PART_ACCOUNTS) * 1.25) * metricCount;
+        return this.readThreads.enabled
+          ? this.readThreads.read(usageBlocksRead(asOfs, shape.scanDays, range, expected))
+          : this.db.transaction((tx) => readUsageSeries(tx, asOfs, shape.scanDays, range, expected));
+      },
       { concurrency: READS_AT_ONCE },
     );
     return {

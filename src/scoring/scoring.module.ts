@@ -16,6 +16,7 @@ import { ShardWorker } from './runs/shard.worker.js';
 import { ScoresQueryService } from './scores-query.service.js';
 import { ScoresRepository } from './scores.repository.js';
 import { ScoringInputsCache } from './scoring-inputs.cache.js';
+import { UsageReadThreads } from './usage-read-threads.js';
 
 @Module({
   // UsageModule: runs and the replays of tuning drain accepted usage imports first (it is re-exported for tuning).
@@ -23,6 +24,7 @@ import { ScoringInputsCache } from './scoring-inputs.cache.js';
   controllers: [RunsController],
   providers: [
     FeaturesRepository,
+    UsageReadThreads,
     ScoringInputsCache,
     ScoresRepository,
     ScoresQueryService,

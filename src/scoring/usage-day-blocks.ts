@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { addDays, daysBetween } from '../common/dates.js';
-import { copyBinaryTuples, sqlDate, sqlInteger, type BinaryColumnType } from '../database/sql/copy-binary-out.js';
+import { copyBinaryTuples, sqlDate, sqlInteger, type BinaryColumnType, type TupleVisitor } from '../database/sql/copy-binary-out.js';
 import { weekOf, WEEK_DAYS } from './domain/window-parts.js';
 import { DaySeries, windowFigures, type MetricWindowFigures, type WindowShape } from './domain/window-figures.js';
 
@@ -11,6 +11,7 @@ export interface MetricFigures {
   /** The latest day with a row, as a day number (see dayNumber). */
   lastDay: number;
 }
+
 
 /** Days are sent as numbers of days since this one (two bytes fewer than a date, no parsing). */
 export const DAY_NUMBER_EPOCH = '2000-01-01';
@@ -25,6 +26,20 @@ const BLOCK_WEEKS = 4;
 /** The columns read, in this order: account_id, metric_id, block (day number of its first Monday), days. */
 const TYPES: BinaryColumnType[] = ['int4', 'int2', 'int4', { bytea: BLOCK_WEEKS * PACKED_WEEK_BYTES }];
 const DAYS_COLUMN = 3;
+
+/** A UsageSeries as plain typed arrays (UsageSeries.toTransfer), for postMessage with their buffers transferred. */
+export interface TransferredSeries {
+  firstDay: number;
+  length: number;
+  /** Series in use: the buffers have room for more. */
+  used: number;
+  values: Float64Array;
+  present: Uint8Array;
+  /** Account ids, and for each a row of `metricIds.length` slots (−1: no series) in `slots`. */
+  accounts: Int32Array;
+  slots: Int32Array;
+  metricIds: Int32Array;
+}
 
 /**
  * Series of one account-range read, in shared buffers grown by doubling: one slot per account and
@@ -109,6 +124,45 @@ export class UsageSeries {
     this.present[at] = 1;
   }
 
+  /**
+   * Lays out one usage_day_blocks row as COPY hands it over (columns as in TYPES): each of its
+   * weeks that falls inside the series, day by day.
+   */
+  takeBlock(values: Float64Array, bytes: DataView, lengths: Int32Array): void {
+    const start = this.startOf(values[0]!, values[1]!);
+    const block = values[2]! - this.firstDay;
+    const end = values[DAYS_COLUMN]! + lengths[DAYS_COLUMN]!;
+    for (let at = values[DAYS_COLUMN]!; at < end; at += PACKED_WEEK_BYTES) {
+      // The week's Monday in the series; the first and last blocks have weeks outside it.
+      const monday = block + WEEK_DAYS * bytes.getUint8(at);
+      if (monday < 0 || monday >= this.length) continue;
+      const present = bytes.getUint8(at + 1);
+      for (let d = 0; d < WEEK_DAYS; d++) if ((present & (1 << d)) !== 0) this.set(start + monday + d, bytes.getFloat64(at + 2 + 8 * d));
+    }
+  }
+
+  /** The series as typed arrays whose buffers can be moved to another thread without a copy (see fromTransfer). */
+  toTransfer(): TransferredSeries {
+    const width = this.metricIds.length;
+    const accounts = Int32Array.from(this.byAccount.keys());
+    const slots = new Int32Array(accounts.length * width).fill(-1);
+    let i = 0;
+    for (const own of this.byAccount.values()) slots.set(own.subarray(0, width), width * i++);
+    return { firstDay: this.firstDay, length: this.length, used: this.used, values: this.values, present: this.present, accounts, slots, metricIds: Int32Array.from(this.metricIds) };
+  }
+
+  /** A series rebuilt from toTransfer's arrays (taken over, not copied). */
+  static fromTransfer(t: TransferredSeries): UsageSeries {
+    const series = new UsageSeries(t.firstDay, t.length, 0);
+    series.values = t.values;
+    series.present = t.present;
+    series.used = t.used;
+    for (const id of t.metricIds) series.metricPlace(id);
+    const width = t.metricIds.length;
+    t.accounts.forEach((account, i) => series.byAccount.set(account, t.slots.subarray(width * i, width * (i + 1))));
+    return series;
+  }
+
   private metricPlace(metricId: number): number {
     if (metricId >= this.placeOf.length) {
       const grown = new Int32Array(Math.max(metricId + 1, this.placeOf.length * 2)).fill(-1);
@@ -152,38 +206,45 @@ export async function readUsageSeries(
   range: { from: number; to: number },
   expectedSeries: number,
 ): Promise<UsageSeries> {
-  const sorted = [...asOfs].sort();
-  const firstWeek = weekOf(addDays(sorted[0]!, -scanDays + 1));
-  const lastWeek = weekOf(sorted.at(-1)!);
-  const series = new UsageSeries(dayNumber(firstWeek), daysBetween(firstWeek, lastWeek) + WEEK_DAYS, expectedSeries);
-  const firstDay = series.firstDay;
-  const length = series.length;
-  const take = (values: Float64Array, _nulls: Uint8Array, bytes: DataView, lengths: Int32Array) => {
-    const start = series.startOf(values[0]!, values[1]!);
-    const block = values[2]! - firstDay;
-    const end = values[DAYS_COLUMN]! + lengths[DAYS_COLUMN]!;
-    for (let at = values[DAYS_COLUMN]!; at < end; at += PACKED_WEEK_BYTES) {
-      // The week's Monday in the series; the first and last blocks have weeks outside it.
-      const monday = block + WEEK_DAYS * bytes.getUint8(at);
-      if (monday < 0 || monday >= length) continue;
-      const present = bytes.getUint8(at + 1);
-      for (let d = 0; d < WEEK_DAYS; d++) if ((present & (1 << d)) !== 0) series.set(start + monday + d, bytes.getFloat64(at + 2 + 8 * d));
-    }
-  };
   // Without parallel workers: two parts are read side by side (FeaturesRepository), and a
   // parallel plan scanned the whole block index for every part (measured on the weekly rollups).
   await tx.query('SET LOCAL max_parallel_workers_per_gather = 0');
-  await copyBinaryTuples(
-    tx,
-    `SELECT account_id, metric_id, block_start - ${sqlDate(DAY_NUMBER_EPOCH)} AS block, days
+  return readPlannedSeries((sql, take) => copyBinaryTuples(tx, sql, TYPES, take), usageBlocksRead(asOfs, scanDays, range, expectedSeries));
+}
+
+/** What one usage read asks for: the query, and the series it lays out. */
+export interface UsageBlocksRead {
+  sql: string;
+  firstDay: number;
+  length: number;
+  expectedSeries: number;
+}
+
+/** The blocks covering every window of `asOfs` for the accounts in range, and the days they are laid out over. */
+export function usageBlocksRead(asOfs: readonly string[], scanDays: number, range: { from: number; to: number }, expectedSeries: number): UsageBlocksRead {
+  const sorted = [...asOfs].sort();
+  const firstWeek = weekOf(addDays(sorted[0]!, -scanDays + 1));
+  const lastWeek = weekOf(sorted.at(-1)!);
+  return {
+    sql: `SELECT account_id, metric_id, block_start - ${sqlDate(DAY_NUMBER_EPOCH)} AS block, days
      FROM usage_day_blocks
      WHERE block_start BETWEEN usage_day_block_start(${sqlDate(firstWeek)}) AND ${sqlDate(lastWeek)}
        AND account_id BETWEEN ${sqlInteger(range.from)} AND ${sqlInteger(range.to)}`,
-    TYPES,
-    take,
-  );
+    firstDay: dayNumber(firstWeek),
+    length: daysBetween(firstWeek, lastWeek) + WEEK_DAYS,
+    expectedSeries,
+  };
+}
+
+/** Runs a planned read through `copy` (binary COPY of TYPES on some connection) into a new series. */
+export async function readPlannedSeries(copy: (sql: string, take: TupleVisitor) => Promise<number>, read: UsageBlocksRead): Promise<UsageSeries> {
+  const series = new UsageSeries(read.firstDay, read.length, read.expectedSeries);
+  await copy(read.sql, (values, _nulls, bytes, lengths) => series.takeBlock(values, bytes, lengths));
   return series;
 }
+
+/** The column types of usageBlocksRead's query, for binary COPY. */
+export const USAGE_BLOCK_TYPES: readonly BinaryColumnType[] = TYPES;
 
 /** Days since DAY_NUMBER_EPOCH. */
 export function dayNumber(day: string): number {

@@ -7,6 +7,11 @@ import type { ScoringConfig } from '../../src/scoring/domain/config/scoring-conf
 import { mulberry32, type Random } from '../../src/demo/prng.js';
 import type { AccountFeatures, MetricAggregates } from '../../src/scoring/domain/features.types.js';
 import { FeaturesRepository } from '../../src/scoring/features.repository.js';
+import { PlansService } from '../../src/plans/plans.service.js';
+import { ThreadPool, type UsageReadThreads } from '../../src/scoring/usage-read-threads.js';
+import { usageBlocksRead } from '../../src/scoring/usage-day-blocks.js';
+import { fileURLToPath } from 'node:url';
+import { DataSource } from 'typeorm';
 import { SEED_PLAN, seedAccountsSql } from '../support/seed-accounts-sql.js';
 import { bearer, startTestApp, type TestApp } from '../support/test-app.js';
 
@@ -15,8 +20,17 @@ import { bearer, startTestApp, type TestApp } from '../support/test-app.js';
  * features with the same aggregates computed here from the raw stored rows, on a randomized
  * tenant, after an initial import, late corrections (replace), added values, a re-sent CSV in
  * replace mode and new days, and writes made straight in SQL, for several as-of days (different
- * weekdays) and window settings, one as-of day at a time and all of them from one read.
+ * weekdays) and window settings, one as-of day at a time and all of them from one read; and read
+ * on the usage read threads (the service's compiled worker, here its TypeScript source) as on the
+ * calling thread (what the service does when started from sources, as here).
  */
+
+/** The usage read thread from its TypeScript source, loaded as the spawned services load theirs. */
+const readThreadPool = (url: string, warn: (message: string) => void = () => undefined) =>
+  new ThreadPool(new URL('../../src/scoring/usage-read.worker.ts', import.meta.url), url, 2, warn, [
+    '--import',
+    fileURLToPath(new URL('../support/ts-esm-register.mjs', import.meta.url)),
+  ]);
 
 const ACCOUNTS = Array.from({ length: 12 }, (_, i) => `acct-${i}`);
 const METRICS = ['active_users', 'seats_used', 'api_calls', 'feature.reports', 'milestone.first_report'];
@@ -63,6 +77,9 @@ function rawAggregates(days: Map<string, number>, asOf: string, config: ScoringC
 describe('usage rollups give the features of the raw rows', () => {
   let t: TestApp;
   let features: FeaturesRepository;
+  /** The same repository reading through threads. */
+  let threaded: FeaturesRepository;
+  let pool: ThreadPool;
   let shipped: ScoringConfig;
   const random = mulberry32(20261202);
 
@@ -71,11 +88,17 @@ describe('usage rollups give the features of the raw rows', () => {
     await t.http.put(`/v1/plans/${SEED_PLAN.id}`).set(bearer()).send(SEED_PLAN.body).expect(201);
     await seedAccountsSql(t.sql, ACCOUNTS);
     features = t.app.get(FeaturesRepository);
+    pool = readThreadPool(t.databaseUrl);
+    const threads = { enabled: true, read: (read: Parameters<ThreadPool['read']>[0]) => pool.read(read) } as unknown as UsageReadThreads;
+    threaded = new FeaturesRepository(t.app.get(DataSource), t.app.get(PlansService), threads);
     const loaded = await loadScoringConfigFile('config/scoring.yaml');
     if (!loaded.ok) throw new Error('config/scoring.yaml does not load');
     shipped = loaded.config;
   });
-  afterAll(() => t.close());
+  afterAll(async () => {
+    await pool.close();
+    await t.close();
+  });
 
   /** Odd window lengths (not multiples of 7) and limit windows of every shape. */
   const oddConfig = (): ScoringConfig => ({
@@ -114,9 +137,12 @@ describe('usage rollups give the features of the raw rows', () => {
     for (const config of [shipped, oddConfig()]) {
       // Backtests and fits read every date from one read of the rollups: the same features as one date at a time.
       const together = await features.readDays(asOfs, config);
+      const togetherOnThreads = await threaded.readDays(asOfs, config);
       for (const [index, asOf] of asOfs.entries()) {
         const loaded: AccountFeatures[] = (await features.loadAll(asOf, config)).features;
         expect((await together.day(index)).features).toEqual(loaded);
+        expect((await togetherOnThreads.day(index)).features).toEqual(loaded);
+        expect((await threaded.loadAll(asOf, config)).features).toEqual(loaded);
         expect(loaded.map((f) => f.externalId).sort()).toEqual([...ACCOUNTS].sort());
         for (const account of loaded) {
           const expectedMetrics: Record<string, MetricAggregates> = {};
@@ -168,5 +194,17 @@ describe('usage rollups give the features of the raw rows', () => {
     await t.sql(`UPDATE usage_daily u SET day = day + 200 WHERE day = $1 AND metric_id % 2 = 0`, [addDays(FIRST_DAY, 12)]);
     await t.sql(`DELETE FROM usage_daily WHERE day BETWEEN $1 AND $2 AND account_id % 2 = 1`, [addDays(FIRST_DAY, 55), addDays(FIRST_DAY, 64)]);
     await expectRawEqualsRollups('SQL writes');
+  });
+
+  it('fails a read on a thread that cannot connect with the reason, and reads again once it can', async () => {
+    const warnings: string[] = [];
+    const unreachable = readThreadPool(t.databaseUrl.replace(/:\d+\//, ':1/'), (message) => warnings.push(message));
+    const read = usageBlocksRead([addDays(FIRST_DAY, 40)], 56, { from: 0, to: 2_147_483_647 }, 64);
+    await expect(unreachable.read(read)).rejects.toThrow(/usage read failed: .*(ECONNREFUSED|connect)/);
+    // The thread stays usable: the next read is tried again (and fails the same way here).
+    await expect(unreachable.read(read)).rejects.toThrow(/usage read failed/);
+    await unreachable.close();
+    // A failed read is an answer, not a crashed thread.
+    expect(warnings).toEqual([]);
   });
 });

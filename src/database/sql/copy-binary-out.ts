@@ -154,7 +154,11 @@ export class BinaryCopyDecoder {
  */
 export async function copyBinaryTuples(tx: EntityManager, query: string, types: readonly BinaryColumnType[], onTuple: TupleVisitor): Promise<number> {
   if (!tx.queryRunner) throw new Error('copyBinaryTuples needs a transactional entity manager');
-  const client = (await tx.queryRunner.connect()) as pg.PoolClient;
+  return copyBinaryTuplesOn((await tx.queryRunner.connect()) as pg.ClientBase, query, types, onTuple);
+}
+
+/** copyBinaryTuples on a `pg` client of the caller's (a worker thread's own connection). */
+export async function copyBinaryTuplesOn(client: pg.ClientBase, query: string, types: readonly BinaryColumnType[], onTuple: TupleVisitor): Promise<number> {
   const decoder = new BinaryCopyDecoder(types, onTuple);
   const stream = client.query(copyTo(`COPY (${query}) TO STDOUT (FORMAT binary)`));
   for await (const chunk of stream) decoder.push(chunk as Buffer);

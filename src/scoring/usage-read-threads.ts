@@ -1,0 +1,131 @@
+import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { DataSource } from 'typeorm';
+import { UsageSeries, type UsageBlocksRead } from './usage-day-blocks.js';
+import type { UsageReadReply, UsageReadRequest } from './usage-read.worker.js';
+
+/** Threads, each with its own connection: as many as FeaturesRepository reads usage parts at once. */
+export const USAGE_READ_THREADS = 2;
+
+/**
+ * Threads that read usage blocks, each on its own connection, and lay them out as series
+ * (usage-read.worker.ts); the series' buffers come back moved, not copied. Decoding a run's
+ * 600,000 block rows on the main thread took about a third of its time while the second core
+ * waited; on these threads it runs beside PostgreSQL's streaming, and the run's features phase
+ * went from 2.6–3.5 s to 2.0–2.4 s at 17,800 accounts (docs/performance.md).
+ *
+ * The threads run the compiled worker next to this file. Started from sources (Jest runs the
+ * TypeScript), there is none, and reads stay on the calling thread (FeaturesRepository).
+ */
+@Injectable()
+export class UsageReadThreads implements OnApplicationShutdown {
+  private readonly logger = new Logger(UsageReadThreads.name);
+  private readonly pool: ThreadPool | null;
+
+  constructor(@InjectDataSource() db: DataSource) {
+    const url = (db.options as { url?: string }).url;
+    const file = compiledWorker();
+    this.pool = url && file ? new ThreadPool(file, url, USAGE_READ_THREADS, (message) => this.logger.warn(message)) : null;
+  }
+
+  /** Whether reads go to threads (false when running from sources). */
+  get enabled(): boolean {
+    return this.pool !== null;
+  }
+
+  read(read: UsageBlocksRead): Promise<UsageSeries> {
+    if (!this.pool) throw new Error('usage read threads are not available here');
+    return this.pool.read(read);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.pool?.close();
+  }
+}
+
+/** usage-read.worker.js next to this module, when this module is itself compiled JavaScript. */
+function compiledWorker(): URL | null {
+  const file = new URL('./usage-read.worker.js', import.meta.url);
+  return import.meta.url.endsWith('.js') && existsSync(fileURLToPath(file)) ? file : null;
+}
+
+/**
+ * At most `size` worker threads of `file`, started when first needed and kept (a warm thread
+ * reads the next run's usage without starting or connecting again). One read per thread at a time.
+ */
+export class ThreadPool {
+  private readonly alive = new Set<Worker>();
+  private readonly idle: Worker[] = [];
+  private readonly waiting: Array<() => void> = [];
+  private readonly replies = new Map<Worker, { resolve: (series: UsageSeries) => void; reject: (error: Error) => void }>();
+  private closing = false;
+
+  constructor(
+    private readonly file: URL,
+    private readonly url: string,
+    private readonly size: number,
+    private readonly warn: (message: string) => void,
+    /** Node options of the threads (the tests load the TypeScript worker through a loader). */
+    private readonly execArgv?: string[],
+  ) {}
+
+  async read(read: UsageBlocksRead): Promise<UsageSeries> {
+    const worker = await this.take();
+    // A thread with a read in flight keeps the process alive, as a query on the pool would.
+    worker.ref();
+    try {
+      return await new Promise<UsageSeries>((resolve, reject) => {
+        this.replies.set(worker, { resolve, reject });
+        worker.postMessage({ read } satisfies UsageReadRequest);
+      });
+    } finally {
+      this.replies.delete(worker);
+      worker.unref();
+      if (this.alive.has(worker) && !this.closing) this.idle.push(worker);
+      this.waiting.shift()?.();
+    }
+  }
+
+  async close(): Promise<void> {
+    this.closing = true;
+    this.idle.length = 0;
+    await Promise.all([...this.alive].map((worker) => worker.terminate()));
+  }
+
+  private async take(): Promise<Worker> {
+    for (;;) {
+      if (this.closing) throw new Error('the usage read threads are stopping');
+      const worker = this.idle.pop();
+      if (worker) return worker;
+      if (this.alive.size < this.size) return this.start();
+      await new Promise<void>((resolve) => this.waiting.push(resolve));
+    }
+  }
+
+  private start(): Worker {
+    const worker = new Worker(this.file, { workerData: { url: this.url }, execArgv: this.execArgv });
+    // Idle threads do not keep the process alive (close() ends them on a graceful stop).
+    worker.on('message', (reply: UsageReadReply) => {
+      const waiter = this.replies.get(worker);
+      if (!waiter) return;
+      if (reply.series) waiter.resolve(UsageSeries.fromTransfer(reply.series));
+      else waiter.reject(new Error(`usage read failed: ${reply.error}`));
+    });
+    // A thread that dies (out of memory, a bug) fails its read and leaves the pool; the next read starts another.
+    worker.on('error', (error) => this.warn(`a usage read thread failed: ${error.message}`));
+    worker.on('exit', (code) => {
+      this.alive.delete(worker);
+      const at = this.idle.indexOf(worker);
+      if (at >= 0) this.idle.splice(at, 1);
+      this.replies.get(worker)?.reject(new Error(`the usage read thread stopped (exit code ${code})`));
+      this.replies.delete(worker);
+      this.waiting.shift()?.();
+    });
+    this.alive.add(worker);
+    return worker;
+  }
+}
+
