@@ -7,7 +7,7 @@ import type { ScoringConfig } from './domain/config/scoring-config.types.js';
 import { windowParts } from './domain/window-parts.js';
 import type { WindowShape } from './domain/window-figures.js';
 import { limitColumn, scanDaysOf, windowShapeOf } from './domain/window-shape.js';
-import { DAY_NUMBER_EPOCH, dayNumber, readUsageSeries, usageBlocksRead, type MetricFigures } from './usage-day-blocks.js';
+import { DAY_NUMBER_EPOCH, dayNumber, readUsageSeries, usageBlocksRead, type MetricFigures, type UsageSeries } from './usage-day-blocks.js';
 import { USAGE_READ_THREADS, UsageReadThreads } from './usage-read-threads.js';
 import type { RunContext } from './domain/score-accounts.js';
 import type { AccountFeatures, LifecycleStage, MetricAggregates, PlanInfo, PriorScores, Segment, Grade } from './domain/features.types.js';
@@ -68,6 +68,14 @@ export interface DaysOfFeatures {
 export interface LoadedFeatures {
   features: AccountFeatures[];
   invalid: InvalidAccount[];
+}
+
+/** What every day's features are built with, besides its accounts and usage. */
+interface FeaturesContext {
+  plans: Map<string, PlanInfo>;
+  metricNames: ReadonlyMap<number, string>;
+  config: ScoringConfig;
+  shape: WindowShape;
 }
 
 /** At most this many accounts per features read of loadAll, and how many such reads run at once. */
@@ -137,18 +145,17 @@ export class FeaturesRepository {
     reading.start(0);
     const [plans, metricNames] = await Promise.all([this.plans(), this.metricNames()]);
     const metricCount = metricNames.size; // every metric, by id: what `metricCount()` would count again
-    const series = await pMap(
-      ranges,
-      // Room for a quarter more accounts than the part scores: ids between them (accounts churned
-      // or not started) have usage too, and growing the buffers copies them.
-      (range) => {
-        const expected = Math.ceil((range.accounts ?? READ_PART_ACCOUNTS) * 1.25) * metricCount;
-        return this.readThreads.enabled
-          ? this.readThreads.read(usageBlocksRead(asOfs, shape.scanDays, range, expected))
-          : this.db.transaction((tx) => readUsageSeries(tx, asOfs, shape.scanDays, range, expected));
-      },
-      { concurrency: READS_AT_ONCE },
-    );
+    // Room for a quarter more accounts than the part scores: ids between them (accounts churned
+    // or not started) have usage too, and growing the buffers copies them.
+    const readPart = (range: AccountRange & { accounts?: number }) => {
+      const expected = Math.ceil((range.accounts ?? READ_PART_ACCOUNTS) * 1.25) * metricCount;
+      return this.readThreads.enabled
+        ? this.readThreads.read(usageBlocksRead(asOfs, shape.scanDays, range, expected))
+        : this.db.transaction((tx) => readUsageSeries(tx, asOfs, shape.scanDays, range, expected));
+    };
+    const context = { plans, metricNames, config, shape };
+    if (asOfs.length === 1) return { asOfs, day: await this.oneDayByPart(asOfs[0]!, ranges, readPart, reading.take(0), context) };
+    const series = await pMap(ranges, readPart, { concurrency: READS_AT_ONCE });
     return {
       asOfs,
       day: async (d: number) => {
@@ -160,9 +167,53 @@ export class FeaturesRepository {
           for (let p = 0; p < series.length; p++) if (ranges[p]!.from <= account && account <= ranges[p]!.to) return series[p]!.figuresOf(account, at, shape);
           return [];
         };
-        return featuresOfDay(asOf, accounts, figuresOf, milestones, { plans, metricNames, config, shape });
+        return featuresOfDay(asOf, accounts, figuresOf, groupBy(milestones, (row) => row.account_id), context);
       },
     };
+  }
+
+  /**
+   * One day's features (a run, a preview), each part's built as soon as its usage has arrived,
+   * while the read threads and PostgreSQL go on with the next parts: the main thread otherwise
+   * waited for the last part before building any. Part p takes the accounts with ids after part
+   * p − 1's last id up to its own (an account between two parts' ids has no usage in either).
+   */
+  private async oneDayByPart(
+    asOf: string,
+    ranges: ReadonlyArray<AccountRange & { accounts?: number }>,
+    readPart: (range: AccountRange & { accounts?: number }) => Promise<UsageSeries>,
+    day: Promise<[AccountRow[], Milestone[]]>,
+    context: FeaturesContext,
+  ): Promise<() => Promise<LoadedFeatures>> {
+    const at = dayNumber(asOf);
+    const dayRows = day.then(([accounts, milestones]) => ({ accounts, milestonesByAccount: groupBy(milestones, (row) => row.account_id) }));
+    dayRows.catch(() => undefined); // awaited at the end (and by every part)
+    let built: Promise<unknown> = Promise.resolve();
+    const parts: Array<Promise<LoadedFeatures>> = [];
+    await pMap(
+      ranges,
+      async (range, p) => {
+        const series = await readPart(range);
+        // In part order, one at a time: the features come out in id order, as the accounts are read.
+        const part = built.then(async () => {
+          const { accounts, milestonesByAccount } = await dayRows;
+          const after = p === 0 ? Number.NEGATIVE_INFINITY : ranges[p - 1]!.to;
+          const own = accounts.filter((a) => a.account_id > after && a.account_id <= range.to);
+          const figuresOf = (account: number) => (account >= range.from ? series.figuresOf(account, at, context.shape) : []);
+          return featuresOfDay(asOf, own, figuresOf, milestonesByAccount, context);
+        });
+        // A failure is answered by Promise.all below; until then it must not count as unhandled.
+        part.catch(() => undefined);
+        parts[p] = part;
+        built = part;
+      },
+      { concurrency: READS_AT_ONCE },
+    );
+    const loaded = await Promise.all(parts);
+    await dayRows; // its failure, when there was no part to meet it
+    const features = loaded.flatMap((part) => part.features);
+    const invalid = loaded.flatMap((part) => part.invalid);
+    return async () => ({ features, invalid });
   }
 
   private async allAccountIds(): Promise<number[]> {
@@ -353,12 +404,11 @@ async function featuresOfDay(
   asOf: string,
   accounts: readonly AccountRow[],
   figuresOf: (account: number) => MetricFigures[],
-  milestones: readonly Milestone[],
-  context: { plans: Map<string, PlanInfo>; metricNames: ReadonlyMap<number, string>; config: ScoringConfig; shape: WindowShape },
+  milestonesByAccount: ReadonlyMap<number, Milestone[]>,
+  context: FeaturesContext,
 ): Promise<LoadedFeatures> {
   const { plans, metricNames, config, shape } = context;
   const scanStart = addDays(asOf, -shape.scanDays); // exclusive
-  const milestonesByAccount = groupBy(milestones, (row) => row.account_id);
   const features: AccountFeatures[] = [];
   const invalid: InvalidAccount[] = [];
   for await (const slice of slicesOf(accounts, FEATURES_SLICE)) {
