@@ -12,7 +12,6 @@ export interface MetricFigures {
   lastDay: number;
 }
 
-
 /** Days are sent as numbers of days since this one (two bytes fewer than a date, no parsing). */
 export const DAY_NUMBER_EPOCH = '2000-01-01';
 
@@ -24,7 +23,7 @@ export const DAY_NUMBER_EPOCH = '2000-01-01';
 const PACKED_WEEK_BYTES = 2 + WEEK_DAYS * 8;
 const BLOCK_WEEKS = 4;
 /** The columns read, in this order: account_id, metric_id, block (day number of its first Monday), days. */
-const TYPES: BinaryColumnType[] = ['int4', 'int2', 'int4', { bytea: BLOCK_WEEKS * PACKED_WEEK_BYTES }];
+export const USAGE_BLOCK_TYPES: readonly BinaryColumnType[] = ['int4', 'int2', 'int4', { bytea: BLOCK_WEEKS * PACKED_WEEK_BYTES }];
 const DAYS_COLUMN = 3;
 
 /** A UsageSeries as plain typed arrays (UsageSeries.toTransfer), for postMessage with their buffers transferred. */
@@ -125,8 +124,8 @@ export class UsageSeries {
   }
 
   /**
-   * Lays out one usage_day_blocks row as COPY hands it over (columns as in TYPES): each of its
-   * weeks that falls inside the series, day by day.
+   * Lays out one usage_day_blocks row as COPY hands it over (columns as in USAGE_BLOCK_TYPES):
+   * each of its weeks that falls inside the series, day by day.
    */
   takeBlock(values: Float64Array, bytes: DataView, lengths: Int32Array): void {
     const start = this.startOf(values[0]!, values[1]!);
@@ -209,7 +208,7 @@ export async function readUsageSeries(
   // Without parallel workers: two parts are read side by side (FeaturesRepository), and a
   // parallel plan scanned the whole block index for every part (measured on the weekly rollups).
   await tx.query('SET LOCAL max_parallel_workers_per_gather = 0');
-  return readPlannedSeries((sql, take) => copyBinaryTuples(tx, sql, TYPES, take), usageBlocksRead(asOfs, scanDays, range, expectedSeries));
+  return readPlannedSeries((sql, take) => copyBinaryTuples(tx, sql, USAGE_BLOCK_TYPES, take), usageBlocksRead(asOfs, scanDays, range, expectedSeries));
 }
 
 /** What one usage read asks for: the query, and the series it lays out. */
@@ -236,15 +235,12 @@ export function usageBlocksRead(asOfs: readonly string[], scanDays: number, rang
   };
 }
 
-/** Runs a planned read through `copy` (binary COPY of TYPES on some connection) into a new series. */
+/** Runs a planned read through `copy` (binary COPY of USAGE_BLOCK_TYPES on some connection) into a new series. */
 export async function readPlannedSeries(copy: (sql: string, take: TupleVisitor) => Promise<number>, read: UsageBlocksRead): Promise<UsageSeries> {
   const series = new UsageSeries(read.firstDay, read.length, read.expectedSeries);
   await copy(read.sql, (values, _nulls, bytes, lengths) => series.takeBlock(values, bytes, lengths));
   return series;
 }
-
-/** The column types of usageBlocksRead's query, for binary COPY. */
-export const USAGE_BLOCK_TYPES: readonly BinaryColumnType[] = TYPES;
 
 /** Days since DAY_NUMBER_EPOCH. */
 export function dayNumber(day: string): number {

@@ -13,9 +13,10 @@ export const USAGE_READ_THREADS = 2;
 /**
  * Threads that read usage blocks, each on its own connection, and lay them out as series
  * (usage-read.worker.ts); the series' buffers come back moved, not copied. Decoding a run's
- * 600,000 block rows on the main thread took about a third of its time while the second core
- * waited; on these threads it runs beside PostgreSQL's streaming, and the run's features phase
- * went from 2.6–3.5 s to 2.0–2.4 s at 17,800 accounts (docs/performance.md).
+ * 600,000 block rows on the main thread took about a third of its features phase while the
+ * second core was partly idle; on these threads it runs beside PostgreSQL's streaming (median
+ * features phase 2.5 → 2.0 s at 17,800 accounts, with the features built part by part:
+ * docs/performance.md).
  *
  * The threads run the compiled worker next to this file. Started from sources (Jest runs the
  * TypeScript), there is none, and reads stay on the calling thread (FeaturesRepository).
@@ -23,12 +24,12 @@ export const USAGE_READ_THREADS = 2;
 @Injectable()
 export class UsageReadThreads implements OnApplicationShutdown {
   private readonly logger = new Logger(UsageReadThreads.name);
-  private readonly pool: ThreadPool | null;
+  private readonly pool: UsageReadPool | null;
 
   constructor(@InjectDataSource() db: DataSource) {
     const url = (db.options as { url?: string }).url;
     const file = compiledWorker();
-    this.pool = url && file ? new ThreadPool(file, url, USAGE_READ_THREADS, (message) => this.logger.warn(message)) : null;
+    this.pool = url && file ? new UsageReadPool(file, url, USAGE_READ_THREADS, (message) => this.logger.warn(message)) : null;
   }
 
   /** Whether reads go to threads (false when running from sources). */
@@ -56,7 +57,7 @@ function compiledWorker(): URL | null {
  * At most `size` worker threads of `file`, started when first needed and kept (a warm thread
  * reads the next run's usage without starting or connecting again). One read per thread at a time.
  */
-export class ThreadPool {
+export class UsageReadPool {
   private readonly alive = new Set<Worker>();
   private readonly idle: Worker[] = [];
   private readonly waiting: Array<() => void> = [];

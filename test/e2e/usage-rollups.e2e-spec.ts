@@ -8,7 +8,7 @@ import { mulberry32, type Random } from '../../src/demo/prng.js';
 import type { AccountFeatures, MetricAggregates } from '../../src/scoring/domain/features.types.js';
 import { FeaturesRepository } from '../../src/scoring/features.repository.js';
 import { PlansService } from '../../src/plans/plans.service.js';
-import { ThreadPool, type UsageReadThreads } from '../../src/scoring/usage-read-threads.js';
+import { UsageReadPool, type UsageReadThreads } from '../../src/scoring/usage-read-threads.js';
 import { usageBlocksRead } from '../../src/scoring/usage-day-blocks.js';
 import { fileURLToPath } from 'node:url';
 import { DataSource } from 'typeorm';
@@ -26,8 +26,8 @@ import { bearer, startTestApp, type TestApp } from '../support/test-app.js';
  */
 
 /** The usage read thread from its TypeScript source, loaded as the spawned services load theirs. */
-const readThreadPool = (url: string, warn: (message: string) => void = () => undefined) =>
-  new ThreadPool(new URL('../../src/scoring/usage-read.worker.ts', import.meta.url), url, 2, warn, [
+const readUsageReadPool = (url: string, warn: (message: string) => void = () => undefined) =>
+  new UsageReadPool(new URL('../../src/scoring/usage-read.worker.ts', import.meta.url), url, 2, warn, [
     '--import',
     fileURLToPath(new URL('../support/ts-esm-register.mjs', import.meta.url)),
   ]);
@@ -79,7 +79,7 @@ describe('usage rollups give the features of the raw rows', () => {
   let features: FeaturesRepository;
   /** The same repository reading through threads. */
   let threaded: FeaturesRepository;
-  let pool: ThreadPool;
+  let pool: UsageReadPool;
   let shipped: ScoringConfig;
   const random = mulberry32(20261202);
 
@@ -88,8 +88,8 @@ describe('usage rollups give the features of the raw rows', () => {
     await t.http.put(`/v1/plans/${SEED_PLAN.id}`).set(bearer()).send(SEED_PLAN.body).expect(201);
     await seedAccountsSql(t.sql, ACCOUNTS);
     features = t.app.get(FeaturesRepository);
-    pool = readThreadPool(t.databaseUrl);
-    const threads = { enabled: true, read: (read: Parameters<ThreadPool['read']>[0]) => pool.read(read) } as unknown as UsageReadThreads;
+    pool = readUsageReadPool(t.databaseUrl);
+    const threads = { enabled: true, read: (read: Parameters<UsageReadPool['read']>[0]) => pool.read(read) } as unknown as UsageReadThreads;
     threaded = new FeaturesRepository(t.app.get(DataSource), t.app.get(PlansService), threads);
     const loaded = await loadScoringConfigFile('config/scoring.yaml');
     if (!loaded.ok) throw new Error('config/scoring.yaml does not load');
@@ -198,7 +198,7 @@ describe('usage rollups give the features of the raw rows', () => {
 
   it('fails a read on a thread that cannot connect with the reason, and reads again once it can', async () => {
     const warnings: string[] = [];
-    const unreachable = readThreadPool(t.databaseUrl.replace(/:\d+\//, ':1/'), (message) => warnings.push(message));
+    const unreachable = readUsageReadPool(t.databaseUrl.replace(/:\d+\//, ':1/'), (message) => warnings.push(message));
     const read = usageBlocksRead([addDays(FIRST_DAY, 40)], 56, { from: 0, to: 2_147_483_647 }, 64);
     await expect(unreachable.read(read)).rejects.toThrow(/usage read failed: .*(ECONNREFUSED|connect)/);
     // The thread stays usable: the next read is tried again (and fails the same way here).
