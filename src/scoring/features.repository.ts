@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { addDays, daysBetween } from '../common/dates.js';
@@ -91,6 +91,8 @@ const READS_AT_ONCE = USAGE_READ_THREADS;
  */
 @Injectable()
 export class FeaturesRepository {
+  private readonly logger = new Logger(FeaturesRepository.name);
+
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly planList: PlansService,
@@ -147,11 +149,17 @@ export class FeaturesRepository {
     const metricCount = metricNames.size; // every metric, by id: what `metricCount()` would count again
     // Room for a quarter more accounts than the part scores: ids between them (accounts churned
     // or not started) have usage too, and growing the buffers copies them.
-    const readPart = (range: AccountRange & { accounts?: number }) => {
+    const readPart = async (range: AccountRange & { accounts?: number }) => {
       const expected = Math.ceil((range.accounts ?? READ_PART_ACCOUNTS) * 1.25) * metricCount;
-      return this.readThreads.enabled
-        ? this.readThreads.read(usageBlocksRead(asOfs, shape.scanDays, range, expected))
-        : this.db.transaction((tx) => readUsageSeries(tx, asOfs, shape.scanDays, range, expected));
+      const here = () => this.db.transaction((tx) => readUsageSeries(tx, asOfs, shape.scanDays, range, expected));
+      if (!this.readThreads.enabled) return here();
+      try {
+        return await this.readThreads.read(usageBlocksRead(asOfs, shape.scanDays, range, expected));
+      } catch (error) {
+        // A thread that cannot connect or has died must not fail runs: the read is done here instead.
+        this.logger.warn(`${error instanceof Error ? error.message : String(error)}; reading accounts ${range.from}–${range.to} on the calling thread`);
+        return here();
+      }
     };
     const context = { plans, metricNames, config, shape };
     if (asOfs.length === 1) return { asOfs, day: await this.oneDayByPart(asOfs[0]!, ranges, readPart, reading.take(0), context) };

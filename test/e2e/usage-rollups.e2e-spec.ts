@@ -26,7 +26,7 @@ import { bearer, startTestApp, type TestApp } from '../support/test-app.js';
  */
 
 /** The usage read thread from its TypeScript source, loaded as the spawned services load theirs. */
-const readUsageReadPool = (url: string, warn: (message: string) => void = () => undefined) =>
+const usageReadPool = (url: string, warn: (message: string) => void = () => undefined) =>
   new UsageReadPool(new URL('../../src/scoring/usage-read.worker.ts', import.meta.url), url, 2, warn, [
     '--import',
     fileURLToPath(new URL('../support/ts-esm-register.mjs', import.meta.url)),
@@ -88,7 +88,7 @@ describe('usage rollups give the features of the raw rows', () => {
     await t.http.put(`/v1/plans/${SEED_PLAN.id}`).set(bearer()).send(SEED_PLAN.body).expect(201);
     await seedAccountsSql(t.sql, ACCOUNTS);
     features = t.app.get(FeaturesRepository);
-    pool = readUsageReadPool(t.databaseUrl);
+    pool = usageReadPool(t.databaseUrl);
     const threads = { enabled: true, read: (read: Parameters<UsageReadPool['read']>[0]) => pool.read(read) } as unknown as UsageReadThreads;
     threaded = new FeaturesRepository(t.app.get(DataSource), t.app.get(PlansService), threads);
     const loaded = await loadScoringConfigFile('config/scoring.yaml');
@@ -196,15 +196,20 @@ describe('usage rollups give the features of the raw rows', () => {
     await expectRawEqualsRollups('SQL writes');
   });
 
-  it('fails a read on a thread that cannot connect with the reason, and reads again once it can', async () => {
+  it('answers a read on a thread that cannot connect with the reason, and the features are read on the calling thread instead', async () => {
     const warnings: string[] = [];
-    const unreachable = readUsageReadPool(t.databaseUrl.replace(/:\d+\//, ':1/'), (message) => warnings.push(message));
+    const unreachable = usageReadPool(t.databaseUrl.replace(/:\d+\//, ':1/'), (message) => warnings.push(message));
     const read = usageBlocksRead([addDays(FIRST_DAY, 40)], 56, { from: 0, to: 2_147_483_647 }, 64);
     await expect(unreachable.read(read)).rejects.toThrow(/usage read failed: .*(ECONNREFUSED|connect)/);
     // The thread stays usable: the next read is tried again (and fails the same way here).
     await expect(unreachable.read(read)).rejects.toThrow(/usage read failed/);
-    await unreachable.close();
     // A failed read is an answer, not a crashed thread.
     expect(warnings).toEqual([]);
+    // The repository reads on the calling thread when its threads fail: the same features, and a warning.
+    const threads = { enabled: true, read: (read: Parameters<UsageReadPool['read']>[0]) => unreachable.read(read) } as unknown as UsageReadThreads;
+    const falling = new FeaturesRepository(t.app.get(DataSource), t.app.get(PlansService), threads);
+    const asOf = addDays(FIRST_DAY, 61);
+    expect((await falling.loadAll(asOf, shipped)).features).toEqual((await features.loadAll(asOf, shipped)).features);
+    await unreachable.close();
   });
 });
