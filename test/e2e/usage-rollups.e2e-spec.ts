@@ -9,7 +9,7 @@ import type { AccountFeatures, MetricAggregates } from '../../src/scoring/domain
 import { FeaturesRepository } from '../../src/scoring/features.repository.js';
 import { PlansService } from '../../src/plans/plans.service.js';
 import { UsageReadPool, type UsageReadThreads } from '../../src/scoring/usage-read-threads.js';
-import { usageBlocksRead } from '../../src/scoring/usage-day-blocks.js';
+import { usageBlocksRead, type UsageBlocksRead } from '../../src/scoring/usage-day-blocks.js';
 import { fileURLToPath } from 'node:url';
 import { DataSource } from 'typeorm';
 import { SEED_PLAN, seedAccountsSql } from '../support/seed-accounts-sql.js';
@@ -31,6 +31,10 @@ const usageReadPool = (url: string, warn: (message: string) => void = () => unde
     '--import',
     fileURLToPath(new URL('../support/ts-esm-register.mjs', import.meta.url)),
   ]);
+
+/** The test app's FeaturesRepository with its usage reads sent to `pool`. */
+const readingOn = (t: TestApp, pool: UsageReadPool) =>
+  new FeaturesRepository(t.app.get(DataSource), t.app.get(PlansService), { enabled: true, read: (read: UsageBlocksRead) => pool.read(read) } as unknown as UsageReadThreads);
 
 const ACCOUNTS = Array.from({ length: 12 }, (_, i) => `acct-${i}`);
 const METRICS = ['active_users', 'seats_used', 'api_calls', 'feature.reports', 'milestone.first_report'];
@@ -89,8 +93,7 @@ describe('usage rollups give the features of the raw rows', () => {
     await seedAccountsSql(t.sql, ACCOUNTS);
     features = t.app.get(FeaturesRepository);
     pool = usageReadPool(t.databaseUrl);
-    const threads = { enabled: true, read: (read: Parameters<UsageReadPool['read']>[0]) => pool.read(read) } as unknown as UsageReadThreads;
-    threaded = new FeaturesRepository(t.app.get(DataSource), t.app.get(PlansService), threads);
+    threaded = readingOn(t, pool);
     const loaded = await loadScoringConfigFile('config/scoring.yaml');
     if (!loaded.ok) throw new Error('config/scoring.yaml does not load');
     shipped = loaded.config;
@@ -206,8 +209,7 @@ describe('usage rollups give the features of the raw rows', () => {
     // A failed read is an answer, not a crashed thread.
     expect(warnings).toEqual([]);
     // The repository reads on the calling thread when its threads fail: the same features, and a warning.
-    const threads = { enabled: true, read: (read: Parameters<UsageReadPool['read']>[0]) => unreachable.read(read) } as unknown as UsageReadThreads;
-    const falling = new FeaturesRepository(t.app.get(DataSource), t.app.get(PlansService), threads);
+    const falling = readingOn(t, unreachable);
     const asOf = addDays(FIRST_DAY, 61);
     expect((await falling.loadAll(asOf, shipped)).features).toEqual((await features.loadAll(asOf, shipped)).features);
     await unreachable.close();
