@@ -18,16 +18,21 @@ let connected: Promise<pg.Client> | undefined;
 
 /** The thread's connection, opened on its first read and again after any failure. */
 function connection(): Promise<pg.Client> {
-  connected ??= (async () => {
+  if (connected) return connected;
+  const opening = (async () => {
     const client = new pg.Client({ connectionString: url, application_name: 'health-signals usage read' });
-    // A dropped connection fails the read in progress; the next read connects again.
-    client.on('error', () => undefined);
+    // A dropped connection (a server restart between two nightly runs) fails the read in progress,
+    // if any, and is forgotten at once, so that the next read connects again instead of failing first.
+    client.on('error', () => {
+      if (connected === opening) connected = undefined;
+    });
     await client.connect();
     // Parts are read side by side, one per thread: a parallel plan scanned the whole block index for each.
     await client.query('SET max_parallel_workers_per_gather = 0');
     return client;
   })();
-  return connected;
+  connected = opening;
+  return opening;
 }
 
 async function answer(request: UsageReadRequest): Promise<void> {

@@ -214,4 +214,18 @@ describe('usage rollups give the features of the raw rows', () => {
     expect((await falling.loadAll(asOf, shipped)).features).toEqual((await features.loadAll(asOf, shipped)).features);
     await unreachable.close();
   });
+
+  it('connects again after its connection was dropped between two reads, without failing the next read', async () => {
+    const read = usageBlocksRead([addDays(FIRST_DAY, 40)], 56, { from: 0, to: 2_147_483_647 }, 64);
+    const once = usageReadPool(t.databaseUrl);
+    await once.read(read);
+    const [ended] = await t.sql<{ n: number }>(
+      `SELECT count(pg_terminate_backend(pid))::int AS n FROM pg_stat_activity WHERE application_name = 'health-signals usage read'`,
+    );
+    expect(ended!.n).toBeGreaterThan(0);
+    // The thread learns of the drop from its socket; give that a moment, as an idle night would.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    await expect(once.read(read)).resolves.toBeDefined();
+    await once.close();
+  });
 });
