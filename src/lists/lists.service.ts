@@ -7,7 +7,7 @@ import { OverridesService } from '../overrides/overrides.service.js';
 import { attachOverrides } from '../overrides/override-view.js';
 import type { ListPageDto, ListRowDto } from './dto/score-responses.dto.js';
 import type { ListKind } from '../scoring/list-ranking.js';
-import { toScoreView, type ScoreView } from '../scoring/score-view.js';
+import { toScoreView } from '../scoring/score-view.js';
 import { ScoresQueryService, type ScoreListFilters } from '../scoring/scores-query.service.js';
 
 /** A list's filters (see ScoreListFilters for the owner filters), and the day: the latest scored on or before `asOf`. */

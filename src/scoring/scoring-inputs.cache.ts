@@ -3,6 +3,7 @@ import { canonicalJson } from '../config/scoring-config/scoring-config.loader.js
 import type { ScoringConfig } from './domain/config/scoring-config.types.js';
 import type { AccountFeatures, PriorScores } from './domain/features.types.js';
 import { FeaturesRepository } from './features.repository.js';
+import type { ReplayedDay } from './replayed-day.js';
 import { TtlCache } from './ttl-cache.js';
 import { ReadAhead } from '../common/read-ahead.js';
 
@@ -14,6 +15,12 @@ const FEATURES_MAX_ENTRIES = 3;
 export interface ScoringInputs {
   features: AccountFeatures[];
   prior: Map<number, PriorScores>;
+}
+
+/** Several days' inputs from one read (ScoringInputsCache.readDays): each day is built, or replayed, when asked. */
+export interface DaysOfInputs {
+  day(index: number): Promise<ScoringInputs>;
+  replay(index: number): Promise<ReplayedDay>;
 }
 
 /** The SQL behind features reads only the windows and limits sections of the config. */
@@ -47,19 +54,21 @@ export class ScoringInputsCache {
 
   /**
    * The same for several days from one read of the usage, not kept (a backtest's or fit's many
-   * dates would only evict the entries previews reuse): `day(i)` builds asOfs[i]'s inputs when asked.
+   * dates would only evict the entries previews reuse): `day(i)` builds asOfs[i]'s inputs when
+   * asked, or `replay(i)` scores them without explanations (see DaysOfFeatures.replay).
    */
-  async readDays(asOfs: readonly string[], config: ScoringConfig): Promise<{ day(index: number): Promise<ScoringInputs> }> {
-    // Each day's prior scores are read one day ahead, like its accounts: all at once, twelve dates'
-    // index probes took the pool's connections while the usage was being read.
+  async readDays(asOfs: readonly string[], config: ScoringConfig): Promise<DaysOfInputs> {
+    // Each day's prior scores are read one day ahead, like its accounts (only for days built
+    // here: a replayed day reads its own): all at once, twelve dates' index probes took the
+    // pool's connections while the usage was being read.
     const priors = new ReadAhead(asOfs.length, (index) => this.features.prior(asOfs[index]!));
-    priors.start(0);
     const days = await this.features.readDays(asOfs, config);
     return {
       day: async (index) => {
         const prior = priors.take(index);
         return { features: (await days.day(index)).features, prior: await prior };
       },
+      replay: (index) => days.replay(index),
     };
   }
 

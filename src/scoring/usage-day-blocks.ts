@@ -26,7 +26,10 @@ const BLOCK_WEEKS = 4;
 export const USAGE_BLOCK_TYPES: readonly BinaryColumnType[] = ['int4', 'int2', 'int4', { bytea: BLOCK_WEEKS * PACKED_WEEK_BYTES }];
 const DAYS_COLUMN = 3;
 
-/** A UsageSeries as plain typed arrays (UsageSeries.toTransfer), for postMessage with their buffers transferred. */
+/**
+ * A UsageSeries as plain typed arrays (UsageSeries.toTransfer), for postMessage: `values` and
+ * `present` are shared memory (passed on, not copied), the rest small arrays to transfer.
+ */
 export interface TransferredSeries {
   firstDay: number;
   length: number;
@@ -39,6 +42,14 @@ export interface TransferredSeries {
   slots: Int32Array;
   metricIds: Int32Array;
 }
+
+/**
+ * Typed arrays over shared memory: a series read on one thread is moved to the main thread and
+ * handed on to the threads that replay backtest dates (replayed-day.ts) without a copy. Nothing
+ * writes a series once its read has finished.
+ */
+const sharedFloat64 = (length: number) => new Float64Array(new SharedArrayBuffer(length * Float64Array.BYTES_PER_ELEMENT));
+const sharedUint8 = (length: number) => new Uint8Array(new SharedArrayBuffer(length));
 
 /**
  * Series of one account-range read, in shared buffers grown by doubling: one slot per account and
@@ -68,8 +79,8 @@ export class UsageSeries {
     readonly length: number,
     expected: number,
   ) {
-    this.values = new Float64Array(length * Math.max(64, expected));
-    this.present = new Uint8Array(length * Math.max(64, expected));
+    this.values = sharedFloat64(length * Math.max(64, expected));
+    this.present = sharedUint8(length * Math.max(64, expected));
   }
 
   /**
@@ -140,7 +151,7 @@ export class UsageSeries {
     }
   }
 
-  /** The series as typed arrays whose buffers can be moved to another thread without a copy (see fromTransfer). */
+  /** The series as typed arrays that can be passed to another thread without a copy (see fromTransfer). */
   toTransfer(): TransferredSeries {
     const width = this.metricIds.length;
     const accounts = Int32Array.from(this.byAccount.keys());
@@ -179,13 +190,25 @@ export class UsageSeries {
 
   private grow(): void {
     this.view = undefined;
-    const values = new Float64Array(this.values.length * 2);
+    const values = sharedFloat64(this.values.length * 2);
     values.set(this.values);
-    const present = new Uint8Array(this.present.length * 2);
+    const present = sharedUint8(this.present.length * 2);
     present.set(this.present);
     this.values = values;
     this.present = present;
   }
+}
+
+/** Series read in account-range parts (ids from..to, inclusive). */
+export interface SeriesPart {
+  range: { from: number; to: number };
+  series: UsageSeries;
+}
+
+/** An account's figures as of `asOf` (a day number) from whichever part holds its usage (none: no usage). */
+export function figuresInParts(parts: readonly SeriesPart[], account: number, asOf: number, shape: WindowShape): MetricFigures[] {
+  for (const { range, series } of parts) if (range.from <= account && account <= range.to) return series.figuresOf(account, asOf, shape);
+  return [];
 }
 
 /**

@@ -5,21 +5,23 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { DataSource } from 'typeorm';
 import { UsageSeries, type UsageBlocksRead } from './usage-day-blocks.js';
-import type { UsageReadReply, UsageReadRequest } from './usage-read.worker.js';
+import type { DayReplayRequest, ReplayedDay } from './replayed-day.js';
+import type { UsageThreadReply, UsageThreadRequest } from './usage-read.worker.js';
 
 /** Threads, each with its own connection: as many as FeaturesRepository reads usage parts at once. */
 export const USAGE_READ_THREADS = 2;
 
 /**
  * Threads that read usage blocks, each on its own connection, and lay them out as series
- * (usage-read.worker.ts); the series' buffers come back moved, not copied. Decoding a run's
+ * (usage-read.worker.ts); the series' buffers come back shared, not copied. A backtest then
+ * replays its dates on the same threads, two at once (replayed-day.ts). Decoding a run's
  * 600,000 block rows on the main thread took about a third of its features phase while the
  * second core was partly idle; on these threads it runs beside PostgreSQL's streaming (median
  * features phase 2.5 → 2.0 s at 17,800 accounts, with the features built part by part:
  * docs/performance.md).
  *
  * The threads run the compiled worker next to this file. Started from sources (Jest runs the
- * TypeScript), there is none, and reads stay on the calling thread (FeaturesRepository).
+ * TypeScript), there is none, and reads and replays stay on the calling thread (FeaturesRepository).
  */
 @Injectable()
 export class UsageReadThreads implements OnApplicationShutdown {
@@ -42,6 +44,11 @@ export class UsageReadThreads implements OnApplicationShutdown {
     return this.pool.read(read);
   }
 
+  replay(day: DayReplayRequest): Promise<ReplayedDay> {
+    if (!this.pool) throw new Error('usage read threads are not available here');
+    return this.pool.replay(day);
+  }
+
   async onApplicationShutdown(): Promise<void> {
     await this.pool?.close();
   }
@@ -55,13 +62,13 @@ function compiledWorker(): URL | null {
 
 /**
  * At most `size` worker threads of `file`, started when first needed and kept (a warm thread
- * reads the next run's usage without starting or connecting again). One read per thread at a time.
+ * reads the next run's usage without starting or connecting again). One request per thread at a time.
  */
 export class UsageReadPool {
   private readonly alive = new Set<Worker>();
   private readonly idle: Worker[] = [];
   private readonly waiting: Array<() => void> = [];
-  private readonly replies = new Map<Worker, { resolve: (series: UsageSeries) => void; reject: (error: Error) => void }>();
+  private readonly replies = new Map<Worker, { resolve: (reply: UsageThreadReply) => void; reject: (error: Error) => void }>();
   private closing = false;
 
   constructor(
@@ -74,14 +81,26 @@ export class UsageReadPool {
   ) {}
 
   async read(read: UsageBlocksRead): Promise<UsageSeries> {
+    const reply = await this.ask({ read }, 'usage read');
+    return UsageSeries.fromTransfer(reply.series!);
+  }
+
+  /** One day replayed on a thread (the series in `day` are shared memory, not copied). */
+  async replay(day: DayReplayRequest): Promise<ReplayedDay> {
+    return (await this.ask({ replay: day }, `replay of ${day.asOf}`)).replayed!;
+  }
+
+  private async ask(request: UsageThreadRequest, what: string): Promise<UsageThreadReply> {
     const worker = await this.take();
-    // A thread with a read in flight keeps the process alive, as a query on the pool would.
+    // A thread with a request in flight keeps the process alive, as a query on the pool would.
     worker.ref();
     try {
-      return await new Promise<UsageSeries>((resolve, reject) => {
+      const reply = await new Promise<UsageThreadReply>((resolve, reject) => {
         this.replies.set(worker, { resolve, reject });
-        worker.postMessage({ read } satisfies UsageReadRequest);
+        worker.postMessage(request);
       });
+      if (reply.error !== undefined) throw new Error(`${what} failed: ${reply.error}`);
+      return reply;
     } finally {
       this.replies.delete(worker);
       worker.unref();
@@ -109,13 +128,8 @@ export class UsageReadPool {
   private start(): Worker {
     const worker = new Worker(this.file, { workerData: { url: this.url }, execArgv: this.execArgv });
     // Idle threads do not keep the process alive (close() ends them on a graceful stop).
-    worker.on('message', (reply: UsageReadReply) => {
-      const waiter = this.replies.get(worker);
-      if (!waiter) return;
-      if (reply.series) waiter.resolve(UsageSeries.fromTransfer(reply.series));
-      else waiter.reject(new Error(`usage read failed: ${reply.error}`));
-    });
-    // A thread that dies (out of memory, a bug) fails its read and leaves the pool; the next read starts another.
+    worker.on('message', (reply: UsageThreadReply) => this.replies.get(worker)?.resolve(reply));
+    // A thread that dies (out of memory, a bug) fails its request and leaves the pool; the next one starts another.
     worker.on('error', (error) => this.warn(`a usage read thread failed: ${error.message}`));
     worker.on('exit', (code) => {
       this.alive.delete(worker);

@@ -1,17 +1,22 @@
 /**
  * One usage read thread (usage-read-threads.ts): reads the usage blocks a request names on its own
- * connection and lays them out (UsageSeries); the series' buffers are moved to the caller.
+ * connection and lays them out (UsageSeries), the series' shared buffers passed to the caller;
+ * or replays a backtest date from series read earlier, reading that day's accounts on the same
+ * connection (replayed-day.ts).
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import pg from 'pg';
+import '../database/pg-types.js'; // dates as strings, numerics as numbers: as the pool reads them
 import { copyBinaryTuplesOn } from '../database/sql/copy-binary-out.js';
+import { replayRequested, type DayReplayRequest, type ReplayedDay } from './replayed-day.js';
 import { readPlannedSeries, USAGE_BLOCK_TYPES, type TransferredSeries, type UsageBlocksRead } from './usage-day-blocks.js';
 
-export interface UsageReadRequest {
-  read: UsageBlocksRead;
-}
+export type UsageThreadRequest = { read: UsageBlocksRead; replay?: undefined } | { replay: DayReplayRequest; read?: undefined };
 
-export type UsageReadReply = { series: TransferredSeries; error?: undefined } | { series?: undefined; error: string };
+export type UsageThreadReply =
+  | { series: TransferredSeries; replayed?: undefined; error?: undefined }
+  | { replayed: ReplayedDay; series?: undefined; error?: undefined }
+  | { error: string; series?: undefined; replayed?: undefined };
 
 const { url } = workerData as { url: string };
 let connected: Promise<pg.Client> | undefined;
@@ -35,19 +40,31 @@ function connection(): Promise<pg.Client> {
   return opening;
 }
 
-async function answer(request: UsageReadRequest): Promise<void> {
+/** Buffers to move with a reply: shared memory is passed on by itself (and cannot be in the list). */
+const movable = (arrays: ArrayBufferView[]) => arrays.map((array) => array.buffer).filter((buffer): buffer is ArrayBuffer => !(buffer instanceof SharedArrayBuffer));
+
+async function read(request: UsageBlocksRead): Promise<void> {
   try {
     const client = await connection();
-    const series = await readPlannedSeries((sql, take) => copyBinaryTuplesOn(client, sql, USAGE_BLOCK_TYPES, take), request.read);
+    const series = await readPlannedSeries((sql, take) => copyBinaryTuplesOn(client, sql, USAGE_BLOCK_TYPES, take), request);
     const moved = series.toTransfer();
-    const buffers = [moved.values, moved.present, moved.accounts, moved.slots, moved.metricIds].map((array) => array.buffer as ArrayBuffer);
-    parentPort!.postMessage({ series: moved } satisfies UsageReadReply, buffers);
+    parentPort!.postMessage({ series: moved } satisfies UsageThreadReply, movable([moved.values, moved.present, moved.accounts, moved.slots, moved.metricIds]));
   } catch (error) {
     const failed = connected;
     connected = undefined;
     await failed?.then((client) => client.end()).catch(() => undefined);
-    parentPort!.postMessage({ error: error instanceof Error ? error.message : String(error) } satisfies UsageReadReply);
+    parentPort!.postMessage({ error: error instanceof Error ? error.message : String(error) } satisfies UsageThreadReply);
   }
 }
 
-parentPort!.on('message', (request: UsageReadRequest) => void answer(request));
+async function replay(request: DayReplayRequest): Promise<void> {
+  try {
+    const client = await connection();
+    const replayed = await replayRequested(request, async (sql, params) => (await client.query(sql, params)).rows);
+    parentPort!.postMessage({ replayed } satisfies UsageThreadReply, movable([replayed.accountId, replayed.churnRisk, replayed.upgradeReadiness]));
+  } catch (error) {
+    parentPort!.postMessage({ error: error instanceof Error ? error.message : String(error) } satisfies UsageThreadReply);
+  }
+}
+
+parentPort!.on('message', (request: UsageThreadRequest) => void (request.read ? read(request.read) : replay(request.replay!)));

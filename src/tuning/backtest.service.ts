@@ -1,22 +1,16 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { today } from '../common/dates.js';
 import { parseScoringConfig, validateScoringConfig } from '../config/scoring-config/scoring-config.loader.js';
-import type { ScoringConfig } from '../scoring/domain/config/scoring-config.types.js';
 import { configProblem } from '../config-versions/config-problem.js';
 import { ConfigVersionsService } from '../config-versions/config-versions.service.js';
-import { scoreAccounts } from '../scoring/domain/score-accounts.js';
-import { BacktestDataRepository, type DateSample } from './backtest-data.repository.js';
+import type { ReplayedDay } from '../scoring/replayed-day.js';
+import { BacktestDataRepository } from './backtest-data.repository.js';
 import { roundFigures } from './backtest-figures.js';
 import type { BacktestReport, ResolvedConfig } from './backtest.types.js';
 import { summariseBacktest, type BacktestRow } from './domain/backtest-evaluation.js';
 import { dateWarnings, figureWarnings } from './domain/backtest-warnings.js';
 import { outcomeLabeller, type LabelLookup } from './domain/outcome-labels.js';
 import { UsageImportMerger } from '../usage/usage-import-merger.js';
-
-/** A backtest row that also keeps the churn model inputs, for fitting. */
-export interface ReplayedRow extends BacktestRow {
-  modelInputs: Record<string, number>;
-}
 
 export interface BacktestRequest {
   config: ResolvedConfig;
@@ -70,23 +64,6 @@ export class BacktestService {
     };
   }
 
-  /** Scores one date's accounts with `config` and labels each with what happened next. */
-  replay(sample: DateSample, config: ScoringConfig, labeller: LabelLookup): ReplayedRow[] {
-    const scores = scoreAccounts({ asOf: sample.asOf, config, accounts: sample.accounts, prior: sample.prior, explain: false });
-    return scores.map((score) => {
-      const labels = labeller(score.accountId, sample.asOf);
-      return {
-        asOf: sample.asOf,
-        accountId: score.accountId,
-        churnRisk: score.churnRisk,
-        upgradeReadiness: score.upgradeReadiness,
-        churned: labels.churn,
-        expanded: labels.expansion,
-        modelInputs: score.modelInputs,
-      };
-    });
-  }
-
   async backtest(request: BacktestRequest): Promise<BacktestReport> {
     await this.usageImports.drain(); // every usage import accepted before the backtest is merged (README "Usage imports")
     const { config, horizonDays, k } = request;
@@ -98,12 +75,12 @@ export class BacktestService {
     const rows: BacktestRow[] = [];
     let index = 0;
     let dateStarted = performance.now();
-    for await (const sample of this.data.samples(dates, config.config)) {
-      const replayed = this.replay(sample, config.config, labels.labeller);
-      for (const { modelInputs: _inputs, ...row } of replayed) rows.push(row);
+    for await (const { asOf, replayed } of this.data.replays(dates, config.config)) {
+      const replayedRows = labelledRows(asOf, replayed, labels.labeller);
+      rows.push(...replayedRows);
       this.logger.log(
-        `backtest ${sample.asOf} (${++index}/${dates.length}): ${replayed.length} accounts, ` +
-          `${replayed.filter((r) => r.churned).length} churned, ${replayed.filter((r) => r.expanded).length} expanded within ${horizonDays} days ` +
+        `backtest ${asOf} (${++index}/${dates.length}): ${replayedRows.length} accounts, ` +
+          `${replayedRows.filter((r) => r.churned).length} churned, ${replayedRows.filter((r) => r.expanded).length} expanded within ${horizonDays} days ` +
           `(${Math.round(performance.now() - dateStarted)} ms)`,
       );
       dateStarted = performance.now();
@@ -124,4 +101,12 @@ export class BacktestService {
       warnings: [...labels.warnings, ...figureWarnings(summary.positives, summary.accounts)],
     });
   }
+}
+
+/** A replayed date's accounts, each labelled with what happened next. */
+function labelledRows(asOf: string, replayed: ReplayedDay, labeller: LabelLookup): BacktestRow[] {
+  return Array.from(replayed.accountId, (accountId, i) => {
+    const labels = labeller(accountId, asOf);
+    return { asOf, accountId, churnRisk: replayed.churnRisk[i]!, upgradeReadiness: replayed.upgradeReadiness[i]!, churned: labels.churn, expanded: labels.expansion };
+  });
 }

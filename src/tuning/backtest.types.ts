@@ -1,5 +1,5 @@
 import type { ScoringConfig } from '../scoring/domain/config/scoring-config.types.js';
-import type { BacktestSummary, RankingSummary } from './domain/backtest-evaluation.js';
+import type { BacktestSummary } from './domain/backtest-evaluation.js';
 
 /** The config a backtest or fit ran with and where it came from. */
 export interface ResolvedConfig {

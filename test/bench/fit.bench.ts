@@ -9,7 +9,6 @@
  */
 import { parseScoringConfig } from '../../src/config/scoring-config/scoring-config.loader.js';
 import { readFileSync } from 'node:fs';
-import { addDays } from '../../src/common/dates.js';
 import { logistic } from '../../src/scoring/domain/churn-model.js';
 import type { AccountFeatures, MetricAggregates } from '../../src/scoring/domain/features.types.js';
 import { scoreAccounts } from '../../src/scoring/domain/score-accounts.js';

@@ -10,10 +10,12 @@ import { FeaturesRepository } from '../../src/scoring/features.repository.js';
 import { PlansService } from '../../src/plans/plans.service.js';
 import { UsageReadPool, type UsageReadThreads } from '../../src/scoring/usage-read-threads.js';
 import { usageBlocksRead, type UsageBlocksRead } from '../../src/scoring/usage-day-blocks.js';
+import { dayReplayRequest, type DayReplayRequest } from '../../src/scoring/replayed-day.js';
+import { scoreAccounts } from '../../src/scoring/domain/score-accounts.js';
 import { fileURLToPath } from 'node:url';
 import { DataSource } from 'typeorm';
 import { SEED_PLAN, seedAccountsSql } from '../support/seed-accounts-sql.js';
-import { bearer, startTestApp, type TestApp } from '../support/test-app.js';
+import { bearer, startTestApp, waitForRun, type TestApp } from '../support/test-app.js';
 
 /*
  * Runs read usage through calendar-week rollups maintained by every write. This compares their
@@ -32,9 +34,18 @@ const usageReadPool = (url: string, warn: (message: string) => void = () => unde
     fileURLToPath(new URL('../support/ts-esm-register.mjs', import.meta.url)),
   ]);
 
-/** The test app's FeaturesRepository with its usage reads sent to `pool`. */
-const readingOn = (t: TestApp, pool: UsageReadPool) =>
-  new FeaturesRepository(t.app.get(DataSource), t.app.get(PlansService), { enabled: true, read: (read: UsageBlocksRead) => pool.read(read) } as unknown as UsageReadThreads);
+/**
+ * The test app's FeaturesRepository with its usage reads and day replays sent to `pool`; what
+ * the pool fails with is kept in `failed` (the repository would answer from the calling thread).
+ */
+const readingOn = (t: TestApp, pool: UsageReadPool, failed: unknown[] = []) => {
+  const kept = <T>(answer: Promise<T>) => answer.catch((error: unknown) => Promise.reject(failed.push(error) && error));
+  return new FeaturesRepository(t.app.get(DataSource), t.app.get(PlansService), {
+    enabled: true,
+    read: (read: UsageBlocksRead) => kept(pool.read(read)),
+    replay: (day: DayReplayRequest) => kept(pool.replay(day)),
+  } as unknown as UsageReadThreads);
+};
 
 const ACCOUNTS = Array.from({ length: 12 }, (_, i) => `acct-${i}`);
 const METRICS = ['active_users', 'seats_used', 'api_calls', 'feature.reports', 'milestone.first_report'];
@@ -83,6 +94,8 @@ describe('usage rollups give the features of the raw rows', () => {
   let features: FeaturesRepository;
   /** The same repository reading through threads. */
   let threaded: FeaturesRepository;
+  /** What the threads of `threaded` failed with (nothing, or its answers came from the calling thread). */
+  const threadFailures: unknown[] = [];
   let pool: UsageReadPool;
   let shipped: ScoringConfig;
   const random = mulberry32(20261202);
@@ -93,7 +106,7 @@ describe('usage rollups give the features of the raw rows', () => {
     await seedAccountsSql(t.sql, ACCOUNTS);
     features = t.app.get(FeaturesRepository);
     pool = usageReadPool(t.databaseUrl);
-    threaded = readingOn(t, pool);
+    threaded = readingOn(t, pool, threadFailures);
     const loaded = await loadScoringConfigFile('config/scoring.yaml');
     if (!loaded.ok) throw new Error('config/scoring.yaml does not load');
     shipped = loaded.config;
@@ -197,6 +210,38 @@ describe('usage rollups give the features of the raw rows', () => {
     await t.sql(`UPDATE usage_daily u SET day = day + 200 WHERE day = $1 AND metric_id % 2 = 0`, [addDays(FIRST_DAY, 12)]);
     await t.sql(`DELETE FROM usage_daily WHERE day BETWEEN $1 AND $2 AND account_id % 2 = 1`, [addDays(FIRST_DAY, 55), addDays(FIRST_DAY, 64)]);
     await expectRawEqualsRollups('SQL writes');
+    expect(threadFailures).toEqual([]);
+  });
+
+  it('replays backtest dates on the threads with the scores the calling thread gives, prior scores included', async () => {
+    // Runs a week and a month before the second date: that date's trends compare with their stored health.
+    for (const runDay of [addDays(FIRST_DAY, 31), addDays(FIRST_DAY, 54)]) {
+      const run = await t.http.post('/v1/runs').set(bearer()).send({ asOf: runDay }).expect(202);
+      expect((await waitForRun(t, run.body.id)).status).toBe('succeeded');
+    }
+    const dates = [addDays(FIRST_DAY, 40), addDays(FIRST_DAY, 61), addDays(FIRST_DAY, 90)];
+    // Stored healths that differ by account, so that the month's trend (a churn model input) tells them apart.
+    await t.sql('UPDATE account_scores SET health_score = (account_id * 37) % 100 WHERE as_of = $1', [addDays(FIRST_DAY, 31)]);
+    expect((await features.prior(dates[1]!)).size).toBe(ACCOUNTS.length);
+    for (const config of [shipped, oddConfig()]) {
+      const onThreads = await threaded.readDays(dates, config);
+      const here = await features.readDays(dates, config);
+      const built = await features.readDays(dates, config);
+      // Two at a time, as a backtest asks for them.
+      const replayed = await Promise.all(dates.map((_, d) => onThreads.replay(d)));
+      for (const [d, asOf] of dates.entries()) {
+        const scores = scoreAccounts({ asOf, config, accounts: (await built.day(d)).features, prior: await features.prior(asOf), explain: false });
+        const expected = { accountId: scores.map((s) => s.accountId), churnRisk: scores.map((s) => s.churnRisk), upgradeReadiness: scores.map((s) => s.upgradeReadiness) };
+        const fromHere = await here.replay(d);
+        for (const day of [replayed[d]!, fromHere]) {
+          expect({ asOf, accountId: [...day.accountId], churnRisk: [...day.churnRisk], upgradeReadiness: [...day.upgradeReadiness] }).toEqual({ asOf, ...expected });
+          expect(day.invalid).toEqual([]);
+        }
+        expect(scores.length).toBe(ACCOUNTS.length);
+        if (asOf === dates[1]) expect(new Set(expected.churnRisk).size).toBeGreaterThan(1);
+      }
+    }
+    expect(threadFailures).toEqual([]);
   });
 
   it('answers a read on a thread that cannot connect with the reason, and the features are read on the calling thread instead', async () => {
@@ -209,9 +254,17 @@ describe('usage rollups give the features of the raw rows', () => {
     // A failed read is an answer, not a crashed thread.
     expect(warnings).toEqual([]);
     // The repository reads on the calling thread when its threads fail: the same features, and a warning.
-    const falling = readingOn(t, unreachable);
+    const failed: unknown[] = [];
+    const falling = readingOn(t, unreachable, failed);
     const asOf = addDays(FIRST_DAY, 61);
     expect((await falling.loadAll(asOf, shipped)).features).toEqual((await features.loadAll(asOf, shipped)).features);
+    // A backtest date replayed there is replayed on the calling thread too.
+    const dates = [addDays(FIRST_DAY, 40), asOf];
+    expect(await (await falling.readDays(dates, shipped)).replay(1)).toEqual(await (await features.readDays(dates, shipped)).replay(1));
+    expect(failed.length).toBeGreaterThanOrEqual(3);
+    await expect(unreachable.replay(dayReplayRequest(asOf, { from: 0, to: 2_147_483_647 }, [], { plans: new Map(), metricNames: new Map(), config: shipped, shape: windowShapeOf(shipped) }))).rejects.toThrow(
+      /replay of .* failed: .*(ECONNREFUSED|connect)/,
+    );
     await unreachable.close();
   });
 

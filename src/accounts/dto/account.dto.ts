@@ -12,7 +12,6 @@ import {
   Length,
   Matches,
   MaxLength,
-  Min,
   ValidateNested,
 } from 'class-validator';
 import { IsDay } from '../../common/is-day.validator.js';

@@ -25,7 +25,7 @@ import {
   type RunContext,
 } from '../domain/score-accounts.js';
 import { SCORING_SLICE, SLICE, slicesOf } from '../../common/slices.js';
-import type { InvalidAccount } from '../features.repository.js';
+import type { InvalidAccount } from '../day-features.js';
 import { accountRanges, chunkAccounts, type IdRange } from './account-ranges.js';
 import { RunShardsRepository } from './run-shards.repository.js';
 import { toShardPlan } from './shard-plan.js';

@@ -1,0 +1,164 @@
+/**
+ * A day's features built from rows already read: the accounts' versions, their milestones and
+ * their usage figures (UsageSeries.figuresOf). Pure, so that the calling thread and the usage
+ * read threads (usage-read.worker.ts, a backtest date replayed there) build the same features.
+ */
+import { addDays, daysBetween } from '../common/dates.js';
+import { FEATURE_METRIC_PREFIX } from '../common/metric-name.js';
+import { FEATURES_SLICE, slicesOf } from '../common/slices.js';
+import { USAGE_VALUE } from '../common/value-ranges.js';
+import type { ScoringConfig } from './domain/config/scoring-config.types.js';
+import type { AccountFeatures, LifecycleStage, MetricAggregates, PlanInfo, Segment } from './domain/features.types.js';
+import type { WindowShape } from './domain/window-figures.js';
+import { limitColumn } from './domain/window-shape.js';
+import { DAY_NUMBER_EPOCH, type MetricFigures } from './usage-day-blocks.js';
+
+/** One account as of a day (its version then), as features are built from it. */
+export interface AccountRow {
+  account_id: number;
+  external_id: string;
+  name: string;
+  segment: Segment;
+  plan_id: string;
+  arr: number;
+  currency: string;
+  seats_purchased: number;
+  contract_start: string;
+  renewal_date: string | null;
+  lifecycle_stage: LifecycleStage | null;
+  csm_owner: string | null;
+  sales_owner: string | null;
+}
+
+/** The first day an account reached a milestone (the metric `milestone.<name>` above 0). */
+export interface Milestone {
+  account_id: number;
+  milestone: string;
+  first_day: string;
+}
+
+/** An account a run could not score because of its own data, and why (named on the run). */
+export interface InvalidAccount {
+  accountId: number;
+  externalId: string;
+  reason: string;
+}
+
+/** Features of the accounts that can be scored, and the accounts set aside for invalid data. */
+export interface LoadedFeatures {
+  features: AccountFeatures[];
+  invalid: InvalidAccount[];
+}
+
+/** What every day's features are built with, besides its accounts and usage. */
+export interface FeaturesContext {
+  plans: Map<string, PlanInfo>;
+  metricNames: ReadonlyMap<number, string>;
+  config: ScoringConfig;
+  shape: WindowShape;
+}
+
+/**
+ * Builds a day's features from its accounts, their usage figures and milestones, a slice of
+ * accounts at a time with a turn of the event loop in between: built in one go, a run's or
+ * shard's accounts held every HTTP request of the process for a quarter of a second or more.
+ */
+export async function featuresOfDay(
+  asOf: string,
+  accounts: readonly AccountRow[],
+  figuresOf: (account: number) => MetricFigures[],
+  milestonesByAccount: ReadonlyMap<number, Milestone[]>,
+  context: FeaturesContext,
+): Promise<LoadedFeatures> {
+  const { plans, metricNames, config, shape } = context;
+  const scanStart = addDays(asOf, -shape.scanDays); // exclusive
+  const features: AccountFeatures[] = [];
+  const invalid: InvalidAccount[] = [];
+  for await (const slice of slicesOf(accounts, FEATURES_SLICE)) {
+    for (const account of slice) {
+      const metrics = figuresOf(account.account_id);
+      if (metrics.some((m) => !(m.figures.scanMax <= USAGE_VALUE.max))) {
+        invalid.push({
+          accountId: account.account_id,
+          externalId: account.external_id,
+          reason: `usage values above ${USAGE_VALUE.max} (or not a number) between ${addDays(scanStart, 1)} and ${asOf}; correct them with POST /v1/usage (mode replace)`,
+        });
+        continue;
+      }
+      const plan = plans.get(account.plan_id);
+      if (!plan) continue;
+      features.push(buildFeatures(asOf, account, plan, plans, metrics, metricNames, milestonesByAccount.get(account.account_id) ?? [], config, shape));
+    }
+  }
+  return { features, invalid };
+}
+
+export function groupBy<T>(rows: readonly T[], key: (row: T) => number): Map<number, T[]> {
+  const groups = new Map<number, T[]>();
+  for (const row of rows) {
+    const k = key(row);
+    const group = groups.get(k);
+    if (group) group.push(row);
+    else groups.set(k, [row]);
+  }
+  return groups;
+}
+
+function buildFeatures(
+  asOf: string,
+  account: AccountRow,
+  plan: PlanInfo,
+  plans: Map<string, PlanInfo>,
+  figures: readonly MetricFigures[],
+  metricNames: ReadonlyMap<number, string>,
+  milestones: Array<{ milestone: string; first_day: string }>,
+  config: ScoringConfig,
+  shape: WindowShape,
+): AccountFeatures {
+  const metrics: Record<string, MetricAggregates> = {};
+  const limitUseByMetric = new Map<string, number[]>();
+  let lastUsageDay: string | null = null;
+  for (const { metricId, figures: found, lastDay: lastDayNumber } of figures) {
+    const metric = metricNames.get(metricId);
+    if (metric === undefined) continue; // a metric created after the names were read: next run
+    const lastDay = addDays(DAY_NUMBER_EPOCH, lastDayNumber);
+    limitUseByMetric.set(metric, found.limitUse);
+    found.aggregates.lastDay = lastDay; // the figures are this day's own: completed, not copied
+    metrics[metric] = found.aggregates;
+    if (lastUsageDay === null || lastDay > lastUsageDay) lastUsageDay = lastDay;
+  }
+  return {
+    accountId: account.account_id,
+    externalId: account.external_id,
+    name: account.name,
+    segment: account.segment,
+    plan,
+    nextPlan: plan.nextPlan ? (plans.get(plan.nextPlan) ?? null) : null,
+    arr: account.arr,
+    currency: account.currency,
+    seatsPurchased: account.seats_purchased,
+    contractStart: account.contract_start,
+    renewalDate: account.renewal_date,
+    lifecycleStage: account.lifecycle_stage,
+    csmOwner: account.csm_owner,
+    salesOwner: account.sales_owner,
+    tenureDays: daysBetween(account.contract_start, asOf),
+    daysToRenewal: account.renewal_date ? daysBetween(asOf, account.renewal_date) : null,
+    lastUsageDay,
+    metrics,
+    featuresUsed: Object.entries(metrics)
+      .filter(([name, aggregate]) => name.startsWith(FEATURE_METRIC_PREFIX) && aggregate.recentSum > 0)
+      .map(([name]) => name.slice(FEATURE_METRIC_PREFIX.length))
+      .sort(),
+    milestones: Object.fromEntries(milestones.map((row) => [row.milestone, row.first_day])),
+    limits: Object.entries(config.limits).map(([limitName, window]) => {
+      const column = limitColumn(window.aggregate, window.windowDays);
+      const used = limitUseByMetric.get(window.metric)?.[shape.limits.findIndex((l) => l.column === column)] ?? 0;
+      // Seats run out at whichever comes first: the seats bought or the plan's cap.
+      const planLimit = plan.limits[limitName] ?? null;
+      const bought = limitName === 'seats' && account.seats_purchased > 0 ? account.seats_purchased : null;
+      const limit = planLimit !== null && bought !== null ? Math.min(planLimit, bought) : (planLimit ?? bought);
+      return { limitName, metric: window.metric, used, limit };
+    }),
+  };
+}

@@ -1,0 +1,83 @@
+/**
+ * One past day scored as a run would score it, without explanations (a backtest date): the
+ * day's features from usage series already read, then every account's churn risk and upgrade
+ * readiness, packed in typed arrays. The same code on the calling thread and on a usage read
+ * thread, where a backtest replays two dates at once while the main thread stays free for
+ * requests (usage-read.worker.ts; docs/performance.md).
+ */
+import { featuresOfDay, groupBy, type FeaturesContext, type InvalidAccount, type LoadedFeatures } from './day-features.js';
+import { readDayRows, type AccountRange, type DayRows, type Query } from './day-rows.js';
+import type { ScoringConfig } from './domain/config/scoring-config.types.js';
+import type { PlanInfo, PriorScores } from './domain/features.types.js';
+import { scoreAccounts } from './domain/score-accounts.js';
+import { windowShapeOf } from './domain/window-shape.js';
+import { dayNumber, figuresInParts, UsageSeries, type SeriesPart, type TransferredSeries } from './usage-day-blocks.js';
+
+/** Each scored account's figures, in the order of its accounts (ascending id). */
+export interface ReplayedDay {
+  accountId: Int32Array;
+  churnRisk: Float64Array;
+  upgradeReadiness: Float64Array;
+  /** Accounts set aside for invalid usage (as a run would name them). */
+  invalid: InvalidAccount[];
+}
+
+/**
+ * What a thread is sent to replay one day: every part's series as shared memory, and what the
+ * features are built with. The thread reads the day's rows itself (readDayRows).
+ */
+export interface DayReplayRequest {
+  asOf: string;
+  /** The accounts replayed: those of the parts. */
+  range: AccountRange;
+  parts: Array<{ range: AccountRange; series: TransferredSeries }>;
+  plans: PlanInfo[];
+  metricNames: Array<[number, string]>;
+  config: ScoringConfig;
+}
+
+/** Scores `day` from the series in `parts`, with explanations left out (every figure is the same). */
+export async function replayDay(day: DayRows, parts: readonly SeriesPart[], context: FeaturesContext): Promise<ReplayedDay> {
+  const at = dayNumber(day.asOf);
+  const loaded = await featuresOfDay(
+    day.asOf,
+    day.accounts,
+    (account) => figuresInParts(parts, account, at, context.shape),
+    groupBy(day.milestones, (row) => row.account_id),
+    context,
+  );
+  return replayFeatures(day.asOf, loaded, day.prior, context.config);
+}
+
+/** Scores a day's features already built, as replayDay does. */
+export function replayFeatures(asOf: string, loaded: LoadedFeatures, prior: Map<number, PriorScores>, config: ScoringConfig): ReplayedDay {
+  const scores = scoreAccounts({ asOf, config, accounts: loaded.features, prior, explain: false });
+  return {
+    accountId: Int32Array.from(scores, (score) => score.accountId),
+    churnRisk: Float64Array.from(scores, (score) => score.churnRisk),
+    upgradeReadiness: Float64Array.from(scores, (score) => score.upgradeReadiness),
+    invalid: loaded.invalid,
+  };
+}
+
+/** The series of `parts` as a thread is sent them (once for all the days replayed from them). */
+export function partsToSend(parts: readonly SeriesPart[]): DayReplayRequest['parts'] {
+  return parts.map(({ range, series }) => ({ range, series: series.toTransfer() }));
+}
+
+/** The request a thread is sent for asOf (see replayRequested, its other end). */
+export function dayReplayRequest(asOf: string, range: AccountRange, parts: DayReplayRequest['parts'], context: FeaturesContext): DayReplayRequest {
+  return { asOf, range, parts, plans: [...context.plans.values()], metricNames: [...context.metricNames], config: context.config };
+}
+
+/** replayDay for a request received on a thread, with the day's rows read through `query` (the thread's own connection). */
+export async function replayRequested(request: DayReplayRequest, query: Query): Promise<ReplayedDay> {
+  const parts = request.parts.map(({ range, series }) => ({ range, series: UsageSeries.fromTransfer(series) }));
+  const context: FeaturesContext = {
+    plans: new Map(request.plans.map((plan) => [plan.id, plan])),
+    metricNames: new Map(request.metricNames),
+    config: request.config,
+    shape: windowShapeOf(request.config),
+  };
+  return replayDay(await readDayRows(query, request.asOf, request.range), parts, context);
+}
