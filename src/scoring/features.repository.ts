@@ -12,7 +12,7 @@ import type { RunContext } from './domain/score-accounts.js';
 import { windowParts } from './domain/window-parts.js';
 import { scanDaysOf, windowShapeOf } from './domain/window-shape.js';
 import { accountRanges } from './runs/account-ranges.js';
-import { dayReplayRequest, partsToSend, replayDay, replayFeatures, type DayReplayRequest, type ReplayedDay } from './replayed-day.js';
+import { dayReplayRequest, shareParts, replayDay, replayFeatures, type DayReplayRequest, type ReplayedDay } from './replayed-day.js';
 import { dayNumber, figuresInParts, readUsageSeries, usageBlocksRead, type UsageSeries } from './usage-day-blocks.js';
 import { USAGE_READ_THREADS, UsageReadThreads } from './usage-read-threads.js';
 
@@ -28,6 +28,8 @@ export interface DaysOfFeatures {
    * usage read thread when there are threads. Up to USAGE_READ_THREADS days replay at once.
    */
   replay(index: number): Promise<ReplayedDay>;
+  /** Once every replay is done: frees what the threads were sent (see UsageSeries.toShared). */
+  release(): void;
 }
 
 /** At most this many accounts per features read of loadAll, and how many such reads run at once. */
@@ -119,7 +121,7 @@ export class FeaturesRepository {
     const context = { plans, metricNames, config, shape };
     if (asOfs.length === 1) {
       const day = await this.oneDayByPart(asOfs[0]!, ranges, readPart, reading.take(0), context);
-      return { asOfs, day, replay: async () => replayFeatures(asOfs[0]!, await day(), await this.prior(asOfs[0]!, all), config) };
+      return { asOfs, day, replay: async () => replayFeatures(asOfs[0]!, await day(), await this.prior(asOfs[0]!, all), config), release: () => undefined };
     }
     const series = await pMap(ranges, readPart, { concurrency: READS_AT_ONCE });
     const parts = ranges.map((range, p) => ({ range, series: series[p]! }));
@@ -133,11 +135,16 @@ export class FeaturesRepository {
         // Each account's figures are computed as its features are built (see UsageSeries.figuresOf).
         return featuresOfDay(asOf, accounts, (account) => figuresInParts(parts, account, at, shape), groupBy(milestones, (row) => row.account_id), context);
       },
+      release: () => {
+        // The threads that were sent shared series hold them until their next full collection.
+        if (sent) this.readThreads.recycle();
+        sent = undefined;
+      },
       replay: async (d: number) => {
         const asOf = asOfs[d]!;
         if (this.readThreads.enabled) {
           try {
-            return await this.readThreads.replay(dayReplayRequest(asOf, all, (sent ??= partsToSend(parts)), context));
+            return await this.readThreads.replay(dayReplayRequest(asOf, all, (sent ??= shareParts(parts)), context));
           } catch (error) {
             // As for reads: a thread that fails must not fail the backtest.
             this.logger.warn(`${error instanceof Error ? error.message : String(error)}; replaying ${asOf} on the calling thread`);

@@ -60,9 +60,17 @@ export function replayFeatures(asOf: string, loaded: LoadedFeatures, prior: Map<
   };
 }
 
-/** The series of `parts` as a thread is sent them (once for all the days replayed from them). */
-export function partsToSend(parts: readonly SeriesPart[]): DayReplayRequest['parts'] {
-  return parts.map(({ range, series }) => ({ range, series: series.toTransfer() }));
+/**
+ * The series of `parts` in shared memory, as threads are sent them (once for all the days
+ * replayed from them); each part's series is swapped for one over the shared copy, so the
+ * original buffers can go.
+ */
+export function shareParts(parts: SeriesPart[]): DayReplayRequest['parts'] {
+  return parts.map((part) => {
+    const series = part.series.toShared();
+    part.series = UsageSeries.fromTransfer(series);
+    return { range: part.range, series };
+  });
 }
 
 /** The request a thread is sent for asOf (see replayRequested, its other end). */

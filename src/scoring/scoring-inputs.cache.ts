@@ -21,6 +21,8 @@ export interface ScoringInputs {
 export interface DaysOfInputs {
   day(index: number): Promise<ScoringInputs>;
   replay(index: number): Promise<ReplayedDay>;
+  /** Once the days asked for are done (see DaysOfFeatures.release). */
+  release(): void;
 }
 
 /** The SQL behind features reads only the windows and limits sections of the config. */
@@ -69,6 +71,7 @@ export class ScoringInputsCache {
         return { features: (await days.day(index)).features, prior: await prior };
       },
       replay: (index) => days.replay(index),
+      release: () => days.release(),
     };
   }
 

@@ -27,8 +27,9 @@ export const USAGE_BLOCK_TYPES: readonly BinaryColumnType[] = ['int4', 'int2', '
 const DAYS_COLUMN = 3;
 
 /**
- * A UsageSeries as plain typed arrays (UsageSeries.toTransfer), for postMessage: `values` and
- * `present` are shared memory (passed on, not copied), the rest small arrays to transfer.
+ * A UsageSeries as plain typed arrays (UsageSeries.toTransfer), for postMessage with their buffers
+ * transferred; or with `values` and `present` in shared memory (UsageSeries.toShared), passed to
+ * several threads at once without a copy.
  */
 export interface TransferredSeries {
   firstDay: number;
@@ -42,14 +43,6 @@ export interface TransferredSeries {
   slots: Int32Array;
   metricIds: Int32Array;
 }
-
-/**
- * Typed arrays over shared memory: a series read on one thread is moved to the main thread and
- * handed on to the threads that replay backtest dates (replayed-day.ts) without a copy. Nothing
- * writes a series once its read has finished.
- */
-const sharedFloat64 = (length: number) => new Float64Array(new SharedArrayBuffer(length * Float64Array.BYTES_PER_ELEMENT));
-const sharedUint8 = (length: number) => new Uint8Array(new SharedArrayBuffer(length));
 
 /**
  * Series of one account-range read, in shared buffers grown by doubling: one slot per account and
@@ -79,8 +72,8 @@ export class UsageSeries {
     readonly length: number,
     expected: number,
   ) {
-    this.values = sharedFloat64(length * Math.max(64, expected));
-    this.present = sharedUint8(length * Math.max(64, expected));
+    this.values = new Float64Array(length * Math.max(64, expected));
+    this.present = new Uint8Array(length * Math.max(64, expected));
   }
 
   /**
@@ -151,7 +144,7 @@ export class UsageSeries {
     }
   }
 
-  /** The series as typed arrays that can be passed to another thread without a copy (see fromTransfer). */
+  /** The series as typed arrays whose buffers can be moved to another thread without a copy (see fromTransfer). */
   toTransfer(): TransferredSeries {
     const width = this.metricIds.length;
     const accounts = Int32Array.from(this.byAccount.keys());
@@ -161,7 +154,24 @@ export class UsageSeries {
     return { firstDay: this.firstDay, length: this.length, used: this.used, values: this.values, present: this.present, accounts, slots, metricIds: Int32Array.from(this.metricIds) };
   }
 
-  /** A series rebuilt from toTransfer's arrays (taken over, not copied). */
+  /**
+   * The series with its days copied into shared memory (only the slots in use), for threads that
+   * read it at the same time (backtest dates replayed on the read threads: replayed-day.ts). Reads
+   * move plain buffers instead: a thread keeps what it shared until its next full garbage
+   * collection, which an idle thread may not run for long (the threads that replayed are ended
+   * when their replays are done: UsageReadThreads.recycle).
+   */
+  toShared(): TransferredSeries {
+    const moved = this.toTransfer();
+    const days = this.used * this.length;
+    const values = new Float64Array(new SharedArrayBuffer(days * Float64Array.BYTES_PER_ELEMENT));
+    values.set(this.values.subarray(0, days));
+    const present = new Uint8Array(new SharedArrayBuffer(days));
+    present.set(this.present.subarray(0, days));
+    return { ...moved, values, present };
+  }
+
+  /** A series rebuilt from toTransfer's (or toShared's) arrays (taken over, not copied). */
   static fromTransfer(t: TransferredSeries): UsageSeries {
     const series = new UsageSeries(t.firstDay, t.length, 0);
     series.values = t.values;
@@ -190,9 +200,9 @@ export class UsageSeries {
 
   private grow(): void {
     this.view = undefined;
-    const values = sharedFloat64(this.values.length * 2);
+    const values = new Float64Array(this.values.length * 2);
     values.set(this.values);
-    const present = sharedUint8(this.present.length * 2);
+    const present = new Uint8Array(this.present.length * 2);
     present.set(this.present);
     this.values = values;
     this.present = present;

@@ -11,6 +11,9 @@ import type { UsageThreadReply, UsageThreadRequest } from './usage-read.worker.j
 /** Threads, each with its own connection: as many as FeaturesRepository reads usage parts at once. */
 export const USAGE_READ_THREADS = 2;
 
+/** How long a thread asked to retire (UsageReadPool.recycle) stays idle before it is ended. */
+const RECYCLE_IDLE_MS = 2_000;
+
 /**
  * Threads that read usage blocks, each on its own connection, and lay them out as series
  * (usage-read.worker.ts); the series' buffers come back shared, not copied. A backtest then
@@ -49,6 +52,11 @@ export class UsageReadThreads implements OnApplicationShutdown {
     return this.pool.replay(day);
   }
 
+  /** Ends the threads, each once it is idle (see UsageReadPool.recycle). */
+  recycle(): void {
+    this.pool?.recycle();
+  }
+
   async onApplicationShutdown(): Promise<void> {
     await this.pool?.close();
   }
@@ -68,6 +76,9 @@ export class UsageReadPool {
   private readonly alive = new Set<Worker>();
   private readonly idle: Worker[] = [];
   private readonly waiting: Array<() => void> = [];
+  /** Threads to end once idle for RECYCLE_IDLE_MS (see recycle), and their timers while idle. */
+  private readonly retiring = new Set<Worker>();
+  private readonly retireTimers = new Map<Worker, NodeJS.Timeout>();
   private readonly replies = new Map<Worker, { resolve: (reply: UsageThreadReply) => void; reject: (error: Error) => void }>();
   private closing = false;
 
@@ -104,14 +115,47 @@ export class UsageReadPool {
     } finally {
       this.replies.delete(worker);
       worker.unref();
-      if (this.alive.has(worker) && !this.closing) this.idle.push(worker);
+      if (this.alive.has(worker) && !this.closing) {
+        this.idle.push(worker);
+        if (this.retiring.has(worker)) this.retireLater(worker);
+      }
       this.waiting.shift()?.();
     }
+  }
+
+  /**
+   * Ends every thread once it has been idle for RECYCLE_IDLE_MS; the next request starts a new
+   * one. A thread keeps the shared memory it was sent (a backtest's usage series, hundreds of MB)
+   * until its own next full garbage collection, which an idle thread may not run for long; ending
+   * it frees that memory. Waiting for it to be idle a while lets a backtest's next read of dates,
+   * already asked for, go on with the same threads (starting threads again after every read of
+   * a 12-date backtest made it 25% slower, measured).
+   */
+  recycle(): void {
+    for (const worker of this.alive) {
+      this.retiring.add(worker);
+      if (this.idle.includes(worker)) this.retireLater(worker);
+    }
+  }
+
+  private retireLater(worker: Worker): void {
+    clearTimeout(this.retireTimers.get(worker));
+    const timer = setTimeout(() => {
+      this.retireTimers.delete(worker);
+      const at = this.idle.indexOf(worker);
+      if (at < 0) return; // taken again: retired when next idle
+      this.idle.splice(at, 1);
+      this.retiring.delete(worker);
+      void worker.terminate();
+    }, RECYCLE_IDLE_MS);
+    timer.unref();
+    this.retireTimers.set(worker, timer);
   }
 
   async close(): Promise<void> {
     this.closing = true;
     this.idle.length = 0;
+    for (const timer of this.retireTimers.values()) clearTimeout(timer);
     await Promise.all([...this.alive].map((worker) => worker.terminate()));
   }
 
@@ -133,6 +177,9 @@ export class UsageReadPool {
     worker.on('error', (error) => this.warn(`a usage read thread failed: ${error.message}`));
     worker.on('exit', (code) => {
       this.alive.delete(worker);
+      this.retiring.delete(worker);
+      clearTimeout(this.retireTimers.get(worker));
+      this.retireTimers.delete(worker);
       const at = this.idle.indexOf(worker);
       if (at >= 0) this.idle.splice(at, 1);
       this.replies.get(worker)?.reject(new Error(`the usage read thread stopped (exit code ${code})`));

@@ -70,11 +70,17 @@ export class BacktestDataRepository {
         replaying[d] = replay;
       };
       for (let d = 0; d < REPLAYS_AT_ONCE; d++) start(d);
-      for (const [d, asOf] of read.entries()) {
-        const replayed = await replaying[d]!;
-        delete replaying[d];
-        start(d + REPLAYS_AT_ONCE);
-        yield { asOf, replayed };
+      try {
+        for (const [d, asOf] of read.entries()) {
+          const replayed = await replaying[d]!;
+          delete replaying[d];
+          start(d + REPLAYS_AT_ONCE);
+          yield { asOf, replayed };
+        }
+      } finally {
+        // Those in flight when the caller stopped early (a failure) finish first.
+        await Promise.allSettled(replaying);
+        days.release();
       }
     }
   }

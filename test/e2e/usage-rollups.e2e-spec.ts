@@ -44,6 +44,7 @@ const readingOn = (t: TestApp, pool: UsageReadPool, failed: unknown[] = []) => {
     enabled: true,
     read: (read: UsageBlocksRead) => kept(pool.read(read)),
     replay: (day: DayReplayRequest) => kept(pool.replay(day)),
+    recycle: () => pool.recycle(),
   } as unknown as UsageReadThreads);
 };
 
@@ -240,6 +241,9 @@ describe('usage rollups give the features of the raw rows', () => {
         expect(scores.length).toBe(ACCOUNTS.length);
         if (asOf === dates[1]) expect(new Set(expected.churnRisk).size).toBeGreaterThan(1);
       }
+      // Done with the read: the threads that were sent its shared series end (and their connections close).
+      onThreads.release();
+      await waitUntil(async () => (await threadConnections()) === 0);
     }
     expect(threadFailures).toEqual([]);
   });
@@ -268,6 +272,10 @@ describe('usage rollups give the features of the raw rows', () => {
     await unreachable.close();
   });
 
+  /** Connections the usage read threads hold. */
+  const threadConnections = async () =>
+    (await t.sql<{ n: number }>(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'health-signals usage read'`))[0]!.n;
+
   it('connects again after its connection was dropped between two reads, without failing the next read', async () => {
     const read = usageBlocksRead([addDays(FIRST_DAY, 40)], 56, { from: 0, to: 2_147_483_647 }, 64);
     const once = usageReadPool(t.databaseUrl);
@@ -282,3 +290,11 @@ describe('usage rollups give the features of the raw rows', () => {
     await once.close();
   });
 });
+
+async function waitUntil(done: () => Promise<boolean>, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await done())) {
+    if (Date.now() > deadline) throw new Error(`not done within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
