@@ -93,17 +93,6 @@ export async function featuresOfDay(
   return { features, invalid };
 }
 
-export function groupBy<T>(rows: readonly T[], key: (row: T) => number): Map<number, T[]> {
-  const groups = new Map<number, T[]>();
-  for (const row of rows) {
-    const k = key(row);
-    const group = groups.get(k);
-    if (group) group.push(row);
-    else groups.set(k, [row]);
-  }
-  return groups;
-}
-
 function buildFeatures(
   asOf: string,
   account: AccountRow,

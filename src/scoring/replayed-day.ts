@@ -5,7 +5,8 @@
  * thread, where a backtest replays two dates at once while the main thread stays free for
  * requests (usage-read.worker.ts; docs/performance.md).
  */
-import { featuresOfDay, groupBy, type FeaturesContext, type InvalidAccount, type LoadedFeatures } from './day-features.js';
+import { groupBy } from '../common/group-by.js';
+import { featuresOfDay, type FeaturesContext, type InvalidAccount, type LoadedFeatures } from './day-features.js';
 import { readDayRows, type AccountRange, type DayRows, type Query } from './day-rows.js';
 import type { ScoringConfig } from './domain/config/scoring-config.types.js';
 import type { PlanInfo, PriorScores } from './domain/features.types.js';

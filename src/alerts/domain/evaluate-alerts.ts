@@ -12,6 +12,7 @@
  */
 
 import { addDays, daysBetween } from '../../common/dates.js';
+import { groupBy } from '../../common/group-by.js';
 import { isHeldOut } from './holdout.js';
 import { conditionOf, hasCleared, priorityOf, reasonFor, recipientOf, type ConditionOptions } from './rule-conditions.js';
 import {
@@ -214,13 +215,3 @@ export function applyDailyCaps(input: Pick<EvaluationInput, 'asOf' | 'rules' | '
   return { decisions, states };
 }
 
-function groupBy<T>(items: readonly T[], keyOf: (item: T) => string): Map<string, T[]> {
-  const groups = new Map<string, T[]>();
-  for (const item of items) {
-    const key = keyOf(item);
-    const group = groups.get(key);
-    if (group) group.push(item);
-    else groups.set(key, [item]);
-  }
-  return groups;
-}
