@@ -5,7 +5,7 @@ import { DataSource } from 'typeorm';
 import { groupBy } from '../common/group-by.js';
 import { ReadAhead } from '../common/read-ahead.js';
 import { PlansService } from '../plans/plans.service.js';
-import { accountsAsOf, milestonesBy, priorScores, type AccountRange, type Query } from './day-rows.js';
+import { accountsAsOf, milestonesBy, priorScores, type AccountRange, type Query } from './day-rows.repository.js';
 import { featuresOfDay, type AccountRow, type FeaturesContext, type LoadedFeatures, type Milestone } from './day-features.js';
 import type { ScoringConfig } from './domain/config/scoring-config.types.js';
 import type { AccountFeatures, PlanInfo, PriorScores } from './domain/features.types.js';
@@ -54,7 +54,7 @@ export class FeaturesRepository {
     private readonly readThreads: UsageReadThreads,
   ) {}
 
-  /** The pool's connections, as the reads shared with the usage read threads take them (day-rows.ts). */
+  /** The pool's connections, as the reads shared with the usage read threads take them (day-rows.repository.ts). */
   private readonly query: Query = (sql, params) => this.db.query(sql, params);
 
   /** The accounts in `range` (account ids, inclusive): one chunk or shard of a run. */

@@ -7,7 +7,7 @@
  */
 import { groupBy } from '../common/group-by.js';
 import { featuresOfDay, type FeaturesContext, type InvalidAccount, type LoadedFeatures } from './day-features.js';
-import { readDayRows, type AccountRange, type DayRows, type Query } from './day-rows.js';
+import { readDayRows, type AccountRange, type DayRows, type Query } from './day-rows.repository.js';
 import type { ScoringConfig } from './domain/config/scoring-config.types.js';
 import type { PlanInfo, PriorScores } from './domain/features.types.js';
 import { scoreAccounts } from './domain/score-accounts.js';

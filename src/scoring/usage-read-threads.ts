@@ -16,7 +16,7 @@ const RECYCLE_IDLE_MS = 2_000;
 
 /**
  * Threads that read usage blocks, each on its own connection, and lay them out as series
- * (usage-read.worker.ts); the series' buffers come back shared, not copied. A backtest then
+ * (usage-read.worker.ts); the series' buffers come back moved, not copied. A backtest then
  * replays its dates on the same threads, two at once (replayed-day.ts). Decoding a run's
  * 600,000 block rows on the main thread took about a third of its features phase while the
  * second core was partly idle; on these threads it runs beside PostgreSQL's streaming (median

@@ -1,8 +1,8 @@
 /**
  * One usage read thread (usage-read-threads.ts): reads the usage blocks a request names on its own
- * connection and lays them out (UsageSeries), the series' shared buffers passed to the caller;
- * or replays a backtest date from series read earlier, reading that day's accounts on the same
- * connection (replayed-day.ts).
+ * connection and lays them out (UsageSeries), the series' buffers moved to the caller; or replays
+ * a backtest date from series shared with it, reading that day's accounts on the same connection
+ * (replayed-day.ts).
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import pg from 'pg';
@@ -40,8 +40,8 @@ function connection(): Promise<pg.Client> {
   return opening;
 }
 
-/** Buffers to move with a reply: shared memory is passed on by itself (and cannot be in the list). */
-const movable = (arrays: ArrayBufferView[]) => arrays.map((array) => array.buffer).filter((buffer): buffer is ArrayBuffer => !(buffer instanceof SharedArrayBuffer));
+/** The buffers a reply moves to the caller instead of copying. */
+const movable = (arrays: ArrayBufferView[]) => arrays.map((array) => array.buffer as ArrayBuffer);
 
 async function read(request: UsageBlocksRead): Promise<void> {
   try {

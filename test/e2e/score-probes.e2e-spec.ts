@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { accountScoreDays } from '../../src/scoring/account-score-days.js';
-import { PRIOR_SCORES_SQL } from '../../src/scoring/day-rows.js';
+import { PRIOR_SCORES_SQL } from '../../src/scoring/day-rows.repository.js';
 import { calm, insertRun, seedAlertAccounts } from '../support/alert-fixtures.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 

@@ -1,8 +1,9 @@
 /**
- * The rows a day's features and scores start from besides usage, as reads over any connection:
- * FeaturesRepository reads them through the pool, and a usage read thread replaying a backtest
- * date through its own connection (usage-read.worker.ts), so the main thread neither parses them
- * nor copies them to the thread.
+ * The rows a day's features and scores start from besides usage (part of scoring's features
+ * SQL, docs/architecture.md), as reads over any connection: FeaturesRepository reads them
+ * through the pool, and a usage read thread replaying a backtest date through its own
+ * connection (usage-read.worker.ts), so the main thread neither parses them nor copies them to
+ * the thread.
  */
 import { addDays } from '../common/dates.js';
 import { accountScoreDays } from './account-score-days.js';
