@@ -39,7 +39,11 @@ const usageReadPool = (url: string, warn: (message: string) => void = () => unde
  * the pool fails with is kept in `failed` (the repository would answer from the calling thread).
  */
 const readingOn = (t: TestApp, pool: UsageReadPool, failed: unknown[] = []) => {
-  const kept = <T>(answer: Promise<T>) => answer.catch((error: unknown) => Promise.reject(failed.push(error) && error));
+  const kept = <T>(answer: Promise<T>) =>
+    answer.catch((error: unknown) => {
+      failed.push(error);
+      throw error;
+    });
   return new FeaturesRepository(t.app.get(DataSource), t.app.get(PlansService), {
     enabled: true,
     read: (read: UsageBlocksRead) => kept(pool.read(read)),
@@ -100,6 +104,9 @@ describe('usage rollups give the features of the raw rows', () => {
   let pool: UsageReadPool;
   let shipped: ScoringConfig;
   const random = mulberry32(20261202);
+  /** Connections the usage read threads hold. */
+  const threadConnections = async () =>
+    (await t.sql<{ n: number }>(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'health-signals usage read'`))[0]!.n;
 
   beforeAll(async () => {
     t = await startTestApp();
@@ -271,10 +278,6 @@ describe('usage rollups give the features of the raw rows', () => {
     );
     await unreachable.close();
   });
-
-  /** Connections the usage read threads hold. */
-  const threadConnections = async () =>
-    (await t.sql<{ n: number }>(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'health-signals usage read'`))[0]!.n;
 
   it('connects again after its connection was dropped between two reads, without failing the next read', async () => {
     const read = usageBlocksRead([addDays(FIRST_DAY, 40)], 56, { from: 0, to: 2_147_483_647 }, 64);
