@@ -124,12 +124,12 @@ export class UsageReadPool {
   }
 
   /**
-   * Ends every thread once it has been idle for RECYCLE_IDLE_MS; the next request starts a new
-   * one. A thread keeps the shared memory it was sent (a backtest's usage series, hundreds of MB)
-   * until its own next full garbage collection, which an idle thread may not run for long; ending
-   * it frees that memory. Waiting for it to be idle a while lets a backtest's next read of dates,
-   * already asked for, go on with the same threads (starting threads again after every read of
-   * a 12-date backtest made it 25% slower, measured).
+   * Replaces every thread with a fresh one once it has been idle for RECYCLE_IDLE_MS. A thread
+   * keeps the shared memory it was sent (a backtest's usage series, hundreds of MB) until its own
+   * next full garbage collection, which an idle thread may not run for long; ending it frees that
+   * memory. Waiting for it to be idle a while lets a backtest's next read of dates, already asked
+   * for, go on with the same threads (starting threads again after every read of a 12-date
+   * backtest made it 25% slower, measured).
    */
   recycle(): void {
     for (const worker of this.alive) {
@@ -147,6 +147,13 @@ export class UsageReadPool {
       this.idle.splice(at, 1);
       this.retiring.delete(worker);
       void worker.terminate();
+      // A fresh thread in its place, loaded while nothing waits on it: the next run's read does
+      // not pay for starting one (it connects on its first read, as every thread does).
+      if (!this.closing) {
+        const fresh = this.start();
+        fresh.unref();
+        this.idle.push(fresh);
+      }
     }, RECYCLE_IDLE_MS);
     timer.unref();
     this.retireTimers.set(worker, timer);
