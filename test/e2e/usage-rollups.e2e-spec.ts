@@ -221,7 +221,7 @@ describe('usage rollups give the features of the raw rows', () => {
     expect(threadFailures).toEqual([]);
   });
 
-  it('replays backtest dates on the threads with the scores the calling thread gives, prior scores included', async () => {
+  it('replays backtest dates on the threads with the scores the calling thread gives, prior scores and learned models included', async () => {
     // Runs a week and a month before the second date: that date's trends compare with their stored health.
     for (const runDay of [addDays(FIRST_DAY, 31), addDays(FIRST_DAY, 54)]) {
       const run = await t.http.post('/v1/runs').set(bearer()).send({ asOf: runDay }).expect(202);
@@ -231,7 +231,17 @@ describe('usage rollups give the features of the raw rows', () => {
     // Stored healths that differ by account, so that the month's trend (a churn model input) tells them apart.
     await t.sql('UPDATE account_scores SET health_score = (account_id * 37) % 100 WHERE as_of = $1', [addDays(FIRST_DAY, 31)]);
     expect((await features.prior(dates[1]!)).size).toBe(ACCOUNTS.length);
-    for (const config of [shipped, oddConfig()]) {
+    // Learned models too (as a fit writes them): the config reaches the thread whole.
+    const calls = { feature: 'metric.api_calls.sum.recent', transform: 'log1p' as const, missing: 0, center: 5, scale: 2 };
+    const learned = (coefficient: number) => ({
+      inputs: { calls },
+      groups: { usage: { members: ['calls'], coefficient, baseline: { self_serve: 0, sales_assisted: 0 } } },
+      intercept: -1,
+      clipZ: 4,
+      calibration: { slope: 1, offset: 0 },
+    });
+    const withModels: ScoringConfig = { ...shipped, model: { churn: learned(-0.8), expansion: learned(0.6) } };
+    for (const config of [shipped, oddConfig(), withModels]) {
       const onThreads = await threaded.readDays(dates, config);
       const here = await features.readDays(dates, config);
       const built = await features.readDays(dates, config);
@@ -247,6 +257,7 @@ describe('usage rollups give the features of the raw rows', () => {
         }
         expect(scores.length).toBe(ACCOUNTS.length);
         if (asOf === dates[1]) expect(new Set(expected.churnRisk).size).toBeGreaterThan(1);
+        if (config === withModels) expect(new Set(expected.upgradeReadiness).size).toBeGreaterThan(1);
       }
       // Done with the read: the threads that were sent its shared series end (and their connections close).
       onThreads.release();
