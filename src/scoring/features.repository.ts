@@ -13,8 +13,8 @@ import type { RunContext } from './domain/score-accounts.js';
 import { windowParts } from './domain/window-parts.js';
 import { scanDaysOf, windowShapeOf } from './domain/window-shape.js';
 import { accountRanges } from './runs/account-ranges.js';
-import { dayReplayRequest, shareParts, replayDay, replayFeatures, type DayReplayRequest, type ReplayedDay } from './replayed-day.js';
-import { dayNumber, figuresInParts, readUsageSeries, usageBlocksRead, type UsageSeries } from './usage-day-blocks.js';
+import { dayReplayRequest, featuresFromParts, shareParts, replayDay, replayFeatures, type DayReplayRequest, type ReplayedDay } from './replayed-day.js';
+import { dayNumber, readUsageSeries, usageBlocksRead, type UsageSeries } from './usage-day-blocks.js';
 import { USAGE_READ_THREADS, UsageReadThreads } from './usage-read-threads.js';
 
 const ALL_ACCOUNTS: AccountRange = { from: 0, to: 2_147_483_647 };
@@ -109,15 +109,11 @@ export class FeaturesRepository {
     // or not started) have usage too, and growing the buffers copies them.
     const readPart = async (range: AccountRange & { accounts?: number }) => {
       const expected = Math.ceil((range.accounts ?? READ_PART_ACCOUNTS) * 1.25) * metricCount;
-      const here = () => this.db.transaction((tx) => readUsageSeries(tx, asOfs, shape.scanDays, range, expected));
-      if (!this.readThreads.enabled) return here();
-      try {
-        return await this.readThreads.read(usageBlocksRead(asOfs, shape.scanDays, range, expected));
-      } catch (error) {
-        // A thread that cannot connect or has died must not fail runs: the read is done here instead.
-        this.logger.warn(`${error instanceof Error ? error.message : String(error)}; reading accounts ${range.from}–${range.to} on the calling thread`);
-        return here();
-      }
+      return this.onThreadOrHere(
+        () => this.readThreads.read(usageBlocksRead(asOfs, shape.scanDays, range, expected)),
+        () => this.db.transaction((tx) => readUsageSeries(tx, asOfs, shape.scanDays, range, expected)),
+        `reading accounts ${range.from}–${range.to}`,
+      );
     };
     const context = { plans, metricNames, config, shape };
     if (asOfs.length === 1) {
@@ -130,31 +126,40 @@ export class FeaturesRepository {
     return {
       asOfs,
       day: async (d: number) => {
-        const asOf = asOfs[d]!;
         const [accounts, milestones] = await reading.take(d);
-        const at = dayNumber(asOf);
-        // Each account's figures are computed as its features are built (see UsageSeries.figuresOf).
-        return featuresOfDay(asOf, accounts, (account) => figuresInParts(parts, account, at, shape), groupBy(milestones, (row) => row.account_id), context);
+        return featuresFromParts({ asOf: asOfs[d]!, accounts, milestones }, parts, context);
       },
       release: () => {
         // The threads that were sent shared series hold them until their next full collection.
         if (sent) this.readThreads.recycle();
         sent = undefined;
       },
-      replay: async (d: number) => {
+      replay: (d: number) => {
         const asOf = asOfs[d]!;
-        if (this.readThreads.enabled) {
-          try {
-            return await this.readThreads.replay(dayReplayRequest(asOf, all, (sent ??= shareParts(parts)), context));
-          } catch (error) {
-            // As for reads: a thread that fails must not fail the backtest.
-            this.logger.warn(`${error instanceof Error ? error.message : String(error)}; replaying ${asOf} on the calling thread`);
-          }
-        }
-        const [[accounts, milestones], prior] = await Promise.all([reading.take(d), this.prior(asOf, all)]);
-        return replayDay({ asOf, accounts, milestones, prior }, parts, context);
+        return this.onThreadOrHere(
+          () => this.readThreads.replay(dayReplayRequest(asOf, all, (sent ??= shareParts(parts)), context)),
+          async () => {
+            const [[accounts, milestones], prior] = await Promise.all([reading.take(d), this.prior(asOf, all)]);
+            return replayDay({ asOf, accounts, milestones, prior }, parts, context);
+          },
+          `replaying ${asOf}`,
+        );
       },
     };
+  }
+
+  /**
+   * `onThread` when there are read threads, else `here`; also `here` when the thread fails (cannot
+   * connect, has died), with a warning: a thread must never fail a run or a backtest.
+   */
+  private async onThreadOrHere<T>(onThread: () => Promise<T>, here: () => Promise<T>, what: string): Promise<T> {
+    if (!this.readThreads.enabled) return here();
+    try {
+      return await onThread();
+    } catch (error) {
+      this.logger.warn(`${error instanceof Error ? error.message : String(error)}; ${what} on the calling thread`);
+      return here();
+    }
   }
 
   /**

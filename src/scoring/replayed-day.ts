@@ -37,17 +37,18 @@ export interface DayReplayRequest {
   config: ScoringConfig;
 }
 
+/**
+ * A day's features from series read in parts (several days from one read: backtests and fits),
+ * each account's figures computed as its features are built (see UsageSeries.figuresOf).
+ */
+export function featuresFromParts(day: Omit<DayRows, 'prior'>, parts: readonly SeriesPart[], context: FeaturesContext): Promise<LoadedFeatures> {
+  const at = dayNumber(day.asOf);
+  return featuresOfDay(day.asOf, day.accounts, (account) => figuresInParts(parts, account, at, context.shape), groupBy(day.milestones, (row) => row.account_id), context);
+}
+
 /** Scores `day` from the series in `parts`, with explanations left out (every figure is the same). */
 export async function replayDay(day: DayRows, parts: readonly SeriesPart[], context: FeaturesContext): Promise<ReplayedDay> {
-  const at = dayNumber(day.asOf);
-  const loaded = await featuresOfDay(
-    day.asOf,
-    day.accounts,
-    (account) => figuresInParts(parts, account, at, context.shape),
-    groupBy(day.milestones, (row) => row.account_id),
-    context,
-  );
-  return replayFeatures(day.asOf, loaded, day.prior, context.config);
+  return replayFeatures(day.asOf, await featuresFromParts(day, parts, context), day.prior, context.config);
 }
 
 /** Scores a day's features already built, as replayDay does. */

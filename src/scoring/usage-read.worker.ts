@@ -40,15 +40,15 @@ function connection(): Promise<pg.Client> {
   return opening;
 }
 
-/** The buffers a reply moves to the caller instead of copying. */
-const movable = (arrays: ArrayBufferView[]) => arrays.map((array) => array.buffer as ArrayBuffer);
-
-async function read(request: UsageBlocksRead): Promise<void> {
+/**
+ * Posts what `work` answers, with its buffers moved, or its failure. After a failure the
+ * connection is closed and opened again by the next request: a read or replay that failed may
+ * have left it mid-COPY or broken.
+ */
+async function answer(work: (client: pg.Client) => Promise<{ reply: UsageThreadReply; buffers: ArrayBufferView[] }>): Promise<void> {
   try {
-    const client = await connection();
-    const series = await readPlannedSeries((sql, take) => copyBinaryTuplesOn(client, sql, USAGE_BLOCK_TYPES, take), request);
-    const moved = series.toTransfer();
-    parentPort!.postMessage({ series: moved } satisfies UsageThreadReply, movable([moved.values, moved.present, moved.accounts, moved.slots, moved.metricIds]));
+    const { reply, buffers } = await work(await connection());
+    parentPort!.postMessage(reply, buffers.map((array) => array.buffer as ArrayBuffer));
   } catch (error) {
     const failed = connected;
     connected = undefined;
@@ -57,14 +57,16 @@ async function read(request: UsageBlocksRead): Promise<void> {
   }
 }
 
-async function replay(request: DayReplayRequest): Promise<void> {
-  try {
-    const client = await connection();
+const read = (request: UsageBlocksRead) =>
+  answer(async (client) => {
+    const series = (await readPlannedSeries((sql, take) => copyBinaryTuplesOn(client, sql, USAGE_BLOCK_TYPES, take), request)).toTransfer();
+    return { reply: { series }, buffers: [series.values, series.present, series.accounts, series.slots, series.metricIds] };
+  });
+
+const replay = (request: DayReplayRequest) =>
+  answer(async (client) => {
     const replayed = await replayRequested(request, async (sql, params) => (await client.query(sql, params)).rows);
-    parentPort!.postMessage({ replayed } satisfies UsageThreadReply, movable([replayed.accountId, replayed.churnRisk, replayed.upgradeReadiness]));
-  } catch (error) {
-    parentPort!.postMessage({ error: error instanceof Error ? error.message : String(error) } satisfies UsageThreadReply);
-  }
-}
+    return { reply: { replayed }, buffers: [replayed.accountId, replayed.churnRisk, replayed.upgradeReadiness] };
+  });
 
 parentPort!.on('message', (request: UsageThreadRequest) => void (request.read ? read(request.read) : replay(request.replay!)));
