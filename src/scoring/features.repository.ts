@@ -12,7 +12,9 @@ import type { AccountFeatures, PlanInfo, PriorScores } from './domain/features.t
 import type { RunContext } from './domain/score-accounts.js';
 import { windowParts } from './domain/window-parts.js';
 import { scanDaysOf, windowShapeOf } from './domain/window-shape.js';
-import { accountRanges } from './runs/account-ranges.js';
+import { accountRanges, type IdRange } from './runs/account-ranges.js';
+import { RunPart, type RunPartRequest } from './run-part.js';
+import { RunParts } from './run-parts.js';
 import { dayReplayRequest, featuresFromParts, shareParts, replayDay, replayFeatures, type DayReplayRequest, type ReplayedDay } from './replayed-day.js';
 import { dayNumber, readUsageSeries, usageBlocksRead, type UsageSeries } from './usage-day-blocks.js';
 import { USAGE_READ_THREADS, UsageReadThreads } from './usage-read-threads.js';
@@ -36,6 +38,17 @@ export interface DaysOfFeatures {
 /** At most this many accounts per features read of loadAll, and how many such reads run at once. */
 const READ_PART_ACCOUNTS = 2_500;
 const READS_AT_ONCE = USAGE_READ_THREADS;
+
+/**
+ * The parts `accountIds` (ascending) are read in. The first part is half as large, so the two
+ * reads started together do not finish together (measured with the parts laid out on the
+ * calling thread, where equal parts made Node and PostgreSQL wait for each other in turn).
+ */
+function partRanges(accountIds: readonly number[]): IdRange[] {
+  const perPart = Math.max(1, Math.min(READ_PART_ACCOUNTS, Math.ceil(accountIds.length / READS_AT_ONCE)));
+  const first = Math.ceil(perPart / 2);
+  return [...accountRanges(accountIds.slice(0, first), first), ...accountRanges(accountIds.slice(first), perPart)];
+}
 
 /**
  * Builds every scored account's features for one or several as-of days: the window figures from
@@ -78,13 +91,33 @@ export class FeaturesRepository {
    * objects. Backtests and fits replay many days from one read.
    */
   async readDays(asOfs: readonly string[], config: ScoringConfig, ids?: readonly number[]): Promise<DaysOfFeatures> {
-    const accountIds = ids ?? (await this.allAccountIds());
-    const perPart = Math.max(1, Math.min(READ_PART_ACCOUNTS, Math.ceil(accountIds.length / READS_AT_ONCE)));
-    // The first part is half as large, so the two reads started together do not finish
-    // together (measured with the parts laid out on the calling thread, where equal parts made
-    // Node and PostgreSQL wait for each other in turn).
-    const first = Math.ceil(perPart / 2);
-    return this.readRanges(asOfs, config, [...accountRanges(accountIds.slice(0, first), first), ...accountRanges(accountIds.slice(first), perPart)]);
+    return this.readRanges(asOfs, config, partRanges(ids ?? (await this.allAccountIds())));
+  }
+
+  /**
+   * A run's accounts (`ids`) as parts to be read, prepared and scored where they are held: on
+   * the usage read threads, taken for the run until RunParts.close, or on the calling thread.
+   * `key` names the parts on the threads (the run's id).
+   */
+  async runParts(asOf: string, config: ScoringConfig, ids: readonly number[], key: string): Promise<RunParts> {
+    const [plans, metricNames] = await Promise.all([this.plans(), this.metricNames()]);
+    const { scanDays } = windowShapeOf(config);
+    const ranges = partRanges(ids);
+    const requests = ranges.map(
+      (range, p): RunPartRequest => ({
+        asOf,
+        // Part p takes the accounts after part p − 1's last id (one between two parts' ids has no usage in either).
+        accounts: { from: p === 0 ? range.from : ranges[p - 1]!.to + 1, to: range.to },
+        usage: usageBlocksRead([asOf], scanDays, range, Math.ceil(range.accounts * 1.25) * metricNames.size),
+        usageFrom: range.from,
+        plans: [...plans.values()],
+        metricNames: [...metricNames],
+        config,
+      }),
+    );
+    const readHere = (request: RunPartRequest) => RunPart.read(request, this.query, (read) => this.db.transaction((tx) => readUsageSeries(tx, read)));
+    const threads = this.readThreads.enabled ? await this.readThreads.leaseAll() : [];
+    return new RunParts(key, requests, threads, readHere, (message) => this.logger.warn(message));
   }
 
   /**
@@ -108,10 +141,10 @@ export class FeaturesRepository {
     // Room for a quarter more accounts than the part scores: ids between them (accounts churned
     // or not started) have usage too, and growing the buffers copies them.
     const readPart = async (range: AccountRange & { accounts?: number }) => {
-      const expected = Math.ceil((range.accounts ?? READ_PART_ACCOUNTS) * 1.25) * metricCount;
+      const read = usageBlocksRead(asOfs, shape.scanDays, range, Math.ceil((range.accounts ?? READ_PART_ACCOUNTS) * 1.25) * metricCount);
       return this.onThreadOrHere(
-        () => this.readThreads.read(usageBlocksRead(asOfs, shape.scanDays, range, expected)),
-        () => this.db.transaction((tx) => readUsageSeries(tx, asOfs, shape.scanDays, range, expected)),
+        () => this.readThreads.read(read),
+        () => this.db.transaction((tx) => readUsageSeries(tx, read)),
         `reading accounts ${range.from}–${range.to}`,
       );
     };

@@ -30,8 +30,8 @@ const inputsKey = (asOf: string, config: ScoringConfig, variant: string) => `${a
 
 /**
  * Features and prior scores of every account for one day, kept in memory for replays of a
- * candidate config (preview, backtest). Owned by scoring because runs fill it: the run worker
- * hands over what it loaded, so the first preview after a run skips the usage scan.
+ * candidate config (preview, backtest). (Runs do not fill it: a run's features are built and
+ * kept on the usage read threads, run-parts.ts.)
  */
 @Injectable()
 export class ScoringInputsCache {
@@ -73,13 +73,5 @@ export class ScoringInputsCache {
       replay: (index) => days.replay(index),
       release: () => days.release(),
     };
-  }
-
-  /**
-   * For the run worker, after a successful run: the features and prior it loaded anyway. Keyed
-   * as preview looks them up: by the run's day, its id and the config's windows and limits.
-   */
-  rememberRun(run: { asOf: string; runId: string; config: ScoringConfig }, inputs: ScoringInputs): void {
-    this.cache.set(inputsKey(run.asOf, run.config, run.runId), inputs);
   }
 }

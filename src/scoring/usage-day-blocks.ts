@@ -222,8 +222,8 @@ export function figuresInParts(parts: readonly SeriesPart[], account: number, as
 }
 
 /**
- * The usage of the accounts in from..to (ids, inclusive) over every window of every one of
- * `asOfs`, from ONE read of the 4-week blocks of daily values (usage_day_blocks, kept from the
+ * The usage `read` names (usageBlocksRead: the accounts in from..to, ids inclusive, over every
+ * window of every one of its as-of days), from ONE read of the 4-week blocks of daily values (usage_day_blocks, kept from the
  * calendar-week rollups; src/usage/usage-rollups.ts): PostgreSQL only hands the rows over (binary
  * COPY, no sort, no aggregate), and each account and metric's days are laid out in typed arrays
  * (no object per row or day, so they weigh nothing on garbage collection). Each day's figures are
@@ -231,20 +231,13 @@ export function figuresInParts(parts: readonly SeriesPart[], account: number, as
  * per account and metric; a backtest of 12 weekly dates reads about 6 blocks once instead of 3
  * blocks 12 times (docs/performance.md).
  */
-export async function readUsageSeries(
-  tx: EntityManager,
-  asOfs: readonly string[],
-  scanDays: number,
-  range: { from: number; to: number },
-  expectedSeries: number,
-): Promise<UsageSeries> {
+export async function readUsageSeries(tx: EntityManager, read: UsageBlocksRead): Promise<UsageSeries> {
   // Without parallel workers: two parts are read side by side (FeaturesRepository), and a
   // parallel plan scanned the whole block index for every part (measured on the weekly rollups).
   await tx.query('SET LOCAL max_parallel_workers_per_gather = 0');
-  return readPlannedSeries((sql, take) => copyBinaryTuples(tx, sql, USAGE_BLOCK_TYPES, take), usageBlocksRead(asOfs, scanDays, range, expectedSeries));
+  return readPlannedSeries((sql, take) => copyBinaryTuples(tx, sql, USAGE_BLOCK_TYPES, take), read);
 }
 
-/** What one usage read asks for: the query, and the series it lays out. */
 export interface UsageBlocksRead {
   sql: string;
   firstDay: number;

@@ -1,4 +1,4 @@
-import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -6,7 +6,17 @@ import { Worker } from 'node:worker_threads';
 import { DataSource } from 'typeorm';
 import { UsageSeries, type UsageBlocksRead } from './usage-day-blocks.js';
 import type { DayReplayRequest, ReplayedDay } from './replayed-day.js';
-import type { UsageThreadReply, UsageThreadRequest } from './usage-read.worker.js';
+import type { ThreadAnswers, UsageThreadReply, UsageThreadRequest } from './usage-read.worker.js';
+
+type ThreadRequestKind = UsageThreadRequest['kind'];
+type ThreadRequest<K extends ThreadRequestKind> = Extract<UsageThreadRequest, { kind: K }>;
+
+/** One thread taken for a caller's requests until released (UsageReadPool.lease). */
+export interface LeasedThread {
+  ask<K extends ThreadRequestKind>(request: ThreadRequest<K>, what: string): Promise<ThreadAnswers[K]>;
+  /** Gives the thread back to the pool (once; later calls do nothing). */
+  release(): void;
+}
 
 /** Threads, each with its own connection: as many as FeaturesRepository reads usage parts at once. */
 export const USAGE_READ_THREADS = 2;
@@ -27,7 +37,7 @@ const RECYCLE_IDLE_MS = 2_000;
  * TypeScript), there is none, and reads and replays stay on the calling thread (FeaturesRepository).
  */
 @Injectable()
-export class UsageReadThreads implements OnApplicationShutdown {
+export class UsageReadThreads implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(UsageReadThreads.name);
   private readonly pool: UsageReadPool | null;
 
@@ -52,9 +62,21 @@ export class UsageReadThreads implements OnApplicationShutdown {
     return this.pool.replay(day);
   }
 
+  /** Every thread, each taken until released (a run's parts: run-parts.ts). */
+  async leaseAll(): Promise<LeasedThread[]> {
+    if (!this.pool) throw new Error('usage read threads are not available here');
+    const threads: LeasedThread[] = [];
+    for (let i = 0; i < USAGE_READ_THREADS; i++) threads.push(await this.pool.lease());
+    return threads;
+  }
+
   /** Ends the threads, each once it is idle (see UsageReadPool.recycle). */
   recycle(): void {
     this.pool?.recycle();
+  }
+
+  onApplicationBootstrap(): void {
+    this.pool?.warm();
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -92,17 +114,41 @@ export class UsageReadPool {
   ) {}
 
   async read(read: UsageBlocksRead): Promise<UsageSeries> {
-    const reply = await this.ask({ read }, 'usage read');
-    return UsageSeries.fromTransfer(reply.series!);
+    return UsageSeries.fromTransfer(await this.ask({ kind: 'read', read }, 'usage read'));
   }
 
   /** One day replayed on a thread (the series in `day` are shared memory, not copied). */
-  async replay(day: DayReplayRequest): Promise<ReplayedDay> {
-    return (await this.ask({ replay: day }, `replay of ${day.asOf}`)).replayed!;
+  replay(day: DayReplayRequest): Promise<ReplayedDay> {
+    return this.ask({ kind: 'replay', replay: day }, `replay of ${day.asOf}`);
   }
 
-  private async ask(request: UsageThreadRequest, what: string): Promise<UsageThreadReply> {
+  /**
+   * A thread of its own for a sequence of requests that must reach the same thread (the parts of
+   * a run it holds), until released; other callers wait for another thread meanwhile.
+   */
+  async lease(): Promise<LeasedThread> {
     const worker = await this.take();
+    let released = false;
+    return {
+      ask: (request, what) => this.askOn(worker, request, what),
+      release: () => {
+        if (!released) this.giveBack(worker);
+        released = true;
+      },
+    };
+  }
+
+  private async ask<K extends ThreadRequestKind>(request: ThreadRequest<K>, what: string): Promise<ThreadAnswers[K]> {
+    const worker = await this.take();
+    try {
+      return await this.askOn(worker, request, what);
+    } finally {
+      this.giveBack(worker);
+    }
+  }
+
+  private async askOn<K extends ThreadRequestKind>(worker: Worker, request: ThreadRequest<K>, what: string): Promise<ThreadAnswers[K]> {
+    if (!this.alive.has(worker)) throw new Error(`${what} failed: the usage read thread has stopped`);
     // A thread with a request in flight keeps the process alive, as a query on the pool would.
     worker.ref();
     try {
@@ -111,16 +157,19 @@ export class UsageReadPool {
         worker.postMessage(request);
       });
       if (reply.error !== undefined) throw new Error(`${what} failed: ${reply.error}`);
-      return reply;
+      return reply.value as ThreadAnswers[K];
     } finally {
       this.replies.delete(worker);
       worker.unref();
-      if (this.alive.has(worker) && !this.closing) {
-        this.idle.push(worker);
-        if (this.retiring.has(worker)) this.retireLater(worker);
-      }
-      this.waiting.shift()?.();
     }
+  }
+
+  private giveBack(worker: Worker): void {
+    if (this.alive.has(worker) && !this.closing) {
+      this.idle.push(worker);
+      if (this.retiring.has(worker)) this.retireLater(worker);
+    }
+    this.waiting.shift()?.();
   }
 
   /**
@@ -157,6 +206,18 @@ export class UsageReadPool {
     }, RECYCLE_IDLE_MS);
     timer.unref();
     this.retireTimers.set(worker, timer);
+  }
+
+  /**
+   * Starts every thread now, idle: each loads its code (a few hundred milliseconds here) before a
+   * run needs it, and connects on its first request.
+   */
+  warm(): void {
+    while (!this.closing && this.alive.size < this.size) {
+      const worker = this.start();
+      worker.unref();
+      this.idle.push(worker);
+    }
   }
 
   async close(): Promise<void> {

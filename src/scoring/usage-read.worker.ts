@@ -1,22 +1,41 @@
 /**
  * One usage read thread (usage-read-threads.ts): reads the usage blocks a request names on its own
- * connection and lays them out (UsageSeries), the series' buffers moved to the caller; or replays
- * a backtest date from series shared with it, reading that day's accounts on the same connection
- * (replayed-day.ts).
+ * connection and lays them out (UsageSeries), the series' buffers moved to the caller; replays a
+ * backtest date from series shared with it, reading that day's accounts on the same connection
+ * (replayed-day.ts); or reads, prepares and scores parts of a run, holding each part's features
+ * between those steps (run-part.ts).
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import pg from 'pg';
 import '../database/pg-types.js'; // dates as strings, numerics as numbers: as the pool reads them
 import { copyBinaryTuplesOn } from '../database/sql/copy-binary-out.js';
+import type { PopulationValues, Populations, RunContext } from './domain/score-accounts.js';
 import { replayRequested, type DayReplayRequest, type ReplayedDay } from './replayed-day.js';
+import { RunPart, type BuiltPart, type EncodedScores, type RunIdentity, type RunPartRequest } from './run-part.js';
 import { readPlannedSeries, USAGE_BLOCK_TYPES, type TransferredSeries, type UsageBlocksRead } from './usage-day-blocks.js';
 
-export type UsageThreadRequest = { read: UsageBlocksRead; replay?: undefined } | { replay: DayReplayRequest; read?: undefined };
+/** What a thread is asked, and (ThreadAnswers) what it answers each kind with. */
+export type UsageThreadRequest =
+  | { kind: 'read'; read: UsageBlocksRead }
+  | { kind: 'replay'; replay: DayReplayRequest }
+  /** Parts are held under a key until dropped. */
+  | { kind: 'readPart'; key: string; part: RunPartRequest }
+  | { kind: 'preparePart'; key: string; context: RunContext }
+  | { kind: 'scorePart'; key: string; run: RunIdentity; populations: Populations }
+  | { kind: 'dropPart'; key: string };
 
-export type UsageThreadReply =
-  | { series: TransferredSeries; replayed?: undefined; error?: undefined }
-  | { replayed: ReplayedDay; series?: undefined; error?: undefined }
-  | { error: string; series?: undefined; replayed?: undefined };
+export interface ThreadAnswers {
+  read: TransferredSeries;
+  replay: ReplayedDay;
+  readPart: BuiltPart;
+  preparePart: PopulationValues;
+  scorePart: EncodedScores;
+  dropPart: null;
+}
+
+type ThreadAnswer = ThreadAnswers[UsageThreadRequest['kind']];
+
+export type UsageThreadReply = { value: ThreadAnswer; error?: undefined } | { error: string };
 
 const { url } = workerData as { url: string };
 let connected: Promise<pg.Client> | undefined;
@@ -42,13 +61,13 @@ function connection(): Promise<pg.Client> {
 
 /**
  * Posts what `work` answers, with its buffers moved, or its failure. After a failure the
- * connection is closed and opened again by the next request: a read or replay that failed may
+ * connection is closed and opened again by the next request that reads: a read that failed may
  * have left it mid-COPY or broken.
  */
-async function answer(work: (client: pg.Client) => Promise<{ reply: UsageThreadReply; buffers: ArrayBufferView[] }>): Promise<void> {
+async function answer(work: () => Promise<{ value: ThreadAnswer; buffers: ArrayBufferView[] }>): Promise<void> {
   try {
-    const { reply, buffers } = await work(await connection());
-    parentPort!.postMessage(reply, buffers.map((array) => array.buffer as ArrayBuffer));
+    const { value, buffers } = await work();
+    parentPort!.postMessage({ value } satisfies UsageThreadReply, buffers.map((array) => array.buffer as ArrayBuffer));
   } catch (error) {
     const failed = connected;
     connected = undefined;
@@ -57,16 +76,48 @@ async function answer(work: (client: pg.Client) => Promise<{ reply: UsageThreadR
   }
 }
 
-const read = (request: UsageBlocksRead) =>
-  answer(async (client) => {
-    const series = (await readPlannedSeries((sql, take) => copyBinaryTuplesOn(client, sql, USAGE_BLOCK_TYPES, take), request)).toTransfer();
-    return { reply: { series }, buffers: [series.values, series.present, series.accounts, series.slots, series.metricIds] };
-  });
+const readUsage = (client: pg.Client) => (read: UsageBlocksRead) => readPlannedSeries((sql, take) => copyBinaryTuplesOn(client, sql, USAGE_BLOCK_TYPES, take), read);
+const queryOn = (client: pg.Client) => async (sql: string, params: unknown[]) => (await client.query(sql, params)).rows;
 
-const replay = (request: DayReplayRequest) =>
-  answer(async (client) => {
-    const replayed = await replayRequested(request, async (sql, params) => (await client.query(sql, params)).rows);
-    return { reply: { replayed }, buffers: [replayed.accountId, replayed.churnRisk, replayed.upgradeReadiness] };
-  });
+/** Parts of runs held on this thread, by the key they were read under. */
+const parts = new Map<string, RunPart>();
 
-parentPort!.on('message', (request: UsageThreadRequest) => void (request.read ? read(request.read) : replay(request.replay!)));
+function held(key: string): RunPart {
+  const part = parts.get(key);
+  if (!part) throw new Error(`no part ${key} is held on this thread`);
+  return part;
+}
+
+function answerTo(request: UsageThreadRequest): Promise<void> {
+  switch (request.kind) {
+    case 'read':
+      return answer(async () => {
+        const series = (await readUsage(await connection())(request.read)).toTransfer();
+        return { value: series, buffers: [series.values, series.present, series.accounts, series.slots, series.metricIds] };
+      });
+    case 'replay':
+      return answer(async () => {
+        const replayed = await replayRequested(request.replay, queryOn(await connection()));
+        return { value: replayed, buffers: [replayed.accountId, replayed.churnRisk, replayed.upgradeReadiness] };
+      });
+    case 'readPart':
+      return answer(async () => {
+        const client = await connection();
+        const part = await RunPart.read(request.part, queryOn(client), readUsage(client));
+        parts.set(request.key, part);
+        return { value: part.built(), buffers: [] };
+      });
+    case 'preparePart':
+      return answer(async () => ({ value: await held(request.key).prepare(request.context), buffers: [] }));
+    case 'scorePart':
+      return answer(async () => {
+        const scores = await held(request.key).score(request.run, request.populations);
+        return { value: scores, buffers: [scores.text] };
+      });
+    case 'dropPart':
+      parts.delete(request.key);
+      return answer(async () => ({ value: null, buffers: [] }));
+  }
+}
+
+parentPort!.on('message', (request: UsageThreadRequest) => void answerTo(request));

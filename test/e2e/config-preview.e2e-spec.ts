@@ -3,7 +3,6 @@ import { stringify } from 'yaml';
 import type { ScoringConfig } from '../../src/scoring/domain/config/scoring-config.types.js';
 import { generateTenant } from '../../src/demo/tenant-generator.js';
 import { loadTenantViaApi } from '../../src/demo/tenant-loader.js';
-import { ScoringInputsCache } from '../../src/scoring/scoring-inputs.cache.js';
 import { ADMIN_KEY, bearer, startTestApp, waitForRun, type TestApp } from '../support/test-app.js';
 
 const END_DAY = '2026-10-31';
@@ -156,16 +155,6 @@ describe('config preview on a generated tenant', () => {
     expect(unscored.body.errors[0]).toMatchObject({ path: 'asOf', message: expect.stringContaining(END_DAY) });
     await t.http.post('/v1/config/preview').set(bearer()).set('Content-Type', 'text/plain').send('x').expect(415);
     await t.http.post('/v1/config/preview').set(bearer()).set('Content-Type', 'application/json').send('').expect(400);
-  });
-
-  it('uses the features a run hands over (rememberRun) for the first preview of its day', async () => {
-    const config = variant((c) => (c.windows.recentDays = 20));
-    // Stand-in inputs, recognisable by being empty: the preview must take them instead of SQL.
-    t.app.get(ScoringInputsCache).rememberRun({ asOf: END_DAY, runId, config }, { features: [], prior: new Map() });
-    const body = await preview({ config });
-    expect(body.timings.featuresCached).toBe(true);
-    expect(body.accountsCompared).toBe(0);
-    expect(body.accountsNotCompared.onlyStored).toBeGreaterThan(0);
   });
 
   it('is for revops and admin keys', async () => {

@@ -19,24 +19,38 @@ export async function copyRows<T extends object>(
   columns: ReadonlyArray<keyof T & string>,
   rows: Iterable<T> | AsyncIterable<T>,
 ): Promise<number> {
-  if (!tx.queryRunner) throw new Error('copyRows needs a transactional entity manager');
+  return copyText(tx, table, columns, copyTextChunks(columns, rows));
+}
+
+/**
+ * As copyRows, for rows already in COPY's text format (copyTextOf), as strings or UTF-8 bytes:
+ * a run's scores are encoded on the threads that score them (run-part.ts).
+ */
+export async function copyText(tx: EntityManager, table: string, columns: readonly string[], chunks: AsyncIterable<string | Uint8Array>): Promise<number> {
+  if (!tx.queryRunner) throw new Error('COPY needs a transactional entity manager');
   const client = (await tx.queryRunner.connect()) as pg.PoolClient;
   const copy = client.query(copyFrom(`COPY ${table} (${columns.join(', ')}) FROM STDIN`));
-  await pipeline(Readable.from(copyTextChunks(columns, rows)), copy);
+  await pipeline(Readable.from(chunks), copy);
   return copy.rowCount;
 }
 
 async function* copyTextChunks<T extends object>(columns: ReadonlyArray<keyof T & string>, rows: Iterable<T> | AsyncIterable<T>): AsyncGenerator<string> {
-  let chunk = '';
-  let count = 0;
+  let chunk: T[] = [];
   for await (const row of rows) {
-    chunk += columns.map((column) => copyTextField(row[column])).join('\t') + '\n';
-    if (++count % CHUNK_ROWS === 0) {
-      yield chunk;
-      chunk = '';
+    chunk.push(row);
+    if (chunk.length === CHUNK_ROWS) {
+      yield copyTextOf(columns, chunk);
+      chunk = [];
     }
   }
-  if (chunk !== '') yield chunk;
+  if (chunk.length > 0) yield copyTextOf(columns, chunk);
+}
+
+/** Rows in COPY's text format, one line each (see copyTextField). */
+export function copyTextOf<T extends object>(columns: ReadonlyArray<keyof T & string>, rows: Iterable<T>): string {
+  let text = '';
+  for (const row of rows) text += columns.map((column) => copyTextField(row[column])).join('\t') + '\n';
+  return text;
 }
 
 const NEEDS_ESCAPE = /[\\\n\r\t]/;

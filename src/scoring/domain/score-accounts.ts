@@ -127,6 +127,20 @@ export function collectPopulationValues(into: PopulationValues, config: ScoringC
   }
 }
 
+/** Adds the values of `more` (another part of the run) to `into`. */
+export function mergePopulationValues(into: PopulationValues, more: PopulationValues): PopulationValues {
+  for (const [segment, byFeature] of more) {
+    const bySegment = into.get(segment) ?? new Map<string, number[]>();
+    into.set(segment, bySegment);
+    for (const [feature, values] of byFeature) {
+      const list = bySegment.get(feature);
+      if (list) for (const value of values) list.push(value);
+      else bySegment.set(feature, values);
+    }
+  }
+  return into;
+}
+
 export type Populations = Map<Segment, Map<string, SegmentPopulation>>;
 
 /** Sorted populations from every account's values; the order values were added in does not matter. */

@@ -8,23 +8,10 @@ import { withSessionLock } from '../../database/sql/session-lock.js';
 import { decodeTimeCursor } from '../../database/sql/time-cursor.js';
 import { SingleFlightLoop } from '../../common/single-flight-loop.js';
 import { ConfigVersionsService } from '../../config-versions/config-versions.service.js';
-import { ScoringInputsCache } from '../scoring-inputs.cache.js';
 import { ENV } from '../../config/env.provider.js';
 import type { Env } from '../../config/env.js';
 import type { ScoringConfig } from '../domain/config/scoring-config.types.js';
-import {
-  addPopulationValues,
-  buildPopulations,
-  collectPopulationValues,
-  mergeRunContext,
-  prepareAccounts,
-  runContextOf,
-  scorePrepared,
-  type PopulationValues,
-  type PreparedAccount,
-  type RunContext,
-} from '../domain/score-accounts.js';
-import { SCORING_SLICE, SLICE, slicesOf } from '../../common/slices.js';
+import { addPopulationValues, buildPopulations, type PopulationValues } from '../domain/score-accounts.js';
 import type { InvalidAccount } from '../day-features.js';
 import { accountRanges, chunkAccounts, type IdRange } from './account-ranges.js';
 import { RunShardsRepository } from './run-shards.repository.js';
@@ -83,7 +70,6 @@ export class RunsService implements OnApplicationBootstrap, BeforeApplicationShu
     private readonly configs: ConfigVersionsService,
     private readonly features: FeaturesRepository,
     private readonly scores: ScoresRepository,
-    private readonly inputsCache: ScoringInputsCache,
     @Inject(ENV) private readonly env: Env,
     private readonly shards: RunShardsRepository,
     private readonly shardWorker: ShardWorker,
@@ -200,58 +186,43 @@ export class RunsService implements OnApplicationBootstrap, BeforeApplicationShu
 
   /**
    * One chunk's worth of accounts (RUN_CHUNK_ACCOUNTS, fewer with many metrics: chunkAccounts),
-   * held in memory. Two overlaps keep both cores busy: the features are read in parts side by side
-   * (FeaturesRepository.loadAll), and scores go into COPY as they are computed, so PostgreSQL
-   * stores the first rows while Node scores the next. Hence `scoringMs` times the run-wide
-   * preparation (populations) and `writeMs` scoring and writing together.
+   * held in memory in parts on the usage read threads (run-parts.ts): each thread reads its parts'
+   * usage and builds their features, then, once the run's populations are known, scores them and
+   * encodes their rows, which go into COPY as each part is done, so PostgreSQL stores the first
+   * parts while the threads score the next. The main thread only merges what the parts answer and
+   * serves requests. Hence `featuresMs` times the reads, `scoringMs` the populations, and
+   * `writeMs` scoring and writing together.
    */
   private async scoreInMemory(job: RunJob, ids: readonly number[]): Promise<number> {
     const { add } = job;
     let t = performance.now();
-    const [{ features, invalid }, prior] = await Promise.all([this.features.loadAll(job.asOf, job.config, ids), this.features.prior(job.asOf)]);
-    add('featuresMs', t);
-    await this.setTotal(job, features.length, invalid);
-    this.logger.log(`run ${job.id}: features for ${features.length} accounts as of ${job.asOf} in ${job.timings.featuresMs} ms`);
+    const parts = await this.features.runParts(job.asOf, job.config, ids, job.id);
+    try {
+      const built = await parts.read();
+      add('featuresMs', t);
+      await this.setTotal(job, built.scorable, built.invalid);
+      this.logger.log(`run ${job.id}: features for ${built.scorable} accounts as of ${job.asOf} in ${job.timings.featuresMs} ms`);
 
-    t = performance.now();
-    // The populations of the whole run first (the scoring phase proper), then each slice of
-    // accounts is scored as COPY asks for rows, with HTTP requests served between slices (a slice
-    // at a time, as in scoreChunk's streamed runs, gives every account the score scoring the run
-    // in one piece gives it). Unlike a sharded run, the derived features are computed once.
-    const input = { asOf: job.asOf, config: job.config, accounts: features, prior };
-    const context: RunContext = { knownMetrics: new Set(), hasMilestoneData: false };
-    for await (const slice of slicesOf(features, SLICE)) mergeRunContext(context, runContextOf(slice));
-    // Each account's derived feature values serve both its segment's populations and its score.
-    const prepared: PreparedAccount[] = [];
-    const values: PopulationValues = new Map();
-    for await (const slice of slicesOf(features, SLICE)) {
-      const part = prepareAccounts(job.config, slice, context);
-      collectPopulationValues(values, job.config, part);
-      for (const account of part) prepared.push(account);
-    }
-    const populations = buildPopulations(values);
-    add('scoringMs', t);
-    const scored = (async function* () {
-      for await (const slice of slicesOf(prepared, SCORING_SLICE)) {
-        const scores = scorePrepared(input, slice, populations);
-        for (const [index, score] of scores.entries()) yield { features: slice[index]!.account, score };
-      }
-    })();
+      t = performance.now();
+      // Every account is compared with the whole run's accounts of its segment: the populations
+      // first (the scoring phase proper), then each part's scores against them.
+      const populations = buildPopulations(await parts.prepare(built.context));
+      add('scoringMs', t);
 
-    t = performance.now();
-    // The scores, the run's success and the work that follows it (alerts, CRM sync) commit together.
-    await this.completion.complete(job.id, async (tx) => {
-      await this.scores.replaceDay(tx, job, scored, (written) => {
+      t = performance.now();
+      // The scores, the run's success and the work that follows it (alerts, CRM sync) commit together.
+      await this.completion.complete(job.id, async (tx) => {
+        const written = await this.scores.replaceDay(tx, job, parts.score({ id: job.id, asOf: job.asOf, configVersion: job.configVersion }, populations));
         const seconds = (performance.now() - t) / 1000;
-        this.logger.log(`run ${job.id}: scored and wrote ${written}/${features.length} scores (${Math.round(written / Math.max(seconds, 0.001))}/s)`);
+        this.logger.log(`run ${job.id}: scored and wrote ${written}/${built.scorable} scores (${Math.round(written / Math.max(seconds, 0.001))}/s)`);
+        add('writeMs', t);
+        job.timings.totalMs = Math.round(performance.now() - job.started);
+        return { accountsScored: built.scorable, timings: job.timings };
       });
-      add('writeMs', t);
-      job.timings.totalMs = Math.round(performance.now() - job.started);
-      return { accountsScored: features.length, timings: job.timings };
-    });
-    // A RevOps preview right after the run then reuses these features instead of re-reading usage.
-    this.inputsCache.rememberRun({ asOf: job.asOf, runId: job.id, config: job.config }, { features, prior });
-    return features.length;
+      return built.scorable;
+    } finally {
+      await parts.close();
+    }
   }
 
   /**
