@@ -1,9 +1,9 @@
-import { registerDecorator, type ValidationOptions } from 'class-validator';
-
 /**
  * The accepted range of every number and date the API stores (README "Accepted values").
  * Each bound is what the column holds exactly and what scoring can aggregate without
- * overflowing, so a value inside the range can never make a write or a run fail.
+ * overflowing, so a value inside the range can never make a write or a run fail. Free of
+ * class-validator (its decorator is in-range.validator.ts): scoring on the usage read threads
+ * imports these bounds, and class-validator took a fresh thread a few hundred milliseconds to load.
  */
 export const VALUE_RANGES = {
   /** Daily usage values, plan limits: float8 sums and means of 10^15 stay exact enough and far from overflow. */
@@ -36,21 +36,6 @@ export function describeRange(range: NumberRange): string {
   const fmt = (n: number) => (Math.abs(n) >= 1e15 ? n.toExponential() : n.toLocaleString('en-US', { maximumFractionDigits: 2 }));
   const decimals = range.decimals === undefined ? '' : ` with at most ${range.decimals} decimals`;
   return `between ${fmt(range.min)} and ${fmt(range.max)}${decimals}`;
-}
-
-/**
- * Range of a number whose type another decorator checks (IsNumber, IsInt): anything that is not a
- * finite number passes here so it is reported once, as a type error.
- */
-export function InRange(range: NumberRange, options?: ValidationOptions): PropertyDecorator {
-  return (target, propertyName) =>
-    registerDecorator({
-      name: 'inRange',
-      target: target.constructor,
-      propertyName: String(propertyName),
-      options: { message: `$property must be ${describeRange(range)}`, ...options },
-      validator: { validate: (value: unknown) => typeof value !== 'number' || !Number.isFinite(value) || numberInRange(value, range) },
-    });
 }
 
 export const MONEY: NumberRange = { min: 0, max: VALUE_RANGES.money.max, decimals: VALUE_RANGES.money.decimals };

@@ -15,7 +15,8 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { IsDay } from '../../common/is-day.validator.js';
-import { COUNT, InRange, MONEY } from '../../common/value-ranges.js';
+import { InRange } from '../../common/in-range.validator.js';
+import { COUNT, MONEY } from '../../common/value-ranges.js';
 import { PLAN_ID_PATTERN } from '../../plans/dto/plan.dto.js';
 import { LIFECYCLE_STAGES } from '../../scoring/domain/features.types.js';
 

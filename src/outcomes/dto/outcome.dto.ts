@@ -3,7 +3,8 @@ import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsIn, IsNumber, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
 import { IsDay } from '../../common/is-day.validator.js';
 import { PageQuery } from '../../common/pagination.js';
-import { InRange, SIGNED_MONEY } from '../../common/value-ranges.js';
+import { InRange } from '../../common/in-range.validator.js';
+import { SIGNED_MONEY } from '../../common/value-ranges.js';
 
 export const OUTCOME_TYPES = ['churned', 'renewed', 'expanded', 'contracted'] as const;
 export type OutcomeType = (typeof OUTCOME_TYPES)[number];

@@ -1,7 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsInt, IsNumber, IsOptional, IsString, Length, Matches, ValidateIf } from 'class-validator';
 import { IsMetricLimits } from '../../common/record-of-numbers.validator.js';
-import { COUNT, InRange, MONEY } from '../../common/value-ranges.js';
+import { InRange } from '../../common/in-range.validator.js';
+import { COUNT, MONEY } from '../../common/value-ranges.js';
 import { FEATURE_NAME_PATTERN, FEATURE_NAME_RULE } from '../../common/metric-name.js';
 
 export const PLAN_ID_PATTERN = /^[A-Za-z0-9_.-]{1,64}$/;

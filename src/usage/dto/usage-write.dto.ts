@@ -3,7 +3,8 @@ import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsOptional, IsString, Length, Matches, registerDecorator, ValidateNested } from 'class-validator';
 import { IsDay } from '../../common/is-day.validator.js';
 import { METRIC_NAME_PATTERN, METRIC_NAME_RULE } from '../../common/metric-name.js';
-import { InRange, USAGE_VALUE } from '../../common/value-ranges.js';
+import { InRange } from '../../common/in-range.validator.js';
+import { USAGE_VALUE } from '../../common/value-ranges.js';
 import { MAX_JSON_ROWS, USAGE_MODES, type UsageMode } from '../usage.types.js';
 
 /** One check and one message for the type (IsNumber + Min would report a missing value twice); InRange says the bounds. */
