@@ -8,7 +8,7 @@ import { PlansService } from '../plans/plans.service.js';
 import { accountsAsOf, milestonesBy, priorScores, type AccountRange, type Query } from './day-rows.repository.js';
 import { featuresOfDay, type AccountRow, type FeaturesContext, type LoadedFeatures, type Milestone } from './day-features.js';
 import type { ScoringConfig } from './domain/config/scoring-config.types.js';
-import type { AccountFeatures, PlanInfo, PriorScores } from './domain/features.types.js';
+import type { PlanInfo, PriorScores } from './domain/features.types.js';
 import type { RunContext } from './domain/score-accounts.js';
 import { windowParts } from './domain/window-parts.js';
 import { scanDaysOf, windowShapeOf } from './domain/window-shape.js';
@@ -70,19 +70,9 @@ export class FeaturesRepository {
   /** The pool's connections, as the reads shared with the usage read threads take them (day-rows.repository.ts). */
   private readonly query: Query = (sql, params) => this.db.query(sql, params);
 
-  /** The accounts in `range` (account ids, inclusive): one chunk or shard of a run. */
-  async load(asOf: string, config: ScoringConfig, range: AccountRange): Promise<AccountFeatures[]> {
-    return (await this.loadChecked(asOf, config, range)).features;
-  }
-
   /** Every account of a run as of asOf (`ids`: the run's account ids when the caller has them). */
   async loadAll(asOf: string, config: ScoringConfig, ids?: readonly number[]): Promise<LoadedFeatures> {
     return (await this.readDays([asOf], config, ids ?? (await this.runAccountIds(asOf)))).day(0);
-  }
-
-  /** The accounts in `range` as of asOf, and those set aside for invalid data. */
-  async loadChecked(asOf: string, config: ScoringConfig, range: AccountRange = ALL_ACCOUNTS): Promise<LoadedFeatures> {
-    return (await this.readRanges([asOf], config, [range])).day(0);
   }
 
   /**
@@ -95,19 +85,20 @@ export class FeaturesRepository {
   }
 
   /**
-   * A run's accounts (`ids`) as parts to be read, prepared and scored where they are held: on
-   * the usage read threads, taken for the run until RunParts.close, or on the calling thread.
-   * `key` names the parts on the threads (the run's id).
+   * A run's accounts (`ids`, within `within`: a chunk or shard's range) as parts to be read,
+   * prepared and scored where they are held: on the usage read threads, taken until
+   * RunParts.close, or on the calling thread. `key` names the parts on the threads.
    */
-  async runParts(asOf: string, config: ScoringConfig, ids: readonly number[], key: string): Promise<RunParts> {
+  async runParts(asOf: string, config: ScoringConfig, ids: readonly number[], key: string, within?: AccountRange): Promise<RunParts> {
     const [plans, metricNames] = await Promise.all([this.plans(), this.metricNames()]);
     const { scanDays } = windowShapeOf(config);
     const ranges = partRanges(ids);
     const requests = ranges.map(
       (range, p): RunPartRequest => ({
         asOf,
-        // Part p takes the accounts after part p − 1's last id (one between two parts' ids has no usage in either).
-        accounts: { from: p === 0 ? range.from : ranges[p - 1]!.to + 1, to: range.to },
+        // Part p takes the accounts after part p − 1's last id (one between two parts' ids has no
+        // usage in either), the first and last parts up to the ends of `within`.
+        accounts: { from: p === 0 ? (within?.from ?? range.from) : ranges[p - 1]!.to + 1, to: p === ranges.length - 1 ? (within?.to ?? range.to) : range.to },
         usage: usageBlocksRead([asOf], scanDays, range, Math.ceil(range.accounts * 1.25) * metricNames.size),
         usageFrom: range.from,
         plans: [...plans.values()],
@@ -116,7 +107,7 @@ export class FeaturesRepository {
       }),
     );
     const readHere = (request: RunPartRequest) => RunPart.read(request, this.query, (read) => this.db.transaction((tx) => readUsageSeries(tx, read)));
-    const threads = this.readThreads.enabled ? await this.readThreads.leaseAll() : [];
+    const threads = this.readThreads.enabled ? await this.readThreads.leaseForRun() : [];
     return new RunParts(key, requests, threads, readHere, (message) => this.logger.warn(message));
   }
 
@@ -255,14 +246,15 @@ export class FeaturesRepository {
     return row?.n ?? 0;
   }
 
-  /** The ids of the accounts a run as of asOf scores, ascending (to cut the run into account ranges). */
-  async runAccountIds(asOf: string): Promise<number[]> {
+  /** The ids of the accounts a run as of asOf scores (in `range`), ascending (to cut the run into account ranges). */
+  async runAccountIds(asOf: string, range: AccountRange = ALL_ACCOUNTS): Promise<number[]> {
     const rows: Array<{ account_id: number }> = await this.db.query(
       `SELECT v.account_id FROM account_versions_at($1) v
        WHERE v.contract_start <= $1
          AND v.account_id NOT IN (SELECT o.account_id FROM outcomes o WHERE o.type = 'churned' AND o.occurred_on <= $1)
+         AND v.account_id BETWEEN $2 AND $3
        ORDER BY v.account_id`,
-      [asOf],
+      [asOf, range.from, range.to],
     );
     return rows.map((row) => row.account_id);
   }

@@ -63,6 +63,14 @@ export interface EncodedScores {
   keys: RankKeys[];
 }
 
+/** The text of encoded parts as COPY takes it, each part's list keys handed to `keys` as it passes. */
+export async function* copyTextOfParts(scored: AsyncIterable<EncodedScores>, keys: (part: readonly RankKeys[]) => void = () => undefined): AsyncGenerator<Buffer> {
+  for await (const part of scored) {
+    keys(part.keys);
+    yield Buffer.from(part.text.buffer, part.text.byteOffset, part.text.byteLength);
+  }
+}
+
 export class RunPart {
   private prepared: PreparedAccount[] = [];
 

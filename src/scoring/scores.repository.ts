@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { copyRows, copyText } from '../database/sql/copy-rows.js';
 import { listRanks, type ListRank, type RankKeys } from './domain/list-ranks.js';
-import type { EncodedScores } from './run-part.js';
+import { copyTextOfParts, type EncodedScores } from './run-part.js';
 import { STORED_SCORE_COLUMNS } from './score-view.js';
 
 /** Writes of account_scores (reads: ScoresQueryService). */
@@ -17,12 +17,9 @@ export class ScoresRepository {
   async replaceDay(tx: EntityManager, run: { asOf: string }, scored: AsyncIterable<EncodedScores>): Promise<number> {
     await tx.query('DELETE FROM account_scores WHERE as_of = $1', [run.asOf]);
     const keys: RankKeys[] = [];
-    const text = (async function* () {
-      for await (const part of scored) {
-        for (const key of part.keys) keys.push(key);
-        yield Buffer.from(part.text.buffer, part.text.byteOffset, part.text.byteLength);
-      }
-    })();
+    const text = copyTextOfParts(scored, (part) => {
+      for (const key of part) keys.push(key);
+    });
     const written = await copyText(tx, 'account_scores', STORED_SCORE_COLUMNS, text);
     await tx.query('DELETE FROM account_list_ranks WHERE as_of = $1', [run.asOf]);
     await copyRows(tx, 'account_list_ranks', RANK_COLUMNS, listRanks(keys).map((rank) => ({ ...rank, as_of: run.asOf })));

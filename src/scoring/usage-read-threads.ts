@@ -62,11 +62,15 @@ export class UsageReadThreads implements OnApplicationBootstrap, OnApplicationSh
     return this.pool.replay(day);
   }
 
-  /** Every thread, each taken until released (a run's parts: run-parts.ts). */
-  async leaseAll(): Promise<LeasedThread[]> {
+  /**
+   * Threads for a run's parts, each taken until released: one, waited for, and every other one
+   * idle now. Never waiting for a second thread, two runs or shards at once (WORKER_CONCURRENCY)
+   * cannot each hold one thread while waiting for the other's.
+   */
+  async leaseForRun(): Promise<LeasedThread[]> {
     if (!this.pool) throw new Error('usage read threads are not available here');
-    const threads: LeasedThread[] = [];
-    for (let i = 0; i < USAGE_READ_THREADS; i++) threads.push(await this.pool.lease());
+    const threads = [await this.pool.lease()];
+    for (let more = this.pool.leaseIdle(); more; more = this.pool.leaseIdle()) threads.push(more);
     return threads;
   }
 
@@ -127,7 +131,18 @@ export class UsageReadPool {
    * a run it holds), until released; other callers wait for another thread meanwhile.
    */
   async lease(): Promise<LeasedThread> {
-    const worker = await this.take();
+    return this.leased(await this.take());
+  }
+
+  /** As lease, only when a thread is idle or can be started now; null otherwise. */
+  leaseIdle(): LeasedThread | null {
+    if (this.closing) return null;
+    const worker = this.idle.pop() ?? (this.alive.size < this.size ? this.start() : undefined);
+    return worker ? this.leased(worker) : null;
+  }
+
+  /** A thread taken (lease, leaseIdle) as its holder sees it. */
+  protected leased(worker: Worker): LeasedThread {
     let released = false;
     return {
       ask: (request, what) => this.askOn(worker, request, what),

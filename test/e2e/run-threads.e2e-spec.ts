@@ -1,9 +1,12 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { fileURLToPath } from 'node:url';
+import type { Worker } from 'node:worker_threads';
 import { generateTenant } from '../../src/demo/tenant-generator.js';
 import { loadTenantViaApi } from '../../src/demo/tenant-loader.js';
 import { UsageReadPool, UsageReadThreads, type LeasedThread } from '../../src/scoring/usage-read-threads.js';
 import type { UsageThreadRequest } from '../../src/scoring/usage-read.worker.js';
+import { ENV } from '../../src/config/env.provider.js';
+import { Env } from '../../src/config/env.js';
 import { ADMIN_KEY, bearer, startTestApp, waitForRun, type TestApp } from '../support/test-app.js';
 
 /*
@@ -31,8 +34,8 @@ class TestPool extends UsageReadPool {
     ]);
   }
 
-  override async lease(): Promise<LeasedThread> {
-    const leased = await super.lease();
+  protected override leased(worker: Worker): LeasedThread {
+    const leased = super.leased(worker);
     return {
       ask: async (request, what) => {
         this.asked.push(request.kind);
@@ -103,6 +106,23 @@ describe('runs scored on the usage read threads', () => {
     expect(new Set(pool!.asked)).toEqual(new Set(['readPart', 'preparePart', 'scorePart', 'dropPart']));
     expect(pool!.asked.filter((kind) => kind === 'dropPart')).toHaveLength(pool!.asked.filter((kind) => kind === 'readPart').length);
     expect(await stored()).toEqual(onCallingThread);
+  });
+
+  it('scores the shards of a run too large for one piece on the threads, with the same rows', async () => {
+    const env = t.app.get<Env>(ENV);
+    env.RUN_CHUNK_ACCOUNTS = 20; // three shards, each read in parts
+    try {
+      useThreads(new TestPool(t.databaseUrl));
+      await run(END_DAY);
+      expect(pool!.failures).toEqual([]);
+      expect((await t.sql<{ n: number }>('SELECT count(*)::int AS n FROM scoring_run_shards'))[0]!.n).toBeGreaterThanOrEqual(3);
+      // The first pass (compared values) and every shard read parts on the threads.
+      expect(pool!.asked.filter((kind) => kind === 'scorePart').length).toBeGreaterThanOrEqual(3);
+      expect(pool!.asked.filter((kind) => kind === 'readPart').length).toBeGreaterThanOrEqual(6);
+      expect(await stored()).toEqual(onCallingThread);
+    } finally {
+      env.RUN_CHUNK_ACCOUNTS = new Env().RUN_CHUNK_ACCOUNTS;
+    }
   });
 
   it.each([['readPart'], ['preparePart'], ['scorePart']] as const)('stores the same rows when the threads fail every %s, each part then done on the calling thread', async (kind) => {

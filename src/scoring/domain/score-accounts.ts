@@ -103,15 +103,9 @@ export function prepareAccounts(config: ScoringConfig, accounts: readonly Accoun
 export type PopulationValues = Map<Segment, Map<string, number[]>>;
 
 /**
- * Adds the compared values of some accounts of the run to `into` (a few numbers per account,
- * so a streamed run keeps them for every account while it holds features for one chunk only).
+ * Adds the compared values of prepared accounts to `into` (a few numbers per account: a run
+ * held in parts gathers them from every part, run-part.ts).
  */
-export function addPopulationValues(into: PopulationValues, config: ScoringConfig, accounts: readonly AccountFeatures[], context: RunContext): PopulationValues {
-  collectPopulationValues(into, config, prepareAccounts(config, accounts, context));
-  return into;
-}
-
-/** As addPopulationValues, for accounts already prepared. */
 export function collectPopulationValues(into: PopulationValues, config: ScoringConfig, prepared: readonly PreparedAccount[]): void {
   const relative = [...new Set(configuredInputs(config).filter((scored) => scored.method !== 'thresholds').map((scored) => scored.feature))];
   for (const { account, values } of prepared) {
@@ -329,8 +323,8 @@ export function scoreAccountsWithEnv(input: ScoreAccountsInput): ScoredAccount[]
 
 /**
  * As scoreAccountsWithEnv, one account at a time: the populations are built over every account
- * first, then each score is computed when asked for. (A run does the same slice by slice with
- * runContextOf, addPopulationValues and scoreChunk, to serve requests in between.)
+ * first, then each score is computed when asked for. (A run does the same part by part, on the
+ * usage read threads: run-part.ts.)
  */
 export function* scoreEachWithEnv(input: ScoreAccountsInput): Generator<ScoredAccount> {
   const prepared = prepareAccounts(input.config, input.accounts, runContextOf(input.accounts));
@@ -341,18 +335,11 @@ export function* scoreEachWithEnv(input: ScoreAccountsInput): Generator<ScoredAc
 }
 
 /**
- * Scores one chunk of a run streamed in chunks: `context` and `populations` were built over every
- * account of the run (runContextOf/mergeRunContext, addPopulationValues, buildPopulations), so
- * each account gets exactly the score scoreAccounts gives it with the whole run in memory.
- */
-export function scoreChunk(input: ScoreAccountsInput, context: RunContext, populations: Populations): AccountScore[] {
-  return scorePrepared(input, prepareAccounts(input.config, input.accounts, context), populations);
-}
-
-/**
- * As scoreChunk, for accounts prepared once for both the populations and the scores (a run held
- * in memory: deriving every account's feature values twice took about a tenth of its scoring).
- * `input.accounts` is not read.
+ * Scores prepared accounts of a run against `populations`, built over every account of the run
+ * (runContextOf/mergeRunContext, collectPopulationValues/mergePopulationValues, buildPopulations),
+ * so each account gets exactly the score scoreAccounts gives it with the whole run in one piece.
+ * The accounts are prepared once for both the populations and the scores (deriving every
+ * account's feature values twice took about a tenth of a run's scoring). `input.accounts` is not read.
  */
 export function scorePrepared(input: ScoreAccountsInput, prepared: readonly PreparedAccount[], populations: Populations): AccountScore[] {
   return prepared.map((account) => scoreAccount(account, input, populations).score);

@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
-import { copyRows } from '../../database/sql/copy-rows.js';
+import { copyText } from '../../database/sql/copy-rows.js';
 import { queryRows } from '../../database/sql/query-rows.js';
-import { STORED_SCORE_COLUMNS, type StoredScoreRow } from '../score-view.js';
+import { copyTextOfParts, type EncodedScores } from '../run-part.js';
+import { STORED_SCORE_COLUMNS } from '../score-view.js';
 import type { IdRange } from './account-ranges.js';
 import type { ShardPlan } from './shard-plan.js';
 import { RANK_DAY_STATEMENTS } from '../list-ranking.js';
@@ -59,11 +60,11 @@ export class RunShardsRepository {
   }
 
   /**
-   * The shard's scores, staged as account_scores rows (copied in as they are computed), in the
+   * The shard's scores, staged as account_scores rows (copied in as each part is scored), in the
    * shard's transaction: a shard cut by a crash leaves nothing staged.
    */
-  async stage(tx: EntityManager, rows: AsyncIterable<StoredScoreRow>): Promise<number> {
-    return copyRows(tx, 'scoring_run_staged_rows', STORED_SCORE_COLUMNS, rows);
+  async stage(tx: EntityManager, scored: AsyncIterable<EncodedScores>): Promise<number> {
+    return copyText(tx, 'scoring_run_staged_rows', STORED_SCORE_COLUMNS, copyTextOfParts(scored));
   }
 
   /** The shard's end, in its transaction, after its scores are staged. */

@@ -11,7 +11,7 @@ import { ConfigVersionsService } from '../../config-versions/config-versions.ser
 import { ENV } from '../../config/env.provider.js';
 import type { Env } from '../../config/env.js';
 import type { ScoringConfig } from '../domain/config/scoring-config.types.js';
-import { addPopulationValues, buildPopulations, type PopulationValues } from '../domain/score-accounts.js';
+import { buildPopulations, mergePopulationValues, type PopulationValues } from '../domain/score-accounts.js';
 import type { InvalidAccount } from '../day-features.js';
 import { accountRanges, chunkAccounts, type IdRange } from './account-ranges.js';
 import { RunShardsRepository } from './run-shards.repository.js';
@@ -239,11 +239,18 @@ export class RunsService implements OnApplicationBootstrap, BeforeApplicationShu
     const values: PopulationValues = new Map();
     const invalid: InvalidAccount[] = [];
     let scorable = 0;
-    for (const range of ranges) {
-      const chunk = await this.features.loadChecked(job.asOf, job.config, range);
-      addPopulationValues(values, job.config, chunk.features, context);
-      invalid.push(...chunk.invalid);
-      scorable += chunk.features.length;
+    let offset = 0;
+    for (const [c, range] of ranges.entries()) {
+      const chunkIds = ids.slice(offset, (offset += range.accounts));
+      const parts = await this.features.runParts(job.asOf, job.config, chunkIds, `${job.id}:chunk ${c}`, range);
+      try {
+        const built = await parts.read();
+        mergePopulationValues(values, await parts.prepare(context));
+        invalid.push(...built.invalid);
+        scorable += built.scorable;
+      } finally {
+        await parts.close();
+      }
       this.logger.log(`run ${job.id}: compared values of ${scorable + invalid.length}/${ids.length} accounts`);
     }
     job.add('populationsMs', t);

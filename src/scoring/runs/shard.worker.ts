@@ -6,11 +6,8 @@ import { SingleFlightLoop } from '../../common/single-flight-loop.js';
 import { ENV } from '../../config/env.provider.js';
 import type { Env } from '../../config/env.js';
 import { ConfigVersionsService } from '../../config-versions/config-versions.service.js';
-import { scoreChunk } from '../domain/score-accounts.js';
-import type { AccountScore } from '../domain/features.types.js';
-import { SCORING_SLICE, SLICE, slicesOf } from '../../common/slices.js';
 import { FeaturesRepository } from '../features.repository.js';
-import { toStoredScore, type StoredScoreRow } from '../score-view.js';
+import type { EncodedScores } from '../run-part.js';
 import { RunCompletion } from './run-completion.js';
 import { RunShardsRepository, type ClaimedShard, type PublishedRun } from './run-shards.repository.js';
 import { RunsRepository } from './runs.repository.js';
@@ -74,7 +71,7 @@ export class ShardWorker implements OnApplicationBootstrap, BeforeApplicationShu
           const shard = await this.shards.claimNext(tx);
           if (!shard) return null;
           running = shard.runId;
-          const { scored, timings, shardMs } = await this.score(shard, (rows) => this.shards.stage(tx, rows));
+          const { scored, timings, shardMs } = await this.score(shard, (scored) => this.shards.stage(tx, scored));
           await this.shards.finish(tx, shard, this.worker, scored, timings);
           await testPausePoint('shard-staged', `run ${shard.runId} shard ${shard.shard}`);
           this.logger.log(`run ${shard.runId}: shard ${shard.shard} (accounts ${shard.from}-${shard.to}) scored ${scored} accounts in ${shardMs} ms`);
@@ -94,10 +91,14 @@ export class ShardWorker implements OnApplicationBootstrap, BeforeApplicationShu
     }
   }
 
-  /** Features, scores and staged rows of one shard, with the run's plan. */
+  /**
+   * Features, scores and staged rows of one shard, with the run's plan: its accounts in parts on
+   * the usage read threads, as a run in one piece (run-parts.ts), scored against the run's
+   * populations and staged as each part is done.
+   */
   private async score(
     shard: ClaimedShard,
-    stage: (rows: AsyncIterable<StoredScoreRow>) => Promise<unknown>,
+    stage: (scored: AsyncIterable<EncodedScores>) => Promise<unknown>,
   ): Promise<{ scored: number; timings: Record<string, number>; shardMs: number }> {
     const started = performance.now();
     const timings: Record<string, number> = {};
@@ -107,26 +108,21 @@ export class ShardWorker implements OnApplicationBootstrap, BeforeApplicationShu
     const { context, populations } = fromShardPlan(shard.plan);
     const range = { from: shard.from, to: shard.to };
     let t = performance.now();
-    const [features, prior] = await Promise.all([this.features.load(shard.asOf, version.config, range), this.features.prior(shard.asOf, range)]);
-    lap('featuresMs', t);
-    t = performance.now();
-    const scores: AccountScore[] = [];
-    // In slices, letting HTTP requests in between: a shard holds up to RUN_CHUNK_ACCOUNTS accounts.
-    for await (const slice of slicesOf(features, SCORING_SLICE)) scores.push(...scoreChunk({ asOf: shard.asOf, config: version.config, accounts: slice, prior }, context, populations));
-    lap('scoringMs', t);
-    t = performance.now();
-    const run = { id: shard.runId, asOf: shard.asOf, configVersion: shard.plan.configVersion };
-    // Rows are built as COPY takes them, a slice at a time (HTTP requests served in between).
-    const rows = (async function* () {
-      let offset = 0;
-      for await (const slice of slicesOf(features, SLICE)) {
-        for (const [i, f] of slice.entries()) yield toStoredScore(run, f, scores[offset + i]!);
-        offset += slice.length;
-      }
-    })();
-    await stage(rows);
-    lap('writeMs', t);
-    return { scored: features.length, timings, shardMs: Math.round(performance.now() - started) };
+    const ids = await this.features.runAccountIds(shard.asOf, range);
+    const parts = await this.features.runParts(shard.asOf, version.config, ids, `${shard.runId}:${shard.shard}`, range);
+    try {
+      const { scorable } = await parts.read();
+      lap('featuresMs', t);
+      t = performance.now();
+      await parts.prepare(context);
+      lap('scoringMs', t);
+      t = performance.now();
+      await stage(parts.score({ id: shard.runId, asOf: shard.asOf, configVersion: shard.plan.configVersion }, populations));
+      lap('writeMs', t);
+      return { scored: scorable, timings, shardMs: Math.round(performance.now() - started) };
+    } finally {
+      await parts.close();
+    }
   }
 
   /** Publishes and completes the run if all its shards are done; a no-op otherwise, or when another process did it. */

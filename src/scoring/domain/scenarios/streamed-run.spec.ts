@@ -1,6 +1,17 @@
 import { describe, expect, it } from '@jest/globals';
 import type { AccountFeatures, PriorScores } from '../features.types.js';
-import { addPopulationValues, buildPopulations, mergeRunContext, runContextOf, scoreAccounts, scoreChunk, type PopulationValues, type RunContext } from '../score-accounts.js';
+import {
+  buildPopulations,
+  collectPopulationValues,
+  mergePopulationValues,
+  mergeRunContext,
+  prepareAccounts,
+  runContextOf,
+  scoreAccounts,
+  scorePrepared,
+  type PopulationValues,
+  type RunContext,
+} from '../score-accounts.js';
 import { accountFeatures, AS_OF, countMetric, peers, fixtureConfig, withMetrics } from '../testing/account-features.factory.js';
 
 const config = fixtureConfig();
@@ -18,19 +29,24 @@ function run(): { accounts: AccountFeatures[]; prior: Map<number, PriorScores> }
   return { accounts, prior };
 }
 
-describe('a run streamed in chunks', () => {
-  it('scores every account exactly as the whole run in memory does, whatever the chunk size', () => {
+describe('a run held in parts (or streamed in chunks)', () => {
+  it('scores every account exactly as the whole run in one piece does, whatever the part size', () => {
     const { accounts, prior } = run();
     const whole = scoreAccounts({ asOf: AS_OF, config, accounts, prior });
     for (const size of [1, 4, 6, accounts.length]) {
       const chunks = Array.from({ length: Math.ceil(accounts.length / size) }, (_, i) => accounts.slice(i * size, (i + 1) * size));
-      // First pass: what feeds exist, then the compared values, over every chunk.
+      // What feeds exist over every part, then each part's compared values, merged in any order.
       const context = chunks.map(runContextOf).reduce<RunContext>((into, more) => mergeRunContext(into, more), { knownMetrics: new Set(), hasMilestoneData: false });
+      const prepared = chunks.map((chunk) => prepareAccounts(config, chunk, context));
       const values: PopulationValues = new Map();
-      for (const chunk of [...chunks].reverse()) addPopulationValues(values, config, chunk, context);
+      for (const part of [...prepared].reverse()) {
+        const partValues: PopulationValues = new Map();
+        collectPopulationValues(partValues, config, part);
+        mergePopulationValues(values, partValues);
+      }
       const populations = buildPopulations(values);
-      // Second pass: score chunk by chunk.
-      const streamed = chunks.flatMap((chunk) => scoreChunk({ asOf: AS_OF, config, accounts: chunk, prior }, context, populations));
+      // Then each part's scores against the run's populations.
+      const streamed = prepared.flatMap((part) => scorePrepared({ asOf: AS_OF, config, accounts: [], prior }, part, populations));
       expect(streamed).toEqual(whole);
     }
   });
