@@ -111,9 +111,12 @@ export const PRIOR_SCORES_SQL = `SELECT a.id AS account_id, d7.found AS d7, d7.h
          ORDER BY s.as_of DESC LIMIT 1) p ON true
        WHERE a.id BETWEEN $4 AND $5 AND (d7.found OR d30.found OR p.found)`;
 
-/** The accounts, milestones and prior scores of one day, read one after another (on one connection). */
-export async function readDayRows(query: Query, asOf: string, range: AccountRange): Promise<DayRows> {
+/**
+ * The accounts, milestones and prior scores (unless `withPrior` is false: none) of one day, read
+ * one after another (on one connection).
+ */
+export async function readDayRows(query: Query, asOf: string, range: AccountRange, withPrior = true): Promise<DayRows> {
   const accounts = await accountsAsOf(query, asOf, range);
   const milestones = await milestonesBy(query, asOf, range);
-  return { asOf, accounts, milestones, prior: await priorScores(query, asOf, range) };
+  return { asOf, accounts, milestones, prior: withPrior ? await priorScores(query, asOf, range) : new Map() };
 }

@@ -85,11 +85,13 @@ export class FeaturesRepository {
   }
 
   /**
-   * A run's accounts (`ids`, within `within`: a chunk or shard's range) as parts to be read,
-   * prepared and scored where they are held: on the usage read threads, taken until
-   * RunParts.close, or on the calling thread. `key` names the parts on the threads.
+   * A run's accounts (`ids`, within `options.within`: a chunk or shard's range) as parts to be
+   * read, prepared and scored where they are held: on the usage read threads, taken until
+   * RunParts.close, or on the calling thread. `key` names the parts on the threads;
+   * `options.scores: false` for parts only asked for their compared values (RunPartRequest.scores).
    */
-  async runParts(asOf: string, config: ScoringConfig, ids: readonly number[], key: string, within?: AccountRange): Promise<RunParts> {
+  async runParts(asOf: string, config: ScoringConfig, ids: readonly number[], key: string, options: { within?: AccountRange; scores?: boolean } = {}): Promise<RunParts> {
+    const { within, scores = true } = options;
     const [plans, metricNames] = await Promise.all([this.plans(), this.metricNames()]);
     const { scanDays } = windowShapeOf(config);
     const ranges = partRanges(ids);
@@ -104,6 +106,7 @@ export class FeaturesRepository {
         plans: [...plans.values()],
         metricNames: [...metricNames],
         config,
+        scores,
       }),
     );
     const readHere = (request: RunPartRequest) => RunPart.read(request, this.query, (read) => this.db.transaction((tx) => readUsageSeries(tx, read)));
@@ -170,6 +173,16 @@ export class FeaturesRepository {
         );
       },
     };
+  }
+
+  /**
+   * Replaces the read threads once idle a while (UsageReadPool.recycle). A thread keeps what its
+   * parts left in its heap until its own next garbage collection, which an idle thread may not
+   * run for long: after the shards of a 89,000 × 30 run, the first alert evaluation peaked at
+   * 1,685 MB against 1,279 MB with the shards scored on the main thread (docs/performance.md).
+   */
+  retireReadThreads(): void {
+    this.readThreads.recycle();
   }
 
   /**

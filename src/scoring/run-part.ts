@@ -40,6 +40,8 @@ export interface RunPartRequest {
   plans: PlanInfo[];
   metricNames: Array<[number, string]>;
   config: ScoringConfig;
+  /** false when the part is only asked for its compared values (a sharded run's first pass): no prior scores are read. */
+  scores: boolean;
 }
 
 /** A built part's answer: what the run merges into its RunContext, and the accounts it counts. */
@@ -84,7 +86,7 @@ export class RunPart {
   /** Reads the part's usage (through `readUsage`) and day rows (through `query`) and builds its features. */
   static async read(request: RunPartRequest, query: Query, readUsage: (read: UsageBlocksRead) => Promise<UsageSeries>): Promise<RunPart> {
     const { asOf, config } = request;
-    const [series, day] = await Promise.all([readUsage(request.usage), readDayRows(query, asOf, request.accounts)]);
+    const [series, day] = await Promise.all([readUsage(request.usage), readDayRows(query, asOf, request.accounts, request.scores)]);
     const context: FeaturesContext = {
       plans: new Map(request.plans.map((plan) => [plan.id, plan])),
       metricNames: new Map(request.metricNames),

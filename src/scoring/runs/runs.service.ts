@@ -242,7 +242,7 @@ export class RunsService implements OnApplicationBootstrap, BeforeApplicationShu
     let offset = 0;
     for (const [c, range] of ranges.entries()) {
       const chunkIds = ids.slice(offset, (offset += range.accounts));
-      const parts = await this.features.runParts(job.asOf, job.config, chunkIds, `${job.id}:chunk ${c}`, range);
+      const parts = await this.features.runParts(job.asOf, job.config, chunkIds, `${job.id}:chunk ${c}`, { within: range, scores: false });
       try {
         const built = await parts.read();
         mergePopulationValues(values, await parts.prepare(context));

@@ -109,7 +109,7 @@ export class ShardWorker implements OnApplicationBootstrap, BeforeApplicationShu
     const range = { from: shard.from, to: shard.to };
     let t = performance.now();
     const ids = await this.features.runAccountIds(shard.asOf, range);
-    const parts = await this.features.runParts(shard.asOf, version.config, ids, `${shard.runId}:${shard.shard}`, range);
+    const parts = await this.features.runParts(shard.asOf, version.config, ids, `${shard.runId}:${shard.shard}`, { within: range });
     try {
       const { scorable } = await parts.read();
       lap('featuresMs', t);
@@ -122,6 +122,9 @@ export class ShardWorker implements OnApplicationBootstrap, BeforeApplicationShu
       return { scored: scorable, timings, shardMs: Math.round(performance.now() - started) };
     } finally {
       await parts.close();
+      // Fresh threads once the run's last shard is done (not between shards: the threads are busy
+      // again at once), so that what the chunks left does not stay through the after-run work.
+      this.features.retireReadThreads();
     }
   }
 
