@@ -26,15 +26,15 @@ const RECYCLE_IDLE_MS = 2_000;
 
 /**
  * Threads that read usage blocks, each on its own connection, and lay them out as series
- * (usage-read.worker.ts); the series' buffers come back moved, not copied. A backtest then
- * replays its dates on the same threads, two at once (replayed-day.ts). Decoding a run's
- * 600,000 block rows on the main thread took about a third of its features phase while the
- * second core was partly idle; on these threads it runs beside PostgreSQL's streaming (median
- * features phase 2.5 → 2.0 s at 17,800 accounts, with the features built part by part:
- * docs/performance.md).
+ * (usage-read.worker.ts); the series' buffers come back moved, not copied (previews, backtests,
+ * fits). A run takes the threads for its duration and holds its accounts there in parts, read,
+ * built and scored on the thread (run-parts.ts); a backtest replays its dates on them, two at
+ * once (replayed-day.ts). Both keep the main thread free for requests while the second core,
+ * otherwise idle for half of a run, does its share (docs/performance.md).
  *
  * The threads run the compiled worker next to this file. Started from sources (Jest runs the
- * TypeScript), there is none, and reads and replays stay on the calling thread (FeaturesRepository).
+ * TypeScript), there is none, and reads, replays and run parts stay on the calling thread
+ * (FeaturesRepository).
  */
 @Injectable()
 export class UsageReadThreads implements OnApplicationBootstrap, OnApplicationShutdown {
