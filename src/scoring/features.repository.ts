@@ -40,6 +40,13 @@ const READ_PART_ACCOUNTS = 2_500;
 const READS_AT_ONCE = USAGE_READ_THREADS;
 
 /**
+ * Series to make room for when reading a part of `accounts` scored accounts: a quarter more, as
+ * ids between them (accounts churned or not started) have usage too, and growing the buffers
+ * copies them.
+ */
+const expectedSeries = (accounts: number, metrics: number) => Math.ceil(accounts * 1.25) * metrics;
+
+/**
  * The parts `accountIds` (ascending) are read in. The first part is half as large, so the two
  * reads started together do not finish together (measured with the parts laid out on the
  * calling thread, where equal parts made Node and PostgreSQL wait for each other in turn).
@@ -101,7 +108,7 @@ export class FeaturesRepository {
         // Part p takes the accounts after part p − 1's last id (one between two parts' ids has no
         // usage in either), the first and last parts up to the ends of `within`.
         accounts: { from: p === 0 ? (within?.from ?? range.from) : ranges[p - 1]!.to + 1, to: p === ranges.length - 1 ? (within?.to ?? range.to) : range.to },
-        usage: usageBlocksRead([asOf], scanDays, range, Math.ceil(range.accounts * 1.25) * metricNames.size),
+        usage: usageBlocksRead([asOf], scanDays, range, expectedSeries(range.accounts, metricNames.size)),
         usageFrom: range.from,
         plans: [...plans.values()],
         metricNames: [...metricNames],
@@ -132,10 +139,8 @@ export class FeaturesRepository {
     if (asOfs.length === 1) reading.start(0);
     const [plans, metricNames] = await Promise.all([this.plans(), this.metricNames()]);
     const metricCount = metricNames.size; // every metric, by id: what `metricCount()` would count again
-    // Room for a quarter more accounts than the part scores: ids between them (accounts churned
-    // or not started) have usage too, and growing the buffers copies them.
     const readPart = async (range: AccountRange & { accounts?: number }) => {
-      const read = usageBlocksRead(asOfs, shape.scanDays, range, Math.ceil((range.accounts ?? READ_PART_ACCOUNTS) * 1.25) * metricCount);
+      const read = usageBlocksRead(asOfs, shape.scanDays, range, expectedSeries(range.accounts ?? READ_PART_ACCOUNTS, metricCount));
       return this.onThreadOrHere(
         () => this.readThreads.read(read),
         () => this.db.transaction((tx) => readUsageSeries(tx, read)),
@@ -178,7 +183,7 @@ export class FeaturesRepository {
   /**
    * Replaces the read threads once idle a while (UsageReadPool.recycle). A thread keeps what its
    * parts left in its heap until its own next garbage collection, which an idle thread may not
-   * run for long: after the shards of a 89,000 × 30 run, the first alert evaluation peaked at
+   * run for long: after the shards of an 89,000 × 30 run, the first alert evaluation peaked at
    * 1,685 MB against 1,279 MB with the shards scored on the main thread (docs/performance.md).
    */
   retireReadThreads(): void {

@@ -44,7 +44,7 @@ const { url } = workerData as { url: string };
 /**
  * The thread's own nice value: 10, below the main thread's, so that the requests it serves come
  * first when a run or backtest keeps both cores busy (the at-risk list's p95 with 32 clients
- * during a 89,000-account run: 141 ms at the same priority; docs/performance.md). On Linux a thread
+ * during an 89,000-account run: 141 ms at the same priority, 64.7 ms at 10; docs/performance.md). On Linux a thread
  * id names that one thread to setpriority; elsewhere, or when refused, the thread keeps the
  * process's priority.
  */
