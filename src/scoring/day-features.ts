@@ -10,7 +10,7 @@ import { USAGE_VALUE } from '../common/value-ranges.js';
 import type { ScoringConfig } from './domain/config/scoring-config.types.js';
 import type { AccountFeatures, LifecycleStage, MetricAggregates, PlanInfo, Segment } from './domain/features.types.js';
 import type { WindowShape } from './domain/window-figures.js';
-import { limitColumn } from './domain/window-shape.js';
+import { limitColumn, windowShapeOf } from './domain/window-shape.js';
 import { DAY_NUMBER_EPOCH, type MetricFigures } from './usage-day-blocks.js';
 
 /** One account as of a day (its version then), as features are built from it. */
@@ -56,6 +56,29 @@ export interface FeaturesContext {
   metricNames: ReadonlyMap<number, string>;
   config: ScoringConfig;
   shape: WindowShape;
+}
+
+/**
+ * A FeaturesContext as a usage read thread is sent it (structured clone): plans and metric names
+ * as lists; the window shape is derived again there (receivedFeaturesContext).
+ */
+export interface SentFeaturesContext {
+  plans: PlanInfo[];
+  metricNames: Array<[number, string]>;
+  config: ScoringConfig;
+}
+
+export function sentFeaturesContext(context: FeaturesContext): SentFeaturesContext {
+  return { plans: [...context.plans.values()], metricNames: [...context.metricNames], config: context.config };
+}
+
+export function receivedFeaturesContext(sent: SentFeaturesContext): FeaturesContext {
+  return {
+    plans: new Map(sent.plans.map((plan) => [plan.id, plan])),
+    metricNames: new Map(sent.metricNames),
+    config: sent.config,
+    shape: windowShapeOf(sent.config),
+  };
 }
 
 /**

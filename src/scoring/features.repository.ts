@@ -6,7 +6,7 @@ import { groupBy } from '../common/group-by.js';
 import { ReadAhead } from '../common/read-ahead.js';
 import { PlansService } from '../plans/plans.service.js';
 import { accountsAsOf, milestonesBy, priorScores, type AccountRange, type Query } from './day-rows.repository.js';
-import { featuresOfDay, type AccountRow, type FeaturesContext, type LoadedFeatures, type Milestone } from './day-features.js';
+import { featuresOfDay, sentFeaturesContext, type AccountRow, type FeaturesContext, type LoadedFeatures, type Milestone } from './day-features.js';
 import type { ScoringConfig } from './domain/config/scoring-config.types.js';
 import type { PlanInfo, PriorScores } from './domain/features.types.js';
 import type { RunContext } from './domain/score-accounts.js';
@@ -16,7 +16,7 @@ import { accountRanges, type IdRange } from './runs/account-ranges.js';
 import { RunPart, type RunPartRequest } from './run-part.js';
 import { RunParts } from './run-parts.js';
 import { dayReplayRequest, featuresFromParts, shareParts, replayDay, replayFeatures, type DayReplayRequest, type ReplayedDay } from './replayed-day.js';
-import { dayNumber, readUsageSeries, usageBlocksRead, type UsageSeries } from './usage-day-blocks.js';
+import { dayNumber, readUsageSeries, usageBlocksRead, type UsageBlocksRead, type UsageSeries } from './usage-day-blocks.js';
 import { USAGE_READ_THREADS, UsageReadThreads } from './usage-read-threads.js';
 
 const ALL_ACCOUNTS: AccountRange = { from: 0, to: 2_147_483_647 };
@@ -58,6 +58,15 @@ function partRanges(accountIds: readonly number[]): IdRange[] {
 }
 
 /**
+ * Part p's accounts: those after part p − 1's last id up to part p's own (an account between two
+ * parts' ids has no usage in either, and is scored with none), the first and last parts reaching
+ * the ends of `within` (a chunk or shard's range; by default the parts' own ends).
+ */
+function partAccounts(ranges: readonly AccountRange[], p: number, within: AccountRange = { from: ranges[0]!.from, to: ranges.at(-1)!.to }): AccountRange {
+  return { from: p === 0 ? within.from : ranges[p - 1]!.to + 1, to: p === ranges.length - 1 ? within.to : ranges[p]!.to };
+}
+
+/**
  * Builds every scored account's features for one or several as-of days: the window figures from
  * one read of the 4-week usage blocks covering every window of every day (see
  * usage-day-blocks.ts; 3 block rows per account and metric for one day with the default config,
@@ -76,6 +85,9 @@ export class FeaturesRepository {
 
   /** The pool's connections, as the reads shared with the usage read threads take them (day-rows.repository.ts). */
   private readonly query: Query = (sql, params) => this.db.query(sql, params);
+
+  /** A usage read on the calling thread (no read threads, or the thread failed). */
+  private readonly readUsageHere = (read: UsageBlocksRead) => this.db.transaction((tx) => readUsageSeries(tx, read));
 
   /** Every account of a run as of asOf (`ids`: the run's account ids when the caller has them). */
   async loadAll(asOf: string, config: ScoringConfig, ids?: readonly number[]): Promise<LoadedFeatures> {
@@ -100,23 +112,19 @@ export class FeaturesRepository {
   async runParts(asOf: string, config: ScoringConfig, ids: readonly number[], key: string, options: { within?: AccountRange; scores?: boolean } = {}): Promise<RunParts> {
     const { within, scores = true } = options;
     const [plans, metricNames] = await Promise.all([this.plans(), this.metricNames()]);
-    const { scanDays } = windowShapeOf(config);
+    const shape = windowShapeOf(config);
     const ranges = partRanges(ids);
+    const context = sentFeaturesContext({ plans, metricNames, config, shape });
     const requests = ranges.map(
       (range, p): RunPartRequest => ({
         asOf,
-        // Part p takes the accounts after part p − 1's last id (one between two parts' ids has no
-        // usage in either), the first and last parts up to the ends of `within`.
-        accounts: { from: p === 0 ? (within?.from ?? range.from) : ranges[p - 1]!.to + 1, to: p === ranges.length - 1 ? (within?.to ?? range.to) : range.to },
-        usage: usageBlocksRead([asOf], scanDays, range, expectedSeries(range.accounts, metricNames.size)),
-        usageFrom: range.from,
-        plans: [...plans.values()],
-        metricNames: [...metricNames],
-        config,
+        accounts: partAccounts(ranges, p, within),
+        usage: usageBlocksRead([asOf], shape.scanDays, range, expectedSeries(range.accounts, metricNames.size)),
+        context,
         scores,
       }),
     );
-    const readHere = (request: RunPartRequest) => RunPart.read(request, this.query, (read) => this.db.transaction((tx) => readUsageSeries(tx, read)));
+    const readHere = (request: RunPartRequest) => RunPart.read(request, this.query, this.readUsageHere);
     const threads = this.readThreads.enabled ? await this.readThreads.leaseForRun() : [];
     return new RunParts(key, requests, threads, readHere, (message) => this.logger.warn(message));
   }
@@ -143,7 +151,7 @@ export class FeaturesRepository {
       const read = usageBlocksRead(asOfs, shape.scanDays, range, expectedSeries(range.accounts ?? READ_PART_ACCOUNTS, metricCount));
       return this.onThreadOrHere(
         () => this.readThreads.read(read),
-        () => this.db.transaction((tx) => readUsageSeries(tx, read)),
+        () => this.readUsageHere(read),
         `reading accounts ${range.from}–${range.to}`,
       );
     };
@@ -229,10 +237,9 @@ export class FeaturesRepository {
         // In part order, one at a time: the features come out in id order, as the accounts are read.
         const part = built.then(async () => {
           const { accounts, milestonesByAccount } = await dayRows;
-          const after = p === 0 ? Number.NEGATIVE_INFINITY : ranges[p - 1]!.to;
-          const own = accounts.filter((a) => a.account_id > after && a.account_id <= range.to);
-          const figuresOf = (account: number) => (account >= range.from ? series.figuresOf(account, at, context.shape) : []);
-          return featuresOfDay(asOf, own, figuresOf, milestonesByAccount, context);
+          const own = partAccounts(ranges, p);
+          const figuresOf = (account: number) => series.figuresOf(account, at, context.shape);
+          return featuresOfDay(asOf, accounts.filter((a) => a.account_id >= own.from && a.account_id <= own.to), figuresOf, milestonesByAccount, context);
         });
         // A failure is answered by Promise.all below; until then it must not count as unhandled.
         part.catch(() => undefined);

@@ -6,12 +6,11 @@
  * requests (usage-read.worker.ts; docs/performance.md).
  */
 import { groupBy } from '../common/group-by.js';
-import { featuresOfDay, type FeaturesContext, type InvalidAccount, type LoadedFeatures } from './day-features.js';
+import { featuresOfDay, receivedFeaturesContext, sentFeaturesContext, type FeaturesContext, type InvalidAccount, type LoadedFeatures, type SentFeaturesContext } from './day-features.js';
 import { readDayRows, type AccountRange, type DayRows, type Query } from './day-rows.repository.js';
 import type { ScoringConfig } from './domain/config/scoring-config.types.js';
-import type { PlanInfo, PriorScores } from './domain/features.types.js';
+import type { PriorScores } from './domain/features.types.js';
 import { scoreAccounts } from './domain/score-accounts.js';
-import { windowShapeOf } from './domain/window-shape.js';
 import { dayNumber, figuresInParts, UsageSeries, type SeriesPart, type TransferredSeries } from './usage-day-blocks.js';
 
 /** Each scored account's figures, in the order of its accounts (ascending id). */
@@ -32,9 +31,7 @@ export interface DayReplayRequest {
   /** The accounts replayed: those of the parts. */
   range: AccountRange;
   parts: Array<{ range: AccountRange; series: TransferredSeries }>;
-  plans: PlanInfo[];
-  metricNames: Array<[number, string]>;
-  config: ScoringConfig;
+  context: SentFeaturesContext;
 }
 
 /**
@@ -77,17 +74,11 @@ export function shareParts(parts: SeriesPart[]): DayReplayRequest['parts'] {
 
 /** The request a thread is sent for asOf (see replayRequested, its other end). */
 export function dayReplayRequest(asOf: string, range: AccountRange, parts: DayReplayRequest['parts'], context: FeaturesContext): DayReplayRequest {
-  return { asOf, range, parts, plans: [...context.plans.values()], metricNames: [...context.metricNames], config: context.config };
+  return { asOf, range, parts, context: sentFeaturesContext(context) };
 }
 
 /** replayDay for a request received on a thread, with the day's rows read through `query` (the thread's own connection). */
 export async function replayRequested(request: DayReplayRequest, query: Query): Promise<ReplayedDay> {
   const parts = request.parts.map(({ range, series }) => ({ range, series: UsageSeries.fromTransfer(series) }));
-  const context: FeaturesContext = {
-    plans: new Map(request.plans.map((plan) => [plan.id, plan])),
-    metricNames: new Map(request.metricNames),
-    config: request.config,
-    shape: windowShapeOf(request.config),
-  };
-  return replayDay(await readDayRows(query, request.asOf, request.range), parts, context);
+  return replayDay(await readDayRows(query, request.asOf, request.range), parts, receivedFeaturesContext(request.context));
 }

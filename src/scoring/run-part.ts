@@ -10,10 +10,10 @@
 import { groupBy } from '../common/group-by.js';
 import { SCORING_SLICE, SLICE, slicesOf } from '../common/slices.js';
 import { copyTextOf } from '../database/sql/copy-rows.js';
-import { featuresOfDay, type FeaturesContext, type InvalidAccount, type LoadedFeatures } from './day-features.js';
+import { featuresOfDay, receivedFeaturesContext, type InvalidAccount, type LoadedFeatures, type SentFeaturesContext } from './day-features.js';
 import { readDayRows, type AccountRange, type Query } from './day-rows.repository.js';
 import type { ScoringConfig } from './domain/config/scoring-config.types.js';
-import type { PlanInfo, PriorScores } from './domain/features.types.js';
+import type { PriorScores } from './domain/features.types.js';
 import { rankKeysOf, type RankKeys } from './domain/list-ranks.js';
 import {
   collectPopulationValues,
@@ -25,7 +25,6 @@ import {
   type PreparedAccount,
   type RunContext,
 } from './domain/score-accounts.js';
-import { windowShapeOf } from './domain/window-shape.js';
 import { STORED_SCORE_COLUMNS, toStoredScore } from './score-view.js';
 import { dayNumber, type UsageBlocksRead, type UsageSeries } from './usage-day-blocks.js';
 
@@ -34,12 +33,9 @@ export interface RunPartRequest {
   asOf: string;
   /** The part's accounts (ids, inclusive). */
   accounts: AccountRange;
-  /** Its usage, read from its first scored account (an account below that id has none in this part). */
+  /** Its usage (an account without any in the read gets no figures). */
   usage: UsageBlocksRead;
-  usageFrom: number;
-  plans: PlanInfo[];
-  metricNames: Array<[number, string]>;
-  config: ScoringConfig;
+  context: SentFeaturesContext;
   /** false when the part is only asked for its compared values (a sharded run's first pass): no prior scores are read. */
   scores: boolean;
 }
@@ -85,18 +81,12 @@ export class RunPart {
 
   /** Reads the part's usage (through `readUsage`) and day rows (through `query`) and builds its features. */
   static async read(request: RunPartRequest, query: Query, readUsage: (read: UsageBlocksRead) => Promise<UsageSeries>): Promise<RunPart> {
-    const { asOf, config } = request;
+    const { asOf } = request;
     const [series, day] = await Promise.all([readUsage(request.usage), readDayRows(query, asOf, request.accounts, request.scores)]);
-    const context: FeaturesContext = {
-      plans: new Map(request.plans.map((plan) => [plan.id, plan])),
-      metricNames: new Map(request.metricNames),
-      config,
-      shape: windowShapeOf(config),
-    };
+    const context = receivedFeaturesContext(request.context);
     const at = dayNumber(asOf);
-    const figuresOf = (account: number) => (account >= request.usageFrom ? series.figuresOf(account, at, context.shape) : []);
-    const loaded = await featuresOfDay(asOf, day.accounts, figuresOf, groupBy(day.milestones, (row) => row.account_id), context);
-    return new RunPart(asOf, config, loaded, day.prior);
+    const loaded = await featuresOfDay(asOf, day.accounts, (account) => series.figuresOf(account, at, context.shape), groupBy(day.milestones, (row) => row.account_id), context);
+    return new RunPart(asOf, context.config, loaded, day.prior);
   }
 
   built(): BuiltPart {
