@@ -9,7 +9,8 @@ const MIGRATION_LOCK = 7_421_001;
  * so the migrations run under a session advisory lock: one migrates, the others wait and find nothing to do.
  */
 export async function runMigrations(url: string, log: (message: string) => void = () => undefined): Promise<number> {
-  const dataSource = new DataSource({ ...buildDataSourceOptions(url), extra: { max: 1 } });
+  const options = buildDataSourceOptions(url);
+  const dataSource = new DataSource({ ...options, extra: { ...options.extra, max: 1 } });
   await dataSource.initialize();
   try {
     await dataSource.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);

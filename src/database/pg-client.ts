@@ -24,18 +24,14 @@ export async function acquirePgClient(dataSource: DataSource): Promise<LeasedPgC
     releaseToPool();
     throw new Error('TypeORM returned a connection that is not a pg client');
   }
+  // A dropped connection raises no unhandled 'error' event: every pooled client listens (PooledClient).
   const client = connection as pg.PoolClient;
-  // A borrowed client has no 'error' listener of the pool's; without one, a dropped connection
-  // would be an unhandled 'error' event and take the process down. The failing query rejects anyway.
-  const onError = () => undefined;
-  client.on('error', onError);
   let released = false;
   return {
     client,
     release(discard = false) {
       if (released) return;
       released = true;
-      client.removeListener('error', onError);
       // pg-pool destroys a client released with a truthy argument instead of pooling it again.
       releaseToPool(discard ? new Error('connection discarded after a failed transaction') : undefined);
     },
