@@ -152,23 +152,19 @@ export const STORED_SCORE_COLUMNS = [
   'contributions',
   'at_risk',
   'expansion_candidate',
-  'model_inputs',
 ] as const satisfies ReadonlyArray<keyof ReturnType<typeof toStoredScore>>;
 // Fails to compile when toStoredScore gains a field the list above does not name (it would not be written).
 const everyStoredColumnListed: [Exclude<keyof ReturnType<typeof toStoredScore>, (typeof STORED_SCORE_COLUMNS)[number]>] extends [never] ? true : never = true;
 void everyStoredColumnListed;
 
-/** The columns toScoreView reads (lists and history read only these: a run's model inputs and contributions are the largest). */
-export const SCORE_VIEW_COLUMNS = STORED_SCORE_COLUMNS.filter((column) => column !== 'model_inputs' && column !== 'contributions');
-
-/** An account_scores row as a run writes it. */
-export type StoredScoreRow = ScoreRow & { model_inputs: AccountScore['modelInputs'] };
+/** The columns toScoreView reads (lists and history read only these: a run's contributions are the largest). */
+export const SCORE_VIEW_COLUMNS = STORED_SCORE_COLUMNS.filter((column) => column !== 'contributions');
 
 /**
  * The row a run stores for one account: the scores at their stored precision. The one place
  * that rounds scores, so a preview of a candidate config compares equal with a run of it.
  */
-export function toStoredScore(run: { id: string; asOf: string; configVersion: number }, f: AccountFeatures, s: AccountScore): StoredScoreRow {
+export function toStoredScore(run: { id: string; asOf: string; configVersion: number }, f: AccountFeatures, s: AccountScore): ScoreRow {
   return {
     account_id: f.accountId,
     as_of: run.asOf,
@@ -208,6 +204,5 @@ export function toStoredScore(run: { id: string; asOf: string; configVersion: nu
     contributions: s.contributions ?? {},
     at_risk: s.atRisk,
     expansion_candidate: s.expansionCandidate,
-    model_inputs: s.modelInputs,
   };
 }

@@ -231,7 +231,7 @@ export class ScoresQueryService {
    * Every score a run stored, by account id, `pageSize` at a time through a cursor in the caller's
    * transaction: the alert evaluation reads every score of a run, and what it holds at once is
    * then bounded by the page instead of growing with the run. Only what the views show is read:
-   * a run's model inputs and contributions are the widest columns.
+   * a run's contributions are the widest column.
    */
   async *ofRunPages(tx: EntityManager, runId: string, asOf: string, pageSize: number): AsyncGenerator<AccountScoreView[]> {
     const cursor = `run_scores_${randomUUID().replaceAll('-', '')}`;

@@ -90,7 +90,6 @@ export async function insertRun(t: TestApp, asOf: string, rows: readonly ScoreFi
       contributions: {},
       at_risk: row.atRisk ?? churnRisk >= 0.5,
       expansion_candidate: row.expansionCandidate ?? false,
-      model_inputs: {},
     };
   });
   await t.sql(

@@ -65,7 +65,7 @@ export function churnLogOdds(churn: Pick<ScoringConfig['churn'], 'intercept' | '
   return logOdds;
 }
 
-/** Churn probability 0–1; also what preview / fit use to rescore stored `modelInputs`. */
+/** Churn probability 0–1 of the hand-written churn model (config `churn` section) for an account's model inputs. */
 export function churnProbability(churn: Pick<ScoringConfig['churn'], 'intercept' | 'coefficients'>, inputs: Readonly<Record<string, number>>): number {
   return logistic(churnLogOdds(churn, inputs));
 }

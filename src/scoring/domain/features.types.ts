@@ -178,6 +178,6 @@ export interface AccountScore {
   /** On the at-risk / expansion list by the config's thresholds. */
   atRisk: boolean;
   expansionCandidate: boolean;
-  /** The normalised model inputs, kept so preview/fit can rescore without SQL. */
+  /** The hand-written churn model's normalised inputs (0–1) the churn risk was computed from (not stored). */
   modelInputs: Record<string, number>;
 }
