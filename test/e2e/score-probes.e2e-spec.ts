@@ -14,6 +14,9 @@ interface PlanNode {
 
 const nodesOf = (node: PlanNode): PlanNode[] => [node, ...(node.Plans ?? []).flatMap(nodesOf)];
 
+const GRADES = ['green', 'yellow', 'red'] as const;
+const EVERY_ACCOUNT = { from: 0, to: 2_147_483_647 };
+
 /**
  * Probes made once per account (prior scores for trends, a list row's earlier day) must stay one
  * primary-key range each even when the statistics have not seen the day probed: a run had just
@@ -21,9 +24,6 @@ const nodesOf = (node: PlanNode): PlanNode[] => [node, ...(node.Plans ?? []).fla
  * as_of index and filtered on account_id, reading the whole day for every account (186 s for one
  * 17,800-account run).
  */
-const GRADES = ['green', 'yellow', 'red'] as const;
-const EVERY_ACCOUNT = { from: 0, to: 2_147_483_647 };
-
 describe('per-account probes of account_scores', () => {
   let t: TestApp;
   const accounts = Array.from({ length: 800 }, (_, i) => `probe-${i}`);
