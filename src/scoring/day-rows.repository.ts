@@ -107,18 +107,30 @@ export function priorScoresOf(rows: readonly PriorScoreRow[]): Map<number, Prior
   );
 }
 
+/** Days of account_scores one question looks in, $1 the as-of day: the existence check and the per-account probe read the same bounds. */
+interface ScoreWindow {
+  from: string;
+  to: string;
+}
+
+/** The days within a tolerance of `target`: the score nearest the target is the answer. */
+type NearestWindow = ScoreWindow & { target: string };
+
+const around = (target: string, tolerance: number): NearestWindow => ({ target, from: `${target} - ${tolerance}`, to: `${target} + ${tolerance}` });
+
 // Both windows end well before the as-of day (7 − 3 and 30 − 7 days), so nothing on or after it is read.
-const D7_WINDOW = { target: '($1::date - 7)', tolerance: '3' };
-const D30_WINDOW = { target: '($1::date - 30)', tolerance: '7' };
-const anyScoreIn = (from: string, to: string) => `EXISTS (SELECT 1 FROM account_scores WHERE as_of BETWEEN ${from} AND ${to})`;
-const anyNear = ({ target, tolerance }: typeof D7_WINDOW) => anyScoreIn(`${target} - ${tolerance}`, `${target} + ${tolerance}`);
+const D7_WINDOW = around('($1::date - 7)', 3);
+const D30_WINDOW = around('($1::date - 30)', 7);
+const PREVIOUS_WINDOW: ScoreWindow = { from: '$1::date - 45', to: '$1::date - 1' };
+
+const anyScoreIn = ({ from, to }: ScoreWindow) => `EXISTS (SELECT 1 FROM account_scores WHERE as_of BETWEEN ${from} AND ${to})`;
 
 /** Which of the questions have a score to find, $1 the as-of day. */
-const PRIOR_WINDOWS_SQL = `SELECT ${anyNear(D7_WINDOW)} AS d7, ${anyNear(D30_WINDOW)} AS d30, ${anyScoreIn('$1::date - 45', '$1::date - 1')} AS previous`;
+const PRIOR_WINDOWS_SQL = `SELECT ${anyScoreIn(D7_WINDOW)} AS d7, ${anyScoreIn(D30_WINDOW)} AS d30, ${anyScoreIn(PREVIOUS_WINDOW)} AS previous`;
 
-const nearest = ({ target, tolerance }: typeof D7_WINDOW) => `
+const nearest = ({ target, from, to }: NearestWindow) => `
       SELECT true AS found, s.health_score FROM account_scores s
-      WHERE ${accountScoreDays('s', 'a.id', `${target} - ${tolerance}`, `${target} + ${tolerance}`)}
+      WHERE ${accountScoreDays('s', 'a.id', from, to)}
       ORDER BY abs(s.as_of - ${target}), s.as_of DESC LIMIT 1`;
 
 /** A question not asked: NULL for every account. */
@@ -136,7 +148,7 @@ export function priorScoresSql(asked: Pick<PriorQuestions, 'd7' | 'd30'>): strin
        LEFT JOIN LATERAL ${asked.d30 ? `(${nearest(D30_WINDOW)})` : NOT_ASKED} d30 ON true
        LEFT JOIN LATERAL (
          SELECT true AS found, s.value_gap, s.grade FROM account_scores s
-         WHERE ${accountScoreDays('s', 'a.id', '$1::date - 45', '$1::date - 1')}
+         WHERE ${accountScoreDays('s', 'a.id', PREVIOUS_WINDOW.from, PREVIOUS_WINDOW.to)}
          ORDER BY s.as_of DESC LIMIT 1) p ON true
        WHERE a.id BETWEEN $2 AND $3 AND (d7.found OR d30.found OR p.found)`;
 }
