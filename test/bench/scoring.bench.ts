@@ -37,6 +37,8 @@ const sizes = (process.env.BENCH_ACCOUNTS ?? '2000,20000').split(',').map((n) =>
 const days = Number.parseInt(process.env.BENCH_DAYS ?? '120', 10);
 const metrics = Number.parseInt(process.env.BENCH_METRICS ?? '10', 10);
 const BACKTEST_DATES = 12;
+/** The size the peak-memory target is set for. */
+const MEMORY_TARGET = { accounts: 100_000, metrics: 30 };
 /** Runs per size (on consecutive days), each beside its own bare scan. */
 const repeats = Math.max(1, Number.parseInt(process.env.BENCH_REPEATS ?? '3', 10));
 const seed = process.env.BENCH_SEED === 'sql' ? 'sql' : 'api';
@@ -69,6 +71,8 @@ interface Result extends RunSample {
   /** The usage import's figures; null when seeded in SQL. */
   imported: UsageImport | null;
   backtestSeconds: number | null;
+  /** Every run's run ÷ scan, in the order run (the first is the first run after the service started). */
+  ratios: number[];
 }
 
 interface UsageImport {
@@ -262,7 +266,14 @@ async function benchOne(accounts: number, withBacktest: boolean): Promise<Result
       await api(service.url, 'POST', '/v1/backtest', { asOf: dates, horizonDays: 30 });
       backtestSeconds = (performance.now() - t) / 1000;
     }
-    return { ...median, usageRows, imported, backtestSeconds, peakRssMb: Math.max(...samples.map((taken) => taken.peakRssMb)) };
+    return {
+      ...median,
+      usageRows,
+      imported,
+      backtestSeconds,
+      ratios: samples.map((taken) => taken.runSeconds / taken.scanSeconds),
+      peakRssMb: Math.max(...samples.map((taken) => taken.peakRssMb)),
+    };
   } finally {
     await service.close();
     if (process.env.BENCH_KEEP === '1') process.stdout.write(`  data kept in ${dataDir}\n`);
@@ -306,7 +317,12 @@ for (const r of results) {
 const verdict = (ok: boolean) => (ok ? 'met' : 'NOT met');
 const last = results.at(-1)!;
 process.stdout.write(`\nTargets (issue 12), measured in this run on ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB; ${new Date().toISOString()}:\n`);
-process.stdout.write(`  run ÷ bare scan of its window at ${last.accounts} accounts: ${(last.runSeconds / last.scanSeconds).toFixed(2)}, the median of ${repeats} (target ≤ 1.0) → ${verdict(last.runSeconds <= last.scanSeconds)}\n`);
+// Every run's ratio beside the median: the first runs after a start also compile the scoring
+// code on each read thread (docs/performance.md), so the order tells a cold run from a warm one.
+process.stdout.write(
+  `  run ÷ bare scan of its window at ${last.accounts} accounts: ${(last.runSeconds / last.scanSeconds).toFixed(2)}, the median of ${repeats} ` +
+    `(in the order run after the service started: ${last.ratios.map((ratio) => ratio.toFixed(2)).join(', ')}; target ≤ 1.0) → ${verdict(last.runSeconds <= last.scanSeconds)}\n`,
+);
 if (results.length > 1) {
   const [small, large] = [results[0]!, last];
   const growth = large.runSeconds / small.runSeconds;
@@ -329,5 +345,12 @@ for (const { accounts, imported } of results) {
       `merged and visible to reads at ${(visibleRate / copyRate).toFixed(2)}× the COPY's rate (no target)\n`,
   );
 }
-process.stdout.write(`  peak RSS at ${last.accounts} accounts × ${metrics} metrics: ${last.peakRssMb} MB (target ≤ 1,536 MB at 100,000 × 30) → ${verdict(last.peakRssMb <= 1536)}\n`);
+// The memory target is for a tenant of 100,000 accounts × 30 metrics (BENCH_ACCOUNTS, of which a
+// run scores those under contract): a smaller one is not judged by it (imported through the API,
+// this process also holds what the import left in its heap).
+const memoryTargetSize = sizes.at(-1)! >= MEMORY_TARGET.accounts && metrics >= MEMORY_TARGET.metrics;
+process.stdout.write(
+  `  peak RSS at ${last.accounts} accounts × ${metrics} metrics: ${last.peakRssMb} MB (target ≤ 1,536 MB at 100,000 × 30) → ` +
+    `${memoryTargetSize ? verdict(last.peakRssMb <= 1536) : 'not judged at this size (BENCH_SEED=sql BENCH_ACCOUNTS=100000 BENCH_METRICS=30)'}\n`,
+);
 process.exit(0);
