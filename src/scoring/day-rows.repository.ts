@@ -5,6 +5,7 @@
  * connection (usage-read.worker.ts), so the main thread neither parses them nor copies them to
  * the thread.
  */
+import { sqlDate } from '../database/sql/copy-binary-out.js';
 import { accountScoreDays } from './account-score-days.js';
 import type { AccountRow, Milestone } from './day-features.js';
 import type { Grade, PriorScores } from './domain/features.types.js';
@@ -57,10 +58,16 @@ export function milestonesBy(query: Query, asOf: string, range: AccountRange): P
   );
 }
 
-/** priorScores' three questions, each asked only when some score lies in its window. */
+/**
+ * priorScores' three questions, each asked only when some score lies in its window: for the two
+ * nearest-day questions, the day of their window that the answers are first looked for on.
+ */
 export interface PriorQuestions {
-  d7: boolean;
-  d30: boolean;
+  /** The day nearest 7 days before the as-of day (within 3) that holds any score; null: none, not asked. */
+  d7: string | null;
+  /** The same, 30 days before (within 7). */
+  d30: string | null;
+  /** Whether any score lies in the 45 days before. */
   previous: boolean;
 }
 
@@ -75,7 +82,7 @@ export interface PriorQuestions {
  * this read (276 → 83 ms at 17,400 accounts with only the latest score to find).
  */
 export async function priorScores(query: Query, asOf: string, range: AccountRange): Promise<Map<number, PriorScores>> {
-  // One probe of the as_of index per question; the 7- and 30-day windows lie within the 45 days.
+  // A few probes of the as_of index; the 7- and 30-day windows lie within the 45 days.
   const [asked] = await query<PriorQuestions>(PRIOR_WINDOWS_SQL, [asOf]);
   if (!asked?.previous) return new Map();
   return priorScoresOf(await query<PriorScoreRow>(priorScoresSql(asked), [asOf, range.from, range.to]));
@@ -113,10 +120,10 @@ interface ScoreWindow {
   to: string;
 }
 
-/** The days within a tolerance of `target`: the score nearest the target is the answer. */
-type NearestWindow = ScoreWindow & { target: string };
+/** The days within `tolerance` days of `target`: the score nearest the target is the answer, the later of two as near. */
+type NearestWindow = ScoreWindow & { target: string; tolerance: number };
 
-const around = (target: string, tolerance: number): NearestWindow => ({ target, from: `${target} - ${tolerance}`, to: `${target} + ${tolerance}` });
+const around = (target: string, tolerance: number): NearestWindow => ({ target, tolerance, from: `${target} - ${tolerance}`, to: `${target} + ${tolerance}` });
 
 // Both windows end well before the as-of day (7 − 3 and 30 − 7 days), so nothing on or after it is read.
 const D7_WINDOW = around('($1::date - 7)', 3);
@@ -125,27 +132,45 @@ const PREVIOUS_WINDOW: ScoreWindow = { from: '$1::date - 45', to: '$1::date - 1'
 
 const anyScoreIn = ({ from, to }: ScoreWindow) => `EXISTS (SELECT 1 FROM account_scores WHERE as_of BETWEEN ${from} AND ${to})`;
 
-/** Which of the questions have a score to find, $1 the as-of day. */
-const PRIOR_WINDOWS_SQL = `SELECT ${anyScoreIn(D7_WINDOW)} AS d7, ${anyScoreIn(D30_WINDOW)} AS d30, ${anyScoreIn(PREVIOUS_WINDOW)} AS previous`;
+/** The window's day nearest its target (the later of two as near) that holds any score: one as_of probe per day of the window. */
+const nearestScoredDay = ({ target, tolerance }: NearestWindow) => `(
+  SELECT ${target} + k FROM generate_series(-${tolerance}, ${tolerance}) k
+  WHERE EXISTS (SELECT 1 FROM account_scores WHERE as_of = ${target} + k)
+  ORDER BY abs(k), k DESC LIMIT 1)`;
 
-const nearest = ({ target, from, to }: NearestWindow) => `
-      SELECT true AS found, s.health_score FROM account_scores s
-      WHERE ${accountScoreDays('s', 'a.id', from, to)}
-      ORDER BY abs(s.as_of - ${target}), s.as_of DESC LIMIT 1`;
+/** Which of the questions have a score to find, and on which day to look first, $1 the as-of day. */
+const PRIOR_WINDOWS_SQL = `SELECT ${nearestScoredDay(D7_WINDOW)} AS d7, ${nearestScoredDay(D30_WINDOW)} AS d30, ${anyScoreIn(PREVIOUS_WINDOW)} AS previous`;
+
+/**
+ * One account's score nearest the window's target, looked for first on `day` (the window's
+ * nearest day that holds any score): a daily-scored tenant has that day for almost every account,
+ * so one row is fetched instead of the window's 7 or 15, each on its own day's heap pages, and
+ * sorted (570–610 → 330 ms for the three questions at 20,000 accounts, measured). The answer is
+ * the same: no day nearer the target, or as near and later, holds any score, so `day` is an
+ * account's nearest whenever it has a score on it. An account without one (new that week, or
+ * left out of that run) is answered from its own days of the window.
+ */
+const nearest = (window: NearestWindow, day: string) => `(
+      (SELECT true AS found, s.health_score FROM account_scores s WHERE ${accountScoreDays('s', 'a.id', sqlDate(day), sqlDate(day))})
+      UNION ALL
+      (SELECT true AS found, s.health_score FROM account_scores s
+       WHERE ${accountScoreDays('s', 'a.id', window.from, window.to)}
+       ORDER BY abs(s.as_of - ${window.target}), s.as_of DESC LIMIT 1)
+      LIMIT 1)`;
 
 /** A question not asked: NULL for every account. */
 const NOT_ASKED = `(SELECT NULL::boolean AS found, NULL::real AS health_score)`;
 
 /**
  * priorScores' read, the latest score always asked for and the health 7 and 30 days before when
- * `asked`: $1 the as-of day, $2..$3 the account ids.
+ * `asked` names a day for them: $1 the as-of day, $2..$3 the account ids.
  */
 export function priorScoresSql(asked: Pick<PriorQuestions, 'd7' | 'd30'>): string {
   return `SELECT a.id AS account_id, d7.found AS d7, d7.health_score AS health_d7, d30.found AS d30, d30.health_score AS health_d30,
               p.found AS previous, p.value_gap, p.grade
        FROM accounts a
-       LEFT JOIN LATERAL ${asked.d7 ? `(${nearest(D7_WINDOW)})` : NOT_ASKED} d7 ON true
-       LEFT JOIN LATERAL ${asked.d30 ? `(${nearest(D30_WINDOW)})` : NOT_ASKED} d30 ON true
+       LEFT JOIN LATERAL ${asked.d7 === null ? NOT_ASKED : nearest(D7_WINDOW, asked.d7)} d7 ON true
+       LEFT JOIN LATERAL ${asked.d30 === null ? NOT_ASKED : nearest(D30_WINDOW, asked.d30)} d30 ON true
        LEFT JOIN LATERAL (
          SELECT true AS found, s.value_gap, s.grade FROM account_scores s
          WHERE ${accountScoreDays('s', 'a.id', PREVIOUS_WINDOW.from, PREVIOUS_WINDOW.to)}
