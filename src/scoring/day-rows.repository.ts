@@ -145,10 +145,11 @@ const PRIOR_WINDOWS_SQL = `SELECT ${nearestScoredDay(D7_WINDOW)} AS d7, ${neares
  * One account's score nearest the window's target, looked for first on `day` (the window's
  * nearest day that holds any score): a daily-scored tenant has that day for almost every account,
  * so one row is fetched instead of the window's 7 or 15, each on its own day's heap pages, and
- * sorted (570–610 → 330 ms for the three questions at 20,000 accounts, measured). The answer is
- * the same: no day nearer the target, or as near and later, holds any score, so `day` is an
- * account's nearest whenever it has a score on it. An account without one (new that week, or
- * left out of that run) is answered from its own days of the window.
+ * sorted (580–630 → 310–320 ms of PostgreSQL CPU for the three questions at 20,000 accounts
+ * scored daily, measured). The answer is the same: no day nearer the target, or as near and
+ * later, holds any score, so `day` is an account's nearest whenever it has a score on it. An
+ * account without one (new that week, or left out of that run) is answered from its own days of
+ * the window.
  */
 const nearest = (window: NearestWindow, day: string) => `(
       (SELECT true AS found, s.health_score FROM account_scores s WHERE ${accountScoreDays('s', 'a.id', sqlDate(day), sqlDate(day))})

@@ -37,8 +37,6 @@ const EVERY_ACCOUNT_ON_ITS_OWN = `
                      ORDER BY s.as_of DESC LIMIT 1) p ON true
   WHERE d7.found OR d30.found OR p.found`;
 
-const healthOf = (grade: (typeof GRADES)[number]) => (grade === 'red' ? 30 : grade === 'yellow' ? 55 : 80);
-
 /**
  * Probes made once per account (prior scores for trends, a list row's earlier day) must stay one
  * primary-key range each even when the statistics have not seen the day probed: a run had just
@@ -65,8 +63,8 @@ describe('per-account probes of account_scores', () => {
     await insertRun(t, '2026-09-01', accounts.map((id, i) => calm(id, { grade: GRADES[(i + 2) % 3] })));
     // Every other account scored on 09-21 too, and every fifth left out on 09-23: an account
     // without a score on the day most accounts' answer lies on is answered from its own days.
-    await insertRun(t, '2026-09-21', accounts.filter((_, i) => i % 2 === 0).map((id) => calm(id, { grade: GRADES[(accounts.indexOf(id) + 1) % 3] })));
-    await insertRun(t, '2026-09-23', accounts.filter((_, i) => i % 5 !== 0).map((id) => calm(id, { grade: GRADES[accounts.indexOf(id) % 3] })));
+    await insertRun(t, '2026-09-21', accounts.flatMap((id, i) => (i % 2 === 0 ? [calm(id, { grade: GRADES[(i + 1) % 3] })] : [])));
+    await insertRun(t, '2026-09-23', accounts.flatMap((id, i) => (i % 5 !== 0 ? [calm(id, { grade: GRADES[i % 3] })] : [])));
     await insertRun(t, '2026-09-29', accounts.map((id, i) => calm(id, { grade: GRADES[(i + 1) % 3] })));
   });
   afterAll(() => t.close());
@@ -117,13 +115,24 @@ describe('per-account probes of account_scores', () => {
   });
 
   it('answers an account left out on the nearest day from its own nearest day, the later of two as near', async () => {
-    const idOf = async (externalId: string) => (await t.sql<{ id: number }>('SELECT id FROM accounts WHERE external_id = $1', [externalId]))[0]!.id;
+    const [idOf, healthOn] = [
+      async (externalId: string) => (await t.sql<{ id: number }>('SELECT id FROM accounts WHERE external_id = $1', [externalId]))[0]!.id,
+      async (externalId: string, day: string) =>
+        (
+          await t.sql<{ health_score: number }>(
+            'SELECT s.health_score FROM account_scores s JOIN accounts a ON a.id = s.account_id WHERE a.external_id = $1 AND s.as_of = $2',
+            [externalId, day],
+          )
+        )[0]?.health_score ?? null,
+    ];
     // As of 09-29 the 7-day target is 09-22: 09-21 and 09-23 are as near, and the later is taken.
     const prior = await priorScores((sql, params) => t.sql(sql, params), '2026-09-29', EVERY_ACCOUNT);
-    // probe-3 was scored on 09-23 only, probe-4 on both days, probe-10 on 09-21 only, probe-5 on neither.
-    expect(prior.get(await idOf('probe-3'))?.healthD7).toBe(healthOf(GRADES[3 % 3]));
-    expect(prior.get(await idOf('probe-4'))?.healthD7).toBe(healthOf(GRADES[4 % 3]));
-    expect(prior.get(await idOf('probe-10'))?.healthD7).toBe(healthOf(GRADES[(10 + 1) % 3]));
+    // probe-4 was scored on both days, graded differently; probe-3 on 09-23 only, probe-10 on 09-21 only, probe-5 on neither.
+    expect(await healthOn('probe-4', '2026-09-21')).not.toBe(await healthOn('probe-4', '2026-09-23'));
+    expect(prior.get(await idOf('probe-4'))?.healthD7).toBe(await healthOn('probe-4', '2026-09-23'));
+    expect(prior.get(await idOf('probe-3'))?.healthD7).toBe(await healthOn('probe-3', '2026-09-23'));
+    expect(await healthOn('probe-10', '2026-09-23')).toBeNull();
+    expect(prior.get(await idOf('probe-10'))?.healthD7).toBe(await healthOn('probe-10', '2026-09-21'));
     expect(prior.get(await idOf('probe-5'))?.healthD7).toBeNull();
   });
 });
