@@ -8,7 +8,7 @@ import { FEATURE_METRIC_PREFIX } from '../common/metric-name.js';
 import { FEATURES_SLICE, slicesOf } from '../common/slices.js';
 import { USAGE_VALUE } from '../common/value-ranges.js';
 import type { ScoringConfig } from './domain/config/scoring-config.types.js';
-import type { AccountFeatures, LifecycleStage, MetricAggregates, PlanInfo, Segment } from './domain/features.types.js';
+import type { AccountFeatures, LifecycleStage, LimitUsage, MetricAggregates, PlanInfo, Segment } from './domain/features.types.js';
 import type { WindowShape } from './domain/window-figures.js';
 import { limitColumn, windowShapeOf } from './domain/window-shape.js';
 import { DAY_NUMBER_EPOCH, type MetricFigures } from './usage-day-blocks.js';
@@ -95,6 +95,7 @@ export async function featuresOfDay(
 ): Promise<LoadedFeatures> {
   const { plans, metricNames, config, shape } = context;
   const scanStart = addDays(asOf, -shape.scanDays); // exclusive
+  const limitReads = limitReadsOf(config, shape);
   const features: AccountFeatures[] = [];
   const invalid: InvalidAccount[] = [];
   for await (const slice of slicesOf(accounts, FEATURES_SLICE)) {
@@ -110,12 +111,33 @@ export async function featuresOfDay(
       }
       const plan = plans.get(account.plan_id);
       if (!plan) continue;
-      features.push(buildFeatures(asOf, account, plan, plans, metrics, metricNames, milestonesByAccount.get(account.account_id) ?? [], config, shape));
+      features.push(buildFeatures(asOf, account, plan, plans, metrics, metricNames, milestonesByAccount.get(account.account_id) ?? [], limitReads));
     }
   }
   return { features, invalid };
 }
 
+/** A plan limit of the config as features read it: its place among the shape's limit windows (−1: none). */
+interface LimitRead {
+  limitName: string;
+  metric: string;
+  place: number;
+}
+
+/** The config's plan limits, each with its window's place in the shape, found once per day rather than once per account. */
+function limitReadsOf(config: ScoringConfig, shape: WindowShape): LimitRead[] {
+  return Object.entries(config.limits).map(([limitName, window]) => {
+    const column = limitColumn(window.aggregate, window.windowDays);
+    return { limitName, metric: window.metric, place: shape.limits.findIndex((limit) => limit.column === column) };
+  });
+}
+
+/**
+ * One account's features. Plain loops rather than chains of entries, filters and maps: this runs
+ * for every account of a run on each read thread, and each chain built arrays per account that
+ * only the garbage collector used, and made the function dearer to compile again when V8 throws
+ * its optimised code away (docs/performance.md).
+ */
 function buildFeatures(
   asOf: string,
   account: AccountRow,
@@ -124,11 +146,11 @@ function buildFeatures(
   figures: readonly MetricFigures[],
   metricNames: ReadonlyMap<number, string>,
   milestones: Array<{ milestone: string; first_day: string }>,
-  config: ScoringConfig,
-  shape: WindowShape,
+  limitReads: readonly LimitRead[],
 ): AccountFeatures {
   const metrics: Record<string, MetricAggregates> = {};
   const limitUseByMetric = new Map<string, number[]>();
+  const featuresUsed: string[] = [];
   let lastUsageDay: string | null = null;
   for (const { metricId, figures: found, lastDay: lastDayNumber } of figures) {
     const metric = metricNames.get(metricId);
@@ -137,7 +159,19 @@ function buildFeatures(
     limitUseByMetric.set(metric, found.limitUse);
     found.aggregates.lastDay = lastDay; // the figures are this day's own: completed, not copied
     metrics[metric] = found.aggregates;
+    if (found.aggregates.recentSum > 0 && metric.startsWith(FEATURE_METRIC_PREFIX)) featuresUsed.push(metric.slice(FEATURE_METRIC_PREFIX.length));
     if (lastUsageDay === null || lastDay > lastUsageDay) lastUsageDay = lastDay;
+  }
+  const reached: Record<string, string> = {};
+  for (const row of milestones) reached[row.milestone] = row.first_day;
+  const limits: LimitUsage[] = [];
+  for (const { limitName, metric, place } of limitReads) {
+    const used = limitUseByMetric.get(metric)?.[place] ?? 0;
+    // Seats run out at whichever comes first: the seats bought or the plan's cap.
+    const planLimit = plan.limits[limitName] ?? null;
+    const bought = limitName === 'seats' && account.seats_purchased > 0 ? account.seats_purchased : null;
+    const limit = planLimit !== null && bought !== null ? Math.min(planLimit, bought) : (planLimit ?? bought);
+    limits.push({ limitName, metric, used, limit });
   }
   return {
     accountId: account.account_id,
@@ -158,19 +192,8 @@ function buildFeatures(
     daysToRenewal: account.renewal_date ? daysBetween(asOf, account.renewal_date) : null,
     lastUsageDay,
     metrics,
-    featuresUsed: Object.entries(metrics)
-      .filter(([name, aggregate]) => name.startsWith(FEATURE_METRIC_PREFIX) && aggregate.recentSum > 0)
-      .map(([name]) => name.slice(FEATURE_METRIC_PREFIX.length))
-      .sort(),
-    milestones: Object.fromEntries(milestones.map((row) => [row.milestone, row.first_day])),
-    limits: Object.entries(config.limits).map(([limitName, window]) => {
-      const column = limitColumn(window.aggregate, window.windowDays);
-      const used = limitUseByMetric.get(window.metric)?.[shape.limits.findIndex((l) => l.column === column)] ?? 0;
-      // Seats run out at whichever comes first: the seats bought or the plan's cap.
-      const planLimit = plan.limits[limitName] ?? null;
-      const bought = limitName === 'seats' && account.seats_purchased > 0 ? account.seats_purchased : null;
-      const limit = planLimit !== null && bought !== null ? Math.min(planLimit, bought) : (planLimit ?? bought);
-      return { limitName, metric: window.metric, used, limit };
-    }),
+    featuresUsed: featuresUsed.sort(),
+    milestones: reached,
+    limits,
   };
 }

@@ -28,8 +28,8 @@ export interface AccountRange {
 }
 
 /** The accounts a run as of asOf scores (its contract started, not churned), as they were that day. */
-export function accountsAsOf(query: Query, asOf: string, range: AccountRange): Promise<AccountRow[]> {
-  return query(
+export async function accountsAsOf(query: Query, asOf: string, range: AccountRange): Promise<AccountRow[]> {
+  const rows = await query<AccountRow>(
     `SELECT v.account_id, a.external_id, v.name, v.segment, v.plan_id, v.arr, v.currency, v.seats_purchased,
             v.contract_start, v.renewal_date, v.lifecycle_stage, v.csm_owner, v.sales_owner
      FROM account_versions_at($1) v JOIN accounts a ON a.id = v.account_id
@@ -41,6 +41,32 @@ export function accountsAsOf(query: Query, asOf: string, range: AccountRange): P
      ORDER BY v.account_id`,
     [asOf, range.from, range.to],
   );
+  return rows.map(accountRowOf);
+}
+
+/**
+ * The row as an object of one shape for every read. `pg` builds each query's rows as copies of
+ * an object it makes for that query, and the usage read threads met those rows' fields as new in
+ * each run's parts (V8 generalised them again, part by part): the features code optimised on one
+ * run's accounts was thrown away and compiled again in the next, on each thread
+ * (docs/performance.md). Copied here, every run's accounts come from this one literal.
+ */
+function accountRowOf(row: AccountRow): AccountRow {
+  return {
+    account_id: row.account_id,
+    external_id: row.external_id,
+    name: row.name,
+    segment: row.segment,
+    plan_id: row.plan_id,
+    arr: row.arr,
+    currency: row.currency,
+    seats_purchased: row.seats_purchased,
+    contract_start: row.contract_start,
+    renewal_date: row.renewal_date,
+    lifecycle_stage: row.lifecycle_stage,
+    csm_owner: row.csm_owner,
+    sales_owner: row.sales_owner,
+  };
 }
 
 /** First day each milestone was reached, on or before asOf: one primary-key probe per account and milestone metric. */
