@@ -133,10 +133,10 @@ function limitReadsOf(config: ScoringConfig, shape: WindowShape): LimitRead[] {
 }
 
 /**
- * One account's features. Plain loops rather than chains of entries, filters and maps: this runs
- * for every account of a run on each read thread, and each chain built arrays per account that
- * only the garbage collector used, and made the function dearer to compile again when V8 throws
- * its optimised code away (docs/performance.md).
+ * One account's features. The used features and the plan limits are gathered in plain loops
+ * rather than chains of entries, filters and maps: this runs for every account of a run on each
+ * read thread, and the chains built arrays and closures per account that only the garbage
+ * collector used (docs/performance.md).
  */
 function buildFeatures(
   asOf: string,
@@ -162,8 +162,6 @@ function buildFeatures(
     if (found.aggregates.recentSum > 0 && metric.startsWith(FEATURE_METRIC_PREFIX)) featuresUsed.push(metric.slice(FEATURE_METRIC_PREFIX.length));
     if (lastUsageDay === null || lastDay > lastUsageDay) lastUsageDay = lastDay;
   }
-  const reached: Record<string, string> = {};
-  for (const row of milestones) reached[row.milestone] = row.first_day;
   const limits: LimitUsage[] = [];
   for (const { limitName, metric, place } of limitReads) {
     const used = limitUseByMetric.get(metric)?.[place] ?? 0;
@@ -193,7 +191,7 @@ function buildFeatures(
     lastUsageDay,
     metrics,
     featuresUsed: featuresUsed.sort(),
-    milestones: reached,
+    milestones: Object.fromEntries(milestones.map((row) => [row.milestone, row.first_day])),
     limits,
   };
 }
