@@ -12,6 +12,12 @@ describe('metric names', () => {
     expect(METRIC_NAME_PATTERN.test('a-b')).toBe(false);
   });
 
+  it('refuse the two names every JavaScript object answers for, and only those', () => {
+    expect(METRIC_NAME_PATTERN.test('__proto__')).toBe(false);
+    expect(METRIC_NAME_PATTERN.test('constructor')).toBe(false);
+    for (const near of ['__proto__x', 'constructors', 'x.constructor', '_proto_', 'prototype']) expect(METRIC_NAME_PATTERN.test(near)).toBe(true);
+  });
+
   it('leave room in a plan feature name for the feature. prefix, so every feature metric is a valid metric name', () => {
     const longest = 'f'.repeat(56);
     expect(FEATURE_NAME_PATTERN.test(longest)).toBe(true);

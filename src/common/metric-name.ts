@@ -1,14 +1,24 @@
 /**
- * The one rule for metric names: 1–64 characters of a–z, 0–9, `_` and `.`. Usage rows, plan
- * limits, the scoring config and derived feature names all check against it (JSON Schema and
- * SQL included), so a name one part accepts is never refused by another.
+ * The one rule for metric names: 1–64 characters of a–z, 0–9, `_` and `.`, other than
+ * RESERVED_METRIC_NAMES. Usage rows, plan limits, the scoring config and derived feature names
+ * all check against it (JSON Schema and SQL included), so a name one part accepts is never
+ * refused by another.
  */
 export const METRIC_NAME_MAX_LENGTH = 64;
 /** The allowed characters, as a regex character-class body (also valid in PostgreSQL regexes). */
 export const METRIC_NAME_CHARS = 'a-z0-9_.';
-export const METRIC_NAME_PATTERN = new RegExp(`^[${METRIC_NAME_CHARS}]{1,${METRIC_NAME_MAX_LENGTH}}$`);
+/**
+ * The two names of that alphabet every JavaScript object already answers for: features keep an
+ * account's metrics in an object keyed by name, where `__proto__` would be taken for the object's
+ * prototype and an account without a `constructor` metric would find Object there. (The other
+ * properties of Object.prototype have capitals, which the alphabet excludes.)
+ */
+export const RESERVED_METRIC_NAMES: readonly string[] = ['__proto__', 'constructor'];
+export const METRIC_NAME_PATTERN = new RegExp(`^(?!(?:${RESERVED_METRIC_NAMES.join('|')})$)[${METRIC_NAME_CHARS}]{1,${METRIC_NAME_MAX_LENGTH}}$`);
 /** The rule in words, for error messages and API docs. */
-export const METRIC_NAME_RULE = `1-${METRIC_NAME_MAX_LENGTH} chars of ${METRIC_NAME_CHARS}`;
+export const METRIC_NAME_RULE = `1-${METRIC_NAME_MAX_LENGTH} chars of ${METRIC_NAME_CHARS}, not ${RESERVED_METRIC_NAMES.join(' or ')}`;
+/** SQL that is true when the text expression `name` is a reserved name (RESERVED_METRIC_NAMES). */
+export const reservedMetricNameSql = (name: string) => `${name} IN (${RESERVED_METRIC_NAMES.map((reserved) => `'${reserved}'`).join(', ')})`;
 
 /**
  * Plan features are used through the usage metric `feature.<name>`, so a feature name is a

@@ -1,12 +1,13 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { Server } from 'node:http';
 import type { Duplex } from 'node:stream';
+import { RESERVED_METRIC_NAMES } from './metric-name.js';
 import { problemTitle } from './problem.js';
 
 /*
  * Checks every request passes before any route sees it: what the routes' own validation cannot
- * express (a NUL anywhere, nesting deep enough to overflow a recursive walk, a body that is not
- * JSON on a JSON route) and what Node answers itself (an oversized header). Each answers a
+ * express (a NUL anywhere, nesting deep enough to overflow a recursive walk, a key the pipe would
+ * silently drop, a body that is not JSON on a JSON route) and what Node answers itself (an oversized header). Each answers a
  * problem+json 4xx instead of reaching code that would fail with a 500.
  */
 
@@ -55,7 +56,14 @@ export function urlAndMediaTypeGuard(request: Request, response: Response, next:
   next();
 }
 
-/** Where a parsed JSON body is too deep or holds a NUL, or null when it is fine. Iterative: no stack to overflow. */
+/**
+ * Keys every JavaScript object already answers for (the reserved metric names). The validation
+ * pipe would drop them without a word (NestJS strips them against prototype pollution), so a plan
+ * limit or an account attribute so named would be lost.
+ */
+const OBJECT_KEYS = new Set(RESERVED_METRIC_NAMES);
+
+/** Where a parsed JSON body is too deep, holds a NUL or a key in OBJECT_KEYS, or null when it is fine. Iterative: no stack to overflow. */
 export function findBodyProblem(body: unknown, maxDepth = MAX_JSON_DEPTH): { path: string; message: string } | null {
   const stack: Array<{ value: unknown; path: string; depth: number }> = [{ value: body, path: '', depth: 0 }];
   while (stack.length > 0) {
@@ -72,6 +80,7 @@ export function findBodyProblem(body: unknown, maxDepth = MAX_JSON_DEPTH): { pat
       for (const [key, item] of Object.entries(value)) {
         const child = path ? `${path}.${key}` : key;
         if (key.includes('\0')) return { path: child.replace(/\0/g, '\\0'), message: 'a key must not contain NUL characters' };
+        if (OBJECT_KEYS.has(key)) return { path: child, message: `a key must not be ${[...OBJECT_KEYS].join(' or ')}` };
         stack.push({ value: item, path: child, depth: depth + 1 });
       }
     }

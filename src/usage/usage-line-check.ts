@@ -1,5 +1,5 @@
 import { StringDecoder } from 'node:string_decoder';
-import { METRIC_NAME_MAX_LENGTH, METRIC_NAME_PATTERN } from '../common/metric-name.js';
+import { METRIC_NAME_MAX_LENGTH, METRIC_NAME_PATTERN, RESERVED_METRIC_NAMES } from '../common/metric-name.js';
 import { USAGE_VALUE } from '../common/value-ranges.js';
 import type { UsageColumn } from './usage-csv-header.js';
 
@@ -173,14 +173,14 @@ export class CsvLineCheck extends UsageLineCheck {
   }
 }
 
-/** 1–64 characters of a–z, 0–9, `_` and `.` (common/metric-name.ts), read in place. */
+/** 1–64 characters of a–z, 0–9, `_` and `.`, not a reserved name (common/metric-name.ts), read in place. */
 function metricCellOk(text: string, start: number, end: number): boolean {
   if (end - start < 1 || end - start > METRIC_NAME_MAX_LENGTH) return false;
   for (let i = start; i < end; i += 1) {
     const c = text.charCodeAt(i);
     if (!((c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x5f || c === 0x2e)) return false;
   }
-  return true;
+  return !RESERVED_METRIC_NAMES.some((reserved) => reserved.length === end - start && text.startsWith(reserved, start));
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { UsageColumn } from './usage-csv-header.js';
 import type { UsageMode } from './usage.types.js';
 import { USAGE_VALUE } from '../common/value-ranges.js';
-import { METRIC_NAME_CHARS, METRIC_NAME_MAX_LENGTH, METRIC_NAME_RULE } from '../common/metric-name.js';
+import { METRIC_NAME_CHARS, METRIC_NAME_MAX_LENGTH, METRIC_NAME_RULE, reservedMetricNameSql } from '../common/metric-name.js';
 
 /*
  * SQL for usage writes. Everything is set-based: one statement per step whatever the row count.
@@ -45,7 +45,8 @@ export const copyNdjsonSql = (table: string) => `COPY ${table} (line, account, m
 // No bounded repetition ({1,64}) in regexes: PostgreSQL expands it into a large automaton and
 // the check then costs ~3 µs a row, more than the whole COPY.
 const accountOk = (t: string) => `coalesce(${t}.account <> '', false)`;
-const metricOk = (t: string) => `coalesce(length(${t}.metric) BETWEEN 1 AND ${METRIC_NAME_MAX_LENGTH} AND ${t}.metric !~ '[^${METRIC_NAME_CHARS}]', false)`;
+const metricOk = (t: string) =>
+  `coalesce(length(${t}.metric) BETWEEN 1 AND ${METRIC_NAME_MAX_LENGTH} AND ${t}.metric !~ '[^${METRIC_NAME_CHARS}]' AND NOT ${reservedMetricNameSql(`${t}.metric`)}, false)`;
 // The shape first: the date parser alone would also accept ' 026-03-01', '20260301' or 'today'.
 const dayOk = (t: string) =>
   `coalesce(${t}.day ~ '^[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]$' AND pg_input_is_valid(${t}.day, 'date'), false)`;

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { accountBody, planBody } from '../support/factories.js';
+import { readFileSync } from 'node:fs';
 import request from 'supertest';
 import { createApp } from '../../src/app.factory.js';
 import { loadEnv } from '../../src/config/env.js';
@@ -140,6 +141,50 @@ describe('bad input never answers 500 or breaks scoring', () => {
       const res = await t.http.post('/v1/usage/import').set(bearer()).set('Content-Type', 'text/csv').send(`account,metric,day,value\ngood-1,logins,2026-10-04,${value}\n`);
       problem(res, 400, 'line 2');
     }
+  });
+
+  // Features keep an account's metrics in an object keyed by name: `__proto__` would set its
+  // prototype, and an account without a `constructor` metric would find Object there.
+  describe('names every JavaScript object answers for (__proto__, constructor)', () => {
+    it('are refused as metric names in JSON rows, CSV lines and NDJSON, and no metric is registered', async () => {
+      for (const metric of ['__proto__', 'constructor']) {
+        const rows = await t.http.post('/v1/usage').set(bearer()).send({ rows: [{ account: 'good-1', metric, day: '2026-10-05', value: 1 }] });
+        problem(rows, 400, 'rows[0].metric');
+        const csv = await t.http.post('/v1/usage/import').set(bearer()).set('Content-Type', 'text/csv').send(`account,metric,day,value\ngood-1,logins,2026-10-05,1\ngood-1,${metric},2026-10-05,1\n`);
+        expect(csv.status).toBeGreaterThanOrEqual(400);
+        expect(JSON.stringify(csv.body)).toContain('line 3');
+        const ndjson = await t.http
+          .post('/v1/usage/import')
+          .set(bearer())
+          .set('Content-Type', 'application/x-ndjson')
+          .send(`${JSON.stringify({ account: 'good-1', metric, day: '2026-10-05', value: 1 })}\n`);
+        expect(ndjson.status).toBeGreaterThanOrEqual(400);
+      }
+      expect(await t.sql("SELECT name FROM metrics WHERE name IN ('__proto__', 'constructor')")).toEqual([]);
+      expect(await t.sql("SELECT 1 FROM usage_daily WHERE day = '2026-10-05'")).toEqual([]);
+    });
+
+    it('are refused as keys of any JSON body (plan limits, account attributes), not dropped', async () => {
+      for (const name of ['__proto__', 'constructor']) {
+        const plan = JSON.stringify(planBody({ limits: { seats: 10 } })).replace('"limits":{', `"limits":{"${name}":5,`);
+        problem(await t.http.put('/v1/plans/limited').set(bearer()).set('Content-Type', 'application/json').send(plan), 400, `limits.${name}`);
+        const account = JSON.stringify(accountBody({ attributes: { region: 'EMEA' } })).replace('"attributes":{', `"attributes":{"${name}":"x",`);
+        problem(await t.http.put('/v1/accounts/attributed').set(bearer()).set('Content-Type', 'application/json').send(account), 400, `attributes.${name}`);
+      }
+      expect(await t.sql("SELECT 1 FROM plans WHERE id = 'limited'")).toEqual([]);
+      expect(await t.sql("SELECT 1 FROM accounts WHERE external_id = 'attributed'")).toEqual([]);
+    });
+
+    it('are refused as component names and churn coefficients in a YAML config', async () => {
+      const yaml = readFileSync('config/scoring.yaml', 'utf8');
+      const put = (text: string) => t.http.put('/v1/config').set(bearer()).set('Content-Type', 'application/yaml').send(text);
+      const component = yaml.replace(/^ {4}engagement:$/m, '    constructor:');
+      const coefficient = yaml.replace(/^ {2}coefficients:$/m, '  coefficients:\n    __proto__: 1');
+      expect([component, coefficient]).not.toContain(yaml);
+      problem(await put(component), 422, 'health.components.constructor');
+      problem(await put(coefficient), 422, 'churn.coefficients.__proto__');
+      expect((await t.http.get('/v1/config').set(bearer()).expect(200)).body.version).toBe(1);
+    });
   });
 
   it('refuses webhook URLs aimed at loopback or private networks unless allowed', async () => {

@@ -180,7 +180,7 @@ describe('POST /v1/usage/import (streamed CSV and NDJSON)', () => {
       ['NaN', 'acme,logins,2026-03-01,NaN', /^value must be a finite number >= 0, got 'NaN'$/],
       ['Infinity', 'acme,logins,2026-03-01,Infinity', /^value must be a finite number >= 0/],
       ['an empty value', 'acme,logins,2026-03-01,', /^value must be a finite number >= 0, got nothing$/],
-      ['a bad metric name', 'acme,Active Users,2026-03-01,1', /^metric must be 1-64 chars of a-z0-9_\., got 'Active Users'$/],
+      ['a bad metric name', 'acme,Active Users,2026-03-01,1', /^metric must be 1-64 chars of a-z0-9_\., not __proto__ or constructor, got 'Active Users'$/],
       ['an empty account', ',logins,2026-03-01,1', /^account is required/],
     ])('rejects %s naming the line', async (_name, line, message) => {
       await expectLineError(`account,metric,day,value\nacme,logins,2026-03-01,1\n${line}\n`, 3, message);
@@ -193,10 +193,10 @@ describe('POST /v1/usage/import (streamed CSV and NDJSON)', () => {
       expect(res.body.detail).toMatch(/^60 line\(s\) of the file are invalid; the first 50 problems are listed/);
       expect(res.body.errors).toHaveLength(50);
       expect(res.body.errors.slice(0, 4)).toEqual([
-        { path: 'line 2', message: "metric must be 1-64 chars of a-z0-9_., got 'BAD'" },
+        { path: 'line 2', message: "metric must be 1-64 chars of a-z0-9_., not __proto__ or constructor, got 'BAD'" },
         { path: 'line 2', message: "day must be a calendar date written YYYY-MM-DD, got '2026-13-01'" },
         { path: 'line 2', message: "value must be a finite number >= 0, got '-5'" },
-        { path: 'line 4', message: "metric must be 1-64 chars of a-z0-9_., got 'BAD'" },
+        { path: 'line 4', message: "metric must be 1-64 chars of a-z0-9_., not __proto__ or constructor, got 'BAD'" },
       ]);
     });
 

@@ -27,6 +27,11 @@ describe('event rules', () => {
     expect(countedMetrics('Signed In', rules)).toEqual(['logins']);
   });
 
+  it('ignores an event named like a property every object has (toString, constructor)', () => {
+    const objectNames = compileEventRules({ ...EMPTY_EVENTS_CONFIG, ignore: ['toString', 'constructor', 'hasOwnProperty'] });
+    for (const event of ['toString', 'constructor', 'hasOwnProperty']) expect(countedMetrics(event, objectNames)).toEqual([]);
+  });
+
   it('turns milestones into milestone.<name> metrics', () => {
     expect(rules.milestones).toEqual([{ event: 'Report Created', metric: 'milestone.first_report' }]);
   });

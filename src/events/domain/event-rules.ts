@@ -20,7 +20,7 @@ export function compileEventRules(config: EventsConfig): EventRules {
   const named: EventRules['named'] = [];
   for (const [event, metrics] of Object.entries(config.metrics)) for (const metric of new Set(metrics)) named.push({ event, metric });
   // Ignored events are "named" with no metric, so they do not fall back to feature.<slug>.
-  for (const event of config.ignore) if (!(event in config.metrics)) named.push({ event, metric: '' });
+  for (const event of config.ignore) if (!Object.hasOwn(config.metrics, event)) named.push({ event, metric: '' });
   const milestones = Object.entries(config.milestones).map(([event, name]) => ({ event, metric: `milestone.${name}` }));
   const body = { timezone: config.timezone, activeUsersMetric: config.activeUsersMetric, named, milestones };
   return { ...body, checksum: createHash('sha256').update(JSON.stringify(body)).digest('hex').slice(0, 16) };

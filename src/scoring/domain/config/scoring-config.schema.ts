@@ -5,14 +5,15 @@
  * yellow < green, cron syntax…) live in the loader's semantic checks.
  */
 
-import { METRIC_NAME_PATTERN } from '../../../common/metric-name.js';
+import { METRIC_NAME_PATTERN, RESERVED_METRIC_NAMES } from '../../../common/metric-name.js';
 import { MODEL_SECTION_SCHEMA } from './model-config.schema.js';
 
 const STAGES = ['onboarding', 'adoption', 'mature', 'renewal'] as const;
 const GRADES = ['green', 'yellow', 'red'] as const;
 
 /** Names RevOps gives to components, factors and limits. */
-const NAME_PATTERN = '^[a-z][a-z0-9_]{0,39}$';
+/** Component, group and rule names; `constructor` is refused as in metric names (common/metric-name.ts). */
+const NAME_PATTERN = '^(?!constructor$)[a-z][a-z0-9_]{0,39}$';
 /** As in usage rows (src/common/metric-name.ts). */
 const METRIC_PATTERN = METRIC_NAME_PATTERN.source;
 /** Derived feature names (catalogue names or `metric.<name>.<aggregate>[.<window>]`). */
@@ -141,7 +142,7 @@ export const SCORING_CONFIG_SCHEMA = {
     drivers: closed({ neutralScore: score }),
     churn: closed({
       intercept: { type: 'number', minimum: -50, maximum: 50 },
-      coefficients: { type: 'object', additionalProperties: { type: 'number', minimum: -50, maximum: 50 } },
+      coefficients: { type: 'object', propertyNames: { not: { enum: [...RESERVED_METRIC_NAMES] } }, additionalProperties: { type: 'number', minimum: -50, maximum: 50 } },
       renewalSoonDays: days,
     }),
     valueGap: closed({
