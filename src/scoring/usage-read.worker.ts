@@ -54,6 +54,19 @@ try {
 } catch {
   // not Linux: the process's priority
 }
+
+/**
+ * Every answer moves its buffers to the caller (postMessage's transfer list), which detaches them
+ * here. Until an isolate first detaches a buffer, V8 compiles every typed-array and Buffer access
+ * (the blocks' decoding, pg's parser) on the assumption that none ever is, and the first detach
+ * throws all that optimised code away at once. A run's first scored part did so mid-run on each
+ * thread, and the second run recompiled the whole read path (docs/performance.md). An empty
+ * buffer detached before anything is compiled makes the code compiled from the start the code
+ * that is kept.
+ */
+const detached = new ArrayBuffer(0);
+structuredClone(detached, { transfer: [detached] });
+
 let connected: Promise<pg.Client> | undefined;
 
 /** The thread's connection, opened on its first read and again after any failure. */
