@@ -7,8 +7,9 @@ import { problemTitle } from './problem.js';
 /*
  * Checks every request passes before any route sees it: what the routes' own validation cannot
  * express (a NUL anywhere, nesting deep enough to overflow a recursive walk, a key the pipe would
- * silently drop, a body that is not JSON on a JSON route) and what Node answers itself (an oversized header). Each answers a
- * problem+json 4xx instead of reaching code that would fail with a 500.
+ * silently drop, a body that is not JSON on a JSON route) and what Node answers itself (an
+ * oversized header). Each answers a problem+json 4xx instead of reaching code that would fail
+ * with a 500.
  */
 
 /** Deeper than any request body the API defines (the scoring config nests about 6 levels). */

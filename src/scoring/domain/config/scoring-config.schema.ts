@@ -11,8 +11,7 @@ import { MODEL_SECTION_SCHEMA } from './model-config.schema.js';
 const STAGES = ['onboarding', 'adoption', 'mature', 'renewal'] as const;
 const GRADES = ['green', 'yellow', 'red'] as const;
 
-/** Names RevOps gives to components, factors and limits. */
-/** Component, group and rule names; `constructor` is refused as in metric names (common/metric-name.ts). */
+/** Names RevOps gives to components, factors and limits; not `constructor`, as metric names (common/metric-name.ts). */
 const NAME_PATTERN = '^(?!constructor$)[a-z][a-z0-9_]{0,39}$';
 /** As in usage rows (src/common/metric-name.ts). */
 const METRIC_PATTERN = METRIC_NAME_PATTERN.source;
