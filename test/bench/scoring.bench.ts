@@ -8,8 +8,10 @@
  * run, and (at the largest size) a 12-date backtest, timed once the runs' after-run steps (alert
  * evaluation) are done. A machine
  * shared with others swings by a quarter from one minute to the next, so each run is compared with
- * the scan timed just before it and the median pair is reported (every pair is printed). Peak RSS
- * is this process's (the service runs in it). Prints the "done when" targets with met / NOT met.
+ * the scan timed just before it and the median pair is reported (every pair is printed, with the
+ * CPU each used in Node and in PostgreSQL: a run is bound by the CPU of both on two cores, the scan
+ * by PostgreSQL's parallel workers). Peak RSS is this process's (the service runs in it). Prints
+ * the "done when" targets with met / NOT met.
  *
  * BENCH_BACKTEST=0 leaves the backtest out. BENCH_KEEP=1 keeps each size's data directory (its path is
  * printed) so that `DATA_DIR=<path> npm start` serves the same tenant for profiling by hand.
@@ -30,6 +32,7 @@ import { addDays } from '../../src/common/dates.js';
 import { BENCH_METRICS, generateTenant, writeUsageCsv, type DemoTenant } from '../../src/demo/tenant-generator.js';
 import { loadTenantViaApi } from '../../src/demo/tenant-loader.js';
 import { afterRunSettled } from '../support/after-run-settled.js';
+import { cpuSeconds, cpuSince } from './cpu-seconds.js';
 import { importCsvFile, plainCopyOfFile } from './usage-import-timing.js';
 
 const ADMIN_KEY = 'bench-admin-key-0123456789';
@@ -218,10 +221,13 @@ async function benchOne(accounts: number, withBacktest: boolean): Promise<Result
       // leaves about a gigabyte of garbage in the service's heap and buffers until a full collection).
       global.gc?.();
       let t = performance.now();
+      let cpu = cpuSeconds();
       await bareScan(asOf);
       const scanSeconds = (performance.now() - t) / 1000;
+      const scanCpu = cpuSince(cpu);
       peakRss = process.memoryUsage().rss;
       t = performance.now();
+      cpu = cpuSeconds();
       const queued = await api(service.url, 'POST', '/v1/runs', { asOf });
       let run = queued;
       while (run.status !== 'succeeded' && run.status !== 'failed') {
@@ -229,6 +235,7 @@ async function benchOne(accounts: number, withBacktest: boolean): Promise<Result
         run = await api(service.url, 'GET', `/v1/runs/${String(queued.id)}`);
       }
       const runSeconds = (performance.now() - t) / 1000;
+      const runCpu = cpuSince(cpu);
       if (run.status !== 'succeeded') throw new Error(`run failed: ${String(run.error)}`);
       const runPeak = peakRss;
       const timings = run.timings as Record<string, number>;
@@ -249,6 +256,7 @@ async function benchOne(accounts: number, withBacktest: boolean): Promise<Result
       process.stdout.write(
         `  run as of ${asOf}: ${runSeconds.toFixed(2)} s (features ${taken.featuresMs}, scoring ${taken.scoringMs}, writes ${taken.writeMs} ms) ` +
           `beside a ${scanSeconds.toFixed(2)} s scan: ${(runSeconds / scanSeconds).toFixed(2)}, peak RSS ${taken.peakRssMb} MB; ` +
+          `the run used ${runCpu}, the scan ${scanCpu}; ` +
           `after-run steps (alerts) settled ${afterRunSeconds.toFixed(2)} s later, peak RSS meanwhile ${Math.round(afterRunPeak / 2 ** 20)} MB\n`,
       );
       return taken;
