@@ -14,7 +14,9 @@ export const METRIC_NAME_CHARS = 'a-z0-9_.';
  * properties of Object.prototype have capitals, which the alphabet excludes.)
  */
 export const RESERVED_METRIC_NAMES: readonly string[] = ['__proto__', 'constructor'];
-export const METRIC_NAME_PATTERN = new RegExp(`^(?!(?:${RESERVED_METRIC_NAMES.join('|')})$)[${METRIC_NAME_CHARS}]{1,${METRIC_NAME_MAX_LENGTH}}$`);
+/** A regex lookahead refusing the reserved names, for every name pattern whose names become object keys. */
+export const NOT_RESERVED = `(?!(?:${RESERVED_METRIC_NAMES.join('|')})$)`;
+export const METRIC_NAME_PATTERN = new RegExp(`^${NOT_RESERVED}[${METRIC_NAME_CHARS}]{1,${METRIC_NAME_MAX_LENGTH}}$`);
 /** The rule in words, for error messages and API docs. */
 export const METRIC_NAME_RULE = `1-${METRIC_NAME_MAX_LENGTH} chars of ${METRIC_NAME_CHARS}, not ${RESERVED_METRIC_NAMES.join(' or ')}`;
 /** SQL that is true when the text expression `name` is a reserved name (RESERVED_METRIC_NAMES). */

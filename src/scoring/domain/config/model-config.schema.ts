@@ -4,8 +4,10 @@
  * say: features that must resolve, group members that must be inputs.
  */
 
-/** Input and group names; `constructor` is refused as in metric names (common/metric-name.ts). */
-const INPUT_NAME_PATTERN = '^(?!constructor$)[a-z][a-z0-9_]{0,63}$';
+import { NOT_RESERVED } from '../../../common/metric-name.js';
+
+/** Input and group names; the reserved names are refused as in metric names (common/metric-name.ts). */
+const INPUT_NAME_PATTERN = `^${NOT_RESERVED}[a-z][a-z0-9_]{0,63}$`;
 const FEATURE_PATTERN = '^[a-z][a-zA-Z0-9_.]{0,140}$';
 const DAY_PATTERN = '^\\d{4}-\\d{2}-\\d{2}$';
 

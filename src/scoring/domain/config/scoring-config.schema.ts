@@ -5,14 +5,14 @@
  * yellow < green, cron syntax…) live in the loader's semantic checks.
  */
 
-import { METRIC_NAME_PATTERN, RESERVED_METRIC_NAMES } from '../../../common/metric-name.js';
+import { METRIC_NAME_PATTERN, NOT_RESERVED, RESERVED_METRIC_NAMES } from '../../../common/metric-name.js';
 import { MODEL_SECTION_SCHEMA } from './model-config.schema.js';
 
 const STAGES = ['onboarding', 'adoption', 'mature', 'renewal'] as const;
 const GRADES = ['green', 'yellow', 'red'] as const;
 
-/** Names RevOps gives to components, factors and limits; not `constructor`, as metric names (common/metric-name.ts). */
-const NAME_PATTERN = '^(?!constructor$)[a-z][a-z0-9_]{0,39}$';
+/** Names RevOps gives to components, factors and limits; not a reserved name, as metric names (common/metric-name.ts). */
+const NAME_PATTERN = `^${NOT_RESERVED}[a-z][a-z0-9_]{0,39}$`;
 /** As in usage rows (src/common/metric-name.ts). */
 const METRIC_PATTERN = METRIC_NAME_PATTERN.source;
 /** Derived feature names (catalogue names or `metric.<name>.<aggregate>[.<window>]`). */
