@@ -4,7 +4,7 @@
  * default 10, × BENCH_DAYS days, default 120), write its usage to a CSV file, import that file
  * through the API (timed to the 202, when it is accepted, and until it is merged and visible to
  * reads), time a plain COPY of the same file into an unindexed table, then BENCH_REPEATS times
- * (default 3, on consecutive days) time one bare aggregation over a run's scan window and that
+ * (default 5, on consecutive days) time one bare aggregation over a run's scan window and that
  * run, and (at the largest size) a 12-date backtest, timed once the runs' after-run steps (alert
  * evaluation) are done. A machine
  * shared with others swings by a quarter from one minute to the next, so each run is compared with
@@ -42,8 +42,13 @@ const metrics = Number.parseInt(process.env.BENCH_METRICS ?? '10', 10);
 const BACKTEST_DATES = 12;
 /** The size the peak-memory target is set for. */
 const MEMORY_TARGET = { accounts: 100_000, metrics: 30 };
-/** Runs per size (on consecutive days), each beside its own bare scan. */
-const repeats = Math.max(1, Number.parseInt(process.env.BENCH_REPEATS ?? '3', 10));
+/**
+ * Runs per size (on consecutive days), each beside its own bare scan. Five, so that the median
+ * is a run as a long-lived service makes it every night: the first two after a start also
+ * compile the scoring code on each read thread (docs/performance.md), and with three runs the
+ * median was always the second. Every run's ratio is still printed in the order run.
+ */
+const repeats = Math.max(1, Number.parseInt(process.env.BENCH_REPEATS ?? '5', 10));
 const seed = process.env.BENCH_SEED === 'sql' ? 'sql' : 'api';
 const SQL_SEED_ACCOUNTS = 5000;
 const endDay = addDays(new Date().toISOString().slice(0, 10), -1);
@@ -331,6 +336,10 @@ process.stdout.write(
   `  run ÷ bare scan of its window at ${last.accounts} accounts: ${(last.runSeconds / last.scanSeconds).toFixed(2)}, the median of ${repeats} ` +
     `(in the order run after the service started: ${last.ratios.map((ratio) => ratio.toFixed(2)).join(', ')}; target ≤ 1.0) → ${verdict(last.runSeconds <= last.scanSeconds)}\n`,
 );
+if (last.ratios.length > 2) {
+  const [first, second] = last.ratios;
+  process.stdout.write(`    the first two runs after the start: ${first!.toFixed(2)} and ${second!.toFixed(2)} (they also compile the scoring code; reported, not judged)\n`);
+}
 if (results.length > 1) {
   const [small, large] = [results[0]!, last];
   const growth = large.runSeconds / small.runSeconds;
