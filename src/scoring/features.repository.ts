@@ -171,7 +171,7 @@ export class FeaturesRepository {
       },
       release: () => {
         // The threads that were sent shared series hold them until their next full collection.
-        if (sent) this.readThreads.recycle();
+        if (sent) this.readThreads.collectWhenIdle();
         sent = undefined;
       },
       replay: (d: number) => {
@@ -189,13 +189,14 @@ export class FeaturesRepository {
   }
 
   /**
-   * Replaces the read threads once idle a while (UsageReadPool.recycle). A thread keeps what its
-   * parts left in its heap until its own next garbage collection, which an idle thread may not
-   * run for long: after the shards of an 89,000 × 30 run, the first alert evaluation peaked at
-   * 1,685 MB against 1,279 MB with the shards scored on the main thread (docs/performance.md).
+   * Has the read threads collect their garbage once idle a while (UsageReadPool.collectWhenIdle).
+   * A thread keeps what its parts left in its heap until its own next full garbage collection,
+   * which an idle thread may not run for long: after the shards of an 89,000 × 30 run, the first
+   * alert evaluation peaked at 1,685 MB against 1,279 MB with the shards scored on the main
+   * thread (docs/performance.md).
    */
-  retireReadThreads(): void {
-    this.readThreads.recycle();
+  collectOnReadThreads(): void {
+    this.readThreads.collectWhenIdle();
   }
 
   /**

@@ -158,8 +158,8 @@ export class UsageSeries {
    * The series with its days copied into shared memory (only the slots in use), for threads that
    * read it at the same time (backtest dates replayed on the read threads: replayed-day.ts). Reads
    * move plain buffers instead: a thread keeps what it shared until its next full garbage
-   * collection, which an idle thread may not run for long (the threads that replayed are ended
-   * when their replays are done: UsageReadThreads.recycle).
+   * collection, which an idle thread may not run for long (the threads that replayed are asked
+   * to collect when their replays are done: UsageReadThreads.collectWhenIdle).
    */
   toShared(): TransferredSeries {
     const moved = this.toTransfer();

@@ -21,8 +21,8 @@ export interface LeasedThread {
 /** Threads, each with its own connection: as many as FeaturesRepository reads usage parts at once. */
 export const USAGE_READ_THREADS = 2;
 
-/** How long a thread asked to retire (UsageReadPool.recycle) stays idle before it is ended. */
-const RECYCLE_IDLE_MS = 2_000;
+/** How long a thread asked to collect its garbage (UsageReadPool.collectWhenIdle) stays idle first. */
+const COLLECT_IDLE_MS = 2_000;
 
 /**
  * Threads that read usage blocks, each on its own connection, and lay them out as series
@@ -74,9 +74,9 @@ export class UsageReadThreads implements OnApplicationBootstrap, OnApplicationSh
     return threads;
   }
 
-  /** Ends the threads, each once it is idle (see UsageReadPool.recycle). */
-  recycle(): void {
-    this.pool?.recycle();
+  /** Has each thread collect its garbage once it is idle (see UsageReadPool.collectWhenIdle). */
+  collectWhenIdle(): void {
+    void this.pool?.collectWhenIdle();
   }
 
   onApplicationBootstrap(): void {
@@ -102,9 +102,12 @@ export class UsageReadPool {
   private readonly alive = new Set<Worker>();
   private readonly idle: Worker[] = [];
   private readonly waiting: Array<() => void> = [];
-  /** Threads to end once idle for RECYCLE_IDLE_MS (see recycle), and their timers while idle. */
-  private readonly retiring = new Set<Worker>();
-  private readonly retireTimers = new Map<Worker, NodeJS.Timeout>();
+  /**
+   * Threads to collect their garbage once idle for COLLECT_IDLE_MS (see collectWhenIdle), with
+   * what waits for that, and their timers while idle.
+   */
+  private readonly collecting = new Map<Worker, Array<() => void>>();
+  private readonly collectTimers = new Map<Worker, NodeJS.Timeout>();
   private readonly replies = new Map<Worker, { resolve: (reply: UsageThreadReply) => void; reject: (error: Error) => void }>();
   private closing = false;
 
@@ -182,45 +185,70 @@ export class UsageReadPool {
   private giveBack(worker: Worker): void {
     if (this.alive.has(worker) && !this.closing) {
       this.idle.push(worker);
-      if (this.retiring.has(worker)) this.retireLater(worker);
+      if (this.collecting.has(worker)) this.collectLater(worker);
     }
     this.waiting.shift()?.();
   }
 
   /**
-   * Replaces every thread with a fresh one once it has been idle for RECYCLE_IDLE_MS. A thread
-   * keeps the shared memory it was sent (a backtest's usage series, hundreds of MB) until its own
-   * next full garbage collection, which an idle thread may not run for long; ending it frees that
-   * memory. Waiting for it to be idle a while lets a backtest's next read of dates, already asked
-   * for, go on with the same threads (starting threads again after every read of a 12-date
-   * backtest made it 25% slower, measured).
+   * Has every thread run a full garbage collection once it has been idle for COLLECT_IDLE_MS. A
+   * thread keeps the shared memory it was sent (a backtest's usage series, hundreds of MB) and
+   * what a run's parts left until its own next full collection, which an idle thread may not run
+   * for hours; collecting frees that memory and keeps the code it compiled, so the next run is
+   * warm (a fresh thread in its place made it compile all over again: docs/performance.md).
+   * Waiting for it to be idle a while lets a backtest's next read of dates, already asked for, go
+   * on first. A thread that cannot collect is replaced by a fresh one. Resolves once every
+   * thread has collected (or was replaced, or stopped).
    */
-  recycle(): void {
-    for (const worker of this.alive) {
-      this.retiring.add(worker);
-      if (this.idle.includes(worker)) this.retireLater(worker);
-    }
+  async collectWhenIdle(): Promise<void> {
+    const asked = [...this.alive].map(
+      (worker) =>
+        new Promise<void>((done) => {
+          this.collecting.set(worker, [...(this.collecting.get(worker) ?? []), done]);
+          if (this.idle.includes(worker)) this.collectLater(worker);
+        }),
+    );
+    await Promise.all(asked);
   }
 
-  private retireLater(worker: Worker): void {
-    clearTimeout(this.retireTimers.get(worker));
+  /** What waits for `worker` to collect (collectWhenIdle), no longer asked of it. */
+  private collectWaiters(worker: Worker): Array<() => void> {
+    const waiting = this.collecting.get(worker) ?? [];
+    this.collecting.delete(worker);
+    return waiting;
+  }
+
+  private collectLater(worker: Worker): void {
+    clearTimeout(this.collectTimers.get(worker));
     const timer = setTimeout(() => {
-      this.retireTimers.delete(worker);
+      this.collectTimers.delete(worker);
       const at = this.idle.indexOf(worker);
-      if (at < 0) return; // taken again: retired when next idle
+      if (at < 0) return; // taken again: collects when next idle
       this.idle.splice(at, 1);
-      this.retiring.delete(worker);
-      void worker.terminate();
-      // A fresh thread in its place, loaded while nothing waits on it: the next run's read does
-      // not pay for starting one (it connects on its first read, as every thread does).
-      if (!this.closing) {
-        const fresh = this.start();
-        fresh.unref();
-        this.idle.push(fresh);
-      }
-    }, RECYCLE_IDLE_MS);
+      // Asked again while collecting, it collects again once idle again.
+      const waiting = this.collectWaiters(worker);
+      this.askOn(worker, { kind: 'collect' }, 'garbage collection')
+        .then(
+          () => this.giveBack(worker),
+          (error: Error) => {
+            this.warn(`${error.message}; the usage read thread is replaced`);
+            this.replace(worker);
+          },
+        )
+        .finally(() => waiting.forEach((done) => done()));
+    }, COLLECT_IDLE_MS);
     timer.unref();
-    this.retireTimers.set(worker, timer);
+    this.collectTimers.set(worker, timer);
+  }
+
+  /** Ends `worker` and starts a fresh thread in its place, idle: the next read does not pay for starting one. */
+  private replace(worker: Worker): void {
+    void worker.terminate();
+    if (this.closing) return;
+    const fresh = this.start();
+    fresh.unref();
+    this.idle.push(fresh);
+    this.waiting.shift()?.();
   }
 
   /**
@@ -238,7 +266,7 @@ export class UsageReadPool {
   async close(): Promise<void> {
     this.closing = true;
     this.idle.length = 0;
-    for (const timer of this.retireTimers.values()) clearTimeout(timer);
+    for (const timer of this.collectTimers.values()) clearTimeout(timer);
     await Promise.all([...this.alive].map((worker) => worker.terminate()));
   }
 
@@ -260,9 +288,9 @@ export class UsageReadPool {
     worker.on('error', (error) => this.warn(`a usage read thread failed: ${error.message}`));
     worker.on('exit', (code) => {
       this.alive.delete(worker);
-      this.retiring.delete(worker);
-      clearTimeout(this.retireTimers.get(worker));
-      this.retireTimers.delete(worker);
+      for (const done of this.collectWaiters(worker)) done();
+      clearTimeout(this.collectTimers.get(worker));
+      this.collectTimers.delete(worker);
       const at = this.idle.indexOf(worker);
       if (at >= 0) this.idle.splice(at, 1);
       this.replies.get(worker)?.reject(new Error(`the usage read thread stopped (exit code ${code})`));

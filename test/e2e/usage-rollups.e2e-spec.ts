@@ -48,7 +48,7 @@ const readingOn = (t: TestApp, pool: UsageReadPool, failed: unknown[] = []) => {
     enabled: true,
     read: (read: UsageBlocksRead) => kept(pool.read(read)),
     replay: (day: DayReplayRequest) => kept(pool.replay(day)),
-    recycle: () => pool.recycle(),
+    collectWhenIdle: () => pool.collectWhenIdle(),
   } as unknown as UsageReadThreads);
 };
 
@@ -104,9 +104,9 @@ describe('usage rollups give the features of the raw rows', () => {
   let pool: UsageReadPool;
   let shipped: ScoringConfig;
   const random = mulberry32(20261202);
-  /** Connections the usage read threads hold. */
-  const threadConnections = async () =>
-    (await t.sql<{ n: number }>(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'health-signals usage read'`))[0]!.n;
+  /** The backends of the connections the usage read threads hold. */
+  const threadBackends = async () =>
+    (await t.sql<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE application_name = 'health-signals usage read' ORDER BY pid`)).map((row) => row.pid);
 
   beforeAll(async () => {
     t = await startTestApp();
@@ -259,9 +259,13 @@ describe('usage rollups give the features of the raw rows', () => {
         if (asOf === dates[1]) expect(new Set(expected.churnRisk).size).toBeGreaterThan(1);
         if (config === withModels) expect(new Set(expected.upgradeReadiness).size).toBeGreaterThan(1);
       }
-      // Done with the read: the threads that were sent its shared series end (and their connections close).
+      // Done with the read: the threads that were sent its shared series collect their garbage
+      // once idle, and stay, with their connections (and the code they compiled).
+      const backends = await threadBackends();
+      expect(backends.length).toBe(2);
       onThreads.release();
-      await waitUntil(async () => (await threadConnections()) === 0);
+      await pool.collectWhenIdle();
+      expect(await threadBackends()).toEqual(backends);
     }
     expect(threadFailures).toEqual([]);
   });
@@ -304,11 +308,3 @@ describe('usage rollups give the features of the raw rows', () => {
     await once.close();
   });
 });
-
-async function waitUntil(done: () => Promise<boolean>, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await done())) {
-    if (Date.now() > deadline) throw new Error(`not done within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}

@@ -122,9 +122,9 @@ export class ShardWorker implements OnApplicationBootstrap, BeforeApplicationShu
       return { scored: scorable, timings, shardMs: Math.round(performance.now() - started) };
     } finally {
       await parts.close();
-      // Fresh threads once the run's last shard is done (not between shards: the threads are busy
+      // Collected once the run's last shard is done (not between shards: the threads are busy
       // again at once), so that what the chunks left does not stay through the after-run work.
-      this.features.retireReadThreads();
+      this.features.collectOnReadThreads();
     }
   }
 
