@@ -6,7 +6,6 @@
  * between those steps (run-part.ts).
  */
 import { readlinkSync } from 'node:fs';
-import { Session } from 'node:inspector/promises';
 import { getPriority, setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import pg from 'pg';
@@ -113,9 +112,12 @@ async function answer(work: () => Promise<{ value: ThreadAnswer; buffers: ArrayB
  * A full garbage collection of this thread's heap, through the inspector's own command (no
  * `--expose-gc` needed): what shared memory it was sent (a backtest's series) and what its parts
  * left are freed, while the code it compiled stays, so the next run on this thread runs warm.
- * An idle thread may otherwise not collect for hours, as it allocates nothing.
+ * An idle thread may otherwise not collect for hours, as it allocates nothing. Imported here, so
+ * that a Node built without the inspector fails this request (and the pool replaces the thread)
+ * rather than every thread at start.
  */
 async function collectGarbage(): Promise<void> {
+  const { Session } = await import('node:inspector/promises');
   const session = new Session();
   session.connect();
   try {

@@ -106,7 +106,7 @@ describe('usage rollups give the features of the raw rows', () => {
   const random = mulberry32(20261202);
   /** The backends of the connections the usage read threads hold. */
   const threadBackends = async () =>
-    (await t.sql<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE application_name = 'health-signals usage read' ORDER BY pid`)).map((row) => row.pid);
+    (await t.sql<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE application_name = 'health-signals usage read' AND datname = current_database() ORDER BY pid`)).map((row) => row.pid);
 
   beforeAll(async () => {
     t = await startTestApp();
