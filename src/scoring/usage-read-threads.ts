@@ -241,13 +241,11 @@ export class UsageReadPool {
     this.collectTimers.set(worker, timer);
   }
 
-  /** Ends `worker` and starts a fresh thread in its place, idle: the next read does not pay for starting one. */
+  /** Ends `worker` and starts a fresh thread in its place, idle (warm): the next read does not pay for starting one. */
   private replace(worker: Worker): void {
+    this.alive.delete(worker);
     void worker.terminate();
-    if (this.closing) return;
-    const fresh = this.start();
-    fresh.unref();
-    this.idle.push(fresh);
+    this.warm();
     this.waiting.shift()?.();
   }
 

@@ -265,6 +265,9 @@ describe('usage rollups give the features of the raw rows', () => {
       expect(backends.length).toBe(2);
       onThreads.release();
       await pool.collectWhenIdle();
+      // Both threads read again on the connections they had: fresh threads would open new ones.
+      const read = usageBlocksRead([dates[0]!], 56, { from: 0, to: 2_147_483_647 }, 64);
+      await Promise.all([pool.read(read), pool.read(read)]);
       expect(await threadBackends()).toEqual(backends);
     }
     expect(threadFailures).toEqual([]);
