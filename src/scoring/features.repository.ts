@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import pMap from 'p-map';
 import { DataSource } from 'typeorm';
 import { groupBy } from '../common/group-by.js';
+import { reservedMetricNameSql } from '../common/metric-name.js';
 import { ReadAhead } from '../common/read-ahead.js';
 import { PlansService } from '../plans/plans.service.js';
 import { accountsAsOf, milestonesBy, priorScores, type AccountRange, type Query } from './day-rows.repository.js';
@@ -261,8 +262,13 @@ export class FeaturesRepository {
     return rows.map((row) => row.id);
   }
 
+  /**
+   * Every metric's name by id, but the reserved names (RESERVED_METRIC_NAMES) a tenant may have
+   * stored before they were refused: features key an account's metrics by name, where those two
+   * would be taken for the object's own machinery. Their rows stay, unread.
+   */
   private async metricNames(): Promise<Map<number, string>> {
-    const rows: Array<{ id: number; name: string }> = await this.db.query('SELECT id, name FROM metrics');
+    const rows: Array<{ id: number; name: string }> = await this.db.query(`SELECT id, name FROM metrics WHERE NOT ${reservedMetricNameSql('name')}`);
     return new Map(rows.map((row) => [row.id, row.name]));
   }
 

@@ -4,6 +4,8 @@ import { accountBody, planBody } from '../support/factories.js';
 import request from 'supertest';
 import { createApp } from '../../src/app.factory.js';
 import { loadEnv } from '../../src/config/env.js';
+import { loadScoringConfigFile } from '../../src/config/scoring-config/scoring-config.loader.js';
+import { FeaturesRepository } from '../../src/scoring/features.repository.js';
 import { ADMIN_KEY, bearer, startTestApp, waitForRun, type TestApp } from '../support/test-app.js';
 
 /** Each reproduction of the hardening issue: a clear 4xx (or the right behaviour), never a 500. */
@@ -172,6 +174,24 @@ describe('bad input never answers 500 or breaks scoring', () => {
       }
       expect(await t.sql("SELECT 1 FROM plans WHERE id = 'limited'")).toEqual([]);
       expect(await t.sql("SELECT 1 FROM accounts WHERE external_id = 'attributed'")).toEqual([]);
+    });
+
+    it('stored before they were refused (here straight in SQL), are left out of the features of every account', async () => {
+      await t.sql("INSERT INTO metrics (name) VALUES ('__proto__'), ('constructor')");
+      await t.sql(
+        `INSERT INTO usage_daily (account_id, metric_id, day, value)
+         SELECT a.id, m.id, '2026-10-02', 7 FROM accounts a, metrics m WHERE a.external_id = 'good-1' AND m.name IN ('__proto__', 'constructor')`,
+      );
+      const loaded = await loadScoringConfigFile('config/scoring.yaml');
+      if (!loaded.ok) throw new Error('config/scoring.yaml does not load');
+      const { features } = await t.app.get(FeaturesRepository).loadAll('2026-10-04', loaded.config);
+      const metrics = features.find((account) => account.externalId === 'good-1')!.metrics;
+      // The metrics sent under allowed names are there; the object is a plain one, keyed by them only.
+      expect(Object.keys(metrics)).toContain('api_calls');
+      expect(Object.keys(metrics)).not.toContain('constructor');
+      expect(Object.getPrototypeOf(metrics)).toBe(Object.prototype);
+      await t.sql("DELETE FROM usage_daily WHERE metric_id IN (SELECT id FROM metrics WHERE name IN ('__proto__', 'constructor'))");
+      await t.sql("DELETE FROM metrics WHERE name IN ('__proto__', 'constructor')");
     });
 
     it('are refused as component names and churn coefficients in a YAML config', async () => {
