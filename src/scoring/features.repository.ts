@@ -147,7 +147,7 @@ export class FeaturesRepository {
     const reading = new ReadAhead(asOfs.length, (d) => Promise.all([accountsAsOf(this.query, asOfs[d]!, all), milestonesBy(this.query, asOfs[d]!, all)]));
     if (asOfs.length === 1) reading.start(0);
     const [plans, metricNames] = await Promise.all([this.plans(), this.metricNames()]);
-    const metricCount = metricNames.size; // every metric, by id: what `metricCount()` would count again
+    const metricCount = metricNames.size; // the metrics read, by id: what `metricCount()` would count again, less any stored under a reserved name (a sizing hint)
     const readPart = async (range: AccountRange & { accounts?: number }) => {
       const read = usageBlocksRead(asOfs, shape.scanDays, range, expectedSeries(range.accounts ?? READ_PART_ACCOUNTS, metricCount));
       return this.onThreadOrHere(
