@@ -25,6 +25,7 @@ import { ScoreExplanationsJson1763900001100 } from './1763900001100-ScoreExplana
 import { StagedScoreRows1763900001200 } from './1763900001200-StagedScoreRows.js';
 import { UsageDayBlocksOncePerWrite1763900001300 } from './1763900001300-UsageDayBlocksOncePerWrite.js';
 import { DropScoreModelInputs1763900001400 } from './1763900001400-DropScoreModelInputs.js';
+import { UsageAccountBlocks1763900001500 } from './1763900001500-UsageAccountBlocks.js';
 
 /** Every migration, in order. Classes, not globs, so nothing loads .ts files at run time. */
 export const MIGRATIONS = [Foundation1763900000000, AccountVersionsAt1763900000001, Scoring1763900000002, Alerts1763900000010, CrmSync1763900000020, Overrides1763900000030,
@@ -49,4 +50,5 @@ export const MIGRATIONS = [Foundation1763900000000, AccountVersionsAt17639000000
   StagedScoreRows1763900001200,
   UsageDayBlocksOncePerWrite1763900001300,
   DropScoreModelInputs1763900001400,
+  UsageAccountBlocks1763900001500,
 ];

@@ -16,15 +16,19 @@ export interface MetricFigures {
 export const DAY_NUMBER_EPOCH = '2000-01-01';
 
 /**
- * A block's weeks as usage_day_blocks packs them (migration 1763900001000-UsageDayBlocks): per
- * week, its place in the block (one byte), which days have a row (one byte, bit 0 = Monday), then
- * the 7 values as big-endian float8.
+ * A block's weeks as usage_account_blocks packs them (migrations 1763900001000-UsageDayBlocks and
+ * 1763900001500-UsageAccountBlocks): per week, its place in the block (one byte), which days have
+ * a row (one byte, bit 0 = Monday), then the 7 values as big-endian float8.
  */
 const PACKED_WEEK_BYTES = 2 + WEEK_DAYS * 8;
 const BLOCK_WEEKS = 4;
-/** The columns read, in this order: account_id, metric_id, block (day number of its first Monday), days. */
-export const USAGE_BLOCK_TYPES: readonly BinaryColumnType[] = ['int4', 'int2', 'int4', { bytea: BLOCK_WEEKS * PACKED_WEEK_BYTES }];
-const DAYS_COLUMN = 3;
+/** Before each metric's weeks in a row: the metric id (int2) and how many weeks follow (one byte). */
+const METRIC_HEAD_BYTES = 3;
+/** Metrics per usage_account_blocks row at most (metric ids id / 16 share a row). */
+const ROW_METRICS = 16;
+/** The columns read, in this order: account_id, block (day number of its first Monday), metrics. */
+export const USAGE_BLOCK_TYPES: readonly BinaryColumnType[] = ['int4', 'int4', { bytea: ROW_METRICS * (METRIC_HEAD_BYTES + BLOCK_WEEKS * PACKED_WEEK_BYTES) }];
+const METRICS_COLUMN = 2;
 
 /**
  * A UsageSeries as plain typed arrays (UsageSeries.toTransfer), for postMessage with their buffers
@@ -128,19 +132,24 @@ export class UsageSeries {
   }
 
   /**
-   * Lays out one usage_day_blocks row as COPY hands it over (columns as in USAGE_BLOCK_TYPES):
-   * each of its weeks that falls inside the series, day by day.
+   * Lays out one usage_account_blocks row as COPY hands it over (columns as in USAGE_BLOCK_TYPES):
+   * for each of its metrics, each of its weeks that falls inside the series, day by day.
    */
   takeBlock(values: Float64Array, bytes: DataView, lengths: Int32Array): void {
-    const start = this.startOf(values[0]!, values[1]!);
-    const block = values[2]! - this.firstDay;
-    const end = values[DAYS_COLUMN]! + lengths[DAYS_COLUMN]!;
-    for (let at = values[DAYS_COLUMN]!; at < end; at += PACKED_WEEK_BYTES) {
-      // The week's Monday in the series; the first and last blocks have weeks outside it.
-      const monday = block + WEEK_DAYS * bytes.getUint8(at);
-      if (monday < 0 || monday >= this.length) continue;
-      const present = bytes.getUint8(at + 1);
-      for (let d = 0; d < WEEK_DAYS; d++) if ((present & (1 << d)) !== 0) this.set(start + monday + d, bytes.getFloat64(at + 2 + 8 * d));
+    const account = values[0]!;
+    const block = values[1]! - this.firstDay;
+    const end = values[METRICS_COLUMN]! + lengths[METRICS_COLUMN]!;
+    let at = values[METRICS_COLUMN]!;
+    while (at < end) {
+      const start = this.startOf(account, bytes.getInt16(at));
+      const weeksEnd = at + METRIC_HEAD_BYTES + PACKED_WEEK_BYTES * bytes.getUint8(at + 2);
+      for (at += METRIC_HEAD_BYTES; at < weeksEnd; at += PACKED_WEEK_BYTES) {
+        // The week's Monday in the series; the first and last blocks have weeks outside it.
+        const monday = block + WEEK_DAYS * bytes.getUint8(at);
+        if (monday < 0 || monday >= this.length) continue;
+        const present = bytes.getUint8(at + 1);
+        for (let d = 0; d < WEEK_DAYS; d++) if ((present & (1 << d)) !== 0) this.set(start + monday + d, bytes.getFloat64(at + 2 + 8 * d));
+      }
     }
   }
 
@@ -223,12 +232,13 @@ export function figuresInParts(parts: readonly SeriesPart[], account: number, as
 
 /**
  * The usage `read` names (usageBlocksRead: the accounts in from..to, ids inclusive, over every
- * window of every one of its as-of days), from ONE read of the 4-week blocks of daily values (usage_day_blocks, kept from the
- * calendar-week rollups; src/usage/usage-rollups.ts): PostgreSQL only hands the rows over (binary
- * COPY, no sort, no aggregate), and each account and metric's days are laid out in typed arrays
- * (no object per row or day, so they weigh nothing on garbage collection). Each day's figures are
- * then computed from them when asked (UsageSeries.figuresOf). One day's 56-day window is 3 blocks
- * per account and metric; a backtest of 12 weekly dates reads about 6 blocks once instead of 3
+ * window of every one of its as-of days), from ONE read of the 4-week blocks of daily values
+ * (usage_account_blocks, an account's metrics 16 to a row, kept from the calendar-week rollups;
+ * src/usage/usage-rollups.ts): PostgreSQL only hands the rows over (binary COPY, no sort, no
+ * aggregate), and each account and metric's days are laid out in typed arrays (no object per row
+ * or day, so they weigh nothing on garbage collection). Each day's figures are then computed from
+ * them when asked (UsageSeries.figuresOf). One day's 56-day window is 3 blocks per account (and
+ * group of 16 metrics); a backtest of 12 weekly dates reads about 6 blocks once instead of 3
  * blocks 12 times (docs/performance.md).
  */
 export async function readUsageSeries(tx: EntityManager, read: UsageBlocksRead): Promise<UsageSeries> {
@@ -251,8 +261,8 @@ export function usageBlocksRead(asOfs: readonly string[], scanDays: number, rang
   const firstWeek = weekOf(addDays(sorted[0]!, -scanDays + 1));
   const lastWeek = weekOf(sorted.at(-1)!);
   return {
-    sql: `SELECT account_id, metric_id, block_start - ${sqlDate(DAY_NUMBER_EPOCH)} AS block, days
-     FROM usage_day_blocks
+    sql: `SELECT account_id, block_start - ${sqlDate(DAY_NUMBER_EPOCH)} AS block, metrics
+     FROM usage_account_blocks
      WHERE block_start BETWEEN usage_day_block_start(${sqlDate(firstWeek)}) AND ${sqlDate(lastWeek)}
        AND account_id BETWEEN ${sqlInteger(range.from)} AND ${sqlInteger(range.to)}`,
     firstDay: dayNumber(firstWeek),

@@ -6,9 +6,10 @@
  * 1763900000900). A window of days is read as the weeks it covers whole plus the days it has of
  * the weeks its ends cut (windowParts in the scoring domain): for the default 28 + 28-day windows
  * a run would read about 9 rows per account and metric instead of 56 raw days (docs/scaling.md).
- * Runs read the same days four weeks to a row: usage_day_blocks (migration 1763900001000), 3 rows
- * per account and metric, rebuilt from usage_weekly once per usage_daily statement for the blocks
- * usage_weekly's triggers noted (migration 1763900001300).
+ * Runs read the same days four weeks and up to 16 metrics to a row: usage_account_blocks (migrations
+ * 1763900001000 and 1763900001500), 3 rows per account at 10 metrics, rebuilt from usage_weekly
+ * once per usage_daily statement for the blocks usage_weekly's triggers noted (migration
+ * 1763900001300's scheme).
  *
  * usage_daily stays the source of truth. Statement-level triggers on it rebuild the weeks every
  * insert, update or delete touches, from usage_daily, inside the writer's transaction, so any

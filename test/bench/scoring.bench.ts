@@ -184,7 +184,7 @@ async function benchOne(accounts: number, withBacktest: boolean): Promise<Result
     // What autovacuum would have done by the time a nightly run comes: left to it, it vacuumed
     // the freshly written blocks during the timed run and backtest (seen in pg_stat_user_tables).
     const vacuum = async () => {
-      for (const table of ['usage_daily', 'usage_weekly', 'usage_day_blocks']) await db.query(`VACUUM ANALYZE ${table}`);
+      for (const table of ['usage_daily', 'usage_weekly', 'usage_account_blocks']) await db.query(`VACUUM ANALYZE ${table}`);
     };
     let usageRows: number;
     let imported: UsageImport | null = null;

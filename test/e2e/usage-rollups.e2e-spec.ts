@@ -14,6 +14,7 @@ import { dayReplayRequest, type DayReplayRequest } from '../../src/scoring/repla
 import { scoreAccounts } from '../../src/scoring/domain/score-accounts.js';
 import { fileURLToPath } from 'node:url';
 import { DataSource } from 'typeorm';
+import { UsageAccountBlocks1763900001500 } from '../../migrations/1763900001500-UsageAccountBlocks.js';
 import { SEED_PLAN, seedAccountsSql } from '../support/seed-accounts-sql.js';
 import { bearer, startTestApp, waitForRun, type TestApp } from '../support/test-app.js';
 
@@ -112,6 +113,8 @@ describe('usage rollups give the features of the raw rows', () => {
     t = await startTestApp();
     await t.http.put(`/v1/plans/${SEED_PLAN.id}`).set(bearer()).send(SEED_PLAN.body).expect(201);
     await seedAccountsSql(t.sql, ACCOUNTS);
+    // The first import registers METRICS as ids 14–18: two rows of usage_account_blocks per block (ids / 16).
+    await t.sql(`SELECT setval(pg_get_serial_sequence('metrics', 'id'), greatest(13, (SELECT max(id) FROM metrics)))`);
     features = t.app.get(FeaturesRepository);
     pool = usageReadPool(t.databaseUrl);
     threaded = readingOn(t, pool, threadFailures);
@@ -195,6 +198,7 @@ describe('usage rollups give the features of the raw rows', () => {
   it('after a first import, late corrections, added values, a replace re-import and new days', async () => {
     const first = randomRows(random, FIRST_DAY, DAYS, 0.8);
     await t.http.post('/v1/usage/import?wait=merged').set(bearer()).set('Content-Type', 'text/csv').send(toCsv(first)).expect(200);
+    expect(await t.sql(`SELECT DISTINCT id / 16 AS row_group FROM metrics WHERE name = ANY($1) ORDER BY 1`, [METRICS])).toEqual([{ row_group: 0 }, { row_group: 1 }]);
     await expectRawEqualsRollups('first import');
 
     // Late corrections of old days (replace), over existing and missing days, in JSON.
@@ -217,8 +221,35 @@ describe('usage rollups give the features of the raw rows', () => {
     await t.sql(`UPDATE usage_daily SET value = value * 2 + 1 WHERE day BETWEEN $1 AND $2 AND account_id % 3 = 0`, [addDays(FIRST_DAY, 33), addDays(FIRST_DAY, 47)]);
     await t.sql(`UPDATE usage_daily u SET day = day + 200 WHERE day = $1 AND metric_id % 2 = 0`, [addDays(FIRST_DAY, 12)]);
     await t.sql(`DELETE FROM usage_daily WHERE day BETWEEN $1 AND $2 AND account_id % 2 = 1`, [addDays(FIRST_DAY, 55), addDays(FIRST_DAY, 64)]);
+    // Days moved to a metric of a third row group, and one metric's whole history deleted: its group's rows go where it was alone.
+    await t.sql(`INSERT INTO metrics (id, name) VALUES (40, 'moved.metric')`);
+    await t.sql(`UPDATE usage_daily SET metric_id = 40 WHERE metric_id = (SELECT id FROM metrics WHERE name = $1) AND day BETWEEN $2 AND $3`, [
+      METRICS[1],
+      addDays(FIRST_DAY, 5),
+      addDays(FIRST_DAY, 70),
+    ]);
+    await t.sql(`DELETE FROM usage_daily WHERE metric_id = (SELECT id FROM metrics WHERE name = $1)`, [METRICS[0]]);
     await expectRawEqualsRollups('SQL writes');
     expect(threadFailures).toEqual([]);
+  });
+
+  it('keeps the same blocks through its writes as the migration builds from the stored weeks', async () => {
+    const blocks = () => t.sql(`SELECT account_id, block_start::text, metric_group, encode(metrics, 'hex') AS metrics FROM usage_account_blocks ORDER BY 1, 2, 3`);
+    const kept = await blocks();
+    expect(new Set(kept.map((row) => row.metric_group))).toEqual(new Set([0, 1, 2]));
+    const runner = t.app.get(DataSource).createQueryRunner();
+    try {
+      await runner.startTransaction();
+      // Back to the per-metric blocks, then this migration again: its fill from usage_weekly.
+      await new UsageAccountBlocks1763900001500().down(runner);
+      const perMetric = `SELECT count(*)::int AS n FROM (SELECT DISTINCT account_id, metric_id, usage_day_block_start(week_start) FROM usage_weekly) b`;
+      expect(await runner.query(`SELECT count(*)::int AS n FROM usage_day_blocks`)).toEqual(await runner.query(perMetric));
+      await new UsageAccountBlocks1763900001500().up(runner);
+      await runner.commitTransaction();
+    } finally {
+      await runner.release();
+    }
+    expect(await blocks()).toEqual(kept);
   });
 
   it('replays backtest dates on the threads with the scores the calling thread gives, prior scores and learned models included', async () => {
