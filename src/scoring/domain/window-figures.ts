@@ -50,23 +50,27 @@ export class DaySeries {
   }
 }
 
-/** Rows seen per limit window in the current call: reused, as this runs once per account, metric and day. */
-let limitRows = new Int32Array(8);
-
 /**
  * The figures as of the day at index `asOf`, or null when the metric has no row in the scan
- * window (a metric the account did not send then is absent, not zero). One pass over the scan
- * window, oldest day first (so sums add in day order), each day counted in every window it is in.
- * The series may be one of many in shared buffers: its days are `length` entries from `start`.
+ * window (a metric the account did not send then is absent, not zero). The series may be one of
+ * many in shared buffers: its days are `length` entries from `start`.
+ *
+ * Every sum adds its window's days oldest first, so each figure is the same float the definitions
+ * give (window-contract.ts, property-tested). One pass over the scan window up to the latest day
+ * with a row serves the recent and previous windows and the scan's max; each limit window then
+ * takes its own days. (One pass that also tested every day against every limit window cost half
+ * again as much: this runs once per account, metric and as-of day, 2.1M times in a 12-date
+ * backtest at 17,800 accounts.)
  */
 export function windowFigures(series: DaySeries, asOf: number, shape: WindowShape, start = 0, length = series.present.length - start): MetricWindowFigures | null {
   const { values, present } = series;
-  const limits = shape.limits;
-  if (limitRows.length < limits.length) limitRows = new Int32Array(limits.length);
-  limitRows.fill(0, 0, limits.length);
+  const scanFrom = Math.max(0, asOf - shape.scanDays + 1);
+  let lastIndex = Math.min(asOf, length - 1);
+  while (lastIndex >= scanFrom && present[start + lastIndex] === 0) lastIndex--;
+  if (lastIndex < scanFrom) return null;
+
   const recentFrom = asOf - shape.recentDays + 1;
   const previousFrom = recentFrom - shape.previousDays;
-  let lastIndex = -1;
   let scanMax = -Infinity;
   let recentRows = 0;
   let recentActive = 0;
@@ -76,12 +80,9 @@ export function windowFigures(series: DaySeries, asOf: number, shape: WindowShap
   let previousActive = 0;
   let previousSum = 0;
   let previousMax = -Infinity;
-  const limitUse = new Array<number>(limits.length).fill(0);
-  const end = Math.min(asOf, length - 1);
-  for (let i = Math.max(0, asOf - shape.scanDays + 1); i <= end; i++) {
+  for (let i = scanFrom; i <= lastIndex; i++) {
     if (present[start + i] === 0) continue;
     const v = values[start + i]!;
-    lastIndex = i;
     // Once NaN, stays NaN (as PostgreSQL's max, which orders NaN above every number).
     if (scanMax === scanMax && !(v <= scanMax)) scanMax = v;
     if (i >= recentFrom) {
@@ -95,15 +96,24 @@ export function windowFigures(series: DaySeries, asOf: number, shape: WindowShap
       previousSum += v;
       if (v > previousMax) previousMax = v;
     }
-    for (let l = 0; l < limits.length; l++) {
-      const limit = limits[l]!;
-      if (i <= asOf - limit.days) continue;
-      if (limit.aggregate === 'sum') limitUse[l]! += v;
-      else if (limitRows[l] === 0 || v > limitUse[l]!) limitUse[l] = v;
-      limitRows[l]!++;
-    }
   }
-  if (lastIndex < 0) return null;
+
+  const limits = shape.limits;
+  const limitUse = new Array<number>(limits.length);
+  for (let l = 0; l < limits.length; l++) {
+    const { aggregate, days } = limits[l]!;
+    let use = 0;
+    let rows = 0;
+    for (let i = Math.max(scanFrom, asOf - days + 1); i <= lastIndex; i++) {
+      if (present[start + i] === 0) continue;
+      const v = values[start + i]!;
+      if (aggregate === 'sum') use += v;
+      else if (rows === 0 || v > use) use = v;
+      rows++;
+    }
+    limitUse[l] = use;
+  }
+
   return {
     aggregates: {
       recentSum,
