@@ -24,7 +24,7 @@ const PACKED_WEEK_BYTES = 2 + WEEK_DAYS * 8;
 const BLOCK_WEEKS = 4;
 /** Before each metric's weeks in a row: the metric id (int2) and how many weeks follow (one byte). */
 const METRIC_HEAD_BYTES = 3;
-/** Metrics per usage_account_blocks row at most (metric ids id / 16 share a row). */
+/** Metrics per usage_account_blocks row at most: the ids with the same id / 16 share a row (migration 1763900001500). */
 const ROW_METRICS = 16;
 /** The columns read, in this order: account_id, block (day number of its first Monday), metrics. */
 export const USAGE_BLOCK_TYPES: readonly BinaryColumnType[] = ['int4', 'int4', { bytea: ROW_METRICS * (METRIC_HEAD_BYTES + BLOCK_WEEKS * PACKED_WEEK_BYTES) }];
