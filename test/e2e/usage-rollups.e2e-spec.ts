@@ -333,7 +333,8 @@ describe('usage rollups give the features of the raw rows', () => {
     const once = usageReadPool(t.databaseUrl);
     await once.read(read);
     const [ended] = await t.sql<{ n: number }>(
-      `SELECT count(pg_terminate_backend(pid))::int AS n FROM pg_stat_activity WHERE application_name = 'health-signals usage read'`,
+      // This database's only: test files run side by side on one server.
+      `SELECT count(pg_terminate_backend(pid))::int AS n FROM pg_stat_activity WHERE application_name = 'health-signals usage read' AND datname = current_database()`,
     );
     expect(ended!.n).toBeGreaterThan(0);
     // The thread learns of the drop from its socket; give that a moment, as an idle night would.
