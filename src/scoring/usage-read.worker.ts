@@ -7,6 +7,7 @@
  */
 import { readlinkSync } from 'node:fs';
 import { getPriority, setPriority } from 'node:os';
+import { types } from 'node:util';
 import { parentPort, workerData } from 'node:worker_threads';
 import pg from 'pg';
 import '../database/pg-types.js'; // dates as strings, numerics as numbers: as the pool reads them
@@ -99,7 +100,9 @@ function connection(): Promise<pg.Client> {
 async function answer(work: () => Promise<{ value: ThreadAnswer; buffers: ArrayBufferView[] }>): Promise<void> {
   try {
     const { value, buffers } = await work();
-    parentPort!.postMessage({ value } satisfies UsageThreadReply, buffers.map((array) => array.buffer as ArrayBuffer));
+    // Shared memory is passed as it is (it cannot be moved, and needs not be).
+    const moved = buffers.map((array) => array.buffer).filter((buffer): buffer is ArrayBuffer => !types.isSharedArrayBuffer(buffer));
+    parentPort!.postMessage({ value } satisfies UsageThreadReply, moved);
   } catch (error) {
     const failed = connected;
     connected = undefined;
