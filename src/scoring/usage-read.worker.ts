@@ -1,6 +1,7 @@
 /**
  * One usage read thread (usage-read-threads.ts): reads the usage blocks a request names on its own
- * connection and lays them out (UsageSeries), the series' buffers moved to the caller; replays a
+ * connection and lays them out (UsageSeries), the series' buffers moved to the caller (or, for a
+ * read whose days are replayed on several threads, laid out in shared memory); replays a
  * backtest date from series shared with it, reading that day's accounts on the same connection
  * (replayed-day.ts); or reads, prepares and scores parts of a run, holding each part's features
  * between those steps (run-part.ts).
@@ -61,7 +62,7 @@ try {
 
 /**
  * Every answer moves its buffers to the caller (postMessage's transfer list), which detaches them
- * here. Until an isolate first detaches a buffer, V8 compiles every typed-array and Buffer access
+ * here (all but shared memory, which is passed as it is). Until an isolate first detaches a buffer, V8 compiles every typed-array and Buffer access
  * (the blocks' decoding, pg's parser) on the assumption that none ever is, and the first detach
  * throws all that optimised code away at once. A run's first scored part did so mid-run on each
  * thread, and the second run recompiled the whole read path (docs/performance.md). An empty
