@@ -149,7 +149,7 @@ export class FeaturesRepository {
     const [plans, metricNames] = await Promise.all([this.plans(), this.metricNames()]);
     const metricCount = metricNames.size; // the metrics read, by id: what `metricCount()` would count again, less any stored under a reserved name (a sizing hint)
     const readPart = async (range: AccountRange & { accounts?: number }) => {
-      const read = { ...usageBlocksRead(asOfs, shape.scanDays, range, expectedSeries(range.accounts ?? READ_PART_ACCOUNTS, metricCount)), shared: asOfs.length > 1 };
+      const read = usageBlocksRead(asOfs, shape.scanDays, range, expectedSeries(range.accounts ?? READ_PART_ACCOUNTS, metricCount));
       return this.onThreadOrHere(
         () => this.readThreads.read(read),
         () => this.readUsageHere(read),

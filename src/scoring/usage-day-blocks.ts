@@ -266,10 +266,14 @@ export interface UsageBlocksRead {
    * backtest's), which then take it as it is instead of a copy made on the calling thread while
    * every thread waited (about 270 MB for 12 weekly dates at 17,800 accounts × 10 metrics).
    */
-  shared?: boolean;
+  shared: boolean;
 }
 
-/** The blocks covering every window of `asOfs` for the accounts in range, and the days they are laid out over. */
+/**
+ * The blocks covering every window of `asOfs` for the accounts in range, and the days they are
+ * laid out over: in shared memory when there are several days (a backtest's or fit's, replayed
+ * side by side).
+ */
 export function usageBlocksRead(asOfs: readonly string[], scanDays: number, range: { from: number; to: number }, expectedSeries: number): UsageBlocksRead {
   const sorted = [...asOfs].sort();
   const firstWeek = weekOf(addDays(sorted[0]!, -scanDays + 1));
@@ -282,6 +286,7 @@ export function usageBlocksRead(asOfs: readonly string[], scanDays: number, rang
     firstDay: dayNumber(firstWeek),
     length: daysBetween(firstWeek, lastWeek) + WEEK_DAYS,
     expectedSeries,
+    shared: asOfs.length > 1,
   };
 }
 
